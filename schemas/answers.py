@@ -1,0 +1,346 @@
+"""Check answers against the exact template version they were filled on.
+
+Every problem is reported at once, each at a JSON Pointer into the answers.
+A reading outside its acceptable range is *not* an error: it is a failed item
+(:func:`outcome`). Data that does not fit the item (a word where a number
+belongs) is an error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from typing import Any, Literal
+
+from msgspec import Struct
+
+from schemas.json_schema import SHA256_PATTERN, UUID_PATTERN
+from schemas.template import (
+    Condition,
+    DateTime,
+    Gps,
+    Group,
+    Item,
+    LeafItem,
+    MultiChoice,
+    Number,
+    PassFail,
+    Photo,
+    Signature,
+    SingleChoice,
+    Template,
+    Text,
+)
+
+Outcome = Literal["pass", "fail", "na"]
+_SHA256 = re.compile(SHA256_PATTERN)
+_UUID = re.compile(UUID_PATTERN)
+_SIGNED_KEYS = {"status", "image_sha256", "signer_name", "signer_role", "signed_at", "content_hash"}
+_REFUSED_KEYS = {"status", "signer_name", "signer_role", "reason", "refused_at", "content_hash"}
+_REFUSED_OPTIONAL = {"witness_name", "witness_image_sha256"}
+
+
+class AnswerError(Struct, frozen=True):
+    """One problem with one answer: where (JSON Pointer) and what, in Chinese and English."""
+
+    pointer: str
+    detail: str
+
+
+def items_by_id(template: Template) -> dict[str, Item]:
+    """Top-level items of a template by id."""
+    return {item.id: item for section in template.sections for item in section.items}
+
+
+def pointer_token(key: str) -> str:
+    """Escape one JSON Pointer reference token (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def check_answers(
+    template: Template, answers: Mapping[str, Any], *, complete: bool = False, prefix: str = ""
+) -> list[AnswerError]:
+    """Every error in ``answers``; with ``complete``, also what a submission still lacks.
+
+    Complete means: every required visible item answered, photo and entry
+    minimums met. Answers to hidden items are kept and not checked for
+    completeness.
+    """
+    items = items_by_id(template)
+    errors: list[AnswerError] = []
+    for key, value in answers.items():
+        item = items.get(key)
+        at = f"{prefix}/{pointer_token(key)}"
+        if item is None:
+            errors.append(AnswerError(at, f"该检查表版本没有此项 (no item {key!r} in this checklist version)"))
+            continue
+        errors.extend(check_value(item, value, at))
+    if complete:
+        errors.extend(_missing(template, answers, prefix))
+    return errors
+
+
+def check_value(item: Item, value: Any, at: str = "") -> list[AnswerError]:
+    """Errors in one answer value for ``item``; an empty list when it fits."""
+    return list(_check_group(item, value, at) if isinstance(item, Group) else _check_leaf(item, value, at))
+
+
+def _err(at: str, zh: str, en: str) -> AnswerError:
+    return AnswerError(at, f"{zh} ({en})")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_leaf(item: LeafItem, value: Any, at: str) -> Iterator[AnswerError]:
+    if isinstance(item, PassFail):
+        allowed = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
+        if value not in allowed:
+            yield _err(at, f"应为 {'/'.join(allowed)} 之一", f"expected one of {', '.join(allowed)}")
+    elif isinstance(item, Number):
+        if not _is_number(value):
+            yield _err(at, "应为数字", f"expected a number in {item.unit}")
+        elif item.bounds is not None and not _in_range(value, item.bounds.min, item.bounds.max):
+            span = _span(item.bounds.min, item.bounds.max, item.unit)
+            yield _err(
+                at,
+                f"读数 {value}{item.unit} 不可能（允许 {span}）",
+                f"reading {value} {item.unit} is impossible; plausible {span}",
+            )
+    elif isinstance(item, SingleChoice):
+        values = [o.value for o in item.options]
+        if value not in values:
+            yield _err(at, "不是可选项", f"expected one of {', '.join(values)}")
+    elif isinstance(item, MultiChoice):
+        yield from _check_multi(item, value, at)
+    elif isinstance(item, Text):
+        if not isinstance(value, str):
+            yield _err(at, "应为文字", "expected text")
+        elif len(value) > item.max_length:
+            yield _err(at, f"超过 {item.max_length} 字", f"longer than {item.max_length} characters")
+    elif isinstance(item, Photo):
+        yield from _check_photos(item, value, at)
+    elif isinstance(item, Signature):
+        yield from _check_signature(value, at)
+    elif isinstance(item, Gps):
+        yield from _check_gps(value, at)
+    else:
+        yield from _check_datetime(item, value, at)
+
+
+def _in_range(value: float, lo: float | None, hi: float | None) -> bool:
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
+
+
+def _span(lo: float | None, hi: float | None, unit: str) -> str:
+    if lo is not None and hi is not None:
+        return f"{lo}~{hi}{unit}"
+    if lo is not None:
+        return f"≥{lo}{unit}"
+    return f"≤{hi}{unit}"
+
+
+def _check_multi(item: MultiChoice, value: Any, at: str) -> Iterator[AnswerError]:
+    if not isinstance(value, list):
+        yield _err(at, "应为选项列表", "expected a list of options")
+        return
+    values = {o.value for o in item.options}
+    for i, chosen in enumerate(value):
+        if chosen not in values:
+            yield _err(f"{at}/{i}", "不是可选项", f"expected one of {', '.join(sorted(values))}")
+    if len(set(map(str, value))) != len(value):
+        yield _err(at, "选项重复", "an option is chosen twice")
+    if item.max_selected is not None and len(value) > item.max_selected:
+        yield _err(at, f"最多选 {item.max_selected} 项", f"at most {item.max_selected} options")
+
+
+def _check_photos(item: Photo, value: Any, at: str) -> Iterator[AnswerError]:
+    if not isinstance(value, list):
+        yield _err(at, "应为照片列表", "expected a list of photo SHA-256 hashes")
+        return
+    for i, ref in enumerate(value):
+        if not isinstance(ref, str) or not _SHA256.match(ref):
+            yield _err(f"{at}/{i}", "照片引用无效", "expected a lowercase hex SHA-256")
+    if len(set(map(str, value))) != len(value):
+        yield _err(at, "照片重复", "the same photo is listed twice")
+    if len(value) > item.max_count:
+        yield _err(at, f"最多 {item.max_count} 张照片", f"at most {item.max_count} photos")
+
+
+def _check_signature(value: Any, at: str) -> Iterator[AnswerError]:
+    if not isinstance(value, dict) or value.get("status") not in ("signed", "refused"):
+        yield _err(at, "签名格式无效", "expected a signature with status signed or refused")
+        return
+    needed = _SIGNED_KEYS if value["status"] == "signed" else _REFUSED_KEYS
+    optional = set() if value["status"] == "signed" else _REFUSED_OPTIONAL
+    for key in sorted(needed - value.keys()):
+        yield _err(f"{at}/{key}", "缺少此项", "missing")
+    for key in sorted(value.keys() - needed - optional):
+        yield _err(f"{at}/{pointer_token(key)}", "多余的字段", "unexpected field")
+    for key in sorted((needed | optional) & value.keys()):
+        field = value[key]
+        if key == "status":
+            continue
+        if key.endswith("sha256") or key == "content_hash":
+            if not isinstance(field, str) or not _SHA256.match(field):
+                yield _err(f"{at}/{key}", "哈希无效", "expected a lowercase hex SHA-256")
+        elif key.endswith("_at"):
+            if _parse_datetime(field) is None:
+                yield _err(f"{at}/{key}", "时间格式无效", "expected an RFC 3339 date-time with offset")
+        elif not isinstance(field, str) or not field.strip() or len(field) > 500:
+            yield _err(f"{at}/{key}", "应为非空文字", "expected non-empty text")
+
+
+def _check_gps(value: Any, at: str) -> Iterator[AnswerError]:
+    if not isinstance(value, dict):
+        yield _err(at, "应为定位", "expected {lat, lon}")
+        return
+    limits = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "accuracy_m": (0.0, None)}
+    for key in ("lat", "lon"):
+        if key not in value:
+            yield _err(f"{at}/{key}", "缺少此项", "missing")
+    for key, field in value.items():
+        if key == "captured_at":
+            if _parse_datetime(field) is None:
+                yield _err(f"{at}/{key}", "时间格式无效", "expected an RFC 3339 date-time with offset")
+        elif key not in limits:
+            yield _err(f"{at}/{pointer_token(key)}", "多余的字段", "unexpected field")
+        elif not _is_number(field) or not _in_range(field, *limits[key]):
+            yield _err(f"{at}/{key}", "坐标无效", f"expected a number in range for {key}")
+
+
+def _check_datetime(item: DateTime, value: Any, at: str) -> Iterator[AnswerError]:
+    if item.date_only:
+        if not isinstance(value, str) or len(value) != 10 or _parse_date(value) is None:
+            yield _err(at, "日期格式应为 YYYY-MM-DD", "expected a date YYYY-MM-DD")
+    elif _parse_datetime(value) is None:
+        yield _err(at, "时间格式无效", "expected an RFC 3339 date-time with offset")
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _parse_datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str) or len(value) < 20 or value[10] != "T":
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def _check_group(item: Group, value: Any, at: str) -> Iterator[AnswerError]:
+    if not isinstance(value, dict):
+        yield _err(at, "应为条目集合", "expected entries keyed by UUID")
+        return
+    if item.max_entries is not None and len(value) > item.max_entries:
+        yield _err(at, f"最多 {item.max_entries} 条", f"at most {item.max_entries} entries")
+    children = {child.id: child for child in item.items}
+    for key, entry in value.items():
+        entry_at = f"{at}/{pointer_token(key)}"
+        if not _UUID.match(key):
+            yield _err(entry_at, "条目键应为小写 UUID", "entry key must be a lowercase UUID")
+        if not isinstance(entry, dict):
+            yield _err(entry_at, "应为对象", "expected an object of answers")
+            continue
+        for child_id, child_value in entry.items():
+            child = children.get(child_id)
+            child_at = f"{entry_at}/{pointer_token(child_id)}"
+            if child is None:
+                yield _err(child_at, "该条目没有此项", f"no item {child_id!r} in this group")
+            else:
+                yield from _check_leaf(child, child_value, child_at)
+
+
+def holds(condition: Condition | None, answers: Mapping[str, Any]) -> bool:
+    """Whether a ``show_if`` condition holds for ``answers`` (``None`` always holds)."""
+    if condition is None:
+        return True
+    value = answers.get(condition.item)
+    if isinstance(value, list):
+        return any(v in condition.any_of for v in value)
+    return value is not None and value in condition.any_of
+
+
+def visible_items(template: Template, answers: Mapping[str, Any]) -> Iterator[Item]:
+    """Top-level items shown for these answers (section and item conditions)."""
+    for section in template.sections:
+        if holds(section.show_if, answers):
+            yield from (item for item in section.items if holds(item.show_if, answers))
+
+
+def _missing(template: Template, answers: Mapping[str, Any], prefix: str) -> Iterator[AnswerError]:
+    for item in visible_items(template, answers):
+        at = f"{prefix}/{pointer_token(item.id)}"
+        value = answers.get(item.id)
+        if value is None:
+            if item.required or (isinstance(item, Group) and item.min_entries > 0):
+                yield _err(at, "必填项未填写", "required item not answered")
+            continue
+        if isinstance(item, Photo) and isinstance(value, list) and len(value) < item.min_count:
+            yield _err(at, f"至少 {item.min_count} 张照片", f"at least {item.min_count} photos")
+        if isinstance(item, MultiChoice) and isinstance(value, list) and len(value) < item.min_selected:
+            yield _err(at, f"至少选 {item.min_selected} 项", f"at least {item.min_selected} options")
+        if isinstance(item, Group) and isinstance(value, dict):
+            if len(value) < item.min_entries:
+                yield _err(at, f"至少 {item.min_entries} 条", f"at least {item.min_entries} entries")
+            for key, entry in value.items():
+                if isinstance(entry, dict):
+                    yield from _missing_in_entry(item, entry, f"{at}/{pointer_token(key)}")
+
+
+def _missing_in_entry(group: Group, entry: Mapping[str, Any], at: str) -> Iterator[AnswerError]:
+    for child in group.items:
+        if holds(child.show_if, entry) and child.required and entry.get(child.id) is None:
+            yield _err(f"{at}/{pointer_token(child.id)}", "必填项未填写", "required item not answered")
+
+
+def outcome(item: LeafItem, value: Any) -> Outcome | None:
+    """Whether a valid answer passes, fails or does not apply; ``None`` if not scored.
+
+    Numbers fail outside ``acceptable``; choices fail on a ``fail_values`` option.
+    """
+    if value is None:
+        return None
+    if isinstance(item, PassFail):
+        return value  # type: ignore[no-any-return]
+    if isinstance(item, Number):
+        if item.acceptable is None:
+            return None
+        return "pass" if _in_range(value, item.acceptable.min, item.acceptable.max) else "fail"
+    if isinstance(item, SingleChoice):
+        if not item.fail_values:
+            return None
+        return "fail" if value in item.fail_values else "pass"
+    if isinstance(item, MultiChoice):
+        if not item.fail_values:
+            return None
+        return "fail" if set(value) & set(item.fail_values) else "pass"
+    return None
+
+
+def failed_items(template: Template, answers: Mapping[str, Any]) -> list[str]:
+    """JSON Pointers of every visible failed answer, group entries included."""
+    failed: list[str] = []
+    for item in visible_items(template, answers):
+        value = answers.get(item.id)
+        at = "/" + pointer_token(item.id)
+        if isinstance(item, Group):
+            if isinstance(value, dict):
+                for key, entry in value.items():
+                    if not isinstance(entry, dict):
+                        continue
+                    for child in item.items:
+                        if holds(child.show_if, entry) and outcome(child, entry.get(child.id)) == "fail":
+                            failed.append(f"{at}/{pointer_token(key)}/{pointer_token(child.id)}")
+        elif outcome(item, value) == "fail":
+            failed.append(at)
+    return failed

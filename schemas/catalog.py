@@ -1,0 +1,210 @@
+"""Load and check the checklist catalog: every template file, decoded and cross-checked.
+
+A malformed template raises :class:`TemplateError` naming the file and the field,
+which stops the server at start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from schemas.template import (
+    Condition,
+    Group,
+    Item,
+    MultiChoice,
+    Number,
+    PassFail,
+    Photo,
+    Range,
+    Signature,
+    SingleChoice,
+    Template,
+    decode_template,
+    encode_template,
+)
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+class TemplateError(ValueError):
+    """A template that cannot be published; the message names the source and the field."""
+
+
+class VersionExists(ValueError):
+    """A different template is already published under this checklist id and version."""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every published checklist version, by ``(checklist_id, version)``."""
+
+    templates: dict[tuple[str, int], Template] = field(default_factory=dict)
+
+    def get(self, checklist_id: str, version: int) -> Template | None:
+        return self.templates.get((checklist_id, version))
+
+    def versions(self, checklist_id: str) -> list[int]:
+        return sorted(v for (cid, v) in self.templates if cid == checklist_id)
+
+    def checklist_ids(self) -> list[str]:
+        return sorted({cid for (cid, _) in self.templates})
+
+    def latest(self, checklist_id: str) -> Template | None:
+        versions = self.versions(checklist_id)
+        return self.templates[(checklist_id, versions[-1])] if versions else None
+
+    def add(self, template: Template) -> bool:
+        """Add a version; ``False`` if the identical version is already there.
+
+        Raises :class:`VersionExists` if different content holds that version.
+        """
+        key = (template.checklist_id, template.version)
+        held = self.templates.get(key)
+        if held is not None:
+            if encode_template(held) == encode_template(template):
+                return False
+            raise VersionExists(
+                f"checklist {template.checklist_id!r} version {template.version} is already "
+                "published with different content; publish a new version instead"
+            )
+        self.templates[key] = template
+        return True
+
+
+def parse_template(data: bytes, source: str) -> Template:
+    """Decode and cross-check one template; errors name ``source`` and the field."""
+    try:
+        template = decode_template(data)
+    except msgspec.ValidationError as exc:
+        raise TemplateError(f"{source}: {exc}") from None
+    except msgspec.DecodeError as exc:
+        raise TemplateError(f"{source}: not valid JSON: {exc}") from None
+    problems = list(check_template(template))
+    if problems:
+        raise TemplateError(f"{source}: " + "; ".join(problems))
+    return template
+
+
+def check_template(template: Template) -> Iterator[str]:
+    """Yield every cross-field problem: duplicate ids, bad conditions, bad ranges."""
+    seen: dict[str, Item] = {}
+    section_ids: set[str] = set()
+    for s, section in enumerate(template.sections):
+        where = f"$.sections[{s}]"
+        if section.id in section_ids:
+            yield f"{where}.id: duplicate section id {section.id!r}"
+        section_ids.add(section.id)
+        if section.show_if is not None:
+            yield from _check_condition(section.show_if, seen, f"{where}.show_if")
+        for i, item in enumerate(section.items):
+            at = f"{where}.items[{i}]"
+            if item.id in seen:
+                yield f"{at}.id: duplicate item id {item.id!r}"
+            yield from _check_item(item, seen, at)
+            if isinstance(item, Group):
+                inner: dict[str, Item] = dict(seen)
+                for j, child in enumerate(item.items):
+                    child_at = f"{at}.items[{j}]"
+                    if child.id in inner:
+                        yield f"{child_at}.id: duplicate item id {child.id!r}"
+                    yield from _check_item(child, inner, child_at)
+                    inner[child.id] = child
+            seen[item.id] = item
+
+
+def _check_item(item: Item, earlier: dict[str, Item], at: str) -> Iterator[str]:
+    if item.show_if is not None:
+        yield from _check_condition(item.show_if, earlier, f"{at}.show_if")
+    if isinstance(item, Number):
+        for name, rng in (("acceptable", item.acceptable), ("bounds", item.bounds)):
+            if rng is not None and rng.min is not None and rng.max is not None and rng.min > rng.max:
+                yield f"{at}.{name}: min {rng.min} is above max {rng.max}"
+        if item.acceptable is not None and item.bounds is not None and not _within(item.acceptable, item.bounds):
+            yield f"{at}.acceptable: must lie within bounds"
+    if isinstance(item, SingleChoice | MultiChoice):
+        values = [o.value for o in item.options]
+        if len(set(values)) != len(values):
+            yield f"{at}.options: duplicate option values"
+        for bad in set(item.fail_values) - set(values):
+            yield f"{at}.fail_values: {bad!r} is not an option"
+    if isinstance(item, MultiChoice) and item.max_selected is not None and item.max_selected < item.min_selected:
+        yield f"{at}.max_selected: below min_selected"
+    if isinstance(item, Photo) and item.max_count < item.min_count:
+        yield f"{at}.max_count: below min_count"
+    if isinstance(item, Signature):
+        for covered in item.covers:
+            if covered not in earlier:
+                yield f"{at}.covers: {covered!r} is not an earlier item"
+    if isinstance(item, Group) and item.max_entries is not None and item.max_entries < item.min_entries:
+        yield f"{at}.max_entries: below min_entries"
+
+
+def _within(inner: Range, outer: Range) -> bool:
+    lo_ok = outer.min is None or inner.min is None or inner.min >= outer.min
+    hi_ok = outer.max is None or inner.max is None or inner.max <= outer.max
+    return lo_ok and hi_ok
+
+
+def _check_condition(cond: Condition, earlier: dict[str, Item], at: str) -> Iterator[str]:
+    target = earlier.get(cond.item)
+    if target is None:
+        yield f"{at}.item: {cond.item!r} is not an earlier item"
+        return
+    allowed: set[object] | None = None
+    if isinstance(target, PassFail):
+        allowed = {"pass", "fail", "na"}
+    elif isinstance(target, SingleChoice | MultiChoice):
+        allowed = {o.value for o in target.options}
+    elif isinstance(target, Group | Photo | Signature):
+        yield f"{at}.item: {cond.item!r} is a {type(target).__name__.lower()}; conditions need an answer value"
+        return
+    if allowed is not None:
+        for value in cond.any_of:
+            if value not in allowed:
+                yield f"{at}.any_of: {value!r} is not a possible answer of {cond.item!r}"
+
+
+def load_catalog(root: Path = TEMPLATES_DIR) -> Catalog:
+    """Load every ``<checklist_id>/<version>.json`` under ``root``.
+
+    The file's folder and name must match the template's id and version.
+    """
+    catalog = Catalog()
+    for path in sorted(root.glob("*/*.json")):
+        template = parse_template(path.read_bytes(), str(path.relative_to(root.parent)))
+        if path.parent.name != template.checklist_id or path.stem != str(template.version):
+            raise TemplateError(
+                f"{path.relative_to(root.parent)}: file holds {template.checklist_id!r} "
+                f"version {template.version}; expected {path.parent.name!r} version {path.stem}"
+            )
+        catalog.add(template)
+    return catalog
+
+
+def iter_items(template: Template) -> Iterable[Item]:
+    """Top-level items of every section, in order."""
+    for section in template.sections:
+        yield from section.items
+
+
+def main(argv: list[str]) -> int:
+    """``python -m schemas.catalog``: check every template and print a summary."""
+    try:
+        catalog = load_catalog(Path(argv[0]) if argv else TEMPLATES_DIR)
+    except TemplateError as exc:
+        print(f"invalid template: {exc}", file=sys.stderr)
+        return 1
+    for (cid, version), template in sorted(catalog.templates.items()):
+        count = sum(1 + (len(i.items) if isinstance(i, Group) else 0) for i in iter_items(template))
+        print(f"{cid} v{version}: {template.title.zh} / {template.title.en}: {count} items")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""The Litestar app: HTTP only. Turns requests into calls on ``sync`` and ``schemas``."""

@@ -1,0 +1,30 @@
+"""``python -m server [--demo]``: serve the app with uvicorn, settings from the environment."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import uvicorn
+
+from server.app import create_app
+from server.settings import Settings
+from sync.demo import DEMO_PASSWORD
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server", description="Xunjian 巡检 server")
+    parser.add_argument("--demo", action="store_true", help="load demo data into an empty database first")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env(demo=args.demo)
+    app = create_app(settings)
+    if args.demo:
+        names = ", ".join(app.state.demo_accounts)
+        print(f"demo accounts: {names} (password {DEMO_PASSWORD}; demo mode only)", flush=True)
+    print(f"Xunjian 巡检 on http://{settings.host}:{settings.port}/  (API /api, OpenAPI /schema)", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

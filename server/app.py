@@ -1,0 +1,66 @@
+"""The app factory: ``create_app(settings)`` wires routers, dependencies and problems."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from msgspec import Struct
+
+from schemas.catalog import load_catalog
+from server import auth, checklists, sites, users
+from server.problems import fallback_handlers, problem_plugin
+from server.settings import Settings
+from sync.checklists import load_published
+from sync.demo import load_demo
+from sync.store import open_store
+
+
+class Health(Struct):
+    status: str
+    checklists: int
+
+
+@get("/api/health")
+async def health(state: State) -> Health:
+    """Liveness, and how many checklist versions are published."""
+    return Health("ok", len(state.catalog.templates))
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the app: open the store, load and check every checklist, seed demo data if asked.
+
+    A malformed template raises :class:`schemas.catalog.TemplateError` here, so the
+    server does not start with it.
+    """
+    store = open_store(settings.data_dir)
+    catalog = load_published(store, load_catalog(settings.templates_dir))
+    hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+    state = State(
+        {
+            "store": store,
+            "catalog": catalog,
+            "hasher": hasher,
+            "login_policy": settings.login,
+            "schema_cache": {},
+            "settings": settings,
+        }
+    )
+    if settings.demo:
+        state.demo_accounts = load_demo(store, hasher)
+    return Litestar(
+        route_handlers=[health, auth.router, checklists.router, sites.router, users.router],
+        dependencies={
+            "store": Provide(auth.provide_store, sync_to_thread=False),
+            "caller": auth.CALLER,
+            "catalog": Provide(checklists.provide_catalog, sync_to_thread=False),
+        },
+        state=state,
+        plugins=[problem_plugin()],
+        exception_handlers=fallback_handlers(),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),
+        on_shutdown=[store.close],
+    )

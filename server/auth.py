@@ -1,0 +1,112 @@
+"""Bearer-token authentication, login and the user's device tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from argon2 import PasswordHasher
+from litestar import Request, Router, delete, get, post
+from litestar.datastructures import State
+from litestar.di import Provide
+from msgspec import Meta, Struct
+
+from sync import accounts
+from sync.accounts import Device, LoginPolicy, User
+from sync.errors import AuthenticationFailed
+from sync.sites import assignments
+from sync.store import Store
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user and the device their token belongs to."""
+
+    user: User
+    device_id: str
+
+
+class LoginRequest(Struct, forbid_unknown_fields=True):
+    username: Annotated[str, Meta(min_length=1, max_length=100)]
+    password: Annotated[str, Meta(min_length=1, max_length=200)]
+    device_name: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+class LoginResponse(Struct):
+    token: str
+    user: User
+    device: Device
+
+
+class Me(Struct):
+    user: User
+    device_id: str
+    assignments: list[str]
+
+
+class DeviceView(Struct):
+    id: str
+    name: str
+    created_at: str
+    last_seen_at: str
+    revoked_at: str | None
+    current: bool
+
+
+def provide_store(state: State) -> Store:
+    store: Store = state.store
+    return store
+
+
+async def provide_caller(request: Request[Any, Any, Any], store: Store) -> Caller:
+    """The caller behind ``Authorization: Bearer <token>``; 401 otherwise."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed("send Authorization: Bearer <token> from POST /api/auth/login")
+    user, device_id = accounts.authenticate(store, token.strip())
+    return Caller(user, device_id)
+
+
+@post("/login", status_code=200)
+async def login(data: LoginRequest, store: Store, state: State) -> LoginResponse:
+    """Log in with username and password; returns a bearer token bound to a named device."""
+    hasher: PasswordHasher = state.hasher
+    policy: LoginPolicy = state.login_policy
+    token, user, device = accounts.login(
+        store, hasher, policy, username=data.username, password=data.password, device_name=data.device_name
+    )
+    return LoginResponse(token, user, device)
+
+
+@get("/me")
+async def get_me(caller: Caller, store: Store) -> Me:
+    """The caller, their device and their assignments (site or district ids)."""
+    return Me(caller.user, caller.device_id, assignments(store, caller.user))
+
+
+@get("/devices")
+async def list_devices(caller: Caller, store: Store) -> list[DeviceView]:
+    """The caller's device tokens, newest last; ``current`` marks this one."""
+    return [_view(d, caller) for d in accounts.list_devices(store, caller.user)]
+
+
+@delete("/devices/{device_id:str}", status_code=200)
+async def revoke_device(device_id: str, caller: Caller, store: Store) -> DeviceView:
+    """Revoke one of the caller's device tokens (it stops working at once)."""
+    return _view(accounts.revoke_device(store, caller.user, device_id), caller)
+
+
+def _view(device: Device, caller: Caller) -> DeviceView:
+    return DeviceView(
+        device.id,
+        device.name,
+        device.created_at,
+        device.last_seen_at,
+        device.revoked_at,
+        device.id == caller.device_id,
+    )
+
+
+router = Router(path="/api/auth", route_handlers=[login, get_me, list_devices, revoke_device])
+CALLER = Provide(provide_caller)

@@ -1,0 +1,158 @@
+"""Checklists: the catalog, each version's JSON Schema (immutable, ETag), publishing, checks."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request, Response, Router, get, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+from msgspec import Struct
+
+from schemas.answers import check_answers, failed_items
+from schemas.catalog import Catalog
+from schemas.json_schema import schema_url, to_json_schema
+from schemas.template import Label, Template
+from server.auth import Caller
+from server.problems import problem
+from sync.checklists import publish_version
+from sync.sites import require_role
+from sync.store import Store
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+class ChecklistSummary(Struct):
+    id: str
+    title: Label
+    versions: list[int]
+    latest_version: int
+    latest_schema_url: str
+    site_types: list[str]
+
+
+class Published(Struct):
+    checklist_id: str
+    version: int
+    schema_url: str
+    created: bool
+
+
+class AnswerCheck(Struct, forbid_unknown_fields=True):
+    answers: dict[str, Any]
+    complete: bool = False
+
+
+class CheckResult(Struct):
+    valid: bool
+    failed_items: list[str]
+
+
+class RenderedSchema(Struct, frozen=True):
+    body: bytes
+    etag: str
+
+
+def provide_catalog(state: State) -> Catalog:
+    catalog: Catalog = state.catalog
+    return catalog
+
+
+def rendered_schema(state: State, template: Template) -> RenderedSchema:
+    """The encoded schema and its strong ETag, rendered once per version."""
+    cache: dict[tuple[str, int], RenderedSchema] = state.schema_cache
+    key = (template.checklist_id, template.version)
+    if key not in cache:
+        body = msgspec.json.encode(to_json_schema(template))
+        cache[key] = RenderedSchema(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+    return cache[key]
+
+
+def _template(catalog: Catalog, checklist_id: str, version: int) -> Template:
+    template = catalog.get(checklist_id, version)
+    if template is None:
+        known = catalog.versions(checklist_id)
+        detail = (
+            f"checklist {checklist_id!r} has no version {version}; published versions: {known}"
+            if known
+            else f"no checklist {checklist_id!r}"
+        )
+        raise problem("not-found", detail)
+    return template
+
+
+@get("/")
+async def list_checklists(caller: Caller, catalog: Catalog) -> list[ChecklistSummary]:
+    """Every checklist with its titles (zh-CN, English), versions and latest version."""
+    out = []
+    for checklist_id in catalog.checklist_ids():
+        latest = catalog.latest(checklist_id)
+        assert latest is not None
+        out.append(
+            ChecklistSummary(
+                checklist_id,
+                latest.title,
+                catalog.versions(checklist_id),
+                latest.version,
+                schema_url(checklist_id, latest.version),
+                list(latest.site_types),
+            )
+        )
+    return out
+
+
+@get("/{checklist_id:str}/versions/{version:int}/schema", media_type="application/schema+json")
+async def get_checklist_schema(
+    checklist_id: str,
+    version: int,
+    caller: Caller,
+    catalog: Catalog,
+    state: State,
+    if_none_match: Annotated[str | None, Parameter(header="If-None-Match")] = None,
+) -> Response[bytes]:
+    """One version's JSON Schema 2020-12: strong ETag, immutable, 304 on If-None-Match."""
+    rendered = rendered_schema(state, _template(catalog, checklist_id, version))
+    headers = {"ETag": rendered.etag, "Cache-Control": IMMUTABLE}
+    if if_none_match is not None and rendered.etag in {t.strip() for t in if_none_match.split(",")} | {"*"}:
+        return Response(b"", status_code=304, headers=headers)
+    return Response(rendered.body, headers=headers, media_type="application/schema+json")
+
+
+@post("/", status_code=201)
+async def publish_checklist(
+    request: Request[Any, Any, Any], caller: Caller, store: Store, catalog: Catalog
+) -> Response[Published]:
+    """Admin: publish a new checklist version (template JSON). Identical re-publish → 200."""
+    require_role(caller.user, "admin")
+    body = await request.body()
+    template, created = publish_version(store, catalog, body, caller.user)
+    url = schema_url(template.checklist_id, template.version)
+    return Response(
+        Published(template.checklist_id, template.version, url, created),
+        status_code=201 if created else 200,
+        headers={"Location": url},
+    )
+
+
+@post("/{checklist_id:str}/versions/{version:int}/check", status_code=200)
+async def check_checklist_answers(
+    checklist_id: str, version: int, data: AnswerCheck, caller: Caller, catalog: Catalog
+) -> CheckResult:
+    """Check answers against this exact version: every error at once, each with a JSON Pointer."""
+    template = _template(catalog, checklist_id, version)
+    errors = check_answers(template, data.answers, complete=data.complete, prefix="/answers")
+    if errors:
+        raise problem(
+            "invalid-answers",
+            f"{len(errors)} answer(s) do not fit {checklist_id} version {version}",
+            errors=[msgspec.to_builtins(e) for e in errors],
+        )
+    return CheckResult(True, failed_items(template, data.answers))
+
+
+router = Router(
+    path="/api/checklists",
+    route_handlers=[list_checklists, get_checklist_schema, publish_checklist, check_checklist_answers],
+)

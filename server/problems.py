@@ -1,0 +1,150 @@
+"""RFC 9457 problem details: the one table from domain errors to problem types.
+
+Every non-2xx response is ``application/problem+json`` with a stable ``type``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+from litestar.types import ExceptionHandlersMap
+
+from schemas.catalog import TemplateError, VersionExists
+from sync.errors import (
+    AlreadyExists,
+    AuthenticationFailed,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    LoginThrottled,
+    NotFound,
+    OutOfScope,
+)
+
+PREFIX = "urn:xunjian:problem:"
+
+# problem type slug -> (status, title). The README lists every one; a test keeps it so.
+PROBLEM_TYPES: dict[str, tuple[int, str]] = {
+    "bad-request": (400, "The request is malformed"),
+    "invalid-body": (400, "The request body does not fit the expected shape"),
+    "unauthorized": (401, "Authentication required"),
+    "forbidden": (403, "Your role may not do this"),
+    "out-of-scope": (403, "Outside your assigned sites or districts"),
+    "not-found": (404, "Not found"),
+    "method-not-allowed": (405, "Method not allowed"),
+    "already-exists": (409, "Already exists"),
+    "version-exists": (409, "This checklist version is already published with different content"),
+    "body-too-large": (413, "The request body is too large"),
+    "invalid-template": (422, "The checklist template is invalid"),
+    "invalid-input": (422, "The request breaks a rule"),
+    "invalid-answers": (422, "Answers do not fit the checklist version"),
+    "too-many-attempts": (429, "Too many failed logins"),
+    "internal-error": (500, "Internal server error"),
+}
+
+_BY_STATUS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "already-exists",
+    413: "body-too-large",
+}
+
+_DOMAIN: list[tuple[type[Exception], str]] = [
+    (LoginThrottled, "too-many-attempts"),
+    (AuthenticationFailed, "unauthorized"),
+    (OutOfScope, "out-of-scope"),
+    (Forbidden, "forbidden"),
+    (NotFound, "not-found"),
+    (VersionExists, "version-exists"),
+    (AlreadyExists, "already-exists"),
+    (TemplateError, "invalid-template"),
+    (InvalidInput, "invalid-input"),
+]
+
+log = logging.getLogger("xunjian")
+
+
+def problem(slug: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> ProblemDetailsException:
+    """A problem of one of :data:`PROBLEM_TYPES`."""
+    status, title = PROBLEM_TYPES[slug]
+    return ProblemDetailsException(
+        type_=PREFIX + slug, title=title, status_code=status, detail=detail, headers=headers, extra=extra or None
+    )
+
+
+def _from_domain(exc: Exception) -> ProblemDetailsException:
+    for cls, slug in _DOMAIN:
+        if isinstance(exc, cls):
+            headers = None
+            if isinstance(exc, LoginThrottled):
+                headers = {"Retry-After": str(exc.retry_after)}
+                return problem(slug, str(exc), headers=headers, retry_after=exc.retry_after)
+            if isinstance(exc, AuthenticationFailed):
+                headers = {"WWW-Authenticate": 'Bearer realm="xunjian"'}
+            return problem(slug, str(exc), headers=headers)
+    raise exc
+
+
+def _from_http(exc: HTTPException) -> ProblemDetailsException:
+    if isinstance(exc, ValidationException):
+        errors = [_pointer_error(e) for e in (exc.extra if isinstance(exc.extra, list) else [])]
+        return problem("invalid-body", _validation_detail(exc, errors), errors=errors)
+    slug = _BY_STATUS.get(exc.status_code, "internal-error" if exc.status_code >= 500 else "bad-request")
+    title = PROBLEM_TYPES[slug][1]
+    return ProblemDetailsException(
+        type_=PREFIX + slug, title=title, status_code=exc.status_code, detail=exc.detail, headers=exc.headers
+    )
+
+
+def _pointer_error(error: Any) -> dict[str, str]:
+    message = str(error.get("message", "invalid")) if isinstance(error, dict) else str(error)
+    key = str(error.get("key", "")) if isinstance(error, dict) else ""
+    return {"pointer": _path_to_pointer(message) or ("/" + key if key and key != "body" else ""), "detail": message}
+
+
+def _path_to_pointer(message: str) -> str:
+    """msgspec says ``... - at `$.ops[2].value` ``; turn that path into a JSON Pointer."""
+    marker = "at `$"
+    if marker not in message:
+        return ""
+    path = message.split(marker, 1)[1].split("`", 1)[0]
+    return path.replace("[", ".").replace("]", "").replace(".", "/")
+
+
+def _validation_detail(exc: ValidationException, errors: list[dict[str, str]]) -> str:
+    if errors:
+        return "; ".join(e["detail"] for e in errors)
+    return str(exc.detail)
+
+
+def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    status, title = PROBLEM_TYPES["internal-error"]
+    body = {
+        "type": PREFIX + "internal-error",
+        "title": title,
+        "status": status,
+        "detail": "the server failed to handle this request; nothing was changed by it",
+    }
+    return Response(msgspec.json.encode(body), status_code=status, media_type="application/problem+json")
+
+
+def problem_plugin() -> ProblemDetailsPlugin:
+    """The problem-details plugin wired with the domain table."""
+    mapping: dict[type[Exception], Any] = {HTTPException: _from_http, DomainError: _from_domain}
+    mapping[TemplateError] = _from_domain
+    mapping[VersionExists] = _from_domain
+    return ProblemDetailsPlugin(ProblemDetailsConfig(exception_to_problem_detail_map=mapping))
+
+
+def fallback_handlers() -> ExceptionHandlersMap:
+    """The handler for anything unexpected: a generic 500 problem, logged, no internals."""
+    return {Exception: _internal}

@@ -1,0 +1,68 @@
+"""Districts and sites: listed within the caller's scope, created by admins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Router, get, post
+from msgspec import Meta, Struct
+
+from server.auth import Caller
+from sync import sites
+from sync.sites import District, Site, SiteType, require_role
+from sync.store import Store
+
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class NewDistrict(Struct, forbid_unknown_fields=True):
+    name: Name
+
+
+class NewSite(Struct, forbid_unknown_fields=True):
+    district_id: str
+    name: Name
+    site_type: SiteType
+    address: Annotated[str, Meta(min_length=1, max_length=500)]
+
+
+@get("/districts")
+async def list_districts(caller: Caller, store: Store) -> list[District]:
+    """Districts in the caller's scope."""
+    return sites.list_districts(store, caller.user)
+
+
+@post("/districts")
+async def create_district(data: NewDistrict, caller: Caller, store: Store) -> District:
+    """Admin: create a district."""
+    require_role(caller.user, "admin")
+    return sites.create_district(store, caller.user.org_id, data.name)
+
+
+@get("/sites")
+async def list_sites(caller: Caller, store: Store) -> list[Site]:
+    """Sites in the caller's scope: assigned sites, the district's sites, or all (admin)."""
+    return sites.list_sites(store, caller.user)
+
+
+@get("/sites/{site_id:str}")
+async def get_site(site_id: str, caller: Caller, store: Store) -> Site:
+    """One site in the caller's scope."""
+    return sites.get_site(store, caller.user, site_id)
+
+
+@post("/sites")
+async def create_site(data: NewSite, caller: Caller, store: Store) -> Site:
+    """Admin: create a site (market, supermarket or service hall) in a district."""
+    require_role(caller.user, "admin")
+    return sites.create_site(
+        store,
+        caller.user.org_id,
+        district_id=data.district_id,
+        name=data.name,
+        site_type=data.site_type,
+        address=data.address,
+    )
+
+
+router = Router(path="/api", route_handlers=[list_districts, create_district, list_sites, get_site, create_site])

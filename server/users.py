@@ -1,0 +1,89 @@
+"""Users and their assignments, managed by admins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from argon2 import PasswordHasher
+from litestar import Router, get, post, put
+from litestar.datastructures import State
+from msgspec import Meta, Struct
+
+from server.auth import Caller
+from sync import accounts, sites
+from sync.accounts import Role, User
+from sync.sites import require_role
+from sync.store import Store
+
+
+class NewUser(Struct, forbid_unknown_fields=True):
+    username: Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.-]{2,50}$")]
+    password: Annotated[str, Meta(min_length=8, max_length=200)]
+    role: Role
+    display_name: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+class SiteAssignment(Struct, forbid_unknown_fields=True):
+    site_ids: list[str]
+
+
+class DistrictAssignment(Struct, forbid_unknown_fields=True):
+    district_ids: list[str]
+
+
+class ActiveFlag(Struct, forbid_unknown_fields=True):
+    active: bool
+
+
+class UserView(Struct):
+    user: User
+    assignments: list[str]
+
+
+@get("/")
+async def list_users(caller: Caller, store: Store) -> list[UserView]:
+    """Admin: every user of the organisation with their assignments."""
+    require_role(caller.user, "admin")
+    return [UserView(u, sites.assignments(store, u)) for u in accounts.list_users(store, caller.user.org_id)]
+
+
+@post("/")
+async def create_user(data: NewUser, caller: Caller, store: Store, state: State) -> User:
+    """Admin: create an account (password hashed with argon2)."""
+    require_role(caller.user, "admin")
+    hasher: PasswordHasher = state.hasher
+    return accounts.create_user(
+        store,
+        hasher,
+        org_id=caller.user.org_id,
+        username=data.username,
+        password=data.password,
+        role=data.role,
+        display_name=data.display_name,
+    )
+
+
+@put("/{user_id:str}/sites")
+async def assign_sites(user_id: str, data: SiteAssignment, caller: Caller, store: Store) -> SiteAssignment:
+    """Admin: replace an inspector's assigned sites."""
+    require_role(caller.user, "admin")
+    return SiteAssignment(sites.assign_sites(store, caller.user.org_id, user_id, data.site_ids))
+
+
+@put("/{user_id:str}/districts")
+async def assign_districts(user_id: str, data: DistrictAssignment, caller: Caller, store: Store) -> DistrictAssignment:
+    """Admin: replace a supervisor's districts."""
+    require_role(caller.user, "admin")
+    return DistrictAssignment(sites.assign_districts(store, caller.user.org_id, user_id, data.district_ids))
+
+
+@put("/{user_id:str}/active")
+async def set_user_active(user_id: str, data: ActiveFlag, caller: Caller, store: Store) -> User:
+    """Admin: deactivate (revoking every token) or reactivate a user."""
+    require_role(caller.user, "admin")
+    return accounts.set_active(store, accounts.get_user(store, caller.user.org_id, user_id), data.active)
+
+
+router = Router(
+    path="/api/users", route_handlers=[list_users, create_user, assign_sites, assign_districts, set_user_active]
+)

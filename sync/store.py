@@ -1,0 +1,140 @@
+"""The SQLite database: opening it durably, transactions and migrations in code.
+
+All writes go through :func:`transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``), so a
+write acknowledged to a device is on disk (WAL, ``synchronous=FULL``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("xunjian")
+
+
+class Store:
+    """One connection to the database for the server's lifetime, with a write lock."""
+
+    def __init__(self, path: Path | str) -> None:
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+        if str(path) != ":memory:":
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        migrations.apply(self.db)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: committed durably on success, rolled back on any error."""
+        with self.lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_store(data_dir: Path | None) -> Store:
+    """The store in ``data_dir/xunjian.db`` (created if needed), or in memory for ``None``."""
+    if data_dir is None:
+        return Store(":memory:")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Store(data_dir / "xunjian.db")
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run ``;``-separated DDL statement by statement, inside the migration's transaction.
+
+    (``executescript`` would commit the transaction first.)
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_accounts_and_sites(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE organisation (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        );
+        CREATE TABLE district (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            name TEXT NOT NULL,
+            UNIQUE (org_id, name)
+        );
+        CREATE TABLE site (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            district_id TEXT NOT NULL REFERENCES district(id),
+            name TEXT NOT NULL,
+            site_type TEXT NOT NULL,
+            address TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX site_district ON site(district_id);
+        CREATE TABLE user (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            username TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'inspector')),
+            password_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE supervisor_district (
+            user_id TEXT NOT NULL REFERENCES user(id),
+            district_id TEXT NOT NULL REFERENCES district(id),
+            PRIMARY KEY (user_id, district_id)
+        );
+        CREATE TABLE inspector_site (
+            user_id TEXT NOT NULL REFERENCES user(id),
+            site_id TEXT NOT NULL REFERENCES site(id),
+            PRIMARY KEY (user_id, site_id)
+        );
+        CREATE INDEX inspector_site_site ON inspector_site(site_id);
+        CREATE TABLE device (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES user(id),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX device_user ON device(user_id);
+        CREATE TABLE login_failure (
+            username TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE INDEX login_failure_username ON login_failure(username, at);
+        CREATE TABLE checklist_version (
+            checklist_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            template_json TEXT NOT NULL,
+            published_by TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            PRIMARY KEY (checklist_id, version)
+        );
+        """,
+    )
