@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from msgspec import Struct
 
-from schemas.json_schema import SHA256_PATTERN, UUID_PATTERN
+from schemas.json_schema import DATE_PATTERN, DATETIME_PATTERN, NAME_MAX, REASON_MAX, SHA256_PATTERN, UUID_PATTERN
 from schemas.template import (
     Condition,
     DateTime,
@@ -37,9 +37,14 @@ from schemas.template import (
 Outcome = Literal["pass", "fail", "na"]
 _SHA256 = re.compile(SHA256_PATTERN)
 _UUID = re.compile(UUID_PATTERN)
+# The published patterns are matched whole (``fullmatch``: Python's ``$`` also matches before a
+# trailing newline) and with ASCII digits, as a JSON Schema validator reads them.
+_DATE = re.compile(DATE_PATTERN, re.ASCII)
+_DATETIME = re.compile(DATETIME_PATTERN, re.ASCII)
 _SIGNED_KEYS = {"status", "image_sha256", "signer_name", "signer_role", "signed_at", "content_hash"}
 _REFUSED_KEYS = {"status", "signer_name", "signer_role", "reason", "refused_at", "content_hash"}
 _REFUSED_OPTIONAL = {"witness_name", "witness_image_sha256"}
+_TEXT_MAX = {"reason": REASON_MAX}
 
 
 class AnswerError(Struct, frozen=True):
@@ -92,7 +97,10 @@ def _err(at: str, zh: str, en: str) -> AnswerError:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    # An int is always finite; math.isfinite would overflow on one too large for a float.
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
 def _check_leaf(item: LeafItem, value: Any, at: str) -> Iterator[AnswerError]:
@@ -149,7 +157,7 @@ def _check_multi(item: MultiChoice, value: Any, at: str) -> Iterator[AnswerError
         return
     values = {o.value for o in item.options}
     for i, chosen in enumerate(value):
-        if chosen not in values:
+        if not isinstance(chosen, str) or chosen not in values:
             yield _err(f"{at}/{i}", "不是可选项", f"expected one of {', '.join(sorted(values))}")
     if len(set(map(str, value))) != len(value):
         yield _err(at, "选项重复", "an option is chosen twice")
@@ -162,7 +170,7 @@ def _check_photos(item: Photo, value: Any, at: str) -> Iterator[AnswerError]:
         yield _err(at, "应为照片列表", "expected a list of photo SHA-256 hashes")
         return
     for i, ref in enumerate(value):
-        if not isinstance(ref, str) or not _SHA256.match(ref):
+        if not isinstance(ref, str) or not _SHA256.fullmatch(ref):
             yield _err(f"{at}/{i}", "照片引用无效", "expected a lowercase hex SHA-256")
     if len(set(map(str, value))) != len(value):
         yield _err(at, "照片重复", "the same photo is listed twice")
@@ -185,13 +193,15 @@ def _check_signature(value: Any, at: str) -> Iterator[AnswerError]:
         if key == "status":
             continue
         if key.endswith("sha256") or key == "content_hash":
-            if not isinstance(field, str) or not _SHA256.match(field):
+            if not isinstance(field, str) or not _SHA256.fullmatch(field):
                 yield _err(f"{at}/{key}", "哈希无效", "expected a lowercase hex SHA-256")
         elif key.endswith("_at"):
             if _parse_datetime(field) is None:
                 yield _err(f"{at}/{key}", "时间格式无效", "expected an RFC 3339 date-time with offset")
-        elif not isinstance(field, str) or not field.strip() or len(field) > 500:
-            yield _err(f"{at}/{key}", "应为非空文字", "expected non-empty text")
+        else:
+            limit = _TEXT_MAX.get(key, NAME_MAX)
+            if not isinstance(field, str) or not field.strip() or len(field) > limit:
+                yield _err(f"{at}/{key}", f"应为非空文字，最多 {limit} 字", f"expected text of 1 to {limit} characters")
 
 
 def _check_gps(value: Any, at: str) -> Iterator[AnswerError]:
@@ -214,13 +224,15 @@ def _check_gps(value: Any, at: str) -> Iterator[AnswerError]:
 
 def _check_datetime(item: DateTime, value: Any, at: str) -> Iterator[AnswerError]:
     if item.date_only:
-        if not isinstance(value, str) or len(value) != 10 or _parse_date(value) is None:
+        if _parse_date(value) is None:
             yield _err(at, "日期格式应为 YYYY-MM-DD", "expected a date YYYY-MM-DD")
     elif _parse_datetime(value) is None:
         yield _err(at, "时间格式无效", "expected an RFC 3339 date-time with offset")
 
 
-def _parse_date(value: str) -> date | None:
+def _parse_date(value: Any) -> date | None:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return None
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -228,8 +240,10 @@ def _parse_date(value: str) -> date | None:
 
 
 def _parse_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str) or len(value) < 20 or value[10] != "T":
+    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
         return None
+    if value[-3] == ":" and int(value[-2:]) > 59:
+        return None  # an offset's minutes; Python would read +08:60 as +09:00
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -246,7 +260,7 @@ def _check_group(item: Group, value: Any, at: str) -> Iterator[AnswerError]:
     children = {child.id: child for child in item.items}
     for key, entry in value.items():
         entry_at = f"{at}/{pointer_token(key)}"
-        if not _UUID.match(key):
+        if not _UUID.fullmatch(key):
             yield _err(entry_at, "条目键应为小写 UUID", "entry key must be a lowercase UUID")
         if not isinstance(entry, dict):
             yield _err(entry_at, "应为对象", "expected an object of answers")

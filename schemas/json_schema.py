@@ -37,7 +37,10 @@ UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 
-_NAME = {"type": "string", "minLength": 1, "maxLength": 100}
+NAME_MAX = 100
+REASON_MAX = 500
+# Names and the refusal reason must hold more than white space (answers.py strips them).
+_NAME = {"type": "string", "minLength": 1, "maxLength": NAME_MAX, "pattern": r"\S"}
 _WHEN = {"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}
 _HASH = {"type": "string", "pattern": SHA256_PATTERN}
 
@@ -63,7 +66,7 @@ DEFS: dict[str, Any] = {
             "status": {"const": "refused"},
             "signer_name": _NAME,
             "signer_role": _NAME,
-            "reason": {"type": "string", "minLength": 1, "maxLength": 500},
+            "reason": {"type": "string", "minLength": 1, "maxLength": REASON_MAX, "pattern": r"\S"},
             "refused_at": _WHEN,
             "content_hash": {"$ref": "#/$defs/sha256"},
             "witness_name": _NAME,

@@ -7,6 +7,7 @@ import sys
 
 import uvicorn
 
+from schemas.catalog import TemplateError
 from server.app import create_app
 from server.settings import Settings
 from sync.demo import DEMO_PASSWORD
@@ -17,7 +18,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--demo", action="store_true", help="load demo data into an empty database first")
     args = parser.parse_args(argv)
     settings = Settings.from_env(demo=args.demo)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except TemplateError as exc:
+        print(f"not starting: invalid checklist template: {exc}", file=sys.stderr)
+        return 2
     if args.demo:
         names = ", ".join(app.state.demo_accounts)
         print(f"demo accounts: {names} (password {DEMO_PASSWORD}; demo mode only)", flush=True)

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from argon2 import PasswordHasher
 from litestar import Request, Router, delete, get, post
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from sync import accounts
@@ -58,7 +59,7 @@ def provide_store(state: State) -> Store:
     return store
 
 
-async def provide_caller(request: Request[Any, Any, Any], store: Store) -> Caller:
+async def provide_caller(request: Request[Any, Any, Any], store: NamedDependency[Store]) -> Caller:
     """The caller behind ``Authorization: Bearer <token>``; 401 otherwise."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -69,7 +70,7 @@ async def provide_caller(request: Request[Any, Any, Any], store: Store) -> Calle
 
 
 @post("/login", status_code=200)
-async def login(data: LoginRequest, store: Store, state: State) -> LoginResponse:
+async def login(data: JSONBody[LoginRequest], store: NamedDependency[Store], state: State) -> LoginResponse:
     """Log in with username and password; returns a bearer token bound to a named device."""
     hasher: PasswordHasher = state.hasher
     policy: LoginPolicy = state.login_policy
@@ -80,19 +81,21 @@ async def login(data: LoginRequest, store: Store, state: State) -> LoginResponse
 
 
 @get("/me")
-async def get_me(caller: Caller, store: Store) -> Me:
+async def get_me(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Me:
     """The caller, their device and their assignments (site or district ids)."""
     return Me(caller.user, caller.device_id, assignments(store, caller.user))
 
 
 @get("/devices")
-async def list_devices(caller: Caller, store: Store) -> list[DeviceView]:
+async def list_devices(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[DeviceView]:
     """The caller's device tokens, newest last; ``current`` marks this one."""
     return [_view(d, caller) for d in accounts.list_devices(store, caller.user)]
 
 
 @delete("/devices/{device_id:str}", status_code=200)
-async def revoke_device(device_id: str, caller: Caller, store: Store) -> DeviceView:
+async def revoke_device(
+    device_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> DeviceView:
     """Revoke one of the caller's device tokens (it stops working at once)."""
     return _view(accounts.revoke_device(store, caller.user, device_id), caller)
 

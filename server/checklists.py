@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody
 from msgspec import Struct
 
 from schemas.answers import check_answers, failed_items
@@ -84,7 +85,7 @@ def _template(catalog: Catalog, checklist_id: str, version: int) -> Template:
 
 
 @get("/")
-async def list_checklists(caller: Caller, catalog: Catalog) -> list[ChecklistSummary]:
+async def list_checklists(caller: NamedDependency[Caller], catalog: NamedDependency[Catalog]) -> list[ChecklistSummary]:
     """Every checklist with its titles (zh-CN, English), versions and latest version."""
     out = []
     for checklist_id in catalog.checklist_ids():
@@ -105,12 +106,12 @@ async def list_checklists(caller: Caller, catalog: Catalog) -> list[ChecklistSum
 
 @get("/{checklist_id:str}/versions/{version:int}/schema", media_type="application/schema+json")
 async def get_checklist_schema(
-    checklist_id: str,
-    version: int,
-    caller: Caller,
-    catalog: Catalog,
+    checklist_id: FromPath[str],
+    version: FromPath[int],
+    caller: NamedDependency[Caller],
+    catalog: NamedDependency[Catalog],
     state: State,
-    if_none_match: Annotated[str | None, Parameter(header="If-None-Match")] = None,
+    if_none_match: Annotated[str | None, HeaderParameter(name="If-None-Match")] = None,
 ) -> Response[bytes]:
     """One version's JSON Schema 2020-12: strong ETag, immutable, 304 on If-None-Match."""
     rendered = rendered_schema(state, _template(catalog, checklist_id, version))
@@ -122,7 +123,10 @@ async def get_checklist_schema(
 
 @post("/", status_code=201)
 async def publish_checklist(
-    request: Request[Any, Any, Any], caller: Caller, store: Store, catalog: Catalog
+    request: Request[Any, Any, Any],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
 ) -> Response[Published]:
     """Admin: publish a new checklist version (template JSON). Identical re-publish → 200."""
     require_role(caller.user, "admin")
@@ -138,7 +142,11 @@ async def publish_checklist(
 
 @post("/{checklist_id:str}/versions/{version:int}/check", status_code=200)
 async def check_checklist_answers(
-    checklist_id: str, version: int, data: AnswerCheck, caller: Caller, catalog: Catalog
+    checklist_id: FromPath[str],
+    version: FromPath[int],
+    data: JSONBody[AnswerCheck],
+    caller: NamedDependency[Caller],
+    catalog: NamedDependency[Catalog],
 ) -> CheckResult:
     """Check answers against this exact version: every error at once, each with a JSON Pointer."""
     template = _template(catalog, checklist_id, version)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from server.auth import Caller
@@ -27,32 +29,34 @@ class NewSite(Struct, forbid_unknown_fields=True):
 
 
 @get("/districts")
-async def list_districts(caller: Caller, store: Store) -> list[District]:
+async def list_districts(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[District]:
     """Districts in the caller's scope."""
     return sites.list_districts(store, caller.user)
 
 
 @post("/districts")
-async def create_district(data: NewDistrict, caller: Caller, store: Store) -> District:
+async def create_district(
+    data: JSONBody[NewDistrict], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> District:
     """Admin: create a district."""
     require_role(caller.user, "admin")
     return sites.create_district(store, caller.user.org_id, data.name)
 
 
 @get("/sites")
-async def list_sites(caller: Caller, store: Store) -> list[Site]:
+async def list_sites(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Site]:
     """Sites in the caller's scope: assigned sites, the district's sites, or all (admin)."""
     return sites.list_sites(store, caller.user)
 
 
 @get("/sites/{site_id:str}")
-async def get_site(site_id: str, caller: Caller, store: Store) -> Site:
+async def get_site(site_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Site:
     """One site in the caller's scope."""
     return sites.get_site(store, caller.user, site_id)
 
 
 @post("/sites")
-async def create_site(data: NewSite, caller: Caller, store: Store) -> Site:
+async def create_site(data: JSONBody[NewSite], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Site:
     """Admin: create a site (market, supermarket or service hall) in a district."""
     require_role(caller.user, "admin")
     return sites.create_site(

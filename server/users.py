@@ -7,6 +7,8 @@ from typing import Annotated
 from argon2 import PasswordHasher
 from litestar import Router, get, post, put
 from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from server.auth import Caller
@@ -41,14 +43,16 @@ class UserView(Struct):
 
 
 @get("/")
-async def list_users(caller: Caller, store: Store) -> list[UserView]:
+async def list_users(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[UserView]:
     """Admin: every user of the organisation with their assignments."""
     require_role(caller.user, "admin")
     return [UserView(u, sites.assignments(store, u)) for u in accounts.list_users(store, caller.user.org_id)]
 
 
 @post("/")
-async def create_user(data: NewUser, caller: Caller, store: Store, state: State) -> User:
+async def create_user(
+    data: JSONBody[NewUser], caller: NamedDependency[Caller], store: NamedDependency[Store], state: State
+) -> User:
     """Admin: create an account (password hashed with argon2)."""
     require_role(caller.user, "admin")
     hasher: PasswordHasher = state.hasher
@@ -64,21 +68,33 @@ async def create_user(data: NewUser, caller: Caller, store: Store, state: State)
 
 
 @put("/{user_id:str}/sites")
-async def assign_sites(user_id: str, data: SiteAssignment, caller: Caller, store: Store) -> SiteAssignment:
+async def assign_sites(
+    user_id: FromPath[str],
+    data: JSONBody[SiteAssignment],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+) -> SiteAssignment:
     """Admin: replace an inspector's assigned sites."""
     require_role(caller.user, "admin")
     return SiteAssignment(sites.assign_sites(store, caller.user.org_id, user_id, data.site_ids))
 
 
 @put("/{user_id:str}/districts")
-async def assign_districts(user_id: str, data: DistrictAssignment, caller: Caller, store: Store) -> DistrictAssignment:
+async def assign_districts(
+    user_id: FromPath[str],
+    data: JSONBody[DistrictAssignment],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+) -> DistrictAssignment:
     """Admin: replace a supervisor's districts."""
     require_role(caller.user, "admin")
     return DistrictAssignment(sites.assign_districts(store, caller.user.org_id, user_id, data.district_ids))
 
 
 @put("/{user_id:str}/active")
-async def set_user_active(user_id: str, data: ActiveFlag, caller: Caller, store: Store) -> User:
+async def set_user_active(
+    user_id: FromPath[str], data: JSONBody[ActiveFlag], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> User:
     """Admin: deactivate (revoking every token) or reactivate a user."""
     require_role(caller.user, "admin")
     return accounts.set_active(store, accounts.get_user(store, caller.user.org_id, user_id), data.active)

@@ -1,0 +1,100 @@
+"""The layout holds: imports run server -> sync -> schemas, modules stay small, the README is the map."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from litestar import Litestar
+
+from server.app import create_app
+from server.problems import PROBLEM_TYPES
+from server.settings import Settings
+
+ROOT = Path(__file__).parent.parent
+PACKAGES = ("schemas", "sync", "server")
+# package -> the first-party packages and third-party modules it may not import
+FORBIDDEN = {
+    "schemas": {"sync", "server", "litestar", "sqlite3", "sqlite_utils"},
+    "sync": {"server", "litestar"},
+    "server": set(),
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_imports_run_server_to_sync_to_schemas() -> None:
+    wrong = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            bad = imported_roots(path) & FORBIDDEN[package]
+            if bad:
+                wrong.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
+    assert wrong == []
+
+
+def test_modules_stay_under_400_lines() -> None:
+    long = [
+        f"{path.relative_to(ROOT)}: {n}"
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    ]
+    assert long == []
+
+
+def api_routes(app: Litestar) -> set[str]:
+    routes = set()
+    for route in app.routes:
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
+        if not path.startswith("/api"):
+            continue
+        for method in getattr(route, "methods", ()):
+            if method not in {"HEAD", "OPTIONS"}:
+                routes.add(f"{method} {path}")
+    return routes
+
+
+def readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_lists_every_route_and_no_route_that_is_gone() -> None:
+    app = create_app(Settings(data_dir=None))
+    documented = set(re.findall(r"^\| `((?:GET|POST|PUT|PATCH|DELETE|HEAD) /api[^`]*)`", readme(), re.M))
+    assert documented == api_routes(app)
+
+
+def test_readme_lists_every_problem_type_with_its_status() -> None:
+    documented = dict(re.findall(r"^\| `([a-z-]+)` \| (\d{3}) \|", readme(), re.M))
+    assert documented == {slug: str(status) for slug, (status, _) in PROBLEM_TYPES.items()}
+
+
+def test_readme_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
+    quick_start = readme().split("## Quick start", 1)[1].split("##", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", quick_start, re.S)
+    assert block is not None
+    commands = [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+    assert commands == ["./dev serve", "./dev test"]
+    assert "./dev test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_maps_every_module() -> None:
+    text = readme()
+    missing = [
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in (ROOT / package).glob("*.py")
+        if path.name != "__init__.py" and path.name not in text
+    ]
+    assert missing == []
