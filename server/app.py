@@ -10,7 +10,8 @@ from litestar.openapi import OpenAPIConfig
 from msgspec import Struct
 
 from schemas.catalog import load_catalog
-from server import auth, checklists, sites, users
+from server import auth, checklists, conflicts, inspections, sites, users
+from server import sync as sync_routes
 from server.problems import fallback_handlers, problem_plugin
 from server.settings import Settings
 from sync.checklists import load_published
@@ -51,7 +52,16 @@ def create_app(settings: Settings) -> Litestar:
     if settings.demo:
         state.demo_accounts = load_demo(store, hasher)
     return Litestar(
-        route_handlers=[health, auth.router, checklists.router, sites.router, users.router],
+        route_handlers=[
+            health,
+            auth.router,
+            checklists.router,
+            sites.router,
+            users.router,
+            sync_routes.router,
+            inspections.router,
+            conflicts.router,
+        ],
         dependencies={
             "store": Provide(auth.provide_store, sync_to_thread=False),
             "caller": auth.CALLER,

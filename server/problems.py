@@ -24,7 +24,9 @@ from sync.errors import (
     LoginThrottled,
     NotFound,
     OutOfScope,
+    Rejected,
 )
+from sync.ops import Rejection
 
 PREFIX = "urn:xunjian:problem:"
 
@@ -39,6 +41,10 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "method-not-allowed": (405, "Method not allowed"),
     "already-exists": (409, "Already exists"),
     "version-exists": (409, "This checklist version is already published with different content"),
+    "sequence-gap": (409, "An op is missing before this one; resend from the expected client_seq"),
+    "protocol-error": (409, "A client_seq was reused by a different op"),
+    "invalid-transition": (409, "The inspection cannot move to that status from its current one"),
+    "open-conflicts": (409, "Open conflicts must be resolved first"),
     "body-too-large": (413, "The request body is too large"),
     "invalid-template": (422, "The checklist template is invalid"),
     "invalid-input": (422, "The request breaks a rule"),
@@ -80,7 +86,23 @@ def problem(slug: str, detail: str, *, headers: dict[str, str] | None = None, **
     )
 
 
+def expand_rejection(rejection: Rejection) -> dict[str, Any]:
+    """A sync rejection (problem type name, detail, pointers) as a full problem object."""
+    status, title = PROBLEM_TYPES[rejection.type]
+    body: dict[str, Any] = {
+        "type": PREFIX + rejection.type,
+        "title": title,
+        "status": status,
+        "detail": rejection.detail,
+    }
+    if rejection.errors:
+        body["errors"] = rejection.errors
+    return body
+
+
 def _from_domain(exc: Exception) -> ProblemDetailsException:
+    if isinstance(exc, Rejected):
+        return problem(exc.type, exc.detail, errors=exc.errors) if exc.errors else problem(exc.type, exc.detail)
     for cls, slug in _DOMAIN:
         if isinstance(exc, cls):
             headers = None

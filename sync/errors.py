@@ -37,3 +37,44 @@ class AlreadyExists(DomainError):
 
 class InvalidInput(DomainError):
     """Input that decodes but breaks a rule (an unknown district, a wrong role for an assignment)."""
+
+
+class Rejected(DomainError):
+    """One op refused inside a push: a problem type name, a detail and JSON Pointer errors.
+
+    The push goes on with the next op; the device keeps the op and shows why.
+    """
+
+    def __init__(self, type_: str, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.type = type_
+        self.detail = detail
+        self.errors = errors or []
+
+
+class InvalidImage(DomainError):
+    """Evidence that is not a whole, safe image of an accepted format; the message says what is wrong."""
+
+
+class HashMismatch(DomainError):
+    """The uploaded bytes do not hash to the declared SHA-256; nothing was stored."""
+
+
+class OffsetMismatch(DomainError):
+    """A chunk sent at another offset than the upload's stored one; ``offset`` is where to resume."""
+
+    def __init__(self, offset: int, sent: int) -> None:
+        super().__init__(f"Upload-Offset {sent} does not match the stored offset {offset}; resume from {offset}")
+        self.offset = offset
+
+
+class ChecksumMismatch(DomainError):
+    """A chunk whose bytes do not match its Upload-Checksum; the chunk was discarded."""
+
+
+class UploadTooLarge(DomainError):
+    """An upload, or a chunk of one, larger than allowed."""
+
+
+class UnsupportedMediaType(DomainError):
+    """A kind of evidence, media type or checksum algorithm that is not accepted."""

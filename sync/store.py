@@ -138,3 +138,85 @@ def m001_accounts_and_sites(db: sqlite_utils.Database) -> None:
         );
         """,
     )
+
+
+@migrations()
+def m002_sync(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE client (
+            client_id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES user(id),
+            device_id TEXT NOT NULL,
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE op_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            op_id TEXT NOT NULL UNIQUE,
+            client_id TEXT,
+            client_seq INTEGER,
+            inspection_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            op_json TEXT NOT NULL,
+            hlc INTEGER NOT NULL,
+            user_id TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            result_json TEXT NOT NULL,
+            UNIQUE (client_id, client_seq)
+        );
+        CREATE INDEX op_log_inspection ON op_log(inspection_id, seq);
+        CREATE TABLE inspection (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            site_id TEXT NOT NULL REFERENCES site(id),
+            checklist_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            inspector_id TEXT NOT NULL REFERENCES user(id),
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            created_seq INTEGER NOT NULL,
+            updated_seq INTEGER NOT NULL,
+            open_conflicts INTEGER NOT NULL DEFAULT 0,
+            state_json TEXT NOT NULL
+        );
+        CREATE INDEX inspection_site_seq ON inspection(site_id, updated_seq);
+        CREATE INDEX inspection_seq ON inspection(updated_seq);
+        CREATE TABLE conflict (
+            id TEXT PRIMARY KEY,
+            inspection_id TEXT NOT NULL REFERENCES inspection(id),
+            org_id TEXT NOT NULL,
+            site_id TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            opened_seq INTEGER NOT NULL,
+            opened_at TEXT NOT NULL,
+            candidates_json TEXT NOT NULL,
+            resolved_seq INTEGER,
+            resolved_at TEXT,
+            resolved_by TEXT,
+            resolution_json TEXT
+        );
+        CREATE INDEX conflict_inspection ON conflict(inspection_id, status);
+        CREATE INDEX conflict_queue ON conflict(org_id, status, site_id);
+        CREATE TABLE evidence_ref (
+            org_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            inspection_id TEXT NOT NULL REFERENCES inspection(id),
+            site_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (org_id, sha256, inspection_id, path)
+        );
+        CREATE INDEX evidence_ref_inspection ON evidence_ref(inspection_id);
+        CREATE TABLE server_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )
+        """,
+    )

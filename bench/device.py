@@ -1,0 +1,204 @@
+"""A device simulator: a small Python client of the real sync API, as a phone would use it.
+
+It keeps an outbox of ops with a gap-free ``client_seq``, pushes oldest first,
+keeps every op until a pull confirms it (checkpoint ≥ the op's server
+sequence), applies pull pages, and shows local answers as the server's state
+with pending ops on top. Tests and benchmarks drive it over HTTP (``httpx``
+clients, Litestar's ``TestClient`` included).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from schemas.canonical import content_hash
+from schemas.catalog import Catalog
+
+
+class Http(Protocol):
+    def post(self, url: str, *, json: Any = ..., headers: dict[str, str] | None = ...) -> Any: ...
+    def get(self, url: str, *, params: Any = ..., headers: dict[str, str] | None = ...) -> Any: ...
+
+
+class LostResponse(Exception):
+    """The request reached the server, the answer never reached the device."""
+
+
+@dataclass
+class Device:
+    """One phone: its token, outbox, checkpoint and copy of the server's state."""
+
+    http: Http
+    token: str
+    name: str = "device"
+    client_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    clock_offset_ms: int = 0
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    next_seq: int = 1
+    checkpoint: int = 0
+    server: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scope: set[str] = field(default_factory=set)
+    acked: dict[str, int] = field(default_factory=dict)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    known_fv: dict[tuple[str, str], int] = field(default_factory=dict)
+    last_hlc: int = 0
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    # ---- local edits: each becomes an op in the outbox ----
+
+    def hlc(self) -> int:
+        stamp = (int(time.time() * 1000) + self.clock_offset_ms) << 16
+        self.last_hlc = max(stamp, self.last_hlc + 1)
+        return self.last_hlc
+
+    def enqueue(self, kind: str, inspection_id: str, **body: Any) -> dict[str, Any]:
+        op = {
+            "kind": kind,
+            "op_id": str(uuid.uuid4()),
+            "client_seq": self.next_seq,
+            "inspection_id": inspection_id,
+            "hlc": self.hlc(),
+            **body,
+        }
+        self.next_seq += 1
+        self.outbox.append(op)
+        return op
+
+    def base(self, inspection_id: str, path: str) -> int:
+        return self.known_fv.get((inspection_id, path), 0)
+
+    def create(self, site_id: str, checklist_id: str, version: int = 1) -> str:
+        inspection_id = str(uuid.uuid4())
+        self.enqueue("create", inspection_id, checklist_id=checklist_id, version=version, site_id=site_id)
+        return inspection_id
+
+    def set(self, inspection_id: str, answers: dict[str, Any]) -> dict[str, Any]:
+        changes = [{"path": p, "value": v, "base_fv": self.base(inspection_id, p)} for p, v in answers.items()]
+        return self.enqueue("set", inspection_id, changes=changes)
+
+    def add_entry(self, inspection_id: str, group: str) -> str:
+        entry_id = str(uuid.uuid4())
+        self.enqueue("add_entry", inspection_id, group=group, entry_id=entry_id)
+        return entry_id
+
+    def remove_entry(self, inspection_id: str, group: str, entry_id: str) -> None:
+        base = self.base(inspection_id, f"{group}/{entry_id}")
+        self.enqueue("remove_entry", inspection_id, group=group, entry_id=entry_id, base_fv=base)
+
+    def attach(self, inspection_id: str, path: str, sha256: str) -> None:
+        self.enqueue("attach", inspection_id, path=path, sha256=sha256)
+
+    def detach(self, inspection_id: str, path: str, sha256: str) -> None:
+        self.enqueue("detach", inspection_id, path=path, sha256=sha256, base_fv=self.base(inspection_id, path))
+
+    def sign(self, catalog: Catalog, inspection_id: str, path: str, signer: str, image_sha256: str) -> None:
+        doc = self.server.get(inspection_id, {})
+        template = catalog.get(doc["checklist_id"], doc["version"])
+        assert template is not None
+        value = {
+            "status": "signed",
+            "image_sha256": image_sha256,
+            "signer_name": signer,
+            "signer_role": "负责人",
+            "signed_at": "2026-11-22T10:00:00+08:00",
+            "content_hash": content_hash(template, self.answers(inspection_id), path),
+        }
+        self.enqueue("sign", inspection_id, path=path, value=value, base_fv=self.base(inspection_id, path))
+
+    def transition(self, inspection_id: str, to: str, **body: Any) -> None:
+        self.enqueue("transition", inspection_id, to=to, **body)
+
+    def delete(self, inspection_id: str) -> None:
+        self.enqueue("delete", inspection_id)
+
+    # ---- what the inspector sees ----
+
+    def answers(self, inspection_id: str) -> dict[str, Any]:
+        """The server's answers with this device's unconfirmed set ops on top."""
+        answers = dict(self.server.get(inspection_id, {}).get("answers", {}))
+        for op in self.outbox:
+            if op["inspection_id"] == inspection_id and op["kind"] == "set" and not self.is_rejected(op):
+                for change in op["changes"]:
+                    if "/" not in change["path"]:
+                        answers[change["path"]] = change["value"]
+        return {k: v for k, v in answers.items() if v is not None}
+
+    def is_rejected(self, op: dict[str, Any]) -> bool:
+        return self.results.get(op["op_id"], {}).get("outcome") == "rejected"
+
+    def pending(self) -> list[dict[str, Any]]:
+        """Ops the server has not acknowledged yet, oldest first."""
+        return [op for op in self.outbox if op["op_id"] not in self.acked and not self.is_rejected(op)]
+
+    # ---- sync ----
+
+    def push(self, limit: int = 50, *, lose_response: bool = False) -> list[dict[str, Any]]:
+        """Send the oldest unacknowledged ops; ``lose_response`` drops the answer after the server committed."""
+        batch = self.pending()[:limit]
+        if not batch:
+            return []
+        response = self.http.post(
+            "/api/sync/push", json={"client_id": self.client_id, "ops": batch}, headers=self.headers
+        )
+        if response.status_code != 200:
+            raise AssertionError(f"push failed: {response.status_code} {response.text}")
+        if lose_response:
+            raise LostResponse
+        body = response.json()
+        for result in body["results"]:
+            self.results[result["op_id"]] = result
+            if result["outcome"] in ("applied", "merged", "conflict"):
+                self.acked[result["op_id"]] = result["seq"]
+                op = next(o for o in batch if o["op_id"] == result["op_id"])
+                for field_result in result.get("fields", []):
+                    key = (op["inspection_id"], field_result["path"])
+                    self.known_fv[key] = max(self.known_fv.get(key, 0), field_result["fv"])
+        self.last_hlc = max(self.last_hlc, body["server_hlc"])
+        results: list[dict[str, Any]] = body["results"]
+        return results
+
+    def pull(self, limit: int = 100) -> None:
+        """Pull every page after the checkpoint; then drop ops the server state now includes."""
+        while True:
+            response = self.http.get(
+                "/api/sync/pull", params={"checkpoint": self.checkpoint, "limit": limit}, headers=self.headers
+            )
+            assert response.status_code == 200, response.text
+            page = response.json()
+            if page["reset"]:
+                self.checkpoint, self.server, self.known_fv = 0, {}, {}
+                continue
+            scope = set(page["scope_site_ids"])
+            if scope - self.scope and self.checkpoint and self.scope:
+                self.scope, self.checkpoint = scope, 0
+                continue
+            self.scope = scope
+            for doc in page["inspections"]:
+                self.server[doc["id"]] = doc
+                for path, state in doc["fields"].items():
+                    self.known_fv[(doc["id"], path)] = state["fv"]
+                for key, entry in doc["entries"].items():
+                    self.known_fv[(doc["id"], key)] = max(entry["fv"], entry["removed"])
+            for inspection_id in [i for i, d in self.server.items() if d["site_id"] not in scope]:
+                del self.server[inspection_id]
+            self.checkpoint = page["checkpoint"]
+            if not page["has_more"]:
+                break
+        self.outbox = [
+            op for op in self.outbox if not (op["op_id"] in self.acked and self.acked[op["op_id"]] <= self.checkpoint)
+        ]
+
+    def sync(self) -> None:
+        """Push everything, then pull."""
+        while self.pending():
+            before = len(self.pending())
+            self.push()
+            if len(self.pending()) >= before:
+                break
+        self.pull()

@@ -1,0 +1,95 @@
+"""Canonical JSON and the content hash a signature binds to.
+
+The PWA computes the same hash in JavaScript, so the rules are spelled out:
+object keys sorted by code point, no whitespace, strings as JSON with non-ASCII
+kept as UTF-8, numbers as JavaScript prints them (``-18`` not ``-18.0``,
+``1e-7`` not ``1e-07``), ``true``/``false``/``null``. This is RFC 8785 (JCS)
+for the values answers can hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from schemas.template import Group, MultiChoice, Photo, Signature, Template
+
+
+def canonical_json(value: Any) -> str:
+    """``value`` as canonical JSON text."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _number(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(canonical_json(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        items = sorted(value.items(), key=lambda kv: str(kv[0]))
+        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{canonical_json(v)}" for k, v in items) + "}"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def _number(value: float) -> str:
+    if not math.isfinite(value):
+        raise ValueError("NaN and infinity have no JSON form")
+    if value == 0:
+        return "0"
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        sign = "-" if exponent.startswith("-") else "+"
+        text = f"{mantissa}e{sign}{int(exponent.lstrip('+-'))}"
+    return text
+
+
+def signed_content(template: Template, answers: Mapping[str, Any], signature_id: str) -> dict[str, Any]:
+    """The answers a signature covers: its ``covers`` list, or every non-signature item.
+
+    Set-valued answers (photos, multiple choices) are sorted so their order never changes the hash.
+    """
+    covered: dict[str, Any] = {}
+    signature = _find_signature(template, signature_id)
+    for section in template.sections:
+        for item in section.items:
+            if item.id == signature_id:
+                continue
+            wanted = item.id in signature.covers if signature.covers else not isinstance(item, Signature)
+            if not wanted or answers.get(item.id) is None:
+                continue
+            value = answers[item.id]
+            if isinstance(item, Photo | MultiChoice) and isinstance(value, list):
+                value = sorted(value)
+            if isinstance(item, Group) and isinstance(value, dict):
+                value = {k: _sorted_sets(item, v) for k, v in value.items()}
+            covered[item.id] = value
+    return covered
+
+
+def _sorted_sets(group: Group, entry: Any) -> Any:
+    if not isinstance(entry, dict):
+        return entry
+    photos = {c.id for c in group.items if isinstance(c, Photo | MultiChoice)}
+    return {k: sorted(v) if k in photos and isinstance(v, list) else v for k, v in entry.items()}
+
+
+def _find_signature(template: Template, signature_id: str) -> Signature:
+    for section in template.sections:
+        for item in section.items:
+            if item.id == signature_id and isinstance(item, Signature):
+                return item
+    raise KeyError(f"no signature item {signature_id!r}")
+
+
+def content_hash(template: Template, answers: Mapping[str, Any], signature_id: str) -> str:
+    """SHA-256 (hex) of the canonical JSON of what ``signature_id`` covers."""
+    text = canonical_json(signed_content(template, answers, signature_id))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

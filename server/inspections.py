@@ -1,0 +1,91 @@
+"""Inspections in scope, one with everything, its audit trail, and review actions."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Literal
+
+from litestar import Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from msgspec import Meta, Struct
+
+from schemas.catalog import Catalog
+from server.auth import Caller
+from sync import inspections
+from sync.audit import AuditEntry, audit_log
+from sync.errors import Rejected
+from sync.inspections import InspectionSummary, InspectionView
+from sync.ops import Comment, Status, Transition, make_hlc
+from sync.push import apply_server_op, new_op_id
+from sync.sites import require_role
+from sync.store import Store
+
+ACTIONS: dict[str, Status] = {"approve": "approved", "return": "returned", "reject": "rejected"}
+
+
+class Review(Struct, forbid_unknown_fields=True):
+    action: Literal["approve", "return", "reject"]
+    comments: list[Comment] = []
+    reason: Annotated[str, Meta(max_length=2000)] = ""
+
+
+@get("/")
+async def list_inspections(
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    status: Annotated[str | None, QueryParameter()] = None,
+    site_id: Annotated[str | None, QueryParameter()] = None,
+) -> list[InspectionSummary]:
+    """Inspections at sites in the caller's scope, newest change first."""
+    return inspections.list_inspections(store, caller.user, status=status, site_id=site_id)
+
+
+@get("/{inspection_id:str}")
+async def get_inspection(
+    inspection_id: FromPath[str],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
+) -> InspectionView:
+    """One inspection: answers with field versions, entries, comments, conflicts, failed items."""
+    return inspections.get_inspection(store, catalog, caller.user, inspection_id)
+
+
+@get("/{inspection_id:str}/audit")
+async def get_audit_log(
+    inspection_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> list[AuditEntry]:
+    """Every op sent for the inspection, accepted or not, oldest first."""
+    return audit_log(store, caller.user, inspection_id)
+
+
+@post("/{inspection_id:str}/review", status_code=200)
+async def review_inspection(
+    inspection_id: FromPath[str],
+    data: JSONBody[Review],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
+) -> InspectionView:
+    """Supervisor: approve, return for correction (comments pinned to items) or reject."""
+    require_role(caller.user, "supervisor", "admin")
+    inspections.get_inspection(store, catalog, caller.user, inspection_id)
+    op = Transition(
+        op_id=new_op_id(),
+        client_seq=1,
+        inspection_id=inspection_id,
+        hlc=make_hlc(int(time.time() * 1000)),
+        to=ACTIONS[data.action],
+        comments=data.comments,
+        reason=data.reason,
+    )
+    result = apply_server_op(store, catalog, caller.user, op)
+    if result.problem is not None:
+        raise Rejected(result.problem.type, result.problem.detail, result.problem.errors)
+    return inspections.get_inspection(store, catalog, caller.user, inspection_id)
+
+
+router = Router(
+    path="/api/inspections", route_handlers=[list_inspections, get_inspection, get_audit_log, review_inspection]
+)

@@ -1,0 +1,60 @@
+"""Sync: push a batch of ops, pull changes after a checkpoint."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, QueryParameter
+from msgspec import Struct
+
+from schemas.catalog import Catalog
+from server.auth import Caller
+from server.problems import expand_rejection
+from sync.ops import OpResult, PushBatch
+from sync.pull import PullPage, pull
+from sync.push import apply_push
+from sync.store import Store
+
+
+class PushResponse(Struct):
+    results: list[dict[str, Any]]
+    last_seq: int
+    server_hlc: int
+
+
+def result_body(result: OpResult) -> dict[str, Any]:
+    """An op result with its rejection expanded into a full problem object."""
+    body: dict[str, Any] = msgspec.to_builtins(result)
+    if result.problem is not None:
+        body["problem"] = expand_rejection(result.problem)
+    return body
+
+
+@post("/push", status_code=200, request_max_body_size=16 * 1024 * 1024)
+async def push_ops(
+    data: JSONBody[PushBatch],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
+) -> PushResponse:
+    """Apply a batch of ops; one outcome per op (applied, merged, conflict, rejected, gap), durable when answered."""
+    result = apply_push(store, catalog, caller.user, caller.device_id, data)
+    return PushResponse([result_body(r) for r in result.results], result.last_seq, result.server_hlc)
+
+
+@get("/pull")
+async def pull_changes(
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
+    checkpoint: Annotated[int, QueryParameter(ge=0)] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+) -> PullPage:
+    """Inspections changed after ``checkpoint`` in the caller's scope, a page at a time."""
+    return pull(store, catalog, caller.user, checkpoint, limit)
+
+
+router = Router(path="/api/sync", route_handlers=[push_ops, pull_changes])

@@ -1,0 +1,140 @@
+"""An inspection's server-side state: answers with per-field versions, entries, comments.
+
+Stored as one JSON document per inspection, so merging an edit costs the same
+however many inspections are stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from msgspec import Struct
+
+from schemas.template import Group, Item, Template
+
+
+class FieldState(Struct, omit_defaults=True):
+    """One answer: the value and who wrote it at which field version (``fv``, a server sequence).
+
+    Set answers keep ``tags``: element → (version it was added at, client that added it).
+    """
+
+    v: Any
+    fv: int
+    hlc: int
+    by: str
+    dev: str = ""
+    op: str = ""
+    role: str = ""
+    tags: dict[str, tuple[int, str]] | None = None
+    stale: bool = False
+
+
+class EntryState(Struct, omit_defaults=True):
+    """A repeating-group entry: added at ``fv``; ``removed`` is the version of its tombstone (0: live)."""
+
+    fv: int
+    by: str = ""
+    dev: str = ""
+    removed: int = 0
+
+
+class CommentState(Struct):
+    id: str
+    path: str
+    text: str
+    by: str
+    at: str
+    seq: int
+
+
+class Document(Struct):
+    fields: dict[str, FieldState] = {}
+    entries: dict[str, EntryState] = {}
+    comments: list[CommentState] = []
+    reason: str = ""
+
+
+class Candidate(Struct, omit_defaults=True):
+    """One value a conflict keeps: who proposed it, from which device, on which base."""
+
+    id: str
+    value: Any
+    user_id: str
+    client_id: str
+    hlc: int
+    base_fv: int
+    fv: int
+    received_at: str
+
+
+class ConflictRecord(Struct, omit_defaults=True):
+    """A field on which writers disagreed; open until a supervisor resolves it."""
+
+    id: str
+    path: str
+    kind: str
+    status: str
+    opened_seq: int
+    opened_at: str
+    candidates: list[Candidate]
+    winner: str = ""
+
+
+doc_decoder = msgspec.json.Decoder(Document)
+candidates_decoder = msgspec.json.Decoder(list[Candidate])
+encoder = msgspec.json.Encoder()
+
+
+def decode_document(data: str | bytes) -> Document:
+    return doc_decoder.decode(data)
+
+
+def split_path(path: str) -> tuple[str, str | None, str | None]:
+    """``item`` → (item, None, None); ``group/entry`` → (group, entry, None); ``group/entry/item``."""
+    parts = path.split("/")
+    if len(parts) == 1:
+        return parts[0], None, None
+    if len(parts) == 2:
+        return parts[0], parts[1], None
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    raise ValueError(f"path {path!r} has too many parts")
+
+
+def resolve_item(items: dict[str, Item], path: str) -> Item | None:
+    """The template item a field path names, or ``None``."""
+    try:
+        top, entry, child = split_path(path)
+    except ValueError:
+        return None
+    item = items.get(top)
+    if entry is None:
+        return item
+    if not isinstance(item, Group) or child is None:
+        return None
+    return next((c for c in item.items if c.id == child), None)
+
+
+def answers_of(doc: Document, template: Template | None = None) -> dict[str, Any]:
+    """The answers as the checklist schema shapes them: groups as ``{entry_uuid: {item: value}}``.
+
+    Cleared answers (``None``) and removed entries are left out.
+    """
+    answers: dict[str, Any] = {}
+    for key, entry in doc.entries.items():
+        if not entry.removed:
+            group, entry_id, _ = split_path(key)
+            answers.setdefault(group, {})[entry_id] = {}
+    for path, state in doc.fields.items():
+        if state.v is None:
+            continue
+        top, entry_id, child = split_path(path)
+        if entry_id is None:
+            answers[top] = state.v
+        elif child is not None:
+            entries = answers.get(top)
+            if isinstance(entries, dict) and entry_id in entries:
+                entries[entry_id][child] = state.v
+    return answers

@@ -1,0 +1,303 @@
+"""Inspections in the store: rows, their documents and conflicts, scope-checked reads."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import msgspec
+from msgspec import Struct
+
+from schemas.answers import failed_items
+from schemas.catalog import Catalog
+from sync.accounts import User
+from sync.document import ConflictRecord, Document, answers_of, candidates_decoder, decode_document, encoder
+from sync.errors import NotFound, OutOfScope
+from sync.sites import site_ids_in_scope
+from sync.store import Store
+
+_COLUMNS = (
+    "id, org_id, site_id, checklist_id, version, inspector_id, status, created_at, updated_at,"
+    " created_seq, updated_seq, open_conflicts, state_json"
+)
+
+
+class InspectionRow(Struct):
+    """An inspection's row: metadata plus its document."""
+
+    id: str
+    org_id: str
+    site_id: str
+    checklist_id: str
+    version: int
+    inspector_id: str
+    status: str
+    created_at: str
+    updated_at: str
+    created_seq: int
+    updated_seq: int
+    open_conflicts: int
+    doc: Document
+
+
+class FieldView(Struct, omit_defaults=True):
+    value: Any
+    fv: int
+    hlc: int
+    by: str
+    stale: bool = False
+
+
+class ConflictView(Struct, omit_defaults=True):
+    id: str
+    inspection_id: str
+    site_id: str
+    checklist_id: str
+    path: str
+    kind: str
+    status: str
+    opened_seq: int
+    opened_at: str
+    candidates: list[dict[str, Any]]
+    winner: str = ""
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+    resolution: dict[str, Any] | None = None
+
+
+class InspectionView(Struct):
+    """What a device or supervisor sees of one inspection."""
+
+    id: str
+    site_id: str
+    checklist_id: str
+    version: int
+    inspector_id: str
+    status: str
+    created_at: str
+    updated_at: str
+    updated_seq: int
+    answers: dict[str, Any]
+    fields: dict[str, FieldView]
+    entries: dict[str, dict[str, int]]
+    comments: list[dict[str, Any]]
+    conflicts: list[ConflictView]
+    failed_items: list[str]
+    reason: str
+
+
+def row_from(values: tuple[Any, ...]) -> InspectionRow:
+    return InspectionRow(
+        values[0],
+        values[1],
+        values[2],
+        values[3],
+        values[4],
+        values[5],
+        values[6],
+        values[7],
+        values[8],
+        values[9],
+        values[10],
+        values[11],
+        decode_document(values[12]),
+    )
+
+
+def load_row(conn: sqlite3.Connection, inspection_id: str) -> InspectionRow | None:
+    values = conn.execute(f"SELECT {_COLUMNS} FROM inspection WHERE id = ?", [inspection_id]).fetchone()
+    return None if values is None else row_from(values)
+
+
+def open_conflicts(conn: sqlite3.Connection, inspection_id: str) -> dict[str, ConflictRecord]:
+    """The open conflicts of an inspection by path."""
+    rows = conn.execute(
+        "SELECT id, path, kind, status, opened_seq, opened_at, candidates_json FROM conflict"
+        " WHERE inspection_id = ? AND status = 'open'",
+        [inspection_id],
+    ).fetchall()
+    return {r[1]: ConflictRecord(r[0], r[1], r[2], r[3], r[4], r[5], candidates_decoder.decode(r[6])) for r in rows}
+
+
+def insert_row(conn: sqlite3.Connection, row: InspectionRow) -> None:
+    conn.execute(
+        f"INSERT INTO inspection ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            row.id,
+            row.org_id,
+            row.site_id,
+            row.checklist_id,
+            row.version,
+            row.inspector_id,
+            row.status,
+            row.created_at,
+            row.updated_at,
+            row.created_seq,
+            row.updated_seq,
+            row.open_conflicts,
+            encoder.encode(row.doc),
+        ],
+    )
+
+
+def save_row(conn: sqlite3.Connection, row: InspectionRow) -> None:
+    conn.execute(
+        "UPDATE inspection SET status = ?, updated_at = ?, updated_seq = ?, open_conflicts = ?, state_json = ?"
+        " WHERE id = ?",
+        [row.status, row.updated_at, row.updated_seq, row.open_conflicts, encoder.encode(row.doc), row.id],
+    )
+
+
+def save_conflicts(
+    conn: sqlite3.Connection, row: InspectionRow, new: list[ConflictRecord], touched: list[ConflictRecord]
+) -> None:
+    """Insert new conflict records and update the candidates and status of touched ones."""
+    for record in new:
+        conn.execute(
+            "INSERT INTO conflict (id, inspection_id, org_id, site_id, checklist_id, path, kind, status,"
+            " opened_seq, opened_at, candidates_json, resolved_seq, resolved_at, resolution_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                record.id,
+                row.id,
+                row.org_id,
+                row.site_id,
+                row.checklist_id,
+                record.path,
+                record.kind,
+                record.status,
+                record.opened_seq,
+                record.opened_at,
+                encoder.encode(record.candidates),
+                record.opened_seq if record.status == "resolved" else None,
+                record.opened_at if record.status == "resolved" else None,
+                encoder.encode({"winner": record.winner, "rule": "role"}) if record.status == "resolved" else None,
+            ],
+        )
+    for record in touched:
+        resolved = record.status == "resolved"
+        conn.execute(
+            "UPDATE conflict SET candidates_json = ?, status = ?,"
+            " resolved_seq = CASE WHEN ? THEN ? ELSE resolved_seq END,"
+            " resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,"
+            " resolution_json = CASE WHEN ? THEN ? ELSE resolution_json END WHERE id = ?",
+            [
+                encoder.encode(record.candidates),
+                record.status,
+                resolved,
+                row.updated_seq,
+                resolved,
+                row.updated_at,
+                resolved,
+                encoder.encode({"winner": record.winner, "rule": "re-signed"}),
+                record.id,
+            ],
+        )
+    if not (new or touched):
+        return
+    row.open_conflicts = conn.execute(
+        "SELECT count(*) FROM conflict WHERE inspection_id = ? AND status = 'open'", [row.id]
+    ).fetchone()[0]
+
+
+def conflict_views(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[ConflictView]:
+    rows = conn.execute(
+        "SELECT id, inspection_id, site_id, checklist_id, path, kind, status, opened_seq, opened_at,"
+        f" candidates_json, resolved_at, resolved_by, resolution_json FROM conflict WHERE {where}"
+        " ORDER BY opened_seq",
+        args,
+    ).fetchall()
+    views = []
+    for r in rows:
+        resolution = msgspec.json.decode(r[12]) if r[12] else None
+        candidates = msgspec.json.decode(r[9])
+        winner = resolution.get("winner", "") if isinstance(resolution, dict) else ""
+        views.append(
+            ConflictView(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                candidates,
+                winner or (candidates[0]["id"] if candidates else ""),
+                r[10],
+                r[11],
+                resolution,
+            )
+        )
+    return views
+
+
+def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> InspectionView:
+    """The full view of an inspection: answers, field versions, entries, comments, conflicts."""
+    doc = row.doc
+    answers = answers_of(doc)
+    template = catalog.get(row.checklist_id, row.version)
+    return InspectionView(
+        row.id,
+        row.site_id,
+        row.checklist_id,
+        row.version,
+        row.inspector_id,
+        row.status,
+        row.created_at,
+        row.updated_at,
+        row.updated_seq,
+        answers,
+        {p: FieldView(s.v, s.fv, s.hlc, s.by, s.stale) for p, s in doc.fields.items()},
+        {k: {"fv": e.fv, "removed": e.removed} for k, e in doc.entries.items()},
+        [msgspec.to_builtins(c) for c in doc.comments],
+        conflict_views(conn, "inspection_id = ?", [row.id]),
+        failed_items(template, answers) if template is not None else [],
+        doc.reason,
+    )
+
+
+def get_inspection(store: Store, catalog: Catalog, user: User, inspection_id: str) -> InspectionView:
+    """One inspection in the caller's scope."""
+    conn = store.db.conn
+    row = load_row(conn, inspection_id)
+    if row is None or row.org_id != user.org_id:
+        raise NotFound(f"no inspection {inspection_id!r}")
+    if row.site_id not in site_ids_in_scope(store, user):
+        raise OutOfScope(f"inspection {inspection_id!r} is at a site outside your scope")
+    return view_of(conn, row, catalog)
+
+
+class InspectionSummary(Struct):
+    id: str
+    site_id: str
+    checklist_id: str
+    version: int
+    inspector_id: str
+    status: str
+    updated_at: str
+    open_conflicts: int
+
+
+def list_inspections(
+    store: Store, user: User, *, status: str | None = None, site_id: str | None = None, limit: int = 200
+) -> list[InspectionSummary]:
+    """Inspections at sites in the caller's scope, newest change first."""
+    scope = sorted(site_ids_in_scope(store, user))
+    if not scope:
+        return []
+    where = [f"site_id IN ({','.join('?' * len(scope))})"]
+    args: list[Any] = list(scope)
+    if status is not None:
+        where.append("status = ?")
+        args.append(status)
+    if site_id is not None:
+        where.append("site_id = ?")
+        args.append(site_id)
+    rows = store.db.execute(
+        "SELECT id, site_id, checklist_id, version, inspector_id, status, updated_at, open_conflicts"
+        f" FROM inspection WHERE {' AND '.join(where)} ORDER BY updated_seq DESC LIMIT ?",
+        [*args, limit],
+    ).fetchall()
+    return [InspectionSummary(*r) for r in rows]

@@ -1,0 +1,291 @@
+"""Merge rules, per field, by the item's merge policy. Pure: no SQL, no HTTP.
+
+The rules (see ``../shared/research/sync.md`` §5.4):
+
+- same value, or the writer had seen the current version (``base_fv >= fv``):
+  fast-forward;
+- different fields changed concurrently: both apply (each field is merged alone);
+- the same field changed concurrently to different values:
+  ``manual`` (default) keeps the server's current value as the provisional
+  winner and opens a conflict holding every candidate; ``lww`` takes the larger
+  ``(hlc, user id)`` and records no conflict (the loser stays in the op log);
+  ``role`` lets the higher role win and records a resolved, informational
+  conflict; ``append`` keeps both texts in clock order; ``immutable`` never
+  overwrites a value and opens a conflict on any differing write;
+- sets (photos, multiple choice) merge as add-wins sets: an element is removed
+  only if the remover had seen it added;
+- a change to content a signature covers marks the signature stale and opens a
+  ``signature_stale`` conflict;
+- edits to approved, rejected or deleted inspections are kept as conflict
+  candidates, never applied.
+
+Clocks only order and break ties; conflicts are decided by field versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemas.answers import items_by_id
+from schemas.canonical import content_hash
+from schemas.template import Item, MultiChoice, Photo, Signature, Template, merge_policy
+from sync.document import Candidate, ConflictRecord, Document, EntryState, FieldState, answers_of, resolve_item
+from sync.ops import FieldResult
+
+ROLE_RANK = {"inspector": 1, "supervisor": 2, "admin": 3}
+LOCKED = {"approved": "locked", "rejected": "locked", "deleted": "edit_vs_delete"}
+
+
+@dataclass
+class Context:
+    """Who writes, with which op, at which server sequence and clock."""
+
+    template: Template
+    user_id: str
+    role: str
+    client_id: str
+    op_id: str
+    seq: int
+    hlc: int
+    now: str
+    conflicts: dict[str, ConflictRecord]
+    new_conflicts: list[ConflictRecord] = field(default_factory=list)
+    touched_conflicts: set[str] = field(default_factory=set)
+    changed: bool = False
+    items: dict[str, Item] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.items = items_by_id(self.template)
+
+    def candidate(self, value: Any, base_fv: int) -> Candidate:
+        return Candidate(self.op_id, value, self.user_id, self.client_id, self.hlc, base_fv, self.seq, self.now)
+
+    def saw(self, fv: int, dev: str, base_fv: int) -> bool:
+        """Whether the writer had seen a write at ``fv`` by client ``dev``: its own earlier ops count."""
+        return base_fv >= fv or (bool(dev) and dev == self.client_id)
+
+    def write(self, doc: Document, path: str, value: Any, tags: dict[str, tuple[int, str]] | None = None) -> FieldState:
+        state = FieldState(value, self.seq, self.hlc, self.user_id, self.client_id, self.op_id, self.role, tags)
+        doc.fields[path] = state
+        self.changed = True
+        return state
+
+    def open_conflict(self, path: str, kind: str, candidates: list[Candidate], status: str = "open") -> str:
+        """Add candidates to the open conflict on ``path`` of ``kind``, or open a new one."""
+        held = self.conflicts.get(path)
+        if held is not None and held.status == "open" and held.kind == kind:
+            known = {c.id for c in held.candidates}
+            held.candidates.extend(c for c in candidates if c.id not in known)
+            self.touched_conflicts.add(held.id)
+            self.changed = True
+            return held.id
+        record = ConflictRecord(
+            f"{self.op_id}:{path}",
+            path,
+            kind,
+            status,
+            self.seq,
+            self.now,
+            candidates,
+            winner=candidates[0].id if candidates else "",
+        )
+        if status == "open":
+            self.conflicts[path] = record
+        self.new_conflicts.append(record)
+        self.changed = True
+        return record.id
+
+
+def current_candidate(state: FieldState, received_at: str) -> Candidate:
+    return Candidate(state.op or f"fv:{state.fv}", state.v, state.by, state.dev, state.hlc, 0, state.fv, received_at)
+
+
+def merge_value(doc: Document, path: str, value: Any, base_fv: int, ctx: Context) -> FieldResult:
+    """Merge one answer (not a set) into ``doc`` by the item's policy."""
+    item = _item(ctx, path)
+    policy = merge_policy(item)
+    cur = doc.fields.get(path)
+    if cur is None:
+        ctx.write(doc, path, value)
+        return FieldResult(path, "applied", ctx.seq)
+    if cur.v == value:
+        return FieldResult(path, "applied", cur.fv)
+    held = ctx.conflicts.get(path)
+    if policy == "immutable" and cur.v is not None:
+        cid = ctx.open_conflict(path, "hard", [current_candidate(cur, ctx.now), ctx.candidate(value, base_fv)])
+        return FieldResult(path, "conflict", cur.fv, cid)
+    if ctx.saw(cur.fv, cur.dev, base_fv):
+        ctx.write(doc, path, value)
+        if held is not None and held.status == "open":
+            cid = ctx.open_conflict(path, held.kind, [ctx.candidate(value, base_fv)])
+            return FieldResult(path, "applied", ctx.seq, cid)
+        return FieldResult(path, "applied", ctx.seq)
+    if policy == "lww":
+        if (ctx.hlc, ctx.user_id) > (cur.hlc, cur.by):
+            ctx.write(doc, path, value)
+        return FieldResult(path, "merged", doc.fields[path].fv)
+    if policy == "append" and isinstance(cur.v, str) and isinstance(value, str):
+        first, second = (cur.v, value) if cur.hlc <= ctx.hlc else (value, cur.v)
+        ctx.write(doc, path, f"{first}\n{second}")
+        return FieldResult(path, "merged", ctx.seq)
+    if policy == "role":
+        mine, theirs = ROLE_RANK.get(ctx.role, 0), ROLE_RANK.get(cur.role, 0)
+        incoming_wins = (mine, ctx.hlc) > (theirs, cur.hlc)
+        loser, winner = (current_candidate(cur, ctx.now), ctx.candidate(value, base_fv))
+        if incoming_wins:
+            ctx.write(doc, path, value)
+        else:
+            loser, winner = winner, loser
+        cid = ctx.open_conflict(path, "soft", [winner, loser], status="resolved")
+        return FieldResult(path, "merged", doc.fields[path].fv, cid)
+    cid = ctx.open_conflict(path, "hard", [current_candidate(cur, ctx.now), ctx.candidate(value, base_fv)])
+    return FieldResult(path, "conflict", cur.fv, cid)
+
+
+def merge_set(doc: Document, path: str, target: list[Any], base_fv: int, ctx: Context) -> FieldResult:
+    """Merge a whole multiple-choice answer as an add-wins set against what the writer had seen."""
+    cur = doc.fields.get(path)
+    tags = dict(cur.tags or {}) if cur is not None else {}
+    for element in target:
+        tags.setdefault(element, (ctx.seq, ctx.client_id))
+    wanted = set(target)
+    for element in list(tags):
+        if element not in wanted and ctx.saw(*tags[element], base_fv):
+            del tags[element]
+    return _store_set(doc, path, tags, base_fv, ctx)
+
+
+def merge_attach(doc: Document, path: str, sha256: str, ctx: Context) -> FieldResult:
+    cur = doc.fields.get(path)
+    tags = dict(cur.tags or {}) if cur is not None else {}
+    tags.setdefault(sha256, (ctx.seq, ctx.client_id))
+    return _store_set(doc, path, tags, cur.fv if cur is not None else 0, ctx)
+
+
+def merge_detach(doc: Document, path: str, sha256: str, base_fv: int, ctx: Context) -> FieldResult:
+    cur = doc.fields.get(path)
+    tags = dict(cur.tags or {}) if cur is not None else {}
+    if sha256 in tags and ctx.saw(*tags[sha256], base_fv):
+        del tags[sha256]
+    return _store_set(doc, path, tags, base_fv, ctx)
+
+
+def _store_set(doc: Document, path: str, tags: dict[str, tuple[int, str]], base_fv: int, ctx: Context) -> FieldResult:
+    cur = doc.fields.get(path)
+    item = _item(ctx, path)
+    if isinstance(item, MultiChoice):
+        order = {o.value: i for i, o in enumerate(item.options)}
+        value = sorted(tags, key=lambda e: (order.get(e, len(order)), e))
+    else:
+        value = sorted(tags, key=lambda e: (tags[e], e))
+    old_tags = cur.tags if cur is not None else None
+    if cur is not None and old_tags == tags and cur.v == value:
+        return FieldResult(path, "applied", cur.fv)
+    seen_all = cur is None or ctx.saw(cur.fv, cur.dev, base_fv)
+    ctx.write(doc, path, value, tags)
+    return FieldResult(path, "applied" if seen_all else "merged", ctx.seq)
+
+
+def add_entry(doc: Document, key: str, ctx: Context) -> FieldResult:
+    """Add a repeating-group entry (idempotent); re-adding a removed one is an edit-vs-delete conflict."""
+    entry = doc.entries.get(key)
+    if entry is None:
+        doc.entries[key] = EntryState(ctx.seq, ctx.user_id, ctx.client_id)
+        ctx.changed = True
+        return FieldResult(key, "applied", ctx.seq)
+    if entry.removed:
+        cid = ctx.open_conflict(key, "edit_vs_delete", [ctx.candidate({"entry": "restore"}, 0)])
+        return FieldResult(key, "conflict", entry.removed, cid)
+    return FieldResult(key, "applied", entry.fv)
+
+
+def remove_entry(doc: Document, key: str, base_fv: int, ctx: Context) -> FieldResult:
+    """Tombstone an entry, unless someone edited it after the remover's base: then a conflict."""
+    entry = doc.entries.get(key)
+    if entry is None or entry.removed:
+        if entry is None:
+            doc.entries[key] = EntryState(ctx.seq, ctx.user_id, ctx.client_id, removed=ctx.seq)
+            ctx.changed = True
+        return FieldResult(key, "applied", ctx.seq if entry is None else entry.removed)
+    unseen = [p for p, s in doc.fields.items() if p.startswith(key + "/") and not ctx.saw(s.fv, s.dev, base_fv)]
+    if not ctx.saw(entry.fv, entry.dev, base_fv) or unseen:
+        cid = ctx.open_conflict(key, "edit_vs_delete", [ctx.candidate({"entry": "remove"}, base_fv)])
+        return FieldResult(key, "conflict", entry.fv, cid)
+    entry.removed = ctx.seq
+    ctx.changed = True
+    return FieldResult(key, "applied", ctx.seq)
+
+
+def ensure_entry(doc: Document, path: str, ctx: Context) -> str | None:
+    """For a path inside a group entry: create the entry if needed; the entry key if it was removed."""
+    parts = path.split("/")
+    if len(parts) != 3:
+        return None
+    key = f"{parts[0]}/{parts[1]}"
+    entry = doc.entries.get(key)
+    if entry is None:
+        doc.entries[key] = EntryState(ctx.seq, ctx.user_id, ctx.client_id)
+        ctx.changed = True
+        return None
+    return key if entry.removed else None
+
+
+def merge_signature(doc: Document, path: str, value: dict[str, Any], base_fv: int, ctx: Context) -> FieldResult:
+    """Store a signature; one that does not match the server's content is stale at once."""
+    cur = doc.fields.get(path)
+    if cur is not None and cur.v == value:
+        return FieldResult(path, "applied", cur.fv)
+    if cur is not None and cur.v is not None and not cur.stale:
+        cid = ctx.open_conflict(path, "hard", [current_candidate(cur, ctx.now), ctx.candidate(value, base_fv)])
+        return FieldResult(path, "conflict", cur.fv, cid)
+    held = ctx.conflicts.get(path)
+    state = ctx.write(doc, path, value)
+    if held is not None and held.kind == "signature_stale" and held.status == "open":
+        held.status = "resolved"
+        held.winner = ctx.op_id
+        ctx.touched_conflicts.add(held.id)
+    expected = content_hash(ctx.template, answers_of(doc), path)
+    if value.get("content_hash") != expected:
+        state.stale = True
+        cid = ctx.open_conflict(path, "signature_stale", [ctx.candidate(value, base_fv)])
+        return FieldResult(path, "conflict", ctx.seq, cid)
+    return FieldResult(path, "applied", ctx.seq)
+
+
+def mark_stale_signatures(doc: Document, ctx: Context) -> list[str]:
+    """After answers changed: every signature whose covered content no longer matches becomes stale."""
+    opened = []
+    answers: dict[str, Any] | None = None
+    for item_id, item in ctx.items.items():
+        if not isinstance(item, Signature):
+            continue
+        state = doc.fields.get(item_id)
+        if state is None or state.stale or not isinstance(state.v, dict):
+            continue
+        answers = answers_of(doc) if answers is None else answers
+        if state.v.get("content_hash") != content_hash(ctx.template, answers, item_id):
+            state.stale = True
+            ctx.changed = True
+            opened.append(ctx.open_conflict(item_id, "signature_stale", [current_candidate(state, ctx.now)]))
+    return opened
+
+
+def keep_locked(doc: Document, status: str, path: str, value: Any, base_fv: int, ctx: Context) -> FieldResult:
+    """An edit to an approved, rejected or deleted inspection: kept as a candidate, not applied."""
+    cur = doc.fields.get(path)
+    candidates = [ctx.candidate(value, base_fv)]
+    if cur is not None:
+        candidates.insert(0, current_candidate(cur, ctx.now))
+    cid = ctx.open_conflict(path, LOCKED[status], candidates)
+    return FieldResult(path, "conflict", cur.fv if cur is not None else 0, cid)
+
+
+def is_set_item(ctx: Context, path: str) -> bool:
+    return isinstance(_item(ctx, path), MultiChoice | Photo)
+
+
+def _item(ctx: Context, path: str) -> Any:
+    item = resolve_item(ctx.items, path)
+    assert item is not None, path
+    return item

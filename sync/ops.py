@@ -1,0 +1,166 @@
+"""The sync wire format: operations a device pushes and what it gets back.
+
+Every op carries ``op_id`` (UUID, idempotency key), ``client_seq`` (gap-free per
+client), the inspection it touches and a hybrid-logical-clock stamp ``hlc``
+(milliseconds << 16 | counter). Field ops carry ``base_fv``: the field version
+(server sequence of the last write the device had seen; 0 for none).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta, Struct
+
+Uuid = Annotated[str, Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
+Path = Annotated[str, Meta(min_length=1, max_length=200)]
+Seq = Annotated[int, Meta(ge=1)]
+Fv = Annotated[int, Meta(ge=0)]
+Hlc = Annotated[int, Meta(ge=0, le=2**63 - 1)]
+Status = Literal["draft", "submitted", "returned", "approved", "rejected", "deleted"]
+Outcome = Literal["applied", "merged", "conflict", "rejected", "gap"]
+
+HLC_SHIFT = 16
+
+
+class OpBase(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True, tag_field="kind"):
+    op_id: Uuid
+    client_seq: Seq
+    inspection_id: Uuid
+    hlc: Hlc
+
+
+class Create(OpBase, tag="create", frozen=True):
+    """Start an inspection of ``site_id`` on one checklist version."""
+
+    checklist_id: Annotated[str, Meta(min_length=1, max_length=63)]
+    version: Seq
+    site_id: Annotated[str, Meta(min_length=1, max_length=64)]
+
+
+class Change(Struct, forbid_unknown_fields=True, frozen=True):
+    """One answer: ``path`` is an item id, or ``group/entry_uuid/item`` inside a repeating group.
+
+    ``value`` ``None`` clears the answer.
+    """
+
+    path: Path
+    value: Any
+    base_fv: Fv = 0
+
+
+class SetAnswers(OpBase, tag="set", frozen=True):
+    """Set one or more answers; the op is applied whole or rejected whole."""
+
+    changes: Annotated[list[Change], Meta(min_length=1, max_length=500)]
+
+
+class AddEntry(OpBase, tag="add_entry", frozen=True):
+    group: Path
+    entry_id: Uuid
+
+
+class RemoveEntry(OpBase, tag="remove_entry", frozen=True):
+    group: Path
+    entry_id: Uuid
+    base_fv: Fv = 0
+
+
+class Attach(OpBase, tag="attach", frozen=True):
+    """Add a photo (by SHA-256) to a photo item; it may not have been uploaded yet."""
+
+    path: Path
+    sha256: Sha256
+
+
+class Detach(OpBase, tag="detach", frozen=True):
+    """Remove a photo, if the device had seen it (``base_fv`` ≥ the version it was added at)."""
+
+    path: Path
+    sha256: Sha256
+    base_fv: Fv = 0
+
+
+class Sign(OpBase, tag="sign", frozen=True):
+    """A signature (or recorded refusal) bound to the hash of the content it covers."""
+
+    path: Path
+    value: dict[str, Any]
+    base_fv: Fv = 0
+
+
+class Comment(Struct, forbid_unknown_fields=True, frozen=True):
+    """A supervisor's comment pinned to an item path ("" for the whole inspection)."""
+
+    path: Annotated[str, Meta(max_length=200)]
+    text: Annotated[str, Meta(min_length=1, max_length=2000)]
+
+
+class Transition(OpBase, tag="transition", frozen=True):
+    """Move the inspection to another status (submit, return, approve, reject)."""
+
+    to: Status
+    comments: list[Comment] = []
+    reason: Annotated[str, Meta(max_length=2000)] = ""
+
+
+class Delete(OpBase, tag="delete", frozen=True):
+    """Delete a draft; later edits open an edit-vs-delete conflict instead of resurrecting it."""
+
+
+Op = Create | SetAnswers | AddEntry | RemoveEntry | Attach | Detach | Sign | Transition | Delete
+
+
+class PushBatch(Struct, forbid_unknown_fields=True, frozen=True):
+    client_id: Uuid
+    ops: Annotated[list[Op], Meta(max_length=1000)]
+
+
+class Rejection(Struct, frozen=True, omit_defaults=True):
+    """Why an op was refused or flagged: a problem type name, a detail, pointers."""
+
+    type: str
+    detail: str
+    errors: list[dict[str, str]] = []
+
+
+class FieldResult(Struct, frozen=True, omit_defaults=True):
+    path: str
+    outcome: Outcome
+    fv: int
+    conflict_id: str | None = None
+
+
+class OpResult(Struct, frozen=True, omit_defaults=True):
+    """The outcome of one op; stored, and returned unchanged when the op is replayed."""
+
+    op_id: str
+    client_seq: int
+    outcome: Outcome
+    seq: int | None = None
+    fields: list[FieldResult] = []
+    conflict_ids: list[str] = []
+    problem: Rejection | None = None
+    flags: list[str] = []
+
+
+class PushResult(Struct, frozen=True):
+    results: list[OpResult]
+    last_seq: int
+    server_hlc: int
+
+
+op_decoder = msgspec.json.Decoder(Op)
+result_decoder = msgspec.json.Decoder(OpResult)
+encoder = msgspec.json.Encoder()
+
+
+def hlc_millis(hlc: int) -> int:
+    """The wall-clock milliseconds of a stamp."""
+    return hlc >> HLC_SHIFT
+
+
+def make_hlc(millis: int, counter: int = 0) -> int:
+    return (millis << HLC_SHIFT) | (counter & 0xFFFF)
