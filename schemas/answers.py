@@ -41,6 +41,8 @@ _UUID = re.compile(UUID_PATTERN)
 # trailing newline) and with ASCII digits, as a JSON Schema validator reads them.
 _DATE = re.compile(DATE_PATTERN, re.ASCII)
 _DATETIME = re.compile(DATETIME_PATTERN, re.ASCII)
+# White space as the schema's ``\S`` pattern reads it (ECMA-262), which differs from str.strip().
+_BLANK = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
 _SIGNED_KEYS = {"status", "image_sha256", "signer_name", "signer_role", "signed_at", "content_hash"}
 _REFUSED_KEYS = {"status", "signer_name", "signer_role", "reason", "refused_at", "content_hash"}
 _REFUSED_OPTIONAL = {"witness_name", "witness_image_sha256"}
@@ -200,7 +202,7 @@ def _check_signature(value: Any, at: str) -> Iterator[AnswerError]:
                 yield _err(f"{at}/{key}", "时间格式无效", "expected an RFC 3339 date-time with offset")
         else:
             limit = _TEXT_MAX.get(key, NAME_MAX)
-            if not isinstance(field, str) or not field.strip() or len(field) > limit:
+            if not isinstance(field, str) or _BLANK.fullmatch(field) or len(field) > limit:
                 yield _err(f"{at}/{key}", f"应为非空文字，最多 {limit} 字", f"expected text of 1 to {limit} characters")
 
 

@@ -39,7 +39,7 @@ DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d
 
 NAME_MAX = 100
 REASON_MAX = 500
-# Names and the refusal reason must hold more than white space (answers.py strips them).
+# Names and the refusal reason must hold more than white space, as answers.py checks.
 _NAME = {"type": "string", "minLength": 1, "maxLength": NAME_MAX, "pattern": r"\S"}
 _WHEN = {"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN}
 _HASH = {"type": "string", "pattern": SHA256_PATTERN}

@@ -146,6 +146,6 @@ def _apply_resolution(
         if errors:
             raise InvalidInput("; ".join(f"{e.pointer}: {e.detail}" for e in errors))
     state = doc.fields.get(view.path)
-    tags = dict.fromkeys(value, (seq, "")) if isinstance(value, list) else None
+    tags = {e: [(seq, "")] for e in value} if isinstance(value, list) else None
     doc.fields[view.path] = FieldState(value, seq, hlc, user.id, "", op_id, user.role, tags)
     del state

@@ -17,7 +17,8 @@ from schemas.template import Group, Item, Template
 class FieldState(Struct, omit_defaults=True):
     """One answer: the value and who wrote it at which field version (``fv``, a server sequence).
 
-    Set answers keep ``tags``: element → (version it was added at, client that added it).
+    Set answers keep ``tags``: element → every (version, client) that added it and no remover saw;
+    an element is present while it has a tag (an add-wins observed-remove set).
     """
 
     v: Any
@@ -27,7 +28,7 @@ class FieldState(Struct, omit_defaults=True):
     dev: str = ""
     op: str = ""
     role: str = ""
-    tags: dict[str, tuple[int, str]] | None = None
+    tags: dict[str, list[tuple[int, str]]] | None = None
     stale: bool = False
 
 

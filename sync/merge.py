@@ -65,7 +65,9 @@ class Context:
         """Whether the writer had seen a write at ``fv`` by client ``dev``: its own earlier ops count."""
         return base_fv >= fv or (bool(dev) and dev == self.client_id)
 
-    def write(self, doc: Document, path: str, value: Any, tags: dict[str, tuple[int, str]] | None = None) -> FieldState:
+    def write(
+        self, doc: Document, path: str, value: Any, tags: dict[str, list[tuple[int, str]]] | None = None
+    ) -> FieldState:
         state = FieldState(value, self.seq, self.hlc, self.user_id, self.client_id, self.op_id, self.role, tags)
         doc.fields[path] = state
         self.changed = True
@@ -145,40 +147,55 @@ def merge_value(doc: Document, path: str, value: Any, base_fv: int, ctx: Context
 
 def merge_set(doc: Document, path: str, target: list[Any], base_fv: int, ctx: Context) -> FieldResult:
     """Merge a whole multiple-choice answer as an add-wins set against what the writer had seen."""
-    cur = doc.fields.get(path)
-    tags = dict(cur.tags or {}) if cur is not None else {}
+    tags = _tags(doc, path)
     for element in target:
-        tags.setdefault(element, (ctx.seq, ctx.client_id))
+        if element not in tags:
+            tags[element] = [(ctx.seq, ctx.client_id)]
     wanted = set(target)
     for element in list(tags):
-        if element not in wanted and ctx.saw(*tags[element], base_fv):
-            del tags[element]
+        if element not in wanted:
+            _remove_seen(tags, element, base_fv, ctx)
     return _store_set(doc, path, tags, base_fv, ctx)
+
+
+def _tags(doc: Document, path: str) -> dict[str, list[tuple[int, str]]]:
+    cur = doc.fields.get(path)
+    return {k: list(v) for k, v in (cur.tags or {}).items()} if cur is not None else {}
+
+
+def _remove_seen(tags: dict[str, list[tuple[int, str]]], element: str, base_fv: int, ctx: Context) -> None:
+    """Drop the adds of ``element`` the remover had seen; it stays if an unseen add is left."""
+    unseen = [tag for tag in tags[element] if not ctx.saw(tag[0], tag[1], base_fv)]
+    if unseen:
+        tags[element] = unseen
+    else:
+        del tags[element]
 
 
 def merge_attach(doc: Document, path: str, sha256: str, ctx: Context) -> FieldResult:
     cur = doc.fields.get(path)
-    tags = dict(cur.tags or {}) if cur is not None else {}
-    tags.setdefault(sha256, (ctx.seq, ctx.client_id))
+    tags = _tags(doc, path)
+    tags.setdefault(sha256, []).append((ctx.seq, ctx.client_id))
     return _store_set(doc, path, tags, cur.fv if cur is not None else 0, ctx)
 
 
 def merge_detach(doc: Document, path: str, sha256: str, base_fv: int, ctx: Context) -> FieldResult:
-    cur = doc.fields.get(path)
-    tags = dict(cur.tags or {}) if cur is not None else {}
-    if sha256 in tags and ctx.saw(*tags[sha256], base_fv):
-        del tags[sha256]
+    tags = _tags(doc, path)
+    if sha256 in tags:
+        _remove_seen(tags, sha256, base_fv, ctx)
     return _store_set(doc, path, tags, base_fv, ctx)
 
 
-def _store_set(doc: Document, path: str, tags: dict[str, tuple[int, str]], base_fv: int, ctx: Context) -> FieldResult:
+def _store_set(
+    doc: Document, path: str, tags: dict[str, list[tuple[int, str]]], base_fv: int, ctx: Context
+) -> FieldResult:
     cur = doc.fields.get(path)
     item = _item(ctx, path)
     if isinstance(item, MultiChoice):
         order = {o.value: i for i, o in enumerate(item.options)}
         value = sorted(tags, key=lambda e: (order.get(e, len(order)), e))
     else:
-        value = sorted(tags, key=lambda e: (tags[e], e))
+        value = sorted(tags, key=lambda e: (min(tags[e]), e))
     old_tags = cur.tags if cur is not None else None
     if cur is not None and old_tags == tags and cur.v == value:
         return FieldResult(path, "applied", cur.fv)

@@ -1,0 +1,247 @@
+"""Hypothesis state machine: devices and a supervisor doing random things against the real app.
+
+Three devices (two of one inspector, one of a colleague assigned to the same
+site) edit the same inspection offline, push with lost responses, reordered
+and duplicated batches and skewed clocks, pull in pages of any size; a
+supervisor resolves conflicts. After every step and at the end:
+
+- replaying an earlier push changes nothing and returns the stored outcomes;
+- no acknowledged value silently disappears: it is the current value, a kept
+  conflict candidate, or superseded by a write that saw it (or a resolution);
+- after syncing, every device holds exactly the server's state, and pulling
+  from 0 in small pages equals the incremental pulls;
+- photos converge as an add-wins set whatever the arrival order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from litestar.testing import TestClient
+
+from bench.device import Device, LostResponse
+from server.app import create_app
+from server.settings import Settings
+from tests.conftest import bearer, login
+from tests.sync_template import SYNC_TEMPLATE
+
+SHOP = "联华超市(解放路店)"
+PATHS = ["licence", "frozen_temp"]
+VALUES: dict[str, list[Any]] = {"licence": ["pass", "fail", "na"], "frozen_temp": [-25, -18, -10.5, 3]}
+PHOTOS = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(4)]
+
+
+class SyncMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tmp = TemporaryDirectory()
+        settings_ = Settings(data_dir=Path(self.tmp.name), argon2_time_cost=1, argon2_memory_kib=1024)
+        self.client = TestClient(create_app(replace(settings_, demo=True)))
+        self.client.__enter__()
+        admin = bearer(login(self.client, "admin"))
+        self.supervisor = bearer(login(self.client, "supervisor1"))
+        assert self.client.post("/api/checklists", json=SYNC_TEMPLATE, headers=admin).status_code == 201
+        sites = {s["name"]: s["id"] for s in self.client.get("/api/sites", headers=admin).json()}
+        users = {u["user"]["username"]: u["user"]["id"] for u in self.client.get("/api/users", headers=admin).json()}
+        self.client.put(f"/api/users/{users['inspector2']}/sites", json={"site_ids": [sites[SHOP]]}, headers=admin)
+        self.devices = [
+            Device(self.client, login(self.client, "inspector1", device="a"), "a"),
+            Device(self.client, login(self.client, "inspector1", device="b"), "b"),
+            Device(self.client, login(self.client, "inspector2", device="c"), "c"),
+        ]
+        first = self.devices[0]
+        self.inspection = first.create(sites[SHOP], "sync_probe")
+        first.sync()
+        for device in self.devices[1:]:
+            device.pull()
+        self.sent: list[tuple[Device, list[dict[str, Any]], list[dict[str, Any]]]] = []
+        self.ledger: list[dict[str, Any]] = []
+
+    # ---------------- helpers ----------------
+
+    def server_doc(self) -> dict[str, Any]:
+        response = self.client.get(f"/api/inspections/{self.inspection}", headers=self.supervisor)
+        assert response.status_code == 200
+        doc: dict[str, Any] = response.json()
+        return doc
+
+    def record(self, device: Device, batch: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+        self.sent.append((device, batch, results))
+        by_id = {op["op_id"]: op for op in batch}
+        for result in results:
+            op = by_id[result["op_id"]]
+            if op["kind"] != "set" or result["outcome"] not in ("applied", "merged", "conflict"):
+                continue
+            for change, field in zip(op["changes"], result["fields"], strict=True):
+                self.ledger.append(
+                    {
+                        "path": change["path"],
+                        "value": change["value"],
+                        "base_fv": change["base_fv"],
+                        "client": device.client_id,
+                        "op_id": op["op_id"],
+                        "seq": result["seq"],
+                        "fv": field["fv"],
+                        "outcome": field["outcome"],
+                    }
+                )
+
+    def push(self, device: Device, limit: int = 50) -> None:
+        batch = device.pending()[:limit]
+        results = device.push(limit)
+        if batch:
+            self.record(device, batch, results)
+
+    # ---------------- rules ----------------
+
+    @rule(d=st.integers(0, 2), path=st.sampled_from(PATHS), data=st.data())
+    def edit(self, d: int, path: str, data: st.DataObject) -> None:
+        self.devices[d].set(self.inspection, {path: data.draw(st.sampled_from(VALUES[path]))})
+
+    @rule(d=st.integers(0, 2), photo=st.sampled_from(PHOTOS))
+    def attach(self, d: int, photo: str) -> None:
+        self.devices[d].attach(self.inspection, "photos", photo)
+
+    @rule(d=st.integers(0, 2), photo=st.sampled_from(PHOTOS))
+    def detach(self, d: int, photo: str) -> None:
+        self.devices[d].detach(self.inspection, "photos", photo)
+
+    @rule(d=st.integers(0, 2), limit=st.integers(1, 5))
+    def push_some(self, d: int, limit: int) -> None:
+        self.push(self.devices[d], limit)
+
+    @rule(d=st.integers(0, 2))
+    def push_with_lost_response(self, d: int) -> None:
+        device = self.devices[d]
+        batch = device.pending()
+        if not batch:
+            return
+        with contextlib.suppress(LostResponse):
+            device.push(lose_response=True)
+
+    @rule(d=st.integers(0, 2))
+    def push_reordered(self, d: int) -> None:
+        device = self.devices[d]
+        batch = device.pending()
+        if len(batch) < 2:
+            return
+        late = batch[len(batch) // 2 :]
+        response = self.client.post(
+            "/api/sync/push", json={"client_id": device.client_id, "ops": late}, headers=device.headers
+        )
+        outcomes = {r["outcome"] for r in response.json()["results"]}
+        assert outcomes <= {"gap", "applied", "merged", "conflict", "rejected"}
+        self.push(device)
+
+    @precondition(lambda self: bool(self.sent))
+    @rule(data=st.data())
+    def replay_an_earlier_push(self, data: st.DataObject) -> None:
+        device, batch, results = data.draw(st.sampled_from(self.sent))
+        before = self.server_doc()
+        response = self.client.post(
+            "/api/sync/push", json={"client_id": device.client_id, "ops": batch}, headers=device.headers
+        )
+        assert response.json()["results"] == results
+        assert self.server_doc() == before
+
+    @rule(d=st.integers(0, 2), limit=st.integers(1, 3))
+    def pull(self, d: int, limit: int) -> None:
+        self.devices[d].pull(limit)
+
+    @rule(d=st.integers(0, 2), offset_h=st.integers(-48, 48))
+    def skew_clock(self, d: int, offset_h: int) -> None:
+        self.devices[d].clock_offset_ms = offset_h * 3600 * 1000
+
+    @rule(data=st.data())
+    def supervisor_resolves(self, data: st.DataObject) -> None:
+        queue = self.client.get("/api/conflicts", headers=self.supervisor).json()
+        if not queue:
+            return
+        conflict = data.draw(st.sampled_from(queue))
+        candidate = data.draw(st.sampled_from(conflict["candidates"]))
+        response = self.client.post(
+            f"/api/conflicts/{conflict['id']}/resolve",
+            json={"candidate_id": candidate["id"], "note": "复核"},
+            headers=self.supervisor,
+        )
+        assert response.status_code == 200, response.text
+
+    def expected_photos(self) -> set[str]:
+        """The add-wins set: a photo is there if one of its acknowledged attaches no detach had seen."""
+        done: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {}
+        for device, batch, results in self.sent:
+            by_id = {op["op_id"]: op for op in batch}
+            for result in results:
+                if result["outcome"] in ("applied", "merged"):
+                    done[result["op_id"]] = (device.client_id, by_id[result["op_id"]], result)
+        attaches = [(c, op, r) for c, op, r in done.values() if op["kind"] == "attach"]
+        detaches = [(c, op, r) for c, op, r in done.values() if op["kind"] == "detach"]
+
+        def seen(attach: tuple[str, dict[str, Any], dict[str, Any]]) -> bool:
+            client, op, result = attach
+            return any(
+                d_op["sha256"] == op["sha256"]
+                and d_result["seq"] > result["seq"]
+                and (d_op["base_fv"] >= result["seq"] or d_client == client)
+                for d_client, d_op, d_result in detaches
+            )
+
+        return {op["sha256"] for client, op, result in attaches if not seen((client, op, result))}
+
+    # ---------------- invariants ----------------
+
+    @invariant()
+    def no_acknowledged_value_disappears(self) -> None:
+        doc = self.server_doc()
+        for write in self.ledger:
+            path, value = write["path"], write["value"]
+            current = doc["fields"].get(path)
+            if current is not None and current["value"] == value:
+                continue
+            candidates = [c["value"] for c in doc["conflicts"] if c["path"] == path for c in c["candidates"]]
+            if value in candidates:
+                continue
+            seen_at = write["fv"] if write["outcome"] != "conflict" else write["seq"]
+            superseded = any(
+                later["path"] == path
+                and later["seq"] > write["seq"]
+                and (later["base_fv"] >= seen_at or later["client"] == write["client"])
+                and later["outcome"] != "conflict"
+                for later in self.ledger
+            )
+            resolved_later = any(c["path"] == path and c["status"] == "resolved" for c in doc["conflicts"])
+            assert superseded or resolved_later, f"acknowledged {write} vanished from {doc['fields'].get(path)}"
+
+    def teardown(self) -> None:
+        try:
+            for _ in range(3):
+                for device in self.devices:
+                    device.clock_offset_ms = 0
+                    while device.pending():
+                        self.push(device)
+                    device.pull(2)
+            truth = self.server_doc()
+            fresh = Device(self.client, login(self.client, "inspector1", device="fresh"), "fresh")
+            fresh.pull(1)
+            for device in self.devices:
+                assert device.server[self.inspection] == truth, device.name
+                assert device.server == fresh.server
+                assert [op for op in device.outbox if not device.is_rejected(op)] == []
+            assert set(truth["answers"].get("photos", [])) == self.expected_photos()
+        finally:
+            self.client.__exit__(None, None, None)
+            self.tmp.cleanup()
+
+
+SyncMachine.TestCase.settings = settings(
+    max_examples=25, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+TestSyncMachine = SyncMachine.TestCase
