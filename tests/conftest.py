@@ -11,12 +11,15 @@ from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from bench.device import Device
 from server.app import create_app
 from server.settings import Settings
 from sync.demo import ACCOUNTS, DEMO_PASSWORD
 from sync.store import Store, open_store
+from tests.sync_template import SYNC_TEMPLATE
 
 Client = TestClient[Litestar]
+SHOP = "联华超市(解放路店)"
 
 
 @pytest.fixture
@@ -77,3 +80,19 @@ def world(client: Client) -> World:
     districts = {d["name"]: d["id"] for d in client.get("/api/districts", headers=headers["admin"]).json()}
     users = {u["user"]["username"]: u["user"]["id"] for u in client.get("/api/users", headers=headers["admin"]).json()}
     return World(headers, sites, districts, users)
+
+
+@pytest.fixture
+def probe(client: Client, world: World) -> None:
+    response = client.post("/api/checklists", json=SYNC_TEMPLATE, headers=world.headers["admin"])
+    assert response.status_code == 201, response.text
+
+
+def device(client: Client, user: str = "inspector1", name: str = "phone") -> Device:
+    return Device(client, login(client, user, device=name), name=name)
+
+
+def started(client: Client, world: World, phone: Device) -> str:
+    inspection_id = phone.create(world.sites[SHOP], "sync_probe")
+    phone.sync()
+    return inspection_id

@@ -8,31 +8,13 @@ from typing import Any
 import pytest
 
 from bench.device import Device, LostResponse
-from tests.conftest import Client, World, login
-from tests.sync_template import SYNC_TEMPLATE
+from tests.conftest import SHOP, Client, World, device, login, started
 
-SHOP = "联华超市(解放路店)"
 OTHER_DISTRICT_SITE = "物美超市(文三路店)"
 
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-@pytest.fixture
-def probe(client: Client, world: World) -> None:
-    response = client.post("/api/checklists", json=SYNC_TEMPLATE, headers=world.headers["admin"])
-    assert response.status_code == 201, response.text
-
-
-def device(client: Client, user: str = "inspector1", name: str = "phone") -> Device:
-    return Device(client, login(client, user, device=name), name=name)
-
-
-def started(client: Client, world: World, phone: Device) -> str:
-    inspection_id = phone.create(world.sites[SHOP], "sync_probe")
-    phone.sync()
-    return inspection_id
 
 
 def test_an_inspection_reaches_the_server_once_with_every_answer(client: Client, world: World, probe: None) -> None:

@@ -1,0 +1,271 @@
+"""Sync benchmark: push throughput against its ceiling and its peer; merge cost against store size.
+
+Run: ``.venv/bin/python -m bench.sync``. Every figure is measured in this run:
+
+1. Xunjian: supermarket inspections (create + 60 answers) pushed through HTTP to
+   ``python -m server`` on loopback, 50 documents (100 ops) per batch, every
+   answer validated and merged, each batch committed durably (WAL, synchronous=FULL).
+2. The ceiling: the same documents written as one JSON row each to raw SQLite,
+   WAL + synchronous=FULL, one commit per 50 documents.
+3. The peer, where ``npm`` is present: PouchDB-server on LevelDB ingesting the
+   same documents through ``_bulk_docs`` in batches of 50 (installed into a
+   temporary folder now, never into the repository).
+4. The cost of merging one edit when 1,000 vs 100,000 inspections are stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from schemas.catalog import load_catalog
+from schemas.template import Number, PassFail, SingleChoice, Template, Text
+from sync.accounts import User
+from sync.document import Document, FieldState
+from sync.ops import Change, PushBatch, SetAnswers, encoder
+from sync.push import apply_push
+from sync.sites import create_district, create_organisation, create_site
+from sync.store import open_store
+
+ROOT = Path(__file__).parent.parent
+DOCS = int(os.environ.get("BENCH_DOCS", "3000"))
+BATCH = 50
+
+
+def answers_for(template: Template, n: int) -> dict[str, Any]:
+    """Sixty answers of simple kinds, as an inspector would give them."""
+    answers: dict[str, Any] = {}
+    for section in template.sections:
+        for item in section.items:
+            if len(answers) == 60:
+                return answers
+            if isinstance(item, PassFail):
+                answers[item.id] = "fail" if (n + len(answers)) % 7 == 0 else "pass"
+            elif isinstance(item, Number):
+                answers[item.id] = -20.5 + (n % 9)
+            elif isinstance(item, SingleChoice):
+                answers[item.id] = item.options[n % len(item.options)].value
+            elif isinstance(item, Text):
+                answers[item.id] = f"第{n}号检查备注"
+    assert len(answers) == 60, len(answers)
+    return answers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{url}: process exited") from None
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def bench_xunjian(docs: list[dict[str, Any]], tmp: Path) -> float:
+    port = free_port()
+    env = {**os.environ, "XUNJIAN_DATA_DIR": str(tmp / "xunjian"), "XUNJIAN_PORT": str(port)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server", "--demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/api/health", proc)
+        with httpx.Client(base_url=base, timeout=60) as http:
+            login = http.post(
+                "/api/auth/login", json={"username": "inspector1", "password": "demo1234", "device_name": "bench"}
+            ).json()
+            headers = {"Authorization": f"Bearer {login['token']}"}
+            site = http.get("/api/sites", headers=headers).json()[0]["id"]
+            client_id, seq, hlc = str(uuid.uuid4()), 0, time.time_ns() // 1_000_000 << 16
+            bodies = []
+            for start in range(0, len(docs), BATCH):
+                ops: list[Any] = []
+                for doc in docs[start : start + BATCH]:
+                    inspection_id = str(uuid.uuid4())
+                    for kind in ("create", "set"):
+                        seq += 1
+                        hlc += 1
+                        op: dict[str, Any] = {
+                            "kind": kind,
+                            "op_id": str(uuid.uuid4()),
+                            "client_seq": seq,
+                            "inspection_id": inspection_id,
+                            "hlc": hlc,
+                        }
+                        if kind == "create":
+                            op.update(checklist_id="supermarket_service", version=1, site_id=site)
+                        else:
+                            op["changes"] = [{"path": p, "value": v, "base_fv": 0} for p, v in doc.items()]
+                        ops.append(op)
+                bodies.append(json.dumps({"client_id": client_id, "ops": ops}).encode())
+            started = time.perf_counter()
+            for body in bodies:
+                response = http.post(
+                    "/api/sync/push", content=body, headers={**headers, "Content-Type": "application/json"}
+                )
+                results = response.json()["results"]
+                assert all(r["outcome"] == "applied" for r in results), results[:2]
+            elapsed = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        proc.wait()
+    return len(docs) / elapsed
+
+
+def bench_sqlite(docs: list[dict[str, Any]], tmp: Path) -> float:
+    db = sqlite3.connect(tmp / "raw.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE doc (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+    started = time.perf_counter()
+    for start in range(0, len(docs), BATCH):
+        db.execute("BEGIN")
+        db.executemany(
+            "INSERT INTO doc VALUES (?, ?)", [(str(uuid.uuid4()), json.dumps(d)) for d in docs[start : start + BATCH]]
+        )
+        db.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    db.close()
+    return len(docs) / elapsed
+
+
+def bench_pouchdb(docs: list[dict[str, Any]], tmp: Path) -> float | str:
+    npm = shutil.which("npm")
+    if npm is None:
+        return "skipped: npm is not installed"
+    folder = tmp / "pouchdb"
+    folder.mkdir()
+    install = subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--silent", "pouchdb-server"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    binary = folder / "node_modules" / ".bin" / "pouchdb-server"
+    if install.returncode != 0 or not binary.exists():
+        return f"skipped: npm install pouchdb-server failed: {install.stderr.strip()[-200:]}"
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(binary), "--port", str(port), "--dir", str(folder / "data"), "--no-stdout-logs"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/", proc)
+        with httpx.Client(base_url=base, timeout=60) as http:
+            http.put("/inspections")
+            bodies = [
+                json.dumps({"docs": [{"_id": str(uuid.uuid4()), **d} for d in docs[s : s + BATCH]]}).encode()
+                for s in range(0, len(docs), BATCH)
+            ]
+            started = time.perf_counter()
+            for body in bodies:
+                response = http.post(
+                    "/inspections/_bulk_docs", content=body, headers={"Content-Type": "application/json"}
+                )
+                assert response.status_code == 201, response.text[:200]
+            elapsed = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        proc.wait()
+    return len(docs) / elapsed
+
+
+def bench_merge(template: Template, stored: int, tmp: Path, edits: int = 300) -> float:
+    """Seconds per merged edit (one answer, one op, one durable commit) with ``stored`` inspections."""
+    store = open_store(tmp / f"merge-{stored}")
+    org = create_organisation(store, "bench")
+    district = create_district(store, org.id, "d")
+    site = create_site(store, org.id, district_id=district.id, name="s", site_type="supermarket", address="a")
+    user = User(str(uuid.uuid4()), org.id, "bench", "bench", "admin", True)
+    store.db.execute(
+        "INSERT INTO user (id, org_id, username, display_name, role, password_hash, active, created_at)"
+        " VALUES (?, ?, 'bench', 'bench', 'admin', 'x', 1, '2026-01-01')",
+        [user.id, org.id],
+    )
+    answers = answers_for(template, 1)
+    doc = Document({p: FieldState(v, 1, 1, user.id) for p, v in answers.items()})
+    state = encoder.encode(doc).decode()
+    ids = [str(uuid.uuid4()) for _ in range(stored)]
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO inspection (id, org_id, site_id, checklist_id, version, inspector_id, status, created_at,"
+            " updated_at, created_seq, updated_seq, open_conflicts, state_json)"
+            " VALUES (?, ?, ?, 'supermarket_service', 1, ?, 'draft', '', '', ?, ?, 0, ?)",
+            [(i, org.id, site.id, user.id, n + 1, n + 1, state) for n, i in enumerate(ids)],
+        )
+    catalog = load_catalog()
+    item = next(iter(answers))
+    client_id = str(uuid.uuid4())
+    started = time.perf_counter()
+    for n in range(edits):
+        target = ids[(n * 7919) % stored]
+        op = SetAnswers(
+            op_id=str(uuid.uuid4()),
+            client_seq=n + 1,
+            inspection_id=target,
+            hlc=n + 1,
+            changes=[Change(item, "fail" if n % 2 else "pass", base_fv=1)],
+        )
+        result = apply_push(store, catalog, user, "bench", PushBatch(client_id, [op]))
+        assert result.results[0].outcome in ("applied", "conflict"), result.results[0]
+    elapsed = time.perf_counter() - started
+    store.close()
+    return elapsed / edits
+
+
+def main() -> None:
+    template = load_catalog().get("supermarket_service", 1)
+    assert template is not None
+    docs = [answers_for(template, n) for n in range(DOCS)]
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        xunjian = bench_xunjian(docs, tmp)
+        ceiling = bench_sqlite(docs, tmp)
+        peer = bench_pouchdb(docs, tmp)
+        small = bench_merge(template, 1_000, tmp)
+        large = bench_merge(template, 100_000, tmp)
+    print(f"documents: {DOCS} supermarket inspections of 60 answers, batches of {BATCH}")
+    print(f"xunjian push over HTTP:       {xunjian:8.0f} docs/s")
+    print(f"raw SQLite ceiling:           {ceiling:8.0f} docs/s   xunjian/ceiling = {xunjian / ceiling:.2f}")
+    if isinstance(peer, float):
+        print(f"PouchDB-server _bulk_docs:    {peer:8.0f} docs/s   xunjian/pouchdb = {xunjian / peer:.2f} (target ≥ 2)")
+    else:
+        print(f"PouchDB-server _bulk_docs:    {peer}")
+    print(f"merge one edit, 1,000 stored:   {small * 1e3:.3f} ms")
+    print(f"merge one edit, 100,000 stored: {large * 1e3:.3f} ms   ratio = {large / small:.2f} (target ≈ 1)")
+
+
+if __name__ == "__main__":
+    main()
