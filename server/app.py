@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import uuid
+from functools import partial
+from pathlib import Path
+from weakref import WeakValueDictionary
+
 from argon2 import PasswordHasher
 from litestar import Litestar, get
 from litestar.datastructures import State
@@ -10,12 +17,13 @@ from litestar.openapi import OpenAPIConfig
 from msgspec import Struct
 
 from schemas.catalog import load_catalog
-from server import auth, checklists, conflicts, inspections, sites, users
+from server import auth, blobs, checklists, conflicts, inspections, sites, uploads, users
 from server import sync as sync_routes
 from server.problems import fallback_handlers, problem_plugin
 from server.settings import Settings
 from sync.checklists import load_published
 from sync.demo import load_demo
+from sync.pull import iso_before, purge_tombstones
 from sync.store import open_store
 
 
@@ -30,6 +38,11 @@ async def health(state: State) -> Health:
     return Health("ok", len(state.catalog.templates))
 
 
+def _remove_throwaway(settings: Settings, evidence_dir: Path) -> None:
+    if settings.data_dir is None:
+        shutil.rmtree(evidence_dir, ignore_errors=True)
+
+
 def create_app(settings: Settings) -> Litestar:
     """Build the app: open the store, load and check every checklist, seed demo data if asked.
 
@@ -38,7 +51,10 @@ def create_app(settings: Settings) -> Litestar:
     """
     store = open_store(settings.data_dir)
     catalog = load_published(store, load_catalog(settings.templates_dir))
+    purge_tombstones(store, iso_before(settings.tombstone_window_s))
     hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+    # evidence files beside the database; an in-memory database (tests) gets a throwaway folder
+    evidence_dir = settings.data_dir or Path(tempfile.gettempdir()) / f"xunjian-evidence-{uuid.uuid4().hex}"
     state = State(
         {
             "store": store,
@@ -47,6 +63,8 @@ def create_app(settings: Settings) -> Litestar:
             "login_policy": settings.login,
             "schema_cache": {},
             "settings": settings,
+            "evidence_dir": evidence_dir,
+            "upload_locks": WeakValueDictionary(),
         }
     )
     if settings.demo:
@@ -61,6 +79,8 @@ def create_app(settings: Settings) -> Litestar:
             sync_routes.router,
             inspections.router,
             conflicts.router,
+            blobs.router,
+            uploads.router,
         ],
         dependencies={
             "store": Provide(auth.provide_store, sync_to_thread=False),
@@ -72,5 +92,5 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),
-        on_shutdown=[store.close],
+        on_shutdown=[store.close, partial(_remove_throwaway, settings, evidence_dir)],
     )

@@ -27,6 +27,12 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     login: LoginPolicy = field(default_factory=LoginPolicy)
+    max_upload_bytes: int = 40 * 1024 * 1024
+    max_chunk_bytes: int = 8 * 1024 * 1024
+    upload_expiry_s: float = 24 * 3600
+    upload_idle_s: float = 60.0
+    blob_grace_s: float = 7 * 24 * 3600
+    tombstone_window_s: float = 30 * 24 * 3600
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -39,4 +45,10 @@ class Settings:
             demo=demo,
             templates_dir=Path(env.get("XUNJIAN_TEMPLATES_DIR", str(TEMPLATES_DIR))),
             max_body_bytes=int(env.get("XUNJIAN_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
+            max_upload_bytes=int(env.get("XUNJIAN_MAX_UPLOAD_BYTES", str(40 * 1024 * 1024))),
+            max_chunk_bytes=int(env.get("XUNJIAN_MAX_CHUNK_BYTES", str(8 * 1024 * 1024))),
+            upload_expiry_s=float(env.get("XUNJIAN_UPLOAD_EXPIRY_S", str(24 * 3600))),
+            upload_idle_s=float(env.get("XUNJIAN_UPLOAD_IDLE_S", "60")),
+            blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),
+            tombstone_window_s=float(env.get("XUNJIAN_TOMBSTONE_WINDOW_S", str(30 * 24 * 3600))),
         )

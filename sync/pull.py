@@ -12,6 +12,8 @@ purged tombstones is told to reset (pull from 0, keeping its outbox).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from msgspec import Struct
 
 from schemas.catalog import Catalog
@@ -67,6 +69,12 @@ def latest_seq(store: Store) -> int:
 def purged_through(store: Store) -> int:
     row = store.db.execute("SELECT value FROM server_meta WHERE key = ?", [PURGED_KEY]).fetchone()
     return int(row[0]) if row else 0
+
+
+def iso_before(seconds: float) -> str:
+    """RFC 3339 UTC time ``seconds`` ago, in the format the store writes."""
+    moment = datetime.now(UTC) - timedelta(seconds=seconds)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def purge_tombstones(store: Store, older_than: str) -> int:

@@ -59,6 +59,7 @@ class SyncMachine(RuleBasedStateMachine):
         ]
         first = self.devices[0]
         self.inspection = first.create(sites[SHOP], "sync_probe")
+        self.spare = first.create(sites[SHOP], "sync_probe")
         first.sync()
         for device in self.devices[1:]:
             device.pull()
@@ -67,8 +68,9 @@ class SyncMachine(RuleBasedStateMachine):
 
     # ---------------- helpers ----------------
 
-    def server_doc(self) -> dict[str, Any]:
-        response = self.client.get(f"/api/inspections/{self.inspection}", headers=self.supervisor)
+    def server_doc(self, inspection_id: str | None = None) -> dict[str, Any]:
+        inspection_id = inspection_id or self.inspection
+        response = self.client.get(f"/api/inspections/{inspection_id}", headers=self.supervisor)
         assert response.status_code == 200
         doc: dict[str, Any] = response.json()
         return doc
@@ -83,6 +85,7 @@ class SyncMachine(RuleBasedStateMachine):
             for change, field in zip(op["changes"], result["fields"], strict=True):
                 self.ledger.append(
                     {
+                        "inspection_id": op["inspection_id"],
                         "path": change["path"],
                         "value": change["value"],
                         "base_fv": change["base_fv"],
@@ -105,6 +108,14 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(d=st.integers(0, 2), path=st.sampled_from(PATHS), data=st.data())
     def edit(self, d: int, path: str, data: st.DataObject) -> None:
         self.devices[d].set(self.inspection, {path: data.draw(st.sampled_from(VALUES[path]))})
+
+    @rule(d=st.integers(0, 2), path=st.sampled_from(PATHS), data=st.data())
+    def edit_the_spare(self, d: int, path: str, data: st.DataObject) -> None:
+        self.devices[d].set(self.spare, {path: data.draw(st.sampled_from(VALUES[path]))})
+
+    @rule()
+    def delete_the_spare(self) -> None:
+        self.devices[0].delete(self.spare)
 
     @rule(d=st.integers(0, 2), photo=st.sampled_from(PHOTOS))
     def attach(self, d: int, photo: str) -> None:
@@ -145,12 +156,12 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def replay_an_earlier_push(self, data: st.DataObject) -> None:
         device, batch, results = data.draw(st.sampled_from(self.sent))
-        before = self.server_doc()
+        before = (self.server_doc(), self.server_doc(self.spare))
         response = self.client.post(
             "/api/sync/push", json={"client_id": device.client_id, "ops": batch}, headers=device.headers
         )
         assert response.json()["results"] == results
-        assert self.server_doc() == before
+        assert (self.server_doc(), self.server_doc(self.spare)) == before
 
     @rule(d=st.integers(0, 2), limit=st.integers(1, 3))
     def pull(self, d: int, limit: int) -> None:
@@ -200,8 +211,9 @@ class SyncMachine(RuleBasedStateMachine):
 
     @invariant()
     def no_acknowledged_value_disappears(self) -> None:
-        doc = self.server_doc()
+        docs = {i: self.server_doc(i) for i in (self.inspection, self.spare)}
         for write in self.ledger:
+            doc = docs[write["inspection_id"]]
             path, value = write["path"], write["value"]
             current = doc["fields"].get(path)
             if current is not None and current["value"] == value:
@@ -229,10 +241,12 @@ class SyncMachine(RuleBasedStateMachine):
                         self.push(device)
                     device.pull(2)
             truth = self.server_doc()
+            spare = self.server_doc(self.spare)
             fresh = Device(self.client, login(self.client, "inspector1", device="fresh"), "fresh")
             fresh.pull(1)
             for device in self.devices:
                 assert device.server[self.inspection] == truth, device.name
+                assert device.server[self.spare] == spare, device.name
                 assert device.server == fresh.server
                 assert [op for op in device.outbox if not device.is_rejected(op)] == []
             assert set(truth["answers"].get("photos", [])) == self.expected_photos()
