@@ -23,6 +23,17 @@ class Http(Protocol):
     def get(self, url: str, *, params: Any = ..., headers: dict[str, str] | None = ...) -> Any: ...
 
 
+def op_paths(op: dict[str, Any]) -> list[str]:
+    """The field paths an op writes; results list only those whose version is not the op's own."""
+    if op["kind"] == "set":
+        return [c["path"] for c in op["changes"]]
+    if op["kind"] in ("attach", "detach", "sign"):
+        return [op["path"]]
+    if op["kind"] in ("add_entry", "remove_entry"):
+        return [f"{op['group']}/{op['entry_id']}"]
+    return []
+
+
 class LostResponse(Exception):
     """The request reached the server, the answer never reached the device."""
 
@@ -156,9 +167,11 @@ class Device:
             if result["outcome"] in ("applied", "merged", "conflict"):
                 self.acked[result["op_id"]] = result["seq"]
                 op = next(o for o in batch if o["op_id"] == result["op_id"])
-                for field_result in result.get("fields", []):
-                    key = (op["inspection_id"], field_result["path"])
-                    self.known_fv[key] = max(self.known_fv.get(key, 0), field_result["fv"])
+                versions = dict.fromkeys(op_paths(op), result["seq"])
+                versions.update({f["path"]: f["fv"] for f in result.get("fields", [])})
+                for path, fv in versions.items():
+                    key = (op["inspection_id"], path)
+                    self.known_fv[key] = max(self.known_fv.get(key, 0), fv)
         self.last_hlc = max(self.last_hlc, body["server_hlc"])
         results: list[dict[str, Any]] = body["results"]
         return results

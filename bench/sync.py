@@ -217,7 +217,7 @@ def bench_merge(template: Template, stored: int, tmp: Path, edits: int = 300) ->
         [user.id, org.id],
     )
     answers = answers_for(template, 1)
-    doc = Document({p: FieldState(v, 1, 1, user.id) for p, v in answers.items()})
+    doc = Document({p: FieldState(v, 1) for p, v in answers.items()})
     state = encoder.encode(doc).decode()
     ids = [str(uuid.uuid4()) for _ in range(stored)]
     with store.transaction() as conn:

@@ -89,6 +89,28 @@ def check_answers(
     return errors
 
 
+def quick_check(item: Item, value: Any) -> bool:
+    """A fast yes for the common valid answers; ``False`` means: ask :func:`check_value` why."""
+    if isinstance(item, PassFail):
+        return value in ("pass", "fail") or (value == "na" and item.allow_na)
+    if isinstance(item, Number):
+        kind = type(value)
+        if kind is float:
+            if not math.isfinite(value):
+                return False
+        elif kind is not int:
+            return False
+        bounds = item.bounds
+        return bounds is None or (
+            (bounds.min is None or value >= bounds.min) and (bounds.max is None or value <= bounds.max)
+        )
+    if isinstance(item, SingleChoice):
+        return any(o.value == value for o in item.options)
+    if isinstance(item, Text):
+        return type(value) is str and len(value) <= item.max_length
+    return not check_value(item, value)
+
+
 def check_value(item: Item, value: Any, at: str = "") -> list[AnswerError]:
     """Errors in one answer value for ``item``; an empty list when it fits."""
     return list(_check_group(item, value, at) if isinstance(item, Group) else _check_leaf(item, value, at))

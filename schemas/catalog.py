@@ -41,13 +41,42 @@ class VersionExists(ValueError):
 
 
 @dataclass(frozen=True)
+class TemplateIndex:
+    """Lookups the merge engine needs on every op, computed once per version."""
+
+    template: Template
+    items: dict[str, Item]
+    signatures: tuple[str, ...]
+    has_photos: bool
+
+
+def index_template(template: Template) -> TemplateIndex:
+    items = {item.id: item for section in template.sections for item in section.items}
+    signatures = tuple(i for i, item in items.items() if isinstance(item, Signature))
+    photos = any(
+        isinstance(item, Photo) or (isinstance(item, Group) and any(isinstance(c, Photo) for c in item.items))
+        for item in items.values()
+    )
+    return TemplateIndex(template, items, signatures, photos)
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Every published checklist version, by ``(checklist_id, version)``."""
 
     templates: dict[tuple[str, int], Template] = field(default_factory=dict)
+    indexes: dict[tuple[str, int], TemplateIndex] = field(default_factory=dict)
 
     def get(self, checklist_id: str, version: int) -> Template | None:
         return self.templates.get((checklist_id, version))
+
+    def index(self, checklist_id: str, version: int) -> TemplateIndex | None:
+        """The version's lookups, built on first use (versions are immutable)."""
+        key = (checklist_id, version)
+        held = self.indexes.get(key)
+        if held is None and key in self.templates:
+            held = self.indexes[key] = index_template(self.templates[key])
+        return held
 
     def versions(self, checklist_id: str) -> list[int]:
         return sorted(v for (cid, v) in self.templates if cid == checklist_id)

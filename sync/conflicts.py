@@ -147,5 +147,5 @@ def _apply_resolution(
             raise InvalidInput("; ".join(f"{e.pointer}: {e.detail}" for e in errors))
     state = doc.fields.get(view.path)
     tags = {e: [(seq, "")] for e in value} if isinstance(value, list) else None
-    doc.fields[view.path] = FieldState(value, seq, hlc, user.id, "", op_id, user.role, tags)
+    doc.fields[view.path] = FieldState(value, seq, tags)
     del state

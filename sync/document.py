@@ -14,22 +14,28 @@ from msgspec import Struct
 from schemas.template import Group, Item, Template
 
 
-class FieldState(Struct, omit_defaults=True):
-    """One answer: the value and who wrote it at which field version (``fv``, a server sequence).
+class FieldState(Struct, omit_defaults=True, array_like=True):
+    """One answer: the value and its field version ``fv``, the server sequence of the op that wrote it.
 
-    Set answers keep ``tags``: element → every (version, client) that added it and no remover saw;
-    an element is present while it has a tag (an add-wins observed-remove set).
+    Who wrote it (user, device, clock) is that op's row in the op log. Set answers keep
+    ``tags``: element → every (version, client) that added it and no remover saw; an
+    element is present while it has a tag (an add-wins observed-remove set).
     """
 
     v: Any
     fv: int
-    hlc: int
-    by: str
-    dev: str = ""
-    op: str = ""
-    role: str = ""
     tags: dict[str, list[tuple[int, str]]] | None = None
     stale: bool = False
+
+
+class Writer(Struct, frozen=True):
+    """Who made the op at one server sequence."""
+
+    user_id: str
+    client_id: str
+    op_id: str
+    hlc: int
+    role: str
 
 
 class EntryState(Struct, omit_defaults=True):
@@ -106,6 +112,8 @@ def split_path(path: str) -> tuple[str, str | None, str | None]:
 
 def resolve_item(items: dict[str, Item], path: str) -> Item | None:
     """The template item a field path names, or ``None``."""
+    if "/" not in path:
+        return items.get(path)
     try:
         top, entry, child = split_path(path)
     except ValueError:

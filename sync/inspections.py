@@ -249,13 +249,29 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
         row.updated_at,
         row.updated_seq,
         answers,
-        {p: FieldView(s.v, s.fv, s.hlc, s.by, s.stale) for p, s in doc.fields.items()},
+        _field_views(conn, doc),
         {k: {"fv": e.fv, "removed": e.removed} for k, e in doc.entries.items()},
         [msgspec.to_builtins(c) for c in doc.comments],
         conflict_views(conn, "inspection_id = ?", [row.id]),
         failed_items(template, answers) if template is not None else [],
         doc.reason,
     )
+
+
+def _field_views(conn: sqlite3.Connection, doc: Document) -> dict[str, FieldView]:
+    """Each answer with who wrote it and when, from the op log rows of its field versions."""
+    seqs = sorted({s.fv for s in doc.fields.values()})
+    writers: dict[int, tuple[str, int]] = {}
+    for start in range(0, len(seqs), 500):
+        chunk = seqs[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for seq, user_id, hlc in conn.execute(f"SELECT seq, user_id, hlc FROM op_log WHERE seq IN ({marks})", chunk):
+            writers[seq] = (user_id, hlc)
+    views = {}
+    for path, state in doc.fields.items():
+        by, hlc = writers.get(state.fv, ("", 0))
+        views[path] = FieldView(state.v, state.fv, hlc, by, state.stale)
+    return views
 
 
 def get_inspection(store: Store, catalog: Catalog, user: User, inspection_id: str) -> InspectionView:

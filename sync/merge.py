@@ -24,24 +24,29 @@ Clocks only order and break ties; conflicts are decided by field versions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemas.answers import items_by_id
 from schemas.canonical import content_hash
-from schemas.template import Item, MultiChoice, Photo, Signature, Template, merge_policy
-from sync.document import Candidate, ConflictRecord, Document, EntryState, FieldState, answers_of, resolve_item
+from schemas.catalog import TemplateIndex
+from schemas.template import Item, MultiChoice, Template, merge_policy
+from sync.document import Candidate, ConflictRecord, Document, EntryState, FieldState, Writer, answers_of
 from sync.ops import FieldResult
 
 ROLE_RANK = {"inspector": 1, "supervisor": 2, "admin": 3}
 LOCKED = {"approved": "locked", "rejected": "locked", "deleted": "edit_vs_delete"}
+Tags = dict[str, list[tuple[int, str]]]
 
 
 @dataclass
 class Context:
-    """Who writes, with which op, at which server sequence and clock."""
+    """Who writes, with which op, at which server sequence and clock.
 
-    template: Template
+    ``writer`` tells who made the op at a given server sequence (from the op log).
+    """
+
+    index: TemplateIndex
     user_id: str
     role: str
     client_id: str
@@ -50,13 +55,19 @@ class Context:
     hlc: int
     now: str
     conflicts: dict[str, ConflictRecord]
+    writer: Callable[[int], Writer]
     new_conflicts: list[ConflictRecord] = field(default_factory=list)
     touched_conflicts: set[str] = field(default_factory=set)
     changed: bool = False
-    items: dict[str, Item] = field(init=False)
+    evidence: bool = False
 
-    def __post_init__(self) -> None:
-        self.items = items_by_id(self.template)
+    @property
+    def template(self) -> Template:
+        return self.index.template
+
+    @property
+    def items(self) -> dict[str, Item]:
+        return self.index.items
 
     def candidate(self, value: Any, base_fv: int) -> Candidate:
         return Candidate(self.op_id, value, self.user_id, self.client_id, self.hlc, base_fv, self.seq, self.now)
@@ -65,13 +76,19 @@ class Context:
         """Whether the writer had seen a write at ``fv`` by client ``dev``: its own earlier ops count."""
         return base_fv >= fv or (bool(dev) and dev == self.client_id)
 
-    def write(
-        self, doc: Document, path: str, value: Any, tags: dict[str, list[tuple[int, str]]] | None = None
-    ) -> FieldState:
-        state = FieldState(value, self.seq, self.hlc, self.user_id, self.client_id, self.op_id, self.role, tags)
+    def saw_field(self, state: FieldState, base_fv: int) -> bool:
+        return base_fv >= state.fv or (bool(self.client_id) and self.writer(state.fv).client_id == self.client_id)
+
+    def write(self, doc: Document, path: str, value: Any, tags: Tags | None = None) -> FieldState:
+        state = FieldState(value, self.seq, tags)
         doc.fields[path] = state
         self.changed = True
         return state
+
+    def current(self, state: FieldState) -> Candidate:
+        """The server's current value of a field as a conflict candidate."""
+        w = self.writer(state.fv)
+        return Candidate(w.op_id, state.v, w.user_id, w.client_id, w.hlc, 0, state.fv, self.now)
 
     def open_conflict(self, path: str, kind: str, candidates: list[Candidate], status: str = "open") -> str:
         """Add candidates to the open conflict on ``path`` of ``kind``, or open a new one."""
@@ -99,54 +116,50 @@ class Context:
         return record.id
 
 
-def current_candidate(state: FieldState, received_at: str) -> Candidate:
-    return Candidate(state.op or f"fv:{state.fv}", state.v, state.by, state.dev, state.hlc, 0, state.fv, received_at)
-
-
-def merge_value(doc: Document, path: str, value: Any, base_fv: int, ctx: Context) -> FieldResult:
+def merge_value(doc: Document, path: str, item: Item, value: Any, base_fv: int, ctx: Context) -> FieldResult:
     """Merge one answer (not a set) into ``doc`` by the item's policy."""
-    item = _item(ctx, path)
-    policy = merge_policy(item)
     cur = doc.fields.get(path)
     if cur is None:
         ctx.write(doc, path, value)
         return FieldResult(path, "applied", ctx.seq)
     if cur.v == value:
         return FieldResult(path, "applied", cur.fv)
+    policy = merge_policy(item)
     held = ctx.conflicts.get(path)
     if policy == "immutable" and cur.v is not None:
-        cid = ctx.open_conflict(path, "hard", [current_candidate(cur, ctx.now), ctx.candidate(value, base_fv)])
+        cid = ctx.open_conflict(path, "hard", [ctx.current(cur), ctx.candidate(value, base_fv)])
         return FieldResult(path, "conflict", cur.fv, cid)
-    if ctx.saw(cur.fv, cur.dev, base_fv):
+    if ctx.saw_field(cur, base_fv):
         ctx.write(doc, path, value)
         if held is not None and held.status == "open":
             cid = ctx.open_conflict(path, held.kind, [ctx.candidate(value, base_fv)])
             return FieldResult(path, "applied", ctx.seq, cid)
         return FieldResult(path, "applied", ctx.seq)
     if policy == "lww":
-        if (ctx.hlc, ctx.user_id) > (cur.hlc, cur.by):
+        writer = ctx.writer(cur.fv)
+        if (ctx.hlc, ctx.user_id) > (writer.hlc, writer.user_id):
             ctx.write(doc, path, value)
         return FieldResult(path, "merged", doc.fields[path].fv)
     if policy == "append" and isinstance(cur.v, str) and isinstance(value, str):
-        first, second = (cur.v, value) if cur.hlc <= ctx.hlc else (value, cur.v)
+        first, second = (cur.v, value) if ctx.writer(cur.fv).hlc <= ctx.hlc else (value, cur.v)
         ctx.write(doc, path, f"{first}\n{second}")
         return FieldResult(path, "merged", ctx.seq)
     if policy == "role":
-        mine, theirs = ROLE_RANK.get(ctx.role, 0), ROLE_RANK.get(cur.role, 0)
-        incoming_wins = (mine, ctx.hlc) > (theirs, cur.hlc)
-        loser, winner = (current_candidate(cur, ctx.now), ctx.candidate(value, base_fv))
+        writer = ctx.writer(cur.fv)
+        incoming_wins = (ROLE_RANK.get(ctx.role, 0), ctx.hlc) > (ROLE_RANK.get(writer.role, 0), writer.hlc)
+        winner, loser = ctx.candidate(value, base_fv), ctx.current(cur)
         if incoming_wins:
             ctx.write(doc, path, value)
         else:
-            loser, winner = winner, loser
+            winner, loser = loser, winner
         cid = ctx.open_conflict(path, "soft", [winner, loser], status="resolved")
         return FieldResult(path, "merged", doc.fields[path].fv, cid)
-    cid = ctx.open_conflict(path, "hard", [current_candidate(cur, ctx.now), ctx.candidate(value, base_fv)])
+    cid = ctx.open_conflict(path, "hard", [ctx.current(cur), ctx.candidate(value, base_fv)])
     return FieldResult(path, "conflict", cur.fv, cid)
 
 
-def merge_set(doc: Document, path: str, target: list[Any], base_fv: int, ctx: Context) -> FieldResult:
-    """Merge a whole multiple-choice answer as an add-wins set against what the writer had seen."""
+def merge_set(doc: Document, path: str, item: Item, target: list[Any], base_fv: int, ctx: Context) -> FieldResult:
+    """Merge a whole multiple-choice (or photo) answer as an add-wins set against what the writer had seen."""
     tags = _tags(doc, path)
     for element in target:
         if element not in tags:
@@ -155,15 +168,15 @@ def merge_set(doc: Document, path: str, target: list[Any], base_fv: int, ctx: Co
     for element in list(tags):
         if element not in wanted:
             _remove_seen(tags, element, base_fv, ctx)
-    return _store_set(doc, path, tags, base_fv, ctx)
+    return _store_set(doc, path, item, tags, base_fv, ctx)
 
 
-def _tags(doc: Document, path: str) -> dict[str, list[tuple[int, str]]]:
+def _tags(doc: Document, path: str) -> Tags:
     cur = doc.fields.get(path)
     return {k: list(v) for k, v in (cur.tags or {}).items()} if cur is not None else {}
 
 
-def _remove_seen(tags: dict[str, list[tuple[int, str]]], element: str, base_fv: int, ctx: Context) -> None:
+def _remove_seen(tags: Tags, element: str, base_fv: int, ctx: Context) -> None:
     """Drop the adds of ``element`` the remover had seen; it stays if an unseen add is left."""
     unseen = [tag for tag in tags[element] if not ctx.saw(tag[0], tag[1], base_fv)]
     if unseen:
@@ -172,34 +185,30 @@ def _remove_seen(tags: dict[str, list[tuple[int, str]]], element: str, base_fv: 
         del tags[element]
 
 
-def merge_attach(doc: Document, path: str, sha256: str, ctx: Context) -> FieldResult:
+def merge_attach(doc: Document, path: str, item: Item, sha256: str, ctx: Context) -> FieldResult:
     cur = doc.fields.get(path)
     tags = _tags(doc, path)
     tags.setdefault(sha256, []).append((ctx.seq, ctx.client_id))
-    return _store_set(doc, path, tags, cur.fv if cur is not None else 0, ctx)
+    return _store_set(doc, path, item, tags, cur.fv if cur is not None else 0, ctx)
 
 
-def merge_detach(doc: Document, path: str, sha256: str, base_fv: int, ctx: Context) -> FieldResult:
+def merge_detach(doc: Document, path: str, item: Item, sha256: str, base_fv: int, ctx: Context) -> FieldResult:
     tags = _tags(doc, path)
     if sha256 in tags:
         _remove_seen(tags, sha256, base_fv, ctx)
-    return _store_set(doc, path, tags, base_fv, ctx)
+    return _store_set(doc, path, item, tags, base_fv, ctx)
 
 
-def _store_set(
-    doc: Document, path: str, tags: dict[str, list[tuple[int, str]]], base_fv: int, ctx: Context
-) -> FieldResult:
+def _store_set(doc: Document, path: str, item: Item, tags: Tags, base_fv: int, ctx: Context) -> FieldResult:
     cur = doc.fields.get(path)
-    item = _item(ctx, path)
     if isinstance(item, MultiChoice):
         order = {o.value: i for i, o in enumerate(item.options)}
         value = sorted(tags, key=lambda e: (order.get(e, len(order)), e))
     else:
         value = sorted(tags, key=lambda e: (min(tags[e]), e))
-    old_tags = cur.tags if cur is not None else None
-    if cur is not None and old_tags == tags and cur.v == value:
+    if cur is not None and cur.tags == tags and cur.v == value:
         return FieldResult(path, "applied", cur.fv)
-    seen_all = cur is None or ctx.saw(cur.fv, cur.dev, base_fv)
+    seen_all = cur is None or ctx.saw_field(cur, base_fv)
     ctx.write(doc, path, value, tags)
     return FieldResult(path, "applied" if seen_all else "merged", ctx.seq)
 
@@ -225,7 +234,8 @@ def remove_entry(doc: Document, key: str, base_fv: int, ctx: Context) -> FieldRe
             doc.entries[key] = EntryState(ctx.seq, ctx.user_id, ctx.client_id, removed=ctx.seq)
             ctx.changed = True
         return FieldResult(key, "applied", ctx.seq if entry is None else entry.removed)
-    unseen = [p for p, s in doc.fields.items() if p.startswith(key + "/") and not ctx.saw(s.fv, s.dev, base_fv)]
+    prefix = key + "/"
+    unseen = [p for p, s in doc.fields.items() if p.startswith(prefix) and not ctx.saw_field(s, base_fv)]
     if not ctx.saw(entry.fv, entry.dev, base_fv) or unseen:
         cid = ctx.open_conflict(key, "edit_vs_delete", [ctx.candidate({"entry": "remove"}, base_fv)])
         return FieldResult(key, "conflict", entry.fv, cid)
@@ -254,7 +264,7 @@ def merge_signature(doc: Document, path: str, value: dict[str, Any], base_fv: in
     if cur is not None and cur.v == value:
         return FieldResult(path, "applied", cur.fv)
     if cur is not None and cur.v is not None and not cur.stale:
-        cid = ctx.open_conflict(path, "hard", [current_candidate(cur, ctx.now), ctx.candidate(value, base_fv)])
+        cid = ctx.open_conflict(path, "hard", [ctx.current(cur), ctx.candidate(value, base_fv)])
         return FieldResult(path, "conflict", cur.fv, cid)
     held = ctx.conflicts.get(path)
     state = ctx.write(doc, path, value)
@@ -274,9 +284,7 @@ def mark_stale_signatures(doc: Document, ctx: Context) -> list[str]:
     """After answers changed: every signature whose covered content no longer matches becomes stale."""
     opened = []
     answers: dict[str, Any] | None = None
-    for item_id, item in ctx.items.items():
-        if not isinstance(item, Signature):
-            continue
+    for item_id in ctx.index.signatures:
         state = doc.fields.get(item_id)
         if state is None or state.stale or not isinstance(state.v, dict):
             continue
@@ -284,7 +292,7 @@ def mark_stale_signatures(doc: Document, ctx: Context) -> list[str]:
         if state.v.get("content_hash") != content_hash(ctx.template, answers, item_id):
             state.stale = True
             ctx.changed = True
-            opened.append(ctx.open_conflict(item_id, "signature_stale", [current_candidate(state, ctx.now)]))
+            opened.append(ctx.open_conflict(item_id, "signature_stale", [ctx.current(state)]))
     return opened
 
 
@@ -293,16 +301,6 @@ def keep_locked(doc: Document, status: str, path: str, value: Any, base_fv: int,
     cur = doc.fields.get(path)
     candidates = [ctx.candidate(value, base_fv)]
     if cur is not None:
-        candidates.insert(0, current_candidate(cur, ctx.now))
+        candidates.insert(0, ctx.current(cur))
     cid = ctx.open_conflict(path, LOCKED[status], candidates)
     return FieldResult(path, "conflict", cur.fv if cur is not None else 0, cid)
-
-
-def is_set_item(ctx: Context, path: str) -> bool:
-    return isinstance(_item(ctx, path), MultiChoice | Photo)
-
-
-def _item(ctx: Context, path: str) -> Any:
-    item = resolve_item(ctx.items, path)
-    assert item is not None, path
-    return item

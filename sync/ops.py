@@ -153,6 +153,7 @@ class PushResult(Struct, frozen=True):
 
 
 op_decoder = msgspec.json.Decoder(Op)
+push_decoder = msgspec.json.Decoder(PushBatch)
 result_decoder = msgspec.json.Decoder(OpResult)
 encoder = msgspec.json.Encoder()
 

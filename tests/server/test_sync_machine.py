@@ -82,7 +82,9 @@ class SyncMachine(RuleBasedStateMachine):
             op = by_id[result["op_id"]]
             if op["kind"] != "set" or result["outcome"] not in ("applied", "merged", "conflict"):
                 continue
-            for change, field in zip(op["changes"], result["fields"], strict=True):
+            listed = {f["path"]: f for f in result.get("fields", [])}
+            for change in op["changes"]:
+                field = listed.get(change["path"], {"fv": result["seq"], "outcome": "applied"})
                 self.ledger.append(
                     {
                         "inspection_id": op["inspection_id"],

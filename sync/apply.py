@@ -1,0 +1,216 @@
+"""Applying one op to an inspection: validation first, then the merge rules, per op kind.
+
+Every rejection is raised before the document is touched, so a rejected op
+changes nothing but the op log.
+"""
+
+from __future__ import annotations
+
+from schemas.answers import check_value, quick_check
+from schemas.catalog import Catalog
+from schemas.template import Group, Item, MultiChoice, Photo, Signature
+from sync.accounts import User
+from sync.document import Document, FieldState, answers_of, resolve_item
+from sync.errors import Rejected
+from sync.inspections import InspectionRow
+from sync.merge import (
+    LOCKED,
+    Context,
+    add_entry,
+    ensure_entry,
+    keep_locked,
+    merge_attach,
+    merge_detach,
+    merge_set,
+    merge_signature,
+    merge_value,
+    remove_entry,
+)
+from sync.ops import (
+    AddEntry,
+    Attach,
+    Create,
+    Delete,
+    Detach,
+    FieldResult,
+    Op,
+    RemoveEntry,
+    SetAnswers,
+    Sign,
+    Transition,
+)
+from sync.workflow import DELETABLE, apply_transition, check_complete
+
+
+def create_row(
+    held: InspectionRow | None, catalog: Catalog, user: User, scope: set[str], op: Create, seq: int, now: str
+) -> InspectionRow | None:
+    """The new inspection's row, ``None`` for a replayed create; raises :class:`Rejected`."""
+    if catalog.get(op.checklist_id, op.version) is None:
+        raise Rejected("not-found", f"checklist {op.checklist_id} has no published version {op.version}")
+    if op.site_id not in scope:
+        raise Rejected("out-of-scope", f"site {op.site_id} is not one of your assigned sites")
+    if held is not None:
+        if (held.checklist_id, held.version, held.site_id, held.org_id) == (
+            op.checklist_id,
+            op.version,
+            op.site_id,
+            user.org_id,
+        ):
+            return None
+        raise Rejected("already-exists", f"inspection {op.inspection_id} already exists with other details")
+    return InspectionRow(
+        op.inspection_id,
+        user.org_id,
+        op.site_id,
+        op.checklist_id,
+        op.version,
+        user.id,
+        "draft",
+        now,
+        now,
+        seq,
+        seq,
+        0,
+        Document(),
+    )
+
+
+def dispatch(row: InspectionRow, op: Op, ctx: Context) -> list[FieldResult]:
+    """Apply a non-create op to ``row`` in memory; returns one result per field touched."""
+    if isinstance(op, SetAnswers):
+        return _set_answers(row, op, ctx)
+    if isinstance(op, AddEntry | RemoveEntry):
+        return _entry_op(row, op, ctx)
+    if isinstance(op, Attach | Detach):
+        return _photo_op(row, op, ctx)
+    if isinstance(op, Sign):
+        return _sign(row, op, ctx)
+    if isinstance(op, Transition):
+        return _transition(row, op, ctx)
+    assert isinstance(op, Delete)
+    return _delete(row, ctx)
+
+
+def touches_evidence(op: Op, ctx: Context) -> bool:
+    """Whether the op may change which photos or signature images the inspection references."""
+    return isinstance(op, Attach | Detach | Sign) or ctx.evidence
+
+
+def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[FieldResult]:
+    """Merge every change; plain first answers take a fast path and are not listed in the results."""
+    items = _validate_changes(op, ctx)
+    doc, locked, seq = row.doc, row.status in LOCKED, ctx.seq
+    fields = doc.fields
+    results = []
+    for change, item in zip(op.changes, items, strict=True):
+        path = change.path
+        is_set = isinstance(item, MultiChoice | Photo)
+        if not locked and not is_set and path not in fields and "/" not in path:
+            fields[path] = FieldState(change.value, seq)
+            ctx.changed = True
+            continue
+        removed = None if locked else ensure_entry(doc, path, ctx)
+        if locked or removed:
+            status = row.status if locked else "deleted"
+            results.append(keep_locked(doc, status, path, change.value, change.base_fv, ctx))
+        elif is_set and isinstance(change.value, list):
+            results.append(merge_set(doc, path, item, change.value, change.base_fv, ctx))
+        else:
+            results.append(merge_value(doc, path, item, change.value, change.base_fv, ctx))
+    return results
+
+
+def _validate_changes(op: SetAnswers, ctx: Context) -> list[Item]:
+    errors: list[dict[str, str]] = []
+    items: list[Item] = []
+    index_items = ctx.index.items
+    for change in op.changes:
+        path = change.path
+        item = index_items.get(path) if "/" not in path else resolve_item(index_items, path)
+        if item is None:
+            errors.append(_err("/" + path, f"no item at {path!r} in this checklist version"))
+            continue
+        items.append(item)
+        if isinstance(item, Group):
+            errors.append(_err("/" + path, "add or remove entries with add_entry and remove_entry"))
+        elif isinstance(item, Signature):
+            errors.append(_err("/" + path, "signatures are given with the sign op"))
+        elif isinstance(item, Photo):
+            ctx.evidence = True
+        if change.value is not None and not quick_check(item, change.value):
+            errors.extend(_err(e.pointer, e.detail) for e in check_value(item, change.value, "/" + path))
+    if len({c.path for c in op.changes}) != len(op.changes):
+        errors.append(_err("", "the same path twice in one op"))
+    if errors:
+        raise Rejected("invalid-answers", f"{len(errors)} answer(s) do not fit this checklist version", errors)
+    return items
+
+
+def _entry_op(row: InspectionRow, op: AddEntry | RemoveEntry, ctx: Context) -> list[FieldResult]:
+    if not isinstance(ctx.items.get(op.group), Group):
+        raise Rejected("invalid-answers", f"{op.group!r} is not a repeating group", [_ptr(op.group, "no group")])
+    key = f"{op.group}/{op.entry_id}"
+    if row.status in LOCKED:
+        return [keep_locked(row.doc, row.status, key, {"entry": op.__struct_config__.tag}, 0, ctx)]
+    if isinstance(op, AddEntry):
+        return [add_entry(row.doc, key, ctx)]
+    return [remove_entry(row.doc, key, op.base_fv, ctx)]
+
+
+def _photo_op(row: InspectionRow, op: Attach | Detach, ctx: Context) -> list[FieldResult]:
+    item = resolve_item(ctx.items, op.path)
+    if not isinstance(item, Photo):
+        raise Rejected("invalid-answers", f"{op.path!r} is not a photo item", [_ptr(op.path, "not a photo item")])
+    locked = row.status in LOCKED
+    removed = None if locked else ensure_entry(row.doc, op.path, ctx)
+    if locked or removed:
+        value = {op.__struct_config__.tag: op.sha256}
+        return [keep_locked(row.doc, row.status if locked else "deleted", op.path, value, 0, ctx)]
+    if isinstance(op, Attach):
+        return [merge_attach(row.doc, op.path, item, op.sha256, ctx)]
+    return [merge_detach(row.doc, op.path, item, op.sha256, op.base_fv, ctx)]
+
+
+def _sign(row: InspectionRow, op: Sign, ctx: Context) -> list[FieldResult]:
+    item = ctx.items.get(op.path)
+    if not isinstance(item, Signature):
+        raise Rejected("invalid-answers", f"{op.path!r} is not a signature item", [_ptr(op.path, "no signature")])
+    errors = [_err(e.pointer, e.detail) for e in check_value(item, op.value, "/" + op.path)]
+    if errors:
+        raise Rejected("invalid-answers", "the signature is incomplete", errors)
+    if row.status in LOCKED:
+        return [keep_locked(row.doc, row.status, op.path, op.value, op.base_fv, ctx)]
+    return [merge_signature(row.doc, op.path, op.value, op.base_fv, ctx)]
+
+
+def _transition(row: InspectionRow, op: Transition, ctx: Context) -> list[FieldResult]:
+    if op.to == "submitted" and row.status != "submitted":
+        check_complete(ctx, answers_of(row.doc))
+    new_status = apply_transition(row.status, op, ctx, row.open_conflicts, row.doc.comments)
+    if op.to == "rejected":
+        row.doc.reason = op.reason
+    if new_status != row.status:
+        row.status = new_status
+        ctx.changed = True
+    return [FieldResult("status", "applied", ctx.seq if ctx.changed else row.updated_seq)]
+
+
+def _delete(row: InspectionRow, ctx: Context) -> list[FieldResult]:
+    if row.status == "deleted":
+        return [FieldResult("status", "applied", row.updated_seq)]
+    if row.status not in DELETABLE:
+        raise Rejected("invalid-transition", f"a {row.status} inspection cannot be deleted")
+    if ctx.role != "admin" and row.inspector_id != ctx.user_id:
+        raise Rejected("forbidden", "only the inspector who started it (or an admin) deletes an inspection")
+    row.status = "deleted"
+    ctx.changed = True
+    return [FieldResult("status", "applied", ctx.seq)]
+
+
+def _err(pointer: str, detail: str) -> dict[str, str]:
+    return {"pointer": pointer, "detail": detail}
+
+
+def _ptr(path: str, detail: str) -> dict[str, str]:
+    return _err("/" + path, detail)
