@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -109,6 +109,17 @@ def quick_check(item: Item, value: Any) -> bool:
     if isinstance(item, Text):
         return type(value) is str and len(value) <= item.max_length
     return not check_value(item, value)
+
+
+def quick_test(item: PassFail | Number | SingleChoice) -> Callable[[Any], bool]:
+    """A validity test for one scalar item, built once per version (``False``: ask :func:`check_value`)."""
+    if isinstance(item, PassFail):
+        allowed: tuple[Any, ...] = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
+        return lambda value: value in allowed and type(value) is str
+    if isinstance(item, SingleChoice):
+        options = tuple(o.value for o in item.options)
+        return lambda value: value in options and type(value) is str
+    return lambda value: quick_check(item, value)
 
 
 def check_value(item: Item, value: Any, at: str = "") -> list[AnswerError]:

@@ -7,12 +7,14 @@ which stops the server at start-up.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
+from schemas.answers import quick_test
 from schemas.template import (
     Condition,
     Group,
@@ -48,16 +50,19 @@ class TemplateIndex:
     items: dict[str, Item]
     signatures: tuple[str, ...]
     has_photos: bool
+    plain: dict[str, Callable[[Any], bool]]
 
 
 def index_template(template: Template) -> TemplateIndex:
+    """Lookups by item id; ``plain`` holds a fast validity test for top-level scalar items."""
     items = {item.id: item for section in template.sections for item in section.items}
     signatures = tuple(i for i, item in items.items() if isinstance(item, Signature))
     photos = any(
         isinstance(item, Photo) or (isinstance(item, Group) and any(isinstance(c, Photo) for c in item.items))
         for item in items.values()
     )
-    return TemplateIndex(template, items, signatures, photos)
+    plain = {i: quick_test(item) for i, item in items.items() if isinstance(item, PassFail | Number | SingleChoice)}
+    return TemplateIndex(template, items, signatures, photos, plain)
 
 
 @dataclass(frozen=True)

@@ -124,9 +124,13 @@ def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[Field
 def _validate_changes(op: SetAnswers, ctx: Context) -> list[Item]:
     errors: list[dict[str, str]] = []
     items: list[Item] = []
-    index_items = ctx.index.items
+    index_items, plain = ctx.index.items, ctx.index.plain
     for change in op.changes:
         path = change.path
+        test = plain.get(path)
+        if test is not None and (change.value is None or test(change.value)):
+            items.append(index_items[path])
+            continue
         item = index_items.get(path) if "/" not in path else resolve_item(index_items, path)
         if item is None:
             errors.append(_err("/" + path, f"no item at {path!r} in this checklist version"))
