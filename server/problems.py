@@ -18,13 +18,19 @@ from schemas.catalog import TemplateError, VersionExists
 from sync.errors import (
     AlreadyExists,
     AuthenticationFailed,
+    ChecksumMismatch,
     DomainError,
     Forbidden,
+    HashMismatch,
+    InvalidImage,
     InvalidInput,
     LoginThrottled,
     NotFound,
+    OffsetMismatch,
     OutOfScope,
     Rejected,
+    UnsupportedMediaType,
+    UploadTooLarge,
 )
 from sync.ops import Rejection
 
@@ -45,11 +51,19 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "protocol-error": (409, "A client_seq was reused by a different op"),
     "invalid-transition": (409, "The inspection cannot move to that status from its current one"),
     "open-conflicts": (409, "Open conflicts must be resolved first"),
+    "offset-mismatch": (409, "Upload-Offset does not match the stored offset of the upload"),
+    "tus-version": (412, "This tus protocol version is not supported"),
     "body-too-large": (413, "The request body is too large"),
+    "upload-too-large": (413, "The upload is larger than allowed"),
+    "unsupported-media-type": (415, "This kind of evidence, media type or checksum is not accepted"),
+    "range-not-satisfiable": (416, "The requested range lies outside the file"),
     "invalid-template": (422, "The checklist template is invalid"),
     "invalid-input": (422, "The request breaks a rule"),
     "invalid-answers": (422, "Answers do not fit the checklist version"),
+    "invalid-image": (422, "The file is not an acceptable image"),
+    "hash-mismatch": (422, "The uploaded bytes do not match the declared SHA-256"),
     "too-many-attempts": (429, "Too many failed logins"),
+    "checksum-mismatch": (460, "The chunk does not match its Upload-Checksum"),
     "internal-error": (500, "Internal server error"),
 }
 
@@ -73,6 +87,12 @@ _DOMAIN: list[tuple[type[Exception], str]] = [
     (AlreadyExists, "already-exists"),
     (TemplateError, "invalid-template"),
     (InvalidInput, "invalid-input"),
+    (InvalidImage, "invalid-image"),
+    (HashMismatch, "hash-mismatch"),
+    (OffsetMismatch, "offset-mismatch"),
+    (ChecksumMismatch, "checksum-mismatch"),
+    (UploadTooLarge, "upload-too-large"),
+    (UnsupportedMediaType, "unsupported-media-type"),
 ]
 
 log = logging.getLogger("xunjian")
@@ -109,6 +129,8 @@ def _from_domain(exc: Exception) -> ProblemDetailsException:
             if isinstance(exc, LoginThrottled):
                 headers = {"Retry-After": str(exc.retry_after)}
                 return problem(slug, str(exc), headers=headers, retry_after=exc.retry_after)
+            if isinstance(exc, OffsetMismatch):
+                return problem(slug, str(exc), headers={"Upload-Offset": str(exc.offset)}, offset=exc.offset)
             if isinstance(exc, AuthenticationFailed):
                 headers = {"WWW-Authenticate": 'Bearer realm="xunjian"'}
             return problem(slug, str(exc), headers=headers)

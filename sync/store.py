@@ -220,3 +220,41 @@ def m002_sync(db: sqlite_utils.Database) -> None:
         )
         """,
     )
+
+
+@migrations()
+def m003_evidence(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE blob (
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('photo', 'signature')),
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            width INTEGER,
+            height INTEGER,
+            uploaded_by TEXT NOT NULL REFERENCES user(id),
+            created_at TEXT NOT NULL,
+            metadata_json TEXT NOT NULL,
+            PRIMARY KEY (org_id, sha256)
+        );
+        CREATE INDEX blob_created ON blob(created_at);
+        CREATE TABLE upload (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            user_id TEXT NOT NULL REFERENCES user(id),
+            sha256 TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            media_type TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at REAL NOT NULL,
+            completed_at TEXT
+        );
+        CREATE INDEX upload_user_sha256 ON upload(user_id, sha256);
+        CREATE INDEX upload_expires ON upload(expires_at)
+        """,
+    )

@@ -1,0 +1,191 @@
+"""Evidence blobs: which hashes the server lacks, and serving them to those who may read them.
+
+Every blob response is immutable (the hash names the bytes) and private; a strong ETag
+names the hash and the version. Anyone who may not read a blob gets the same 404 as for
+a blob that does not exist. Inspectors other than the uploader get 403 for a photo's
+original, which keeps the camera's EXIF (GPS included): they read the display version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from litestar import Response, Router, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+from litestar.response import Stream
+from msgspec import Meta, Struct
+
+from server.auth import Caller
+from server.problems import problem
+from sync import blobs
+from sync.blobs import Blob, Variant, blob_path, may_read_original, readable_blob
+from sync.errors import NotFound
+from sync.photos import Gps
+from sync.store import Store
+
+IMMUTABLE = "private, max-age=31536000, immutable"
+MAX_HASHES = 500
+BLOCK = 256 * 1024
+
+Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
+
+
+class HashList(Struct, forbid_unknown_fields=True):
+    hashes: Annotated[list[Sha256], Meta(max_length=MAX_HASHES)]
+
+
+class Missing(Struct):
+    missing: list[str]
+
+
+class BlobMeta(Struct):
+    """What the server knows of a blob; ``gps`` only for those who may fetch the original."""
+
+    sha256: str
+    kind: str
+    media_type: str
+    size: int
+    width: int | None
+    height: int | None
+    uploaded_by: str
+    uploaded_at: str
+    captured_at: str | None
+    device_make: str | None
+    device_model: str | None
+    gps: Gps | None
+
+
+def provide_evidence_dir(state: State) -> Path:
+    evidence_dir: Path = state.evidence_dir
+    return evidence_dir
+
+
+@post("/missing", status_code=200)
+async def find_missing_blobs(
+    data: JSONBody[HashList], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> Missing:
+    """Which of these SHA-256 hashes (at most 500) this organisation does not hold yet."""
+    return Missing(blobs.missing_hashes(store, caller.user.org_id, data.hashes))
+
+
+@get("/{sha256:str}/meta")
+async def get_blob_meta(
+    sha256: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> BlobMeta:
+    """A blob's size, type, pixels, capture time and device; GPS for those who may fetch the original."""
+    blob = readable_blob(store, caller.user, sha256, "display")
+    meta = blob.metadata
+    gps = meta.get("gps") if may_read_original(caller.user, blob) else None
+    return BlobMeta(
+        blob.sha256,
+        blob.kind,
+        blob.media_type,
+        blob.size,
+        blob.width,
+        blob.height,
+        blob.uploaded_by,
+        blob.created_at,
+        meta.get("captured_at"),
+        meta.get("device_make"),
+        meta.get("device_model"),
+        Gps(**gps) if isinstance(gps, dict) else None,
+    )
+
+
+@get("/{sha256:str}")
+async def get_blob(
+    sha256: FromPath[str],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    evidence_dir: NamedDependency[Path],
+    variant: FromQuery[Variant] = "original",
+    range_header: Annotated[str | None, HeaderParameter(name="Range")] = None,
+    if_range: Annotated[str | None, HeaderParameter(name="If-Range")] = None,
+    if_none_match: Annotated[str | None, HeaderParameter(name="If-None-Match")] = None,
+) -> Response[bytes] | Stream:
+    """One version of a blob (original, display, thumb): strong ETag, immutable, byte ranges."""
+    blob = readable_blob(store, caller.user, sha256, variant)
+    etag = f'"{blob.sha256}-{variant}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE,
+        "Accept-Ranges": "bytes",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    }
+    if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")} | {"*"}:
+        return Response(b"", status_code=304, headers=headers)
+    path, media_type = _variant_file(evidence_dir, caller.user.org_id, blob, variant)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:  # removed by garbage collection a moment ago
+        raise NotFound(f"no blob {sha256!r} that you may read") from None
+    wanted = parse_range(range_header, size) if if_range in (None, etag) else None
+    if wanted is None:
+        headers["Content-Length"] = str(size)
+        return Stream(_read(path, 0, size), headers=headers, media_type=media_type)
+    start, end = wanted
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(end - start + 1)
+    return Stream(_read(path, start, end + 1), status_code=206, headers=headers, media_type=media_type)
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """A single ``bytes=`` range as (first, last) inclusive; ``None`` to send the whole file.
+
+    Other units, several ranges and malformed headers are ignored (RFC 9110 allows it);
+    a range that starts past the end is a 416 problem.
+    """
+    if not header:
+        return None
+    unit, _, spec = header.partition("=")
+    first, dash, last = spec.strip().partition("-")
+    if unit.strip().lower() != "bytes" or "," in spec or not dash:
+        return None
+    if not (first.isdigit() or first == "") or not (last.isdigit() or last == "") or first == last == "":
+        return None
+    if first == "":
+        start, end = max(0, size - int(last)), size - 1
+        if int(last) == 0:
+            raise _unsatisfiable(size)
+    else:
+        start, end = int(first), min(int(last), size - 1) if last else size - 1
+        if last and int(last) < start:
+            return None
+    if start >= size:
+        raise _unsatisfiable(size)
+    return start, end
+
+
+def _unsatisfiable(size: int) -> Exception:
+    return problem(
+        "range-not-satisfiable",
+        f"the file has {size} bytes; ask for a range inside it",
+        headers={"Content-Range": f"bytes */{size}"},
+    )
+
+
+def _variant_file(root: Path, org_id: str, blob: Blob, variant: Variant) -> tuple[Path, str]:
+    if blob.kind == "signature" or variant == "original":
+        return blob_path(root, org_id, blob.sha256), blob.media_type
+    return blob_path(root, org_id, blob.sha256, variant), "image/jpeg"
+
+
+def _read(path: Path, start: int, stop: int) -> Iterator[bytes]:
+    with path.open("rb") as file:
+        file.seek(start)
+        left = stop - start
+        while left > 0 and (block := file.read(min(BLOCK, left))):
+            left -= len(block)
+            yield block
+
+
+router = Router(
+    path="/api/blobs",
+    route_handlers=[find_missing_blobs, get_blob_meta, get_blob],
+    dependencies={"evidence_dir": Provide(provide_evidence_dir, sync_to_thread=False)},
+)
