@@ -65,6 +65,14 @@ class ConflictView(Struct, omit_defaults=True):
     resolution: dict[str, Any] | None = None
 
 
+class EvidenceSummary(Struct):
+    """Which referenced photos and signature images have arrived: "2 of 5 photos received"."""
+
+    photos_received: int
+    photos_expected: int
+    states: dict[str, str]
+
+
 class InspectionView(Struct):
     """What a device or supervisor sees of one inspection."""
 
@@ -84,6 +92,7 @@ class InspectionView(Struct):
     conflicts: list[ConflictView]
     failed_items: list[str]
     reason: str
+    evidence: EvidenceSummary
 
 
 def row_from(values: tuple[Any, ...]) -> InspectionRow:
@@ -255,7 +264,20 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
         conflict_views(conn, "inspection_id = ?", [row.id]),
         failed_items(template, answers) if template is not None else [],
         doc.reason,
+        evidence_summary(conn, row.id),
     )
+
+
+def evidence_summary(conn: sqlite3.Connection, inspection_id: str) -> EvidenceSummary:
+    """Each referenced blob as ``ready`` or ``awaiting``, and the photo counts."""
+    rows = conn.execute(
+        "SELECT DISTINCT r.sha256, r.kind, b.sha256 IS NOT NULL FROM evidence_ref r"
+        " LEFT JOIN blob b ON b.org_id = r.org_id AND b.sha256 = r.sha256 WHERE r.inspection_id = ?",
+        [inspection_id],
+    ).fetchall()
+    states = {sha: "ready" if ready else "awaiting" for sha, _, ready in rows}
+    photos = {sha: bool(ready) for sha, kind, ready in rows if kind == "photo"}
+    return EvidenceSummary(sum(photos.values()), len(photos), states)
 
 
 def _field_views(conn: sqlite3.Connection, doc: Document) -> dict[str, FieldView]:

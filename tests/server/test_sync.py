@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from bench.device import Device, LostResponse
+from bench.uploader import upload
 from tests.conftest import SHOP, Client, World, device, login, started
+from tests.images import phone_jpeg
 
 OTHER_DISTRICT_SITE = "物美超市(文三路店)"
 
@@ -333,3 +335,34 @@ def test_malformed_batches_are_problems(client: Client, world: World, body: dict
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/problem+json")
     assert client.get("/api/health").status_code == 200
+
+
+def test_inspection_counts_photos_received_as_they_arrive(client: Client, world: World, probe: None, app: Any) -> None:
+    from sync.blobs import blob_states
+
+    phone = device(client)
+    inspection_id = started(client, world, phone)
+    phone.attach(inspection_id, "photos", sha("one"))
+    phone.attach(inspection_id, "photos", sha("two"))
+    phone.sync()
+    view = client.get(f"/api/inspections/{inspection_id}", headers=world.headers["supervisor1"]).json()
+    assert view["evidence"]["photos_expected"] == 2
+    assert view["evidence"]["photos_received"] == 0
+    assert set(view["evidence"]["states"].values()) == {"awaiting"}
+    photo = phone_jpeg()
+    phone.attach(inspection_id, "photos", hashlib.sha256(photo).hexdigest())
+    phone.sync()
+    client.headers.update(phone.headers)
+    try:
+        report = upload(client, photo)
+    finally:
+        del client.headers["Authorization"]
+    view = client.get(f"/api/inspections/{inspection_id}", headers=world.headers["supervisor1"]).json()
+    assert view["evidence"]["photos_expected"] == 3
+    assert view["evidence"]["photos_received"] == 1
+    assert view["evidence"]["states"][report.sha256] == "ready"
+    org_id = client.get("/api/auth/me", headers=world.headers["inspector1"]).json()["user"]["org_id"]
+    assert blob_states(app.state.store, org_id, [sha("one"), report.sha256]) == {
+        sha("one"): "awaiting",
+        report.sha256: "ready",
+    }
