@@ -12,15 +12,17 @@ from msgspec import Meta, Struct
 
 from schemas.catalog import Catalog
 from server.auth import Caller
-from sync import inspections
+from sync import inspections, queue
 from sync.audit import AuditEntry, audit_log
 from sync.errors import Rejected
-from sync.inspections import InspectionSummary, InspectionView
+from sync.inspections import InspectionView
 from sync.ops import Comment, Status, Transition, make_hlc
 from sync.push import apply_server_op, new_op_id
+from sync.queue import InspectionFilter, InspectionSummary
 from sync.sites import require_role
 from sync.store import Store
 
+Query = Annotated[str | None, QueryParameter()]
 ACTIONS: dict[str, Status] = {"approve": "approved", "return": "returned", "reject": "rejected"}
 
 
@@ -34,11 +36,31 @@ class Review(Struct, forbid_unknown_fields=True):
 async def list_inspections(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    status: Annotated[str | None, QueryParameter()] = None,
-    site_id: Annotated[str | None, QueryParameter()] = None,
+    status: Query = None,
+    site_id: Query = None,
+    district_id: Query = None,
+    checklist_id: Query = None,
+    inspector_id: Query = None,
+    since: Annotated[str | None, QueryParameter(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    until: Annotated[str | None, QueryParameter(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    has_conflicts: Annotated[bool | None, QueryParameter()] = None,
+    has_missing_photos: Annotated[bool | None, QueryParameter()] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
 ) -> list[InspectionSummary]:
-    """Inspections at sites in the caller's scope, newest change first."""
-    return inspections.list_inspections(store, caller.user, status=status, site_id=site_id)
+    """The review queue: inspections in scope by status, district, site, checklist, inspector, date, conflicts."""
+    filters = InspectionFilter(
+        status,
+        site_id,
+        district_id,
+        checklist_id,
+        inspector_id,
+        since,
+        until,
+        has_conflicts,
+        has_missing_photos,
+        limit,
+    )
+    return queue.list_inspections(store, caller.user, filters)
 
 
 @get("/{inspection_id:str}")

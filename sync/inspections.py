@@ -305,37 +305,3 @@ def get_inspection(store: Store, catalog: Catalog, user: User, inspection_id: st
     if row.site_id not in site_ids_in_scope(store, user):
         raise OutOfScope(f"inspection {inspection_id!r} is at a site outside your scope")
     return view_of(conn, row, catalog)
-
-
-class InspectionSummary(Struct):
-    id: str
-    site_id: str
-    checklist_id: str
-    version: int
-    inspector_id: str
-    status: str
-    updated_at: str
-    open_conflicts: int
-
-
-def list_inspections(
-    store: Store, user: User, *, status: str | None = None, site_id: str | None = None, limit: int = 200
-) -> list[InspectionSummary]:
-    """Inspections at sites in the caller's scope, newest change first."""
-    scope = sorted(site_ids_in_scope(store, user))
-    if not scope:
-        return []
-    where = [f"site_id IN ({','.join('?' * len(scope))})"]
-    args: list[Any] = list(scope)
-    if status is not None:
-        where.append("status = ?")
-        args.append(status)
-    if site_id is not None:
-        where.append("site_id = ?")
-        args.append(site_id)
-    rows = store.db.execute(
-        "SELECT id, site_id, checklist_id, version, inspector_id, status, updated_at, open_conflicts"
-        f" FROM inspection WHERE {' AND '.join(where)} ORDER BY updated_seq DESC LIMIT ?",
-        [*args, limit],
-    ).fetchall()
-    return [InspectionSummary(*r) for r in rows]
