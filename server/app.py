@@ -17,12 +17,13 @@ from litestar.openapi import OpenAPIConfig
 from msgspec import Struct
 
 from schemas.catalog import load_catalog
-from server import auth, blobs, checklists, conflicts, inspections, sites, uploads, users
+from server import auth, blobs, checklists, conflicts, findings, inspections, pwa, schedules, sites, uploads, users
 from server import sync as sync_routes
 from server.problems import fallback_handlers, problem_plugin
 from server.settings import Settings
 from sync.checklists import load_published
 from sync.demo import load_demo
+from sync.findings import FindingRules, save_finding_rules
 from sync.pull import iso_before, purge_tombstones
 from sync.store import open_store
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings) -> Litestar:
     store = open_store(settings.data_dir)
     catalog = load_published(store, load_catalog(settings.templates_dir))
     purge_tombstones(store, iso_before(settings.tombstone_window_s))
+    save_finding_rules(store, FindingRules(settings.repeat_window_days))
     hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
     # evidence files beside the database; an in-memory database (tests) gets a throwaway folder
     evidence_dir = settings.data_dir or Path(tempfile.gettempdir()) / f"xunjian-evidence-{uuid.uuid4().hex}"
@@ -81,6 +83,9 @@ def create_app(settings: Settings) -> Litestar:
             conflicts.router,
             blobs.router,
             uploads.router,
+            findings.router,
+            schedules.router,
+            *pwa.app_routes(),
         ],
         dependencies={
             "store": Provide(auth.provide_store, sync_to_thread=False),

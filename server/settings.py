@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from schemas.catalog import TEMPLATES_DIR
 from sync.accounts import LoginPolicy
+from sync.workdays import parse_dates
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,10 @@ class Settings:
     upload_idle_s: float = 60.0
     blob_grace_s: float = 7 * 24 * 3600
     tombstone_window_s: float = 30 * 24 * 3600
+    repeat_window_days: int = 90
+    working_days_default: int = 5
+    holidays: frozenset[date] = frozenset()
+    makeup_workdays: frozenset[date] = frozenset()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -51,4 +57,8 @@ class Settings:
             upload_idle_s=float(env.get("XUNJIAN_UPLOAD_IDLE_S", "60")),
             blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),
             tombstone_window_s=float(env.get("XUNJIAN_TOMBSTONE_WINDOW_S", str(30 * 24 * 3600))),
+            repeat_window_days=int(env.get("XUNJIAN_REPEAT_WINDOW_DAYS", "90")),
+            working_days_default=int(env.get("XUNJIAN_WORKING_DAYS_DEFAULT", "5")),
+            holidays=parse_dates(env.get("XUNJIAN_HOLIDAYS", "")),
+            makeup_workdays=parse_dates(env.get("XUNJIAN_MAKEUP_WORKDAYS", "")),
         )

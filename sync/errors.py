@@ -78,3 +78,15 @@ class UploadTooLarge(DomainError):
 
 class UnsupportedMediaType(DomainError):
     """A kind of evidence, media type or checksum algorithm that is not accepted."""
+
+
+class InvalidActionTransition(DomainError):
+    """A corrective action asked to move where its status does not allow (or its finding was withdrawn)."""
+
+
+class DeadlineInPast(DomainError):
+    """A corrective-action deadline before today."""
+
+
+class EvidenceRequired(DomainError):
+    """A manual verification with no evidence: a photo, or a note with a later inspection, is needed."""

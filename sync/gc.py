@@ -20,7 +20,11 @@ from sync.store import Store, open_store
 
 DEFAULT_GRACE_S = 7 * 24 * 3600
 
-_UNREFERENCED = "NOT EXISTS (SELECT 1 FROM evidence_ref r WHERE r.org_id = blob.org_id AND r.sha256 = blob.sha256)"
+# referenced: by an inspection's answers, or as a finding's fix or verification photo
+_UNREFERENCED = (
+    "NOT EXISTS (SELECT 1 FROM evidence_ref r WHERE r.org_id = blob.org_id AND r.sha256 = blob.sha256)"
+    " AND NOT EXISTS (SELECT 1 FROM finding_photo p WHERE p.org_id = blob.org_id AND p.sha256 = blob.sha256)"
+)
 
 
 class Garbage(Struct, frozen=True):

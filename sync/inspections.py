@@ -10,9 +10,11 @@ from msgspec import Struct
 
 from schemas.answers import failed_items
 from schemas.catalog import Catalog
+from schemas.scoring import Score, score_inspection
 from sync.accounts import User
 from sync.document import ConflictRecord, Document, answers_of, candidates_decoder, decode_document, encoder
 from sync.errors import NotFound, OutOfScope
+from sync.findings import FindingBrief, findings_of
 from sync.sites import site_ids_in_scope
 from sync.store import Store
 
@@ -93,6 +95,8 @@ class InspectionView(Struct):
     failed_items: list[str]
     reason: str
     evidence: EvidenceSummary
+    score: Score | None
+    findings: list[FindingBrief]
 
 
 def row_from(values: tuple[Any, ...]) -> InspectionRow:
@@ -265,6 +269,8 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
         failed_items(template, answers) if template is not None else [],
         doc.reason,
         evidence_summary(conn, row.id),
+        score_inspection(template, answers) if template is not None else None,
+        findings_of(conn, row.id),
     )
 
 

@@ -21,6 +21,7 @@ from sync.accounts import User, now_iso
 from sync.apply import create_row, dispatch, touches_evidence
 from sync.document import Writer, resolve_item
 from sync.errors import Forbidden, Rejected
+from sync.findings import record_findings
 from sync.inspections import InspectionRow, insert_row, load_row, open_conflicts, save_conflicts, save_row
 from sync.merge import LOCKED, Context, mark_stale_signatures
 from sync.ops import (
@@ -32,6 +33,7 @@ from sync.ops import (
     PushBatch,
     PushResult,
     Rejection,
+    Transition,
     encoder,
     hlc_millis,
     make_hlc,
@@ -207,6 +209,8 @@ class Batch:
             if ctx.changed:
                 raise RuntimeError("an op was rejected after changing the document") from None
             raise
+        if isinstance(op, Transition) and row.status == "submitted":
+            record_findings(self.conn, row, index, seq, now)
         if ctx.changed and row.status not in LOCKED and index.signatures:
             mark_stale_signatures(row.doc, ctx)
         if ctx.changed:

@@ -258,3 +258,96 @@ def m003_evidence(db: sqlite_utils.Database) -> None:
         CREATE INDEX upload_expires ON upload(expires_at)
         """,
     )
+
+
+@migrations()
+def m004_findings(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE finding (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL,
+            site_id TEXT NOT NULL,
+            inspection_id TEXT NOT NULL,
+            inspection_seq INTEGER NOT NULL,
+            checklist_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            pointer TEXT NOT NULL,
+            item_path TEXT NOT NULL,
+            clause TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            label_json TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            evidence_json TEXT NOT NULL,
+            confirmed INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
+            repeat_of TEXT REFERENCES finding(id),
+            created_seq INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_seq INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (inspection_id, pointer)
+        );
+        CREATE INDEX finding_site_item ON finding(site_id, item_path, created_seq);
+        CREATE INDEX finding_org_site ON finding(org_id, site_id, created_seq);
+        CREATE TABLE corrective_action (
+            finding_id TEXT PRIMARY KEY REFERENCES finding(id),
+            status TEXT NOT NULL CHECK (status IN ('open', 'fixed_reported', 'verified', 'closed')),
+            responsible TEXT,
+            deadline TEXT,
+            working_days INTEGER,
+            assigned_by TEXT,
+            assigned_at TEXT,
+            fix_json TEXT,
+            verification_json TEXT,
+            closed_by TEXT,
+            closed_at TEXT,
+            reopen_count INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX corrective_action_due ON corrective_action(status, deadline);
+        CREATE TABLE finding_event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            finding_id TEXT NOT NULL REFERENCES finding(id),
+            kind TEXT NOT NULL,
+            user_id TEXT,
+            seq INTEGER,
+            at TEXT NOT NULL,
+            detail_json TEXT NOT NULL
+        );
+        CREATE INDEX finding_event_finding ON finding_event(finding_id, id);
+        CREATE TABLE finding_photo (
+            org_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            finding_id TEXT NOT NULL REFERENCES finding(id),
+            site_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('fix', 'verification')),
+            PRIMARY KEY (org_id, sha256, finding_id, kind)
+        )
+        """,
+    )
+
+
+@migrations()
+def m005_schedules(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE plan (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            site_id TEXT NOT NULL REFERENCES site(id),
+            checklist_id TEXT NOT NULL,
+            cadence TEXT NOT NULL CHECK (cadence IN ('daily', 'weekly', 'monthly')),
+            kind TEXT NOT NULL,
+            assignee_id TEXT REFERENCES user(id),
+            starts_on TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX plan_site ON plan(site_id);
+        CREATE INDEX inspection_site_checklist ON inspection(site_id, checklist_id, created_at)
+        """,
+    )

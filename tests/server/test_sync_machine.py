@@ -209,6 +209,22 @@ class SyncMachine(RuleBasedStateMachine):
 
         return {op["sha256"] for client, op, result in attaches if not seen((client, op, result))}
 
+    def committed_writes(self, inspection_id: str, path: str) -> list[dict[str, Any]]:
+        """Every write of ``path`` the server applied, from its audit log (answered or not)."""
+        audit = self.client.get(f"/api/inspections/{inspection_id}/audit", headers=self.supervisor).json()
+        writes = []
+        for entry in audit:
+            if entry["kind"] != "set" or entry["outcome"] not in ("applied", "merged", "conflict"):
+                continue
+            listed = {f["path"]: f for f in entry["result"].get("fields", [])}
+            for change in entry["op"]["changes"]:
+                field = listed.get(change["path"], {"outcome": "applied"})
+                if change["path"] == path and field["outcome"] != "conflict":
+                    writes.append(
+                        {"seq": entry["seq"], "base_fv": change.get("base_fv", 0), "client": entry["client_id"]}
+                    )
+        return writes
+
     # ---------------- invariants ----------------
 
     @invariant()
@@ -225,11 +241,8 @@ class SyncMachine(RuleBasedStateMachine):
                 continue
             seen_at = write["fv"] if write["outcome"] != "conflict" else write["seq"]
             superseded = any(
-                later["path"] == path
-                and later["seq"] > write["seq"]
-                and (later["base_fv"] >= seen_at or later["client"] == write["client"])
-                and later["outcome"] != "conflict"
-                for later in self.ledger
+                later["seq"] > write["seq"] and (later["base_fv"] >= seen_at or later["client"] == write["client"])
+                for later in self.committed_writes(write["inspection_id"], path)
             )
             resolved_later = any(c["path"] == path and c["status"] == "resolved" for c in doc["conflicts"])
             assert superseded or resolved_later, f"acknowledged {write} vanished from {doc['fields'].get(path)}"

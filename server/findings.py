@@ -1,0 +1,120 @@
+"""Findings and their corrective actions: the register, assignment, fix, verification, closure."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Router, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from server.auth import Caller
+from server.settings import Settings
+from sync import actions, register
+from sync.actions import ActionRules, Assignment, Closure, FixReport, Reopening, Verification
+from sync.register import FindingDetail, FindingFilter, FindingView, OverdueSummary
+from sync.store import Store
+from sync.workdays import make_calendar
+
+Query = Annotated[str | None, QueryParameter()]
+Flag = Annotated[bool | None, QueryParameter()]
+
+
+def _rules(state: State) -> ActionRules:
+    settings: Settings = state.settings
+    return ActionRules(settings.working_days_default, make_calendar(settings.holidays, settings.makeup_workdays))
+
+
+@get("/")
+async def list_findings(
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    site_id: Query = None,
+    district_id: Query = None,
+    status: Query = None,
+    overdue: Flag = None,
+    repeat: Flag = None,
+    severity: Query = None,
+    checklist_id: Query = None,
+    inspection_id: Query = None,
+) -> list[FindingView]:
+    """Findings in the caller's scope, newest first (filters: site, district, status, overdue, repeat, severity)."""
+    filters = FindingFilter(site_id, district_id, status, overdue, repeat, severity, checklist_id, inspection_id)
+    return register.list_findings(store, caller.user, filters)
+
+
+@get("/overdue-summary")
+async def get_overdue_summary(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> OverdueSummary:
+    """Unverified and overdue corrective actions, counted per site and per district."""
+    return register.overdue_summary(store, caller.user)
+
+
+@get("/{finding_id:str}")
+async def get_finding(
+    finding_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> FindingDetail:
+    """One finding with its corrective action, evidence and history."""
+    return register.get_finding(store, caller.user, finding_id)
+
+
+@post("/{finding_id:str}/action", status_code=200)
+async def assign_action(
+    finding_id: FromPath[str],
+    data: JSONBody[Assignment],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    state: State,
+) -> FindingDetail:
+    """Supervisor: the responsible party and a deadline in working days (or a date not in the past)."""
+    return actions.assign_action(store, caller.user, finding_id, data, _rules(state))
+
+
+@post("/{finding_id:str}/report-fix", status_code=200)
+async def report_fix(
+    finding_id: FromPath[str], data: JSONBody[FixReport], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> FindingDetail:
+    """Report the fix of an open action, with an optional note and photos."""
+    return actions.report_fix(store, caller.user, finding_id, data)
+
+
+@post("/{finding_id:str}/verify", status_code=200)
+async def verify_action(
+    finding_id: FromPath[str],
+    data: JSONBody[Verification],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+) -> FindingDetail:
+    """Supervisor: verify the fix with evidence (photos, or a note with a later inspection)."""
+    return actions.verify_action(store, caller.user, finding_id, data)
+
+
+@post("/{finding_id:str}/close", status_code=200)
+async def close_action(
+    finding_id: FromPath[str], data: JSONBody[Closure], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> FindingDetail:
+    """Supervisor: close a verified action."""
+    return actions.close_action(store, caller.user, finding_id, data)
+
+
+@post("/{finding_id:str}/reopen", status_code=200)
+async def reopen_action(
+    finding_id: FromPath[str], data: JSONBody[Reopening], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> FindingDetail:
+    """Supervisor: the fix does not hold; back to open, with the reason."""
+    return actions.reopen_action(store, caller.user, finding_id, data)
+
+
+router = Router(
+    path="/api/findings",
+    route_handlers=[
+        list_findings,
+        get_overdue_summary,
+        get_finding,
+        assign_action,
+        report_fix,
+        verify_action,
+        close_action,
+        reopen_action,
+    ],
+)

@@ -1,0 +1,86 @@
+"""Inspection plans, coverage, what is due, and possible duplicates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from litestar import Router, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from msgspec import Meta, Struct
+
+from server.auth import Caller
+from sync import schedules
+from sync.schedules import Cadence, Coverage, Duplicate, PeriodStatus, Plan, PlanKind
+from sync.store import Store
+
+Day = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class NewPlan(Struct, forbid_unknown_fields=True):
+    site_id: str
+    checklist_id: Annotated[str, Meta(min_length=1, max_length=63)]
+    kind: PlanKind
+    cadence: Cadence | None = None
+    assignee_id: str | None = None
+    starts_on: date | None = None
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+@post("/")
+async def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Plan:
+    """Supervisor: plan recurring inspections of a site (monthly spot check, weekly, daily …)."""
+    return schedules.create_plan(
+        store,
+        caller.user,
+        site_id=data.site_id,
+        checklist_id=data.checklist_id,
+        kind=data.kind,
+        cadence=data.cadence,
+        assignee_id=data.assignee_id,
+        starts_on=data.starts_on or today(),
+    )
+
+
+@get("/")
+async def list_plans(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Plan]:
+    """Active plans at sites in the caller's scope."""
+    return schedules.list_plans(store, caller.user)
+
+
+@put("/{plan_id:str}/deactivate", status_code=204)
+async def deactivate_plan(
+    plan_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> None:
+    """Supervisor: stop a plan (its history stays)."""
+    schedules.deactivate_plan(store, caller.user, plan_id)
+
+
+@get("/coverage")
+async def get_coverage(
+    caller: NamedDependency[Caller], store: NamedDependency[Store], first: Day, last: Day
+) -> Coverage:
+    """Every planned period from ``first`` to ``last``: done, due or missed, with counts."""
+    return schedules.coverage(store, caller.user, date.fromisoformat(first), date.fromisoformat(last), today())
+
+
+@get("/due")
+async def get_due(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[PeriodStatus]:
+    """Planned inspections due now or missed in the last month, in the caller's scope (for the phone)."""
+    return schedules.due_now(store, caller.user, today())
+
+
+@get("/duplicates")
+async def get_duplicates(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Duplicate]:
+    """Possible duplicates: same site, checklist and day, started on different devices."""
+    return schedules.possible_duplicates(store, caller.user)
+
+
+router = Router(
+    path="/api/schedules",
+    route_handlers=[create_plan, list_plans, deactivate_plan, get_coverage, get_due, get_duplicates],
+)
