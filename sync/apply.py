@@ -181,6 +181,8 @@ def _sign(row: InspectionRow, op: Sign, ctx: Context) -> list[FieldResult]:
     if not isinstance(item, Signature):
         raise Rejected("invalid-answers", f"{op.path!r} is not a signature item", [_ptr(op.path, "no signature")])
     errors = [_err(e.pointer, e.detail) for e in check_value(item, op.value, "/" + op.path)]
+    if item.witness_on_refusal and op.value.get("status") == "refused" and not op.value.get("witness_name"):
+        errors.append(_err(f"/{op.path}/witness_name", "拒签须有见证人 (a refusal to sign needs a witness here)"))
     if errors:
         raise Rejected("invalid-answers", "the signature is incomplete", errors)
     if row.status in LOCKED:

@@ -11,6 +11,7 @@ from bench.device import Device, LostResponse
 from bench.uploader import upload
 from tests.conftest import SHOP, Client, World, device, login, started
 from tests.images import phone_jpeg
+from tests.sync_template import SYNC_TEMPLATE
 
 OTHER_DISTRICT_SITE = "物美超市(文三路店)"
 
@@ -366,3 +367,39 @@ def test_inspection_counts_photos_received_as_they_arrive(client: Client, world:
         sha("one"): "awaiting",
         report.sha256: "ready",
     }
+
+
+def test_a_refusal_to_sign_is_recorded_with_its_witness(client: Client, world: World, app: Any) -> None:
+    template = {
+        **SYNC_TEMPLATE,
+        "checklist_id": "refusal_probe",
+        "sections": [
+            {
+                **SYNC_TEMPLATE["sections"][0],
+                "items": [
+                    *SYNC_TEMPLATE["sections"][0]["items"][:7],
+                    {**SYNC_TEMPLATE["sections"][0]["items"][7], "witness_on_refusal": True},
+                ],
+            }
+        ],
+    }
+    assert client.post("/api/checklists", json=template, headers=world.headers["admin"]).status_code == 201
+    phone = device(client)
+    inspection_id = phone.create(world.sites[SHOP], "refusal_probe")
+    phone.sync()
+    refusal = {
+        "status": "refused",
+        "signer_name": "王经理",
+        "signer_role": "店长",
+        "reason": "不同意检查结论",
+        "refused_at": "2026-11-22T10:00:00+08:00",
+        "content_hash": sha("content"),
+    }
+    phone.enqueue("sign", inspection_id, path="manager_sign", value=refusal)
+    phone.enqueue("sign", inspection_id, path="manager_sign", value={**refusal, "witness_name": "李见证"})
+    first, second = phone.push()
+    assert first["outcome"] == "rejected"
+    assert [e["pointer"] for e in first["problem"]["errors"]] == ["/manager_sign/witness_name"]
+    assert second["outcome"] in ("applied", "conflict")  # recorded; stale if the content hash differs
+    phone.pull()
+    assert phone.server[inspection_id]["answers"]["manager_sign"]["witness_name"] == "李见证"
