@@ -18,6 +18,8 @@ from msgspec import Struct
 
 from schemas.catalog import load_catalog
 from server import auth, blobs, checklists, conflicts, findings, inspections, pwa, schedules, sites, uploads, users
+from server import exports as export_routes
+from server import reports as report_routes
 from server import sync as sync_routes
 from server.problems import fallback_handlers, problem_plugin
 from server.settings import Settings
@@ -85,6 +87,8 @@ def create_app(settings: Settings) -> Litestar:
             uploads.router,
             findings.router,
             schedules.router,
+            report_routes.router,
+            export_routes.router,
             *pwa.app_routes(),
         ],
         dependencies={

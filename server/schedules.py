@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from litestar import Router, get, post, put
@@ -14,6 +14,7 @@ from server.auth import Caller
 from sync import schedules
 from sync.schedules import Cadence, Coverage, Duplicate, PeriodStatus, Plan, PlanKind
 from sync.store import Store
+from sync.workdays import today_in_china
 
 Day = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
@@ -27,10 +28,6 @@ class NewPlan(Struct, forbid_unknown_fields=True):
     starts_on: date | None = None
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
 @post("/")
 async def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Plan:
     """Supervisor: plan recurring inspections of a site (monthly spot check, weekly, daily …)."""
@@ -42,7 +39,7 @@ async def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], 
         kind=data.kind,
         cadence=data.cadence,
         assignee_id=data.assignee_id,
-        starts_on=data.starts_on or today(),
+        starts_on=data.starts_on or today_in_china(),
     )
 
 
@@ -65,13 +62,13 @@ async def get_coverage(
     caller: NamedDependency[Caller], store: NamedDependency[Store], first: Day, last: Day
 ) -> Coverage:
     """Every planned period from ``first`` to ``last``: done, due or missed, with counts."""
-    return schedules.coverage(store, caller.user, date.fromisoformat(first), date.fromisoformat(last), today())
+    return schedules.coverage(store, caller.user, date.fromisoformat(first), date.fromisoformat(last), today_in_china())
 
 
 @get("/due")
 async def get_due(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[PeriodStatus]:
     """Planned inspections due now or missed in the last month, in the caller's scope (for the phone)."""
-    return schedules.due_now(store, caller.user, today())
+    return schedules.due_now(store, caller.user, today_in_china())
 
 
 @get("/duplicates")

@@ -3,8 +3,9 @@
 Cadences follow 服务质量检验办法 4.1–4.3: monthly spot checks by the administration
 department, weekly checks by department managers, weekly full inspections by
 property administrators, daily checks by supervisors. A period is covered by an
-inspection of the plan's site and checklist started in it and submitted (or
-further); a past period without one is missed, the current one is due.
+inspection of the plan's site and checklist started in it (China date, UTC+8,
+as the reports count) and submitted, returned or approved; a past period
+without one is missed, the current one is due.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sync.store import Store
 
 Cadence = Literal["daily", "weekly", "monthly"]
 PlanKind = Literal["monthly_spot_check", "weekly_manager_check", "weekly_full_inspection", "daily_check", "other"]
-DONE = ("submitted", "returned", "approved", "rejected")
+DONE = ("submitted", "returned", "approved")  # as the reports count them; rejected work does not cover a period
 KIND_CADENCE: dict[str, Cadence] = {
     "monthly_spot_check": "monthly",
     "weekly_manager_check": "weekly",
@@ -170,7 +171,7 @@ def coverage(store: Store, user: User, first: date, last: date, today: date) -> 
         begin = max(first, date.fromisoformat(plan.starts_on))
         for start, end in periods(plan.cadence, begin, min(last, today)):
             found = store.db.execute(
-                "SELECT id FROM inspection WHERE site_id = ? AND checklist_id = ? AND substr(created_at, 1, 10)"
+                "SELECT id FROM inspection WHERE site_id = ? AND checklist_id = ? AND date(created_at, '+8 hours')"
                 f" BETWEEN ? AND ? AND status IN ({','.join('?' * len(DONE))}) ORDER BY created_at LIMIT 1",
                 [plan.site_id, plan.checklist_id, start.isoformat(), end.isoformat(), *DONE],
             ).fetchone()
@@ -202,7 +203,7 @@ def possible_duplicates(store: Store, user: User) -> list[Duplicate]:
     if not scope:
         return []
     rows = store.db.execute(
-        "SELECT i.site_id, i.checklist_id, substr(i.created_at, 1, 10) AS day, group_concat(i.id),"
+        "SELECT i.site_id, i.checklist_id, date(i.created_at, '+8 hours') AS day, group_concat(i.id),"
         " count(DISTINCT l.client_id) FROM inspection i JOIN op_log l ON l.seq = i.created_seq"
         f" WHERE i.status != 'deleted' AND i.site_id IN ({','.join('?' * len(scope))})"
         " GROUP BY i.site_id, i.checklist_id, day HAVING count(*) > 1 AND count(DISTINCT l.client_id) > 1"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -41,8 +41,8 @@ def test_coverage_shows_done_due_and_missed(client: Client, world: World, probe:
     phone.set(inspection_id, {"licence": "pass", "frozen_temp": -20})
     phone.transition(inspection_id, "submitted")
     phone.sync()
-    created = phone.server[inspection_id]["created_at"][:10]
-    today = date.fromisoformat(created)
+    created = datetime.fromisoformat(phone.server[inspection_id]["created_at"])
+    today = (created + timedelta(hours=8)).date()  # plans count China dates
     site = world.sites[SHOP]
     daily = client.post(
         "/api/schedules",

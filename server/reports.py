@@ -1,0 +1,46 @@
+"""Monthly and quarterly reports (服务质量检验办法 4.8, 4.9) for supervisors and admins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Router, get
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+
+from schemas.catalog import Catalog
+from server.auth import Caller
+from sync import reports
+from sync.reports import Report
+from sync.store import Store
+
+Query = Annotated[str | None, QueryParameter()]
+
+
+@get("/monthly")
+async def monthly_report(
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
+    month: Annotated[str, QueryParameter()],
+    district_id: Query = None,
+) -> Report:
+    """``?month=YYYY-MM``: the month's figures, due dates, the previous month and the change."""
+    period = reports.month_period(month)
+    return reports.build_report(store, catalog, caller.user, period, district_id=district_id)
+
+
+@get("/quarterly")
+async def quarterly_report(
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
+    quarter: Annotated[str, QueryParameter()],
+    district_id: Query = None,
+) -> Report:
+    """``?quarter=YYYY-Qn``: the quarter's figures, due dates, the previous quarter and the change."""
+    period = reports.quarter_period(quarter)
+    return reports.build_report(store, catalog, caller.user, period, district_id=district_id)
+
+
+router = Router(path="/api/reports", route_handlers=[monthly_report, quarterly_report])
