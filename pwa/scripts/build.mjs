@@ -1,0 +1,95 @@
+// Build pwa/dist: the app bundled and minified with content-hashed names (served immutable),
+// index.html pointing at them, the web app manifest and icons, and sw.js stamped with the
+// shell's version and precache list (a new build → a new shell cache).
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as esbuild from 'esbuild'
+import { iconPng, iconSvg } from './icons.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const dist = join(root, 'dist')
+const target = ['es2022', 'chrome105', 'safari15.4', 'firefox110']
+
+const MANIFEST = {
+  name: '巡检 Xunjian',
+  short_name: '巡检',
+  description: '离线优先的现场检查 / Offline-first field inspection',
+  lang: 'zh-CN',
+  start_url: './',
+  scope: './',
+  id: './',
+  display: 'standalone',
+  orientation: 'portrait',
+  background_color: '#f3f4f6',
+  theme_color: '#0f766e',
+  icons: [
+    { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+    { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+    { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    { src: 'icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+  ],
+}
+
+async function main() {
+  await rm(dist, { recursive: true, force: true })
+  await mkdir(join(dist, 'assets'), { recursive: true })
+  await mkdir(join(dist, 'icons'), { recursive: true })
+
+  const app = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/app.js', 'src/app.css'],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target,
+    outdir: 'dist/assets',
+    entryNames: '[name]-[hash]',
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  })
+  const outputs = Object.entries(app.metafile.outputs)
+  const asset = (entry) => outputs.find(([, o]) => o.entryPoint === entry)[0].replace(/^dist\//, '')
+  const js = asset('src/app.js')
+  const css = asset('src/app.css')
+
+  const files = {
+    'index.html': (await readFile(join(root, 'src/index.html'), 'utf8')).replace('%JS%', js).replace('%CSS%', css),
+    'manifest.webmanifest': JSON.stringify(MANIFEST, null, 2) + '\n',
+    'icons/icon.svg': iconSvg(),
+    'icons/icon-192.png': iconPng(192),
+    'icons/icon-512.png': iconPng(512),
+    'icons/maskable-512.png': iconPng(512, { maskable: true }),
+  }
+  for (const [name, content] of Object.entries(files)) await writeFile(join(dist, name), content)
+
+  const precache = ['./', js, css, 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png']
+  const hash = createHash('sha256')
+  for (const name of [js, css, 'index.html', 'manifest.webmanifest']) hash.update(await readFile(join(dist, name)))
+  const version = hash.digest('hex').slice(0, 12)
+
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/sw.js'],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target,
+    outfile: 'dist/sw.js',
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: {
+      'globalThis.__XUNJIAN_VERSION__': JSON.stringify(version),
+      'globalThis.__XUNJIAN_PRECACHE__': JSON.stringify(precache),
+    },
+  })
+  await writeFile(join(dist, 'build.json'), JSON.stringify({ version, precache, js, css }, null, 2) + '\n')
+  console.log(`pwa/dist built: shell ${version} (${js}, ${css})`)
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,273 @@
+// @ts-check
+// The app: boot, routes (#/login, #/, #/i/<id>), the status strip with the unsynced badge, and
+// when to sync: on start, when the connection returns, when the app becomes visible, shortly
+// after edits, on a timer, from the button, and through Background Sync where available.
+import { openDatabase, getMeta, setMeta } from './db.js'
+import { h, replace } from './dom.js'
+import { openEditor, renderEditor } from './editor.js'
+import { downloadUnsynced } from './export.js'
+import { renderHome } from './home_view.js'
+import { ago, getLang, setLang, t } from './i18n.js'
+import { renderLogin } from './login_view.js'
+import { enqueue, unsyncedSummary } from './outbox.js'
+import { requestBackgroundSync, runSync } from './sync.js'
+
+const DAY_MS = 24 * 3600 * 1000
+const SYNC_EVERY_MS = 60 * 1000
+const EDIT_DEBOUNCE_MS = 1500
+
+/** The app's state for a lifetime of the page. */
+export const app = {
+  /** @type {import('idb').IDBPDatabase<any>} */
+  db: /** @type {any} */ (null),
+  root: /** @type {HTMLElement} */ (/** @type {any} */ (null)),
+  /** @type {Record<string, any>} */
+  meta: {},
+  /** @type {import('./sync.js').Status & {at?: number}} */
+  status: { phase: 'idle' },
+  summary: unsyncedSummary([], [], 0),
+  offline_ready: false,
+  /** @type {ServiceWorker|null} */
+  waiting: null,
+  /** @type {any} */
+  page: null,
+  channel: typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('xunjian') : null,
+  /** @type {ReturnType<typeof setTimeout>|undefined} */
+  debounce: undefined,
+  syncing: false,
+  again: false,
+  started: 0,
+  finished: 0,
+  render,
+  sync,
+  edit,
+  reloadMeta,
+  refreshSummary,
+  toggleLang,
+}
+
+/** Reread settings and session from the database. */
+async function reloadMeta() {
+  const keys = ['token', 'user', 'device', 'client_id', 'sites', 'checklists', 'scope', 'lang', 'last_sync', 'signed_out_reason']
+  const values = await Promise.all(keys.map((k) => getMeta(app.db, k)))
+  app.meta = Object.fromEntries(keys.map((k, i) => [k, values[i]]))
+  setLang(app.meta.lang || 'zh')
+}
+
+async function refreshSummary() {
+  const [ops, blobs] = await Promise.all([app.db.getAll('outbox'), app.db.getAll('blobs')])
+  app.summary = unsyncedSummary(ops, blobs, Date.now())
+}
+
+/**
+ * Record a local edit as an op, then sync soon. Returns the outbox record.
+ * @param {string} kind @param {string} inspectionId @param {Record<string, any>} body
+ */
+async function edit(kind, inspectionId, body) {
+  const record = await enqueue(app.db, kind, inspectionId, body)
+  await refreshSummary()
+  app.channel?.postMessage({ type: 'changed' })
+  clearTimeout(app.debounce)
+  app.debounce = setTimeout(() => sync(), EDIT_DEBOUNCE_MS)
+  if (!navigator.onLine) requestBackgroundSync() // the browser syncs when the signal returns, app open or not
+  return record
+}
+
+/** Run a sync now (after one running in another tab), then show the result. @param {{ifAvailable?: boolean}} [options] */
+async function sync(options = {}) {
+  if (!app.meta.token) return
+  if (app.syncing) {
+    app.again = true // asked while running: run once more after, to see what changed since
+    return
+  }
+  app.syncing = true
+  app.again = false
+  const run = ++app.started
+  clearTimeout(app.debounce)
+  try {
+    const result = await runSync(app.db, (status) => {
+      app.status = { ...status, at: Date.now() }
+      renderStatus()
+    }, options)
+    if (result.phase !== 'busy') {
+      await reloadMeta()
+      await refreshSummary()
+      app.status = { ...result, at: Date.now() }
+      if (result.phase === 'signed_out') location.hash = '#/login'
+      app.channel?.postMessage({ type: 'changed' })
+      await reloadPage()
+    }
+  } finally {
+    app.syncing = false
+    app.finished = run
+    render()
+  }
+  if (app.again) sync()
+}
+
+/** Reload the open page's data from the database (after a sync or another tab's edit). */
+async function reloadPage() {
+  if (app.page?.kind === 'inspection') await openEditor(app, app.page.id, -1)
+}
+
+function route() {
+  const hash = location.hash || '#/'
+  if (!app.meta.token) return { name: 'login' }
+  if (hash.startsWith('#/login')) return { name: 'login' }
+  const match = /^#\/i\/([0-9a-f-]{36})(?:\/s\/(\d+))?/.exec(hash)
+  if (match) return { name: 'inspection', id: match[1], section: Number(match[2] || -1) }
+  return { name: 'home' }
+}
+
+async function onRoute() {
+  const r = route()
+  if (r.name === 'inspection') await openEditor(app, /** @type {string} */ (r.id), /** @type {number} */ (r.section))
+  else app.page = { kind: r.name }
+  render()
+  window.scrollTo(0, 0)
+}
+
+/** Render the current page, keeping the focused input focused. */
+function render() {
+  const active = /** @type {HTMLElement|null} */ (document.activeElement)
+  const key = active?.dataset?.key
+  const page =
+    app.page?.kind === 'inspection' ? renderEditor(app)
+      : app.page?.kind === 'login' || route().name === 'login' ? renderLogin(app)
+        : renderHome(app)
+  replace(app.root, h('div', { id: 'status' }, statusStrip()), h('div', { id: 'alerts' }, alerts()), page)
+  if (key) /** @type {HTMLElement|null} */ (app.root.querySelector(`[data-key="${CSS.escape(key)}"]`))?.focus()
+  const chip = /** @type {HTMLElement|null} */ (app.root.querySelector('.sec.on'))
+  const nav = chip?.parentElement
+  if (chip && nav) nav.scrollLeft = chip.offsetLeft - (nav.clientWidth - chip.clientWidth) / 2
+}
+
+function renderStatus() {
+  const strip = document.getElementById('status')
+  if (strip) replace(strip, statusStrip())
+  const banners = document.getElementById('alerts')
+  if (banners) replace(banners, alerts())
+}
+
+function statusStrip() {
+  const s = app.summary
+  const st = app.status
+  let phase = ''
+  if (st.phase === 'upload' && st.upload_total) phase = `${t('uploading_photos')} ${st.uploaded}/${st.upload_total}`
+  else if (st.phase === 'push' || st.phase === 'pull') phase = t('syncing')
+  else if (st.phase === 'offline' || !navigator.onLine) phase = t('offline')
+  else if (st.phase === 'error') phase = st.problem?.detail || st.problem?.title || 'error'
+  else if (app.meta.last_sync) phase = `${t('synced_at')} ${ago(Date.now() - app.meta.last_sync)}`
+  const attrs = { 'data-phase': st.phase, 'data-unsynced': s.count, 'data-started': app.started, 'data-finished': app.finished }
+  return h(
+    'div',
+    { class: ['strip', s.count ? 'has-unsynced' : 'clean'], ...attrs },
+    h(
+      'span',
+      { class: ['count-badge', s.count ? 'warn' : 'ok'], 'data-badge': s.count },
+      s.count ? `${s.count} ${t('unsynced')}` : t('all_synced'),
+      s.count && s.oldest_age_ms !== null ? ` · ${t('oldest')} ${ago(s.oldest_age_ms)}` : '',
+    ),
+    h('span', { class: 'phase', 'aria-live': 'polite' }, phase),
+    app.offline_ready && h('span', { class: 'ready', title: t('offline_ready'), 'data-offline-ready': 'true' }, '⬤'),
+    app.meta.token &&
+      h('button', { type: 'button', class: 'btn small sync-btn', 'data-action': 'sync', disabled: app.syncing, onclick: () => sync() },
+        app.syncing ? t('syncing') : t('sync')),
+  )
+}
+
+/** Warnings under the strip: unsynced data older than a day, a new version ready. */
+function alerts() {
+  const s = app.summary
+  const stale = s.oldest_age_ms !== null && s.oldest_age_ms > DAY_MS
+  return [
+    stale && h('div', { class: 'banner bad', 'data-banner': 'stale' }, t('stale_warning'), ' ',
+      h('button', { type: 'button', class: 'btn small', onclick: () => downloadUnsynced(app.db) }, t('export'))),
+    app.waiting && h('div', { class: 'banner' }, t('update_ready'), ' ',
+      h('button', { type: 'button', class: 'btn small', onclick: () => app.waiting?.postMessage({ type: 'skip_waiting' }) }, t('update_now'))),
+  ]
+}
+
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return
+  try {
+    const registration = await navigator.serviceWorker.register('./sw.js', { scope: './' })
+    const watch = (/** @type {ServiceWorker|null} */ worker) => {
+      if (!worker) return
+      worker.addEventListener('statechange', () => {
+        if (worker.state === 'installed' && navigator.serviceWorker.controller) {
+          app.waiting = worker
+          render()
+        }
+      })
+    }
+    if (registration.waiting && navigator.serviceWorker.controller) app.waiting = registration.waiting
+    registration.addEventListener('updatefound', () => watch(registration.installing))
+    await navigator.serviceWorker.ready
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
+    }
+    app.offline_ready = true
+    document.documentElement.dataset.offlineReady = 'true'
+    renderStatus()
+    let reloading = false
+    navigator.serviceWorker.addEventListener('controllerchange', () => {
+      if (app.waiting && !reloading) {
+        reloading = true
+        location.reload() // the outbox and drafts live in IndexedDB: nothing is lost
+      }
+    })
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      if (event.data?.type === 'sync-now') sync()
+      else if (event.data?.type === 'sync-status') {
+        app.status = { ...event.data.status, at: Date.now() }
+        renderStatus()
+      }
+    })
+  } catch {
+    // no service worker (private mode, old browser): the app still works while online
+  }
+}
+
+/** Switch between Chinese and English; persisted. */
+async function toggleLang() {
+  const next = getLang() === 'zh' ? 'en' : 'zh'
+  await setMeta(app.db, { lang: next })
+  setLang(next)
+  render()
+}
+
+/** Start the app in `root`. @param {HTMLElement} root */
+export async function start(root) {
+  app.root = root
+  app.db = await openDatabase({ onBlocking: () => app.db.close() })
+  await reloadMeta()
+  await refreshSummary()
+  window.addEventListener('hashchange', onRoute)
+  await onRoute()
+  registerServiceWorker()
+  navigator.storage?.persist?.().catch(() => {})
+  window.addEventListener('online', () => sync())
+  window.addEventListener('offline', () => renderStatus())
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') sync()
+    else if (app.summary.count) requestBackgroundSync() // leaving with unsynced data: let the browser finish
+  })
+  setInterval(() => {
+    if (document.visibilityState === 'visible') sync({ ifAvailable: true })
+  }, SYNC_EVERY_MS)
+  app.channel?.addEventListener('message', async (event) => {
+    if (event.data?.type !== 'changed') return
+    await reloadMeta()
+    await refreshSummary()
+    if (app.page?.kind === 'inspection' && !app.page.busy) await reloadPage()
+    render()
+  })
+  document.documentElement.dataset.ready = 'true'
+  sync()
+}
+
+export { edit, enqueue }
+
+const root = typeof document !== 'undefined' ? document.getElementById('app') : null
+if (root) start(root)

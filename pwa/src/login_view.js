@@ -1,0 +1,109 @@
+// @ts-check
+// Logging in: username, password and a name for this device. A different user may take over
+// the device only when nothing of the previous user is left unsynced.
+import { ApiError, NetworkError, json, problemName } from './api.js'
+import { setMeta } from './db.js'
+import { h } from './dom.js'
+import { t } from './i18n.js'
+import { refreshCatalog } from './sync.js'
+
+/** @param {any} app */
+export function renderLogin(app) {
+  const error = h('p', { class: 'num-note bad', 'aria-live': 'polite' },
+    app.meta.signed_out_reason === 'expired' ? t('session_expired') : '')
+  const username = /** @type {HTMLInputElement} */ (
+    h('input', { class: 'text', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', value: app.meta.user?.username || '' })
+  )
+  const password = /** @type {HTMLInputElement} */ (
+    h('input', { class: 'text', name: 'password', type: 'password', autocomplete: 'current-password', required: true })
+  )
+  const device = /** @type {HTMLInputElement} */ (
+    h('input', { class: 'text', name: 'device_name', required: true, maxlength: 100, value: app.meta.device?.name || t('device_default') })
+  )
+  const button = /** @type {HTMLButtonElement} */ (h('button', { type: 'submit', class: 'btn primary wide' }, t('login')))
+  /** @param {Event} event */
+  async function submit(event) {
+    event.preventDefault()
+    button.disabled = true
+    button.textContent = t('logging_in')
+    error.textContent = ''
+    try {
+      await logIn(app, username.value.trim(), password.value, device.value.trim())
+      location.hash = '#/'
+      await app.reloadMeta()
+      app.page = { kind: 'home' }
+      app.render()
+      app.sync()
+    } catch (e) {
+      error.textContent =
+        e instanceof NetworkError ? t('network_error').split('，')[0]
+          : e instanceof ApiError && problemName(e.problem) === 'too-many-attempts' ? t('too_many_attempts')
+            : e instanceof ApiError && problemName(e.problem) === 'unauthorized' ? t('login_failed')
+              : e instanceof Error ? e.message : String(e)
+      button.disabled = false
+      button.textContent = t('login')
+    }
+  }
+  return h(
+    'div',
+    { class: 'page login' },
+    h('div', { class: 'logo', 'aria-hidden': 'true' }, h('img', { src: 'icons/icon.svg', alt: '', width: 72, height: 72 })),
+    h('h1', null, t('app_name')),
+    h(
+      'form',
+      { class: 'card', onsubmit: submit },
+      h('label', null, t('username'), username),
+      h('label', null, t('password'), password),
+      h('label', null, t('device_name'), device),
+      error,
+      button,
+    ),
+    h('button', { type: 'button', class: 'btn link', onclick: () => app.toggleLang() }, t('language')),
+  )
+}
+
+/**
+ * Log in and set up the device for the user. Another user's unsynced data blocks the change.
+ * @param {any} app @param {string} username @param {string} password @param {string} deviceName
+ */
+export async function logIn(app, username, password, deviceName) {
+  const body = await json('/api/auth/login', { method: 'POST', body: { username, password, device_name: deviceName } })
+  const previous = app.meta.user
+  if (previous && previous.id !== body.user.id) {
+    await app.refreshSummary()
+    if (app.summary.count > 0) throw new Error(t('other_user_blocked'))
+    await forgetUser(app.db)
+  }
+  const fresh = !app.meta.client_id || (previous && previous.id !== body.user.id)
+  await setMeta(app.db, {
+    token: body.token,
+    user: body.user,
+    device: body.device,
+    signed_out_reason: undefined,
+    ...(fresh ? { client_id: crypto.randomUUID(), next_client_seq: 1, checkpoint: 0, scope: [] } : {}),
+  })
+  try {
+    await refreshCatalog(app.db, body.token)
+  } catch {
+    // the first sync fetches them
+  }
+}
+
+/** Clear a previous user's data from the device (only ever called when all of it is synced). @param {import('idb').IDBPDatabase<any>} db */
+async function forgetUser(db) {
+  const tx = db.transaction(['docs', 'outbox', 'blobs', 'drafts', 'meta'], 'readwrite')
+  for (const name of ['docs', 'outbox', 'blobs', 'drafts']) tx.objectStore(name).clear()
+  for (const key of ['sites', 'checklists', 'scope', 'checkpoint', 'last_sync']) tx.objectStore('meta').delete(key)
+  await tx.done
+  if (typeof caches !== 'undefined') await caches.delete('xunjian-api')
+}
+
+/** Log out, keeping nothing unsynced behind. @param {any} app */
+export async function logOut(app) {
+  await app.refreshSummary()
+  if (app.summary.count > 0) return false
+  await setMeta(app.db, { token: undefined })
+  if (typeof caches !== 'undefined') await caches.delete('xunjian-api')
+  await app.reloadMeta()
+  return true
+}

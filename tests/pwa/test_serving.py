@@ -1,0 +1,53 @@
+"""The app is served under /app/ with caching the service worker can rely on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from server.pwa import app_routes
+from tests.conftest import Client
+
+
+def test_the_root_opens_the_app(client: Client, pwa_dist: Path) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/app/"
+    bare = client.get("/app", follow_redirects=False)
+    assert bare.status_code == 301
+    assert bare.headers["location"] == "/app/"
+
+
+def test_the_shell_and_service_worker_are_revalidated_and_hashed_assets_are_immutable(
+    client: Client, pwa_dist: Path
+) -> None:
+    build = json.loads((pwa_dist / "build.json").read_text(encoding="utf-8"))
+    index = client.get("/app/")
+    assert index.status_code == 200
+    assert index.headers["content-type"].startswith("text/html")
+    assert index.headers["cache-control"] == "no-cache"
+    assert build["js"] in index.text
+    worker = client.get("/app/sw.js")
+    assert worker.headers["cache-control"] == "no-cache"
+    assert worker.headers["content-type"].startswith("text/javascript")
+    assert build["version"] in worker.text
+    script = client.get(f"/app/{build['js']}")
+    assert script.status_code == 200
+    assert "immutable" in script.headers["cache-control"]
+    manifest = client.get("/app/manifest.webmanifest").json()
+    assert manifest["start_url"] == "./"
+    assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
+    for icon in manifest["icons"]:
+        assert client.get(f"/app/{icon['src']}").status_code == 200
+    assert client.get("/app/assets/nothing-here.js").status_code == 404
+
+
+def test_without_a_build_the_server_starts_and_says_how_to_build(tmp_path: Path) -> None:
+    with TestClient(Litestar(app_routes(tmp_path / "no-dist"))) as bare:
+        response = bare.get("/app/")
+        assert response.status_code == 503
+        assert "npm run build" in response.text
+        assert bare.get("/", follow_redirects=False).headers["location"] == "/app/"
