@@ -158,7 +158,9 @@ def _in_reach(store: Store, user: User, blob: Blob) -> bool:
     sites = {
         r[0]
         for r in store.db.execute(
-            "SELECT site_id FROM evidence_ref WHERE org_id = ? AND sha256 = ?", [user.org_id, blob.sha256]
+            "SELECT site_id FROM evidence_ref WHERE org_id = ? AND sha256 = ?"
+            " UNION SELECT site_id FROM finding_photo WHERE org_id = ? AND sha256 = ?",
+            [user.org_id, blob.sha256, user.org_id, blob.sha256],
         )
     }
     return bool(sites) and not sites.isdisjoint(site_ids_in_scope(store, user))

@@ -415,3 +415,22 @@ def test_overdue_actions_are_listed_flagged_and_counted(
     ]
     elsewhere = client.get("/api/findings/overdue-summary", headers=world.headers["supervisor2"]).json()
     assert (elsewhere["open"], elsewhere["sites"], elsewhere["districts"]) == (0, [], [])
+
+
+def test_a_fix_photo_is_readable_by_the_supervisors_of_its_site(client: Client, world: World, probe: None) -> None:
+    from bench.uploader import upload
+    from tests.images import phone_jpeg
+
+    phone = device(client)
+    licence = finding_of(client, world, submitted(world, phone, {"licence": "fail", "frozen_temp": -20}))
+    photo = phone_jpeg()
+    client.headers.update(phone.headers)
+    try:
+        digest = upload(client, photo).sha256
+    finally:
+        del client.headers["Authorization"]
+    fixed = act(client, world, "inspector1", licence["id"], "report-fix", {"note": "已整改", "photos": [digest]})
+    assert fixed.status_code == 200, fixed.text
+    url = f"/api/blobs/{digest}?variant=display"
+    assert client.get(url, headers=world.headers["supervisor1"]).status_code == 200
+    assert client.get(url, headers=world.headers["supervisor2"]).status_code == 404
