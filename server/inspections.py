@@ -5,16 +5,19 @@ from __future__ import annotations
 import time
 from typing import Annotated, Literal
 
-from litestar import Router, get, post
+from litestar import Response, Router, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
 from schemas.catalog import Catalog
 from server.auth import Caller
+from server.settings import Settings
 from sync import inspections, queue
 from sync.audit import AuditEntry, audit_log
 from sync.errors import Rejected
+from sync.inspection_pdf import render_inspection_pdf
 from sync.inspections import InspectionView
 from sync.ops import Comment, Status, Transition, make_hlc
 from sync.push import apply_server_op, new_op_id
@@ -108,6 +111,22 @@ async def review_inspection(
     return inspections.get_inspection(store, catalog, caller.user, inspection_id)
 
 
+@get("/{inspection_id:str}/report.pdf", media_type="application/pdf")
+async def get_inspection_pdf(
+    inspection_id: FromPath[str],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
+    state: State,
+) -> Response[bytes]:
+    """The PDF report of one inspection (Chinese, CJK font embedded): score, failed items, actions, signatures."""
+    settings: Settings = state.settings
+    body = render_inspection_pdf(store, catalog, caller.user, inspection_id, state.evidence_dir, settings.cjk_font)
+    headers = {"Content-Disposition": f'inline; filename="inspection-{inspection_id}.pdf"', "Cache-Control": "no-store"}
+    return Response(body, media_type="application/pdf", headers=headers)
+
+
 router = Router(
-    path="/api/inspections", route_handlers=[list_inspections, get_inspection, get_audit_log, review_inspection]
+    path="/api/inspections",
+    route_handlers=[list_inspections, get_inspection, get_audit_log, review_inspection, get_inspection_pdf],
 )

@@ -35,6 +35,7 @@ from sync.errors import (
     UnsupportedMediaType,
     UploadTooLarge,
 )
+from sync.inspection_pdf import FontMissing
 from sync.ops import Rejection
 
 PREFIX = "urn:xunjian:problem:"
@@ -70,6 +71,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "evidence-required": (422, "Verification needs evidence: a photo, or a note with a later inspection"),
     "too-many-attempts": (429, "Too many failed logins"),
     "checksum-mismatch": (460, "The chunk does not match its Upload-Checksum"),
+    "font-missing": (503, "No CJK font to render the PDF report"),
     "internal-error": (500, "Internal server error"),
 }
 
@@ -84,6 +86,7 @@ _BY_STATUS = {
 }
 
 _DOMAIN: list[tuple[type[Exception], str]] = [
+    (FontMissing, "font-missing"),
     (LoginThrottled, "too-many-attempts"),
     (AuthenticationFailed, "unauthorized"),
     (OutOfScope, "out-of-scope"),

@@ -17,7 +17,8 @@ from sync.workdays import parse_dates
 class Settings:
     """Everything the app needs to start; tests build it directly.
 
-    ``data_dir`` ``None`` keeps the database in memory (tests only).
+    ``data_dir`` ``None`` keeps the database in memory (tests only); ``pwa_dist`` ``None`` serves
+    the app built in ``pwa/dist``.
     """
 
     data_dir: Path | None = None
@@ -25,6 +26,7 @@ class Settings:
     port: int = 8000
     demo: bool = False
     templates_dir: Path = TEMPLATES_DIR
+    pwa_dist: Path | None = None
     max_body_bytes: int = 2 * 1024 * 1024
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
@@ -35,6 +37,7 @@ class Settings:
     upload_idle_s: float = 60.0
     blob_grace_s: float = 7 * 24 * 3600
     tombstone_window_s: float = 30 * 24 * 3600
+    cjk_font: Path | None = None
     repeat_window_days: int = 90
     working_days_default: int = 5
     holidays: frozenset[date] = frozenset()
@@ -57,6 +60,7 @@ class Settings:
             upload_idle_s=float(env.get("XUNJIAN_UPLOAD_IDLE_S", "60")),
             blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),
             tombstone_window_s=float(env.get("XUNJIAN_TOMBSTONE_WINDOW_S", str(30 * 24 * 3600))),
+            cjk_font=Path(env["XUNJIAN_CJK_FONT"]) if env.get("XUNJIAN_CJK_FONT") else None,
             repeat_window_days=int(env.get("XUNJIAN_REPEAT_WINDOW_DAYS", "90")),
             working_days_default=int(env.get("XUNJIAN_WORKING_DAYS_DEFAULT", "5")),
             holidays=parse_dates(env.get("XUNJIAN_HOLIDAYS", "")),
