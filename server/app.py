@@ -18,6 +18,7 @@ from msgspec import Struct
 
 from schemas.catalog import load_catalog
 from server import auth, blobs, checklists, conflicts, findings, inspections, pwa, schedules, sites, uploads, users
+from server import events as event_routes
 from server import exports as export_routes
 from server import reports as report_routes
 from server import sync as sync_routes
@@ -89,7 +90,9 @@ def create_app(settings: Settings) -> Litestar:
             schedules.router,
             report_routes.router,
             export_routes.router,
-            *pwa.app_routes(),
+            event_routes.list_events,
+            event_routes.webhook_router,
+            *pwa.app_routes(settings.pwa_dist),
         ],
         dependencies={
             "store": Provide(auth.provide_store, sync_to_thread=False),
@@ -101,5 +104,6 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),
-        on_shutdown=[store.close, partial(_remove_throwaway, settings, evidence_dir)],
+        on_startup=[event_routes.start_delivery],
+        on_shutdown=[event_routes.stop_delivery, store.close, partial(_remove_throwaway, settings, evidence_dir)],
     )

@@ -13,9 +13,10 @@ from server.auth import Caller
 from server.settings import Settings
 from sync import actions, register
 from sync.actions import ActionRules, Assignment, Closure, FixReport, Reopening, Verification
+from sync.events import record_overdue
 from sync.register import FindingDetail, FindingFilter, FindingView, OverdueSummary
 from sync.store import Store
-from sync.workdays import make_calendar
+from sync.workdays import make_calendar, today_in_china
 
 Query = Annotated[str | None, QueryParameter()]
 Flag = Annotated[bool | None, QueryParameter()]
@@ -41,12 +42,14 @@ async def list_findings(
 ) -> list[FindingView]:
     """Findings in the caller's scope, newest first (filters: site, district, status, overdue, repeat, severity)."""
     filters = FindingFilter(site_id, district_id, status, overdue, repeat, severity, checklist_id, inspection_id)
+    record_overdue(store, today_in_china())
     return register.list_findings(store, caller.user, filters)
 
 
 @get("/overdue-summary")
 async def get_overdue_summary(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> OverdueSummary:
     """Unverified and overdue corrective actions, counted per site and per district."""
+    record_overdue(store, today_in_china())
     return register.overdue_summary(store, caller.user)
 
 

@@ -3,8 +3,10 @@
 Hashed assets (``/app/assets/*``) are immutable; everything else (``index.html``, ``sw.js``,
 the manifest, icons) is revalidated on every load, so a new build reaches devices through the
 service worker's update check. ``/`` and ``/app`` redirect to ``/app/``, which the service
-worker's scope and the app's relative URLs need. Without a build the server still starts and
-``/app/`` says how to build it.
+worker's scope and the app's relative URLs need. The app's HTML pages carry a
+Content-Security-Policy: everything from this origin only (the signature pad and photo thumbnails
+also use ``blob:``/``data:`` images), no plugins, no framing. Without a build the server still
+starts and ``/app/`` says how to build it.
 """
 
 from __future__ import annotations
@@ -16,9 +18,26 @@ from litestar import Request, Response, Router, get
 from litestar.datastructures import CacheControlHeader
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect
+from litestar.response.base import ASGIResponse
 from litestar.static_files import create_static_files_router
+from litestar.types import ASGIApp
 
 PWA_DIST = Path(__file__).resolve().parent.parent / "pwa" / "dist"
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' blob: data:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "style-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 NOT_BUILT = (
     "巡检 app not built yet. Run ./dev serve (or: cd pwa && npm ci && npm run build), then reload.\n"
     "应用尚未构建：请运行 ./dev serve 后刷新。\n"
@@ -42,8 +61,16 @@ async def _add_slash(request: Request[Any, Any, Any]) -> Response[Any] | None:
     return Redirect("/app/", status_code=301) if bare else None
 
 
-def app_routes(dist: Path = PWA_DIST) -> list[HTTPRouteHandler | Router]:
-    """Routes serving the built app from ``dist``, or a 503 page when there is no build."""
+async def _add_csp(response: ASGIApp) -> ASGIApp:
+    """The app's HTML pages get the Content-Security-Policy (assets and the worker need none)."""
+    if isinstance(response, ASGIResponse) and response.headers.get("content-type", "").startswith("text/html"):
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response
+
+
+def app_routes(dist: Path | None = None) -> list[HTTPRouteHandler | Router]:
+    """Routes serving the built app from ``dist`` (default ``pwa/dist``), or a 503 page without a build."""
+    dist = PWA_DIST if dist is None else dist
     if not (dist / "index.html").is_file():
         return [open_app, app_not_built]
     assets = create_static_files_router(
@@ -59,5 +86,6 @@ def app_routes(dist: Path = PWA_DIST) -> list[HTTPRouteHandler | Router]:
         name="app",
         cache_control=CacheControlHeader(no_cache=True),
         before_request=_add_slash,
+        after_request=_add_csp,
     )
     return [open_app, assets, shell]

@@ -42,6 +42,10 @@ class Settings:
     working_days_default: int = 5
     holidays: frozenset[date] = frozenset()
     makeup_workdays: frozenset[date] = frozenset()
+    webhook_backoff_s: float = 5.0
+    webhook_max_attempts: int = 8
+    webhook_poll_s: float = 2.0
+    webhook_timeout_s: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -65,4 +69,8 @@ class Settings:
             working_days_default=int(env.get("XUNJIAN_WORKING_DAYS_DEFAULT", "5")),
             holidays=parse_dates(env.get("XUNJIAN_HOLIDAYS", "")),
             makeup_workdays=parse_dates(env.get("XUNJIAN_MAKEUP_WORKDAYS", "")),
+            webhook_backoff_s=float(env.get("XUNJIAN_WEBHOOK_BACKOFF_S", "5")),
+            webhook_max_attempts=int(env.get("XUNJIAN_WEBHOOK_MAX_ATTEMPTS", "8")),
+            webhook_poll_s=float(env.get("XUNJIAN_WEBHOOK_POLL_S", "2")),
+            webhook_timeout_s=float(env.get("XUNJIAN_WEBHOOK_TIMEOUT_S", "10")),
         )

@@ -24,6 +24,7 @@ from msgspec import Meta, Struct
 
 from sync.accounts import User, new_id, now_iso
 from sync.errors import DeadlineInPast, EvidenceRequired, InvalidActionTransition, InvalidInput
+from sync.events import action_closed
 from sync.findings import UNVERIFIED, add_event, encoder
 from sync.ops import Sha256, make_hlc
 from sync.register import (
@@ -171,6 +172,7 @@ def close_action(
         finding = _actionable(store, user, finding_id, today, ("verified",), "closed")
         sets = {"status": "closed", "closed_by": user.id, "closed_at": now}
         _change(conn, user, finding, "closed", sets, {"note": body.note}, now)
+        action_closed(conn, user, finding, body.note, now)
     return get_finding(store, user, finding_id, today=today)
 
 

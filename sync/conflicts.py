@@ -16,6 +16,7 @@ from schemas.catalog import Catalog
 from sync.accounts import User, now_iso
 from sync.document import FieldState, resolve_item
 from sync.errors import InvalidInput, NotFound, OutOfScope
+from sync.events import conflict_resolved
 from sync.inspections import ConflictView, InspectionRow, conflict_views, load_row, save_row
 from sync.ops import encoder, make_hlc
 from sync.push import new_op_id
@@ -107,6 +108,7 @@ def resolve_conflict(
             "SELECT count(*) FROM conflict WHERE inspection_id = ? AND status = 'open'", [row.id]
         ).fetchone()[0]
         save_row(conn, row)
+        conflict_resolved(conn, row, view.path, {"conflict_id": conflict_id, "seq": seq, **resolution_json}, now)
     return get_conflict(store, user, conflict_id)
 
 

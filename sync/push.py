@@ -21,6 +21,7 @@ from sync.accounts import User, now_iso
 from sync.apply import create_row, dispatch, touches_evidence
 from sync.document import Writer, resolve_item
 from sync.errors import Forbidden, Rejected
+from sync.events import record_op_events
 from sync.findings import record_findings
 from sync.inspections import InspectionRow, insert_row, load_row, open_conflicts, save_conflicts, save_row
 from sync.merge import LOCKED, Context, mark_stale_signatures
@@ -203,6 +204,7 @@ class Batch:
             conflicts,
             self.writer,
         )
+        before = row.status
         try:
             fields = dispatch(row, op, ctx)
         except Rejected:
@@ -221,6 +223,7 @@ class Batch:
             save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
             if touches_evidence(op, ctx):
                 self.evidence_dirty.add(row.id)
+        record_op_events(self.conn, row, op, before, ctx)
         conflict_ids = sorted({f.conflict_id for f in fields if f.conflict_id} | {c.id for c in ctx.new_conflicts})
         return fields, conflict_ids
 

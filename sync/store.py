@@ -351,3 +351,48 @@ def m005_schedules(db: sqlite_utils.Database) -> None:
         CREATE INDEX inspection_site_checklist ON inspection(site_id, checklist_id, created_at)
         """,
     )
+
+
+@migrations()
+def m006_events(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE event (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            org_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            inspection_id TEXT,
+            finding_id TEXT,
+            site_id TEXT NOT NULL,
+            payload_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            dedup_key TEXT UNIQUE
+        );
+        CREATE INDEX event_org_seq ON event(org_id, seq);
+        CREATE TABLE webhook (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            url TEXT NOT NULL,
+            kinds_json TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            cursor INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at REAL NOT NULL DEFAULT 0
+        );
+        CREATE TABLE webhook_delivery (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            webhook_id TEXT NOT NULL REFERENCES webhook(id) ON DELETE CASCADE,
+            event_seq INTEGER NOT NULL,
+            attempt INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed')),
+            status_code INTEGER,
+            error TEXT,
+            at TEXT NOT NULL,
+            next_at TEXT
+        );
+        CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook_id, id)
+        """,
+    )

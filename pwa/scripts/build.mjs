@@ -1,15 +1,19 @@
 // Build pwa/dist: the app bundled and minified with content-hashed names (served immutable),
 // index.html pointing at them, the web app manifest and icons, and sw.js stamped with the
 // shell's version and precache list (a new build → a new shell cache).
+// Environment: XUNJIAN_BUILD_ID is mixed into the shell version (the same sources under another
+// build id make a new version, as the update test needs); XUNJIAN_PWA_OUT builds into another
+// folder than pwa/dist.
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as esbuild from 'esbuild'
 import { iconPng, iconSvg } from './icons.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const dist = join(root, 'dist')
+const dist = process.env.XUNJIAN_PWA_OUT ? resolve(process.env.XUNJIAN_PWA_OUT) : join(root, 'dist')
+const buildId = process.env.XUNJIAN_BUILD_ID || ''
 const target = ['es2022', 'chrome105', 'safari15.4', 'firefox110']
 
 const MANIFEST = {
@@ -44,14 +48,14 @@ async function main() {
     minify: true,
     format: 'esm',
     target,
-    outdir: 'dist/assets',
+    outdir: join(dist, 'assets'),
     entryNames: '[name]-[hash]',
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
   })
   const outputs = Object.entries(app.metafile.outputs)
-  const asset = (entry) => outputs.find(([, o]) => o.entryPoint === entry)[0].replace(/^dist\//, '')
+  const asset = (entry) => relative(dist, join(root, outputs.find(([, o]) => o.entryPoint === entry)[0])).split('\\').join('/')
   const js = asset('src/app.js')
   const css = asset('src/app.css')
 
@@ -66,7 +70,7 @@ async function main() {
   for (const [name, content] of Object.entries(files)) await writeFile(join(dist, name), content)
 
   const precache = ['./', js, css, 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png']
-  const hash = createHash('sha256')
+  const hash = createHash('sha256').update(buildId)
   for (const name of [js, css, 'index.html', 'manifest.webmanifest']) hash.update(await readFile(join(dist, name)))
   const version = hash.digest('hex').slice(0, 12)
 
@@ -77,7 +81,7 @@ async function main() {
     minify: true,
     format: 'iife',
     target,
-    outfile: 'dist/sw.js',
+    outfile: join(dist, 'sw.js'),
     legalComments: 'none',
     logLevel: 'warning',
     define: {
@@ -86,7 +90,7 @@ async function main() {
     },
   })
   await writeFile(join(dist, 'build.json'), JSON.stringify({ version, precache, js, css }, null, 2) + '\n')
-  console.log(`pwa/dist built: shell ${version} (${js}, ${css})`)
+  console.log(`${relative(join(root, '..'), dist)} built: shell ${version} (${js}, ${css})`)
 }
 
 main().catch((error) => {

@@ -44,6 +44,7 @@ sw.addEventListener('activate', (event) => {
 
 sw.addEventListener('message', (event) => {
   if (event.data?.type === 'skip_waiting') sw.skipWaiting()
+  else if (event.data?.type === 'version') event.ports[0]?.postMessage({ version: VERSION })
 })
 
 sw.addEventListener('fetch', (event) => {

@@ -9,8 +9,10 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -100,12 +102,12 @@ class LiveServer:
         return client
 
 
-@pytest.fixture
-def live_server(tmp_path: Path, pwa_dist: Path) -> Iterator[LiveServer]:
-    port = free_port()
-    settings = Settings(data_dir=tmp_path / "data", port=port, demo=True, argon2_time_cost=1, argon2_memory_kib=1024)
+@contextmanager
+def serve(settings: Settings) -> Iterator[LiveServer]:
+    """Run the app with ``settings`` on its port in a thread until the block ends."""
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -113,7 +115,7 @@ def live_server(tmp_path: Path, pwa_dist: Path) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the server did not start")
         time.sleep(0.01)
-    live = LiveServer(f"http://127.0.0.1:{port}", settings)
+    live = LiveServer(f"http://127.0.0.1:{settings.port}", settings)
     yield live
     for client in live.clients:
         client.close()
@@ -121,14 +123,34 @@ def live_server(tmp_path: Path, pwa_dist: Path) -> Iterator[LiveServer]:
     thread.join(timeout=10)
 
 
+def server_settings(tmp_path: Path, **changes: Any) -> Settings:
+    """Settings for a live server: a fresh data folder with the demo data, a free port, fast hashing."""
+    return Settings(
+        data_dir=tmp_path / "data",
+        port=free_port(),
+        demo=True,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        **changes,
+    )
+
+
 @pytest.fixture
-def new_context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[[], BrowserContext]]:
-    """Make phone-sized browser contexts (each its own device: storage, service worker, network)."""
+def live_server(tmp_path: Path, pwa_dist: Path) -> Iterator[LiveServer]:
+    with serve(server_settings(tmp_path)) as live:
+        yield live
+
+
+@pytest.fixture
+def new_context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., BrowserContext]]:
+    """Make phone-sized browser contexts (each its own device: storage, service worker, network);
+    keyword arguments go to ``browser.new_context`` (permissions, geolocation, timezone_id...)."""
     contexts: list[BrowserContext] = []
     request.node.browser_contexts = contexts
 
-    def make() -> BrowserContext:
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN", has_touch=False)
+    def make(**options: Any) -> BrowserContext:
+        phone: dict[str, Any] = {"viewport": PHONE, "device_scale_factor": 2, "locale": "zh-CN", "has_touch": False}
+        context = browser.new_context(**{**phone, **options})
         context.set_default_timeout(20_000)
         contexts.append(context)
         return context

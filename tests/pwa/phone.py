@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 
 from PIL import Image
-from playwright.sync_api import BrowserContext, Locator, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page
 
 from tests.images import phone_jpeg
 
@@ -75,6 +75,12 @@ class Phone:
     def __post_init__(self) -> None:
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", self._on_console)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        """Content-Security-Policy violations count as errors too."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(message.text)
 
     # ---- session ----
 

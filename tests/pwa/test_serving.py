@@ -45,6 +45,27 @@ def test_the_shell_and_service_worker_are_revalidated_and_hashed_assets_are_immu
     assert client.get("/app/assets/nothing-here.js").status_code == 404
 
 
+def test_the_app_pages_carry_a_content_security_policy(client: Client, pwa_dist: Path) -> None:
+    build = json.loads((pwa_dist / "build.json").read_text(encoding="utf-8"))
+    for path in ["/app/", "/app/index.html"]:
+        page = client.get(path)
+        assert page.status_code == 200
+        policy = dict(
+            directive.strip().split(" ", 1) for directive in page.headers["content-security-policy"].split(";")
+        )
+        assert policy["default-src"] == "'self'"
+        assert policy["script-src"] == "'self'"  # no inline or eval'd script
+        assert policy["style-src"] == "'self'"
+        assert policy["img-src"] == "'self' blob: data:"  # thumbnails and the signature pad
+        assert policy["connect-src"] == "'self'"
+        assert policy["worker-src"] == "'self'"
+        assert policy["object-src"] == "'none'"
+        assert policy["base-uri"] == "'self'"
+        assert policy["frame-ancestors"] == "'none'"
+    assert "content-security-policy" not in client.get(f"/app/{build['js']}").headers
+    assert "content-security-policy" not in client.get("/api/health").headers
+
+
 def test_without_a_build_the_server_starts_and_says_how_to_build(tmp_path: Path) -> None:
     with TestClient(Litestar(app_routes(tmp_path / "no-dist"))) as bare:
         response = bare.get("/app/")
