@@ -5,6 +5,8 @@
 import { openDatabase, getMeta, setMeta } from './db.js'
 import { h, replace } from './dom.js'
 import { openEditor, renderEditor } from './editor.js'
+import { renderDeskInspection } from './desk_inspection.js'
+import { isDesk, renderDeskQueue } from './desk_queue.js'
 import { downloadUnsynced } from './export.js'
 import { renderHome } from './home_view.js'
 import { ago, getLang, setLang, t } from './i18n.js'
@@ -12,7 +14,6 @@ import { renderLogin } from './login_view.js'
 import { enqueue, unsyncedSummary } from './outbox.js'
 import { requestBackgroundSync, runSync } from './sync.js'
 
-const DAY_MS = 24 * 3600 * 1000
 const SYNC_EVERY_MS = 60 * 1000
 const EDIT_DEBOUNCE_MS = 1500
 
@@ -116,12 +117,15 @@ function route() {
   if (hash.startsWith('#/login')) return { name: 'login' }
   const match = /^#\/i\/([0-9a-f-]{36})(?:\/s\/(\d+))?/.exec(hash)
   if (match) return { name: 'inspection', id: match[1], section: Number(match[2] || -1) }
+  const desk = /^#\/d\/([0-9a-f-]{36})/.exec(hash)
+  if (desk && isDesk(app)) return { name: 'desk', id: desk[1] }
   return { name: 'home' }
 }
 
 async function onRoute() {
   const r = route()
   if (r.name === 'inspection') await openEditor(app, /** @type {string} */ (r.id), /** @type {number} */ (r.section))
+  else if (r.name === 'desk') app.page = { kind: 'desk', el: renderDeskInspection(app, /** @type {string} */ (r.id)) }
   else app.page = { kind: r.name }
   render()
   window.scrollTo(0, 0)
@@ -131,8 +135,11 @@ async function onRoute() {
 function render() {
   const active = /** @type {HTMLElement|null} */ (document.activeElement)
   const key = active?.dataset?.key
+  // supervisors and admins get the desk (kept across renders: it loads from the server itself)
+  if (app.page?.kind === 'home' && app.meta.token && isDesk(app)) app.page = { kind: 'desk', el: renderDeskQueue(app) }
   const page =
-    app.page?.kind === 'inspection' ? renderEditor(app)
+    app.page?.kind === 'desk' ? app.page.el
+      : app.page?.kind === 'inspection' ? renderEditor(app)
       : app.page?.kind === 'login' || route().name === 'login' ? renderLogin(app)
         : renderHome(app)
   replace(app.root, h('div', { id: 'status' }, statusStrip()), h('div', { id: 'alerts' }, alerts()), page)
@@ -179,7 +186,7 @@ function statusStrip() {
 /** Warnings under the strip: unsynced data older than a day, a new version ready. */
 function alerts() {
   const s = app.summary
-  const stale = s.oldest_age_ms !== null && s.oldest_age_ms > DAY_MS
+  const stale = s.stale
   return [
     stale && h('div', { class: 'banner bad', 'data-banner': 'stale' }, t('stale_warning'), ' ',
       h('button', { type: 'button', class: 'btn small', onclick: () => downloadUnsynced(app.db) }, t('export'))),

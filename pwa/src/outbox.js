@@ -141,9 +141,12 @@ export async function discardRejected(db, clientSeq) {
   await tx.done
 }
 
+/** Unsynced data older than this is worth a warning: export it or find a signal. */
+export const STALE_MS = 24 * 3600 * 1000
+
 /**
  * What is not on the server for sure: ops not yet confirmed by a pull (refused ones included)
- * and evidence not uploaded; with the age of the oldest.
+ * and evidence not uploaded; with the age of the oldest, and whether it is older than a day.
  * @param {any[]} ops @param {any[]} blobs @param {number} now
  */
 export function unsyncedSummary(ops, blobs, now) {
@@ -157,5 +160,6 @@ export function unsyncedSummary(ops, blobs, now) {
     blobs: waiting.length,
     count: open.length + waiting.length,
     oldest_age_ms: oldest === null ? null : now - oldest,
+    stale: oldest !== null && now - oldest > STALE_MS,
   }
 }

@@ -110,3 +110,21 @@ test('uploaded evidence of closed or departed inspections leaves the device; the
   assert.equal(await pruneBlobs(db), 2)
   assert.deepEqual((await db.getAll('blobs')).map((b) => b.sha256), ['a', 'c'])
 })
+
+test('unsynced data older than a day is stale, by the injected clock', () => {
+  const HOUR = 3600 * 1000
+  const t0 = Date.UTC(2026, 0, 5, 8)
+  const ops = [
+    { state: 'acked', created_at: t0 - 72 * HOUR }, // on the server: does not count
+    { state: 'pending', created_at: t0 },
+  ]
+  const blobs = [{ state: 'uploaded', created_at: t0 - 48 * HOUR }, { state: 'pending', created_at: t0 + HOUR }]
+  assert.equal(unsyncedSummary(ops, blobs, t0 + 24 * HOUR).stale, false) // exactly a day: not yet
+  const later = unsyncedSummary(ops, blobs, t0 + 25 * HOUR)
+  assert.equal(later.stale, true)
+  assert.equal(later.oldest_age_ms, 25 * HOUR)
+  assert.equal(later.count, 2)
+  assert.equal(unsyncedSummary(ops.slice(0, 1), blobs.slice(0, 1), t0 + 99 * HOUR).stale, false) // nothing unsynced
+  const refused = unsyncedSummary([{ state: 'rejected', created_at: t0 }], [], t0 + 30 * HOUR)
+  assert.equal(refused.stale, true) // a refused op is not on the server either
+})
