@@ -97,10 +97,14 @@ def finding_rules(conn: sqlite3.Connection) -> FindingRules:
     return _rules_decoder.decode(row[0]) if row else FindingRules()
 
 
-def record_findings(conn: sqlite3.Connection, row: InspectionRow, index: TemplateIndex, seq: int, now: str) -> None:
+def record_findings(
+    conn: sqlite3.Connection, row: InspectionRow, index: TemplateIndex, seq: int, now: str
+) -> list[tuple[str, str]]:
     """Record, update or withdraw the findings of ``row``, just submitted at server sequence ``seq``.
 
-    Then verify earlier open actions at the site that this inspection answers as passing.
+    Then verify earlier open actions at the site that this inspection answers as passing; returns
+    those as ``(finding_id, inspection_id)`` so the caller logs each change and moves the earlier
+    inspection (its phone then pulls the verified action).
     """
     template = index.template
     answers = answers_of(row.doc)
@@ -142,7 +146,7 @@ def record_findings(conn: sqlite3.Connection, row: InspectionRow, index: Templat
                 [seq, now, finding_id],
             )
             add_event(conn, finding_id, "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
-    _verify_by_inspection(conn, row, outcomes, seq, now)
+    return _verify_by_inspection(conn, row, outcomes, seq, now)
 
 
 def add_event(
@@ -226,8 +230,9 @@ def _earlier_finding(
 
 def _verify_by_inspection(
     conn: sqlite3.Connection, row: InspectionRow, outcomes: list[AnswerOutcome], seq: int, now: str
-) -> None:
+) -> list[tuple[str, str]]:
     """Verify open actions of earlier inspections' findings on the items this one answers as passing."""
+    verified: list[tuple[str, str]] = []
     by_path: dict[str, set[str]] = {}
     for answer in outcomes:
         if answer.outcome is not None:
@@ -237,12 +242,12 @@ def _verify_by_inspection(
         chunk = passing[start : start + 500]
         marks = ",".join("?" * len(chunk))
         due = conn.execute(
-            "SELECT f.id FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
+            "SELECT f.id, f.inspection_id FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
             f" WHERE f.site_id = ? AND f.item_path IN ({marks}) AND f.status = 'active'"
             " AND a.status IN ('open', 'fixed_reported') AND f.inspection_id != ? AND f.inspection_seq < ?",
             [row.site_id, *chunk, row.id, row.created_seq],
         ).fetchall()
-        for (finding_id,) in due:
+        for finding_id, inspection_id in due:
             verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
             conn.execute(
                 "UPDATE corrective_action SET status = 'verified', verification_json = ?, updated_at = ?"
@@ -250,6 +255,8 @@ def _verify_by_inspection(
                 [encoder.encode(verification).decode(), now, finding_id],
             )
             add_event(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
+            verified.append((finding_id, inspection_id))
+    return verified
 
 
 def _signature_covers(template: Template, doc: Document, answers: dict[str, Any]) -> dict[str, list[SignatureCover]]:

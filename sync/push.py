@@ -212,7 +212,8 @@ class Batch:
                 raise RuntimeError("an op was rejected after changing the document") from None
             raise
         if isinstance(op, Transition) and row.status == "submitted":
-            record_findings(self.conn, row, index, seq, now)
+            for finding_id, earlier in record_findings(self.conn, row, index, seq, now):
+                self._log_verified(finding_id, earlier, row.id, now)
         if ctx.changed and row.status not in LOCKED and index.signatures:
             mark_stale_signatures(row.doc, ctx)
         if ctx.changed:
@@ -226,6 +227,39 @@ class Batch:
         record_op_events(self.conn, row, op, before, ctx)
         conflict_ids = sorted({f.conflict_id for f in fields if f.conflict_id} | {c.id for c in ctx.new_conflicts})
         return fields, conflict_ids
+
+    def _log_verified(self, finding_id: str, inspection_id: str, by: str, now: str) -> None:
+        """Log an earlier inspection's action verified by this one as its own op, and move that inspection.
+
+        Its new ``updated_seq`` makes the phones that hold it pull the verified action.
+        """
+        self.seq += 1
+        body = {"kind": "finding", "action": "verified", "finding_id": finding_id, "inspection_id": by}
+        result = {"finding_id": finding_id, "status": "verified"}
+        self.log.append(
+            (
+                self.seq,
+                new_op_id(),
+                None,
+                None,
+                inspection_id,
+                "finding",
+                encoder.encode(body),
+                make_hlc(self.now_ms),
+                self.user.id,
+                now,
+                "applied",
+                encoder.encode(result),
+            )
+        )
+        cached = self.rows.get(inspection_id)
+        if cached is not None:
+            cached.updated_seq, cached.updated_at = self.seq, now
+            self.dirty.add(inspection_id)
+        else:
+            self.conn.execute(
+                "UPDATE inspection SET updated_seq = ?, updated_at = ? WHERE id = ?", [self.seq, now, inspection_id]
+            )
 
     def flush(self) -> None:
         """Write every new and changed inspection, its evidence references, and the op-log rows."""

@@ -338,6 +338,32 @@ def test_a_later_inspection_passing_the_item_verifies_the_action_by_itself(
     assert closed.json()["action"]["status"] == "closed"
 
 
+def test_the_phone_that_holds_the_earlier_inspection_pulls_its_verified_action(
+    client: Client, world: World, probe: None
+) -> None:
+    phone, colleague = device(client), device(client, name="tablet")
+    first = submitted(world, phone, {"licence": "fail", "frozen_temp": -10})
+    mark = phone.checkpoint
+    later = submitted(world, colleague, {"licence": "pass", "frozen_temp": -30})
+    phone.pull()
+    assert phone.checkpoint > mark
+    statuses = {f["pointer"]: f["action_status"] for f in phone.server[first]["findings"]}
+    assert statuses == {"/licence": "verified", "/frozen_temp": "verified"}
+    assert later in phone.server  # same site: the colleague's inspection arrives too
+    audit = client.get(f"/api/inspections/{first}/audit", headers=world.headers["supervisor1"]).json()
+    verified = [e for e in audit if e["kind"] == "finding"]
+    assert sorted(e["op"]["finding_id"] for e in verified) == sorted(f["id"] for f in phone.server[first]["findings"])
+    assert {e["op"]["inspection_id"] for e in verified} == {later}
+    page = client.get("/api/sync/pull", params={"checkpoint": 0, "limit": 1}, headers=phone.headers).json()
+    seqs = [page["checkpoint"]]
+    while page["has_more"]:
+        page = client.get(
+            "/api/sync/pull", params={"checkpoint": page["checkpoint"], "limit": 1}, headers=phone.headers
+        ).json()
+        seqs.append(page["checkpoint"])
+    assert len(seqs) == len(set(seqs))  # every inspection on its own sequence: pages never skip one
+
+
 def test_a_returned_inspection_resubmitted_withdraws_what_no_longer_fails(
     client: Client, world: World, probe: None
 ) -> None:
