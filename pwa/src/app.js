@@ -1,12 +1,16 @@
 // @ts-check
-// The app: boot, routes (#/login, #/, #/i/<id>), the status strip with the unsynced badge, and
-// when to sync: on start, when the connection returns, when the app becomes visible, shortly
-// after edits, on a timer, from the button, and through Background Sync where available.
+// The app: boot, routes (#/login, #/, #/i/<id>; at the desk also #/d/<id>, #/findings,
+// #/f/<id>, #/reports), the status strip with the unsynced badge, and when to sync: on start,
+// when the connection returns, when the app becomes visible, shortly after edits, on a timer,
+// from the button, and through Background Sync where available.
 import { openDatabase, getMeta, setMeta } from './db.js'
 import { h, replace } from './dom.js'
 import { openEditor, renderEditor } from './editor.js'
+import { renderDeskFinding } from './desk_finding.js'
+import { renderDeskFindings } from './desk_findings.js'
 import { renderDeskInspection } from './desk_inspection.js'
 import { isDesk, renderDeskQueue } from './desk_queue.js'
+import { renderDeskReports } from './desk_reports.js'
 import { downloadUnsynced } from './export.js'
 import { renderHome } from './home_view.js'
 import { ago, getLang, setLang, t } from './i18n.js'
@@ -117,8 +121,14 @@ function route() {
   if (hash.startsWith('#/login')) return { name: 'login' }
   const match = /^#\/i\/([0-9a-f-]{36})(?:\/s\/(\d+))?/.exec(hash)
   if (match) return { name: 'inspection', id: match[1], section: Number(match[2] || -1) }
-  const desk = /^#\/d\/([0-9a-f-]{36})/.exec(hash)
-  if (desk && isDesk(app)) return { name: 'desk', id: desk[1] }
+  if (isDesk(app)) {
+    const desk = /^#\/d\/([0-9a-f-]{36})/.exec(hash)
+    if (desk) return { name: 'desk', id: desk[1] }
+    const finding = /^#\/f\/([0-9a-f-]{36})/.exec(hash)
+    if (finding) return { name: 'desk_finding', id: finding[1] }
+    if (/^#\/findings\b/.test(hash)) return { name: 'desk_findings' }
+    if (/^#\/reports\b/.test(hash)) return { name: 'desk_reports' }
+  }
   return { name: 'home' }
 }
 
@@ -126,6 +136,9 @@ async function onRoute() {
   const r = route()
   if (r.name === 'inspection') await openEditor(app, /** @type {string} */ (r.id), /** @type {number} */ (r.section))
   else if (r.name === 'desk') app.page = { kind: 'desk', el: renderDeskInspection(app, /** @type {string} */ (r.id)) }
+  else if (r.name === 'desk_finding') app.page = { kind: 'desk', el: renderDeskFinding(app, /** @type {string} */ (r.id)) }
+  else if (r.name === 'desk_findings') app.page = { kind: 'desk', el: renderDeskFindings(app) }
+  else if (r.name === 'desk_reports') app.page = { kind: 'desk', el: renderDeskReports(app) }
   else app.page = { kind: r.name }
   render()
   window.scrollTo(0, 0)
@@ -241,7 +254,8 @@ async function toggleLang() {
   const next = getLang() === 'zh' ? 'en' : 'zh'
   await setMeta(app.db, { lang: next })
   setLang(next)
-  render()
+  if (app.page?.kind === 'desk') await onRoute() // desk pages are built once: build this one again
+  else render()
 }
 
 /** Start the app in `root`. @param {HTMLElement} root */

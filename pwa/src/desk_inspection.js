@@ -123,7 +123,7 @@ function itemRow(app, view, item, failed, conflicts, ctx) {
 }
 
 /** A thumbnail loaded with the token (object URL). @param {any} app @param {string} sha */
-function thumb(app, sha) {
+export function thumb(app, sha) {
   const img = /** @type {HTMLImageElement} */ (h('img', { alt: '', 'data-sha256': sha, class: 'desk-thumb' }))
   thumbUrl(app.db, sha, app.meta.token).then((url) => {
     if (url) img.src = url

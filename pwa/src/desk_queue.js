@@ -34,9 +34,29 @@ export function when(iso) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
 }
 
-/** The desk's top bar. @param {any} app @param {string} title @param {any} [left] */
+/** The desk's pages, by the hash prefixes that belong to each. */
+const DESK_PAGES = [
+  { href: '#/', key: 'nav_queue', name: 'queue', match: /^#\/(d\/.*)?$/ },
+  { href: '#/findings', key: 'nav_findings', name: 'findings', match: /^#\/(findings|f\/)/ },
+  { href: '#/reports', key: 'nav_reports', name: 'reports', match: /^#\/reports/ },
+]
+
+/** Which desk page a location hash belongs to. @param {string} hash */
+export function deskSection(hash) {
+  return DESK_PAGES.find((p) => p.match.test(hash || '#/'))?.name || 'queue'
+}
+
+/** The desk's navigation: review queue, findings, reports; the current one marked. */
+export function deskNav() {
+  const current = deskSection(typeof location === 'undefined' ? '#/' : location.hash)
+  return h('nav', { class: 'desk-nav', 'aria-label': t('desk_nav') },
+    DESK_PAGES.map((p) => h('a', { href: p.href, class: ['desk-tab', p.name === current && 'on'], 'data-nav': p.name,
+      'aria-current': p.name === current ? 'page' : null }, t(/** @type {any} */ (p.key)))))
+}
+
+/** The desk's top bar, with the navigation under it. @param {any} app @param {string} title @param {any} [left] */
 export function deskBar(app, title, left) {
-  return h(
+  return [h(
     'header',
     { class: 'bar desk-bar' },
     left || h('img', { src: 'icons/icon.svg', alt: '', width: 32, height: 32, class: 'bar-logo' }),
@@ -46,7 +66,7 @@ export function deskBar(app, title, left) {
       if (await logOut(app)) location.hash = '#/login'
       else alert(t('logout_blocked'))
     } }, t('logout')),
-  )
+  ), deskNav()]
 }
 
 /** The review queue page; its rows load after it is shown. @param {any} app */
@@ -73,7 +93,7 @@ export function renderDeskQueue(app) {
   const bind = (key, control) => {
     control.addEventListener('change', () => {
       const input = /** @type {HTMLInputElement} */ (control)
-      /** @type {any} */ (filters)[key] = input.type === 'checkbox' ? input.checked : input.value
+      Object.assign(filters, { [key]: input.type === 'checkbox' ? input.checked : input.value })
       load()
     })
     return control

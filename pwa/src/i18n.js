@@ -1,7 +1,9 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
+// The desk's texts live in i18n_desk.js and are merged here.
+import { DESK_TEXTS } from './i18n_desk.js'
 
-const TEXTS = {
+const BASE_TEXTS = {
   app_name: ['巡检', 'Xunjian'],
   login: ['登录', 'Log in'],
   username: ['用户名', 'Username'],
@@ -135,45 +137,9 @@ const TEXTS = {
   storage_persisted: ['本机存储已设为持久', 'Storage is persistent'],
   whole_inspection: ['整体', 'Whole inspection'],
   problem_title: ['问题', 'Problem'],
-  desk_queue: ['审核队列', 'Review queue'],
-  desk_inspection: ['巡检详情', 'Inspection'],
-  desk_status: ['状态', 'Status'],
-  desk_site: ['场所', 'Site'],
-  desk_checklist: ['检查表', 'Checklist'],
-  desk_inspector: ['检查员', 'Inspector'],
-  desk_updated: ['更新时间', 'Updated'],
-  desk_conflicts: ['冲突', 'Conflicts'],
-  desk_photos: ['照片', 'Photos'],
-  desk_all: ['全部', 'All'],
-  desk_has_conflicts: ['有冲突', 'Has conflicts'],
-  desk_missing_photos: ['缺照片', 'Missing photos'],
-  desk_refresh: ['刷新', 'Refresh'],
-  desk_empty: ['没有符合条件的巡检', 'No inspections match'],
-  desk_score: ['得分', 'Score'],
-  desk_open_conflicts: ['未处理冲突', 'Open conflicts'],
-  desk_reason: ['原因', 'Reason'],
-  desk_review: ['审核', 'Review'],
-  desk_reason_here: ['整体意见 / 原因（退回或驳回时填写）', 'Overall reason (for return or reject)'],
-  desk_comment: ['批注', 'Comment'],
-  desk_comment_here: ['对此项的修改意见', 'What to correct on this item'],
-  desk_approve: ['批准 / Approve', 'Approve'],
-  desk_return: ['退回 / Return', 'Return'],
-  desk_reject: ['驳回 / Reject', 'Reject'],
-  desk_resolve_first: ['请先处理所有冲突再批准', 'Resolve every open conflict before approving'],
-  desk_not_reviewable: ['此巡检当前不可审核', 'This inspection cannot be reviewed now'],
-  desk_need_comment: ['退回时请对某项写批注或填写原因', 'To return, comment on an item or give a reason'],
-  desk_need_reason: ['请填写原因', 'Give a reason'],
-  desk_conflict_open: ['有冲突', 'Conflict'],
-  desk_conflict_resolved: ['冲突已处理', 'Resolved'],
-  desk_choose: ['选用 / Choose', 'Choose'],
-  desk_chosen: ['已选用', 'Chosen'],
-  desk_by: ['提交人', 'By'],
-  desk_when: ['时间', 'When'],
-  desk_device: ['设备', 'Device'],
-  desk_server: ['服务器', 'server'],
-  desk_note_here: ['处理说明（可选）', 'Note (optional)'],
-  desk_resolved_by: ['处理人', 'Resolved by'],
 }
+
+const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS }
 
 let lang = 'zh'
 
