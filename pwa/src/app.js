@@ -1,10 +1,11 @@
 // @ts-check
-// The app: boot, routes (#/login, #/, #/i/<id>), the status strip with the unsynced badge, and
+// The app: boot, routes (#/login, #/, #/i/<id>; the desk's #/d/<id> and #/conflicts), the status strip with the unsynced badge, and
 // when to sync: on start, when the connection returns, when the app becomes visible, shortly
 // after edits, on a timer, from the button, and through Background Sync where available.
 import { openDatabase, getMeta, setMeta } from './db.js'
 import { h, replace } from './dom.js'
 import { openEditor, renderEditor } from './editor.js'
+import { renderDeskConflicts } from './desk_conflict_queue.js'
 import { renderDeskInspection } from './desk_inspection.js'
 import { isDesk, renderDeskQueue } from './desk_queue.js'
 import { downloadUnsynced } from './export.js'
@@ -119,6 +120,7 @@ function route() {
   if (match) return { name: 'inspection', id: match[1], section: Number(match[2] || -1) }
   const desk = /^#\/d\/([0-9a-f-]{36})/.exec(hash)
   if (desk && isDesk(app)) return { name: 'desk', id: desk[1] }
+  if (hash.startsWith('#/conflicts') && isDesk(app)) return { name: 'desk_conflicts' }
   return { name: 'home' }
 }
 
@@ -126,6 +128,7 @@ async function onRoute() {
   const r = route()
   if (r.name === 'inspection') await openEditor(app, /** @type {string} */ (r.id), /** @type {number} */ (r.section))
   else if (r.name === 'desk') app.page = { kind: 'desk', el: renderDeskInspection(app, /** @type {string} */ (r.id)) }
+  else if (r.name === 'desk_conflicts') app.page = { kind: 'desk', el: renderDeskConflicts(app) }
   else app.page = { kind: r.name }
   render()
   window.scrollTo(0, 0)

@@ -1,7 +1,10 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
+// The review desk's texts live in i18n_review.js and are merged in here.
+import { REVIEW_TEXTS } from './i18n_review.js'
 
 const TEXTS = {
+  ...REVIEW_TEXTS,
   app_name: ['巡检', 'Xunjian'],
   login: ['登录', 'Log in'],
   username: ['用户名', 'Username'],
@@ -171,7 +174,7 @@ const TEXTS = {
   desk_when: ['时间', 'When'],
   desk_device: ['设备', 'Device'],
   desk_server: ['服务器', 'server'],
-  desk_note_here: ['处理说明（可选）', 'Note (optional)'],
+  desk_note_here: ['处理说明（必填）', 'Note (required)'],
   desk_resolved_by: ['处理人', 'Resolved by'],
 }
 
