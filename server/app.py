@@ -18,6 +18,7 @@ from msgspec import Struct
 
 from schemas.catalog import load_catalog
 from server import auth, blobs, checklists, conflicts, findings, inspections, pwa, schedules, sites, uploads, users
+from server import directory as directory_routes
 from server import events as event_routes
 from server import exports as export_routes
 from server import reports as report_routes
@@ -81,6 +82,7 @@ def create_app(settings: Settings) -> Litestar:
             checklists.router,
             sites.router,
             users.router,
+            directory_routes.get_directory,
             sync_routes.router,
             inspections.router,
             conflicts.router,

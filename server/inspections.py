@@ -21,11 +21,12 @@ from sync.inspection_pdf import render_inspection_pdf
 from sync.inspections import InspectionView
 from sync.ops import Comment, Status, Transition, make_hlc
 from sync.push import apply_server_op, new_op_id
-from sync.queue import InspectionFilter, InspectionSummary
+from sync.queue import InspectionFilter, InspectionSummary, Verdict
 from sync.sites import require_role
 from sync.store import Store
 
 Query = Annotated[str | None, QueryParameter()]
+Score = Annotated[float | None, QueryParameter(ge=0, le=100)]
 ACTIONS: dict[str, Status] = {"approve": "approved", "return": "returned", "reject": "rejected"}
 
 
@@ -39,6 +40,7 @@ class Review(Struct, forbid_unknown_fields=True):
 async def list_inspections(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
+    catalog: NamedDependency[Catalog],
     status: Query = None,
     site_id: Query = None,
     district_id: Query = None,
@@ -49,8 +51,11 @@ async def list_inspections(
     has_conflicts: Annotated[bool | None, QueryParameter()] = None,
     has_missing_photos: Annotated[bool | None, QueryParameter()] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
+    min_score: Score = None,
+    max_score: Score = None,
+    verdict: Annotated[Verdict | None, QueryParameter()] = None,
 ) -> list[InspectionSummary]:
-    """The review queue: inspections in scope by status, district, site, checklist, inspector, date, conflicts."""
+    """The review queue in scope by status, district, site, checklist, inspector, date, conflicts, score, verdict."""
     filters = InspectionFilter(
         status,
         site_id,
@@ -62,8 +67,11 @@ async def list_inspections(
         has_conflicts,
         has_missing_photos,
         limit,
+        min_score,
+        max_score,
+        verdict,
     )
-    return queue.list_inspections(store, caller.user, filters)
+    return queue.list_inspections(store, catalog, caller.user, filters)
 
 
 @get("/{inspection_id:str}")

@@ -14,6 +14,8 @@ from sync.store import Store
 
 
 class AuditEntry(Struct):
+    """One op as received; ``device_id`` is the device its client last synced with (none for server ops)."""
+
     seq: int
     op_id: str
     kind: str
@@ -24,6 +26,7 @@ class AuditEntry(Struct):
     outcome: str
     op: dict[str, Any]
     result: dict[str, Any]
+    device_id: str | None = None
 
 
 def audit_log(store: Store, user: User, inspection_id: str) -> list[AuditEntry]:
@@ -34,11 +37,14 @@ def audit_log(store: Store, user: User, inspection_id: str) -> list[AuditEntry]:
     if row[1] not in site_ids_in_scope(store, user):
         raise OutOfScope(f"inspection {inspection_id!r} is at a site outside your scope")
     rows = store.db.execute(
-        "SELECT seq, op_id, kind, user_id, client_id, client_seq, received_at, outcome, op_json, result_json"
-        " FROM op_log WHERE inspection_id = ? ORDER BY seq",
+        "SELECT l.seq, l.op_id, l.kind, l.user_id, l.client_id, l.client_seq, l.received_at, l.outcome, l.op_json,"
+        " l.result_json, c.device_id FROM op_log l LEFT JOIN client c ON c.client_id = l.client_id"
+        " WHERE l.inspection_id = ? ORDER BY l.seq",
         [inspection_id],
     ).fetchall()
     return [
-        AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], msgspec.json.decode(r[8]), msgspec.json.decode(r[9]))
+        AuditEntry(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], msgspec.json.decode(r[8]), msgspec.json.decode(r[9]), r[10]
+        )
         for r in rows
     ]

@@ -35,6 +35,10 @@ class AlreadyExists(DomainError):
     """A unique name or id is taken."""
 
 
+class InvalidFilter(DomainError):
+    """Query filters that are each well-formed but do not fit together (a minimum above the maximum)."""
+
+
 class InvalidInput(DomainError):
     """Input that decodes but breaks a rule (an unknown district, a wrong role for an assignment)."""
 

@@ -65,6 +65,7 @@ class ConflictView(Struct, omit_defaults=True):
     resolved_at: str | None = None
     resolved_by: str | None = None
     resolution: dict[str, Any] | None = None
+    version: int = 0
 
 
 class EvidenceSummary(Struct):
@@ -214,10 +215,12 @@ def save_conflicts(
 
 
 def conflict_views(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[ConflictView]:
+    """Conflicts with their inspection's checklist version; each candidate names its device (``device_id``)."""
     rows = conn.execute(
         "SELECT id, inspection_id, site_id, checklist_id, path, kind, status, opened_seq, opened_at,"
-        f" candidates_json, resolved_at, resolved_by, resolution_json FROM conflict WHERE {where}"
-        " ORDER BY opened_seq",
+        " candidates_json, resolved_at, resolved_by, resolution_json,"
+        " (SELECT i.version FROM inspection i WHERE i.id = conflict.inspection_id)"
+        f" FROM conflict WHERE {where} ORDER BY opened_seq",
         args,
     ).fetchall()
     views = []
@@ -241,9 +244,23 @@ def conflict_views(conn: sqlite3.Connection, where: str, args: list[Any]) -> lis
                 r[10],
                 r[11],
                 resolution,
+                r[13] or 0,
             )
         )
+    _name_devices(conn, [c for v in views for c in v.candidates])
     return views
+
+
+def _name_devices(conn: sqlite3.Connection, candidates: list[dict[str, Any]]) -> None:
+    """Add ``device_id`` to each candidate from its client (only when there are candidates)."""
+    clients = sorted({c["client_id"] for c in candidates if c.get("client_id")})
+    devices: dict[str, str] = {}
+    for start in range(0, len(clients), 500):
+        chunk = clients[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        devices.update(conn.execute(f"SELECT client_id, device_id FROM client WHERE client_id IN ({marks})", chunk))
+    for candidate in candidates:
+        candidate["device_id"] = devices.get(candidate.get("client_id") or "")
 
 
 def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> InspectionView:

@@ -1,6 +1,6 @@
 // @ts-check
 // The app: boot, routes (#/login, #/, #/i/<id>; at the desk also #/d/<id>, #/findings,
-// #/f/<id>, #/reports), the status strip with the unsynced badge, and when to sync: on start,
+// #/f/<id>, #/conflicts, #/reports), the status strip with the unsynced badge, and when to sync: on start,
 // when the connection returns, when the app becomes visible, shortly after edits, on a timer,
 // from the button, and through Background Sync where available.
 import { openDatabase, getMeta, setMeta } from './db.js'
@@ -8,6 +8,7 @@ import { h, replace } from './dom.js'
 import { openEditor, renderEditor } from './editor.js'
 import { renderDeskFinding } from './desk_finding.js'
 import { renderDeskFindings } from './desk_findings.js'
+import { renderDeskConflicts } from './desk_conflict_queue.js'
 import { renderDeskInspection } from './desk_inspection.js'
 import { isDesk, renderDeskQueue } from './desk_queue.js'
 import { renderDeskReports } from './desk_reports.js'
@@ -128,6 +129,7 @@ function route() {
     if (finding) return { name: 'desk_finding', id: finding[1] }
     if (/^#\/findings\b/.test(hash)) return { name: 'desk_findings' }
     if (/^#\/reports\b/.test(hash)) return { name: 'desk_reports' }
+    if (/^#\/conflicts\b/.test(hash)) return { name: 'desk_conflicts' }
   }
   return { name: 'home' }
 }
@@ -139,6 +141,7 @@ async function onRoute() {
   else if (r.name === 'desk_finding') app.page = { kind: 'desk', el: renderDeskFinding(app, /** @type {string} */ (r.id)) }
   else if (r.name === 'desk_findings') app.page = { kind: 'desk', el: renderDeskFindings(app) }
   else if (r.name === 'desk_reports') app.page = { kind: 'desk', el: renderDeskReports(app) }
+  else if (r.name === 'desk_conflicts') app.page = { kind: 'desk', el: renderDeskConflicts(app) }
   else app.page = { kind: r.name }
   render()
   window.scrollTo(0, 0)

@@ -7,7 +7,8 @@
 // detail; what was typed stays.
 import { ApiError, json } from './api.js'
 import { h, replace } from './dom.js'
-import { thumb } from './desk_inspection.js'
+import { photoThumbs } from './desk_photos.js'
+import { loadDirectory } from './directory.js'
 import { actionBadge, deadlineText, severityBadge } from './desk_findings.js'
 import { deskBar, when, who } from './desk_queue.js'
 import { problemBanner } from './desk_reports.js'
@@ -26,7 +27,7 @@ export function renderDeskFinding(app, id) {
   const typed = { responsible: '', working_days: '', assign_note: '', verify_note: '', inspection_id: '', close_note: '', reopen_note: '' }
   const load = async () => {
     try {
-      const finding = await json(`/api/findings/${id}`, { token: app.meta.token })
+      const [finding] = await Promise.all([json(`/api/findings/${id}`, { token: app.meta.token }), loadDirectory(app)])
       page.dataset.status = finding.status === 'withdrawn' ? 'withdrawn' : finding.action.status
       replace(content, body(app, finding, typed, load))
       laterInspections(app, finding, content, typed)
@@ -68,7 +69,7 @@ function body(app, f, typed, reload) {
         f.repeat_of ? h('div', { class: 'banner warn', 'data-repeat-of': f.repeat_of }, t('fd_repeat_of'), ' ',
           h('a', { href: `#/f/${f.repeat_of}` }, t('fd_see_earlier'))) : null),
       h('section', { class: 'card' }, h('h3', null, t('fd_evidence')),
-        f.evidence.photos.length ? h('div', { class: 'thumbs', 'data-photos': f.evidence.photos.length }, f.evidence.photos.map((/** @type {string} */ sha) => thumb(app, sha)))
+        f.evidence.photos.length ? h('div', { 'data-photos': f.evidence.photos.length }, photoThumbs(app, f.evidence.photos, { title: t('fd_evidence') }))
           : h('p', { class: 'muted' }, t('fd_no_photos'))),
       confirmation(f),
       actionCard(app, f),
@@ -99,12 +100,12 @@ function actionCard(app, f) {
     h('div', null, `${t('fd_deadline')}: `, deadlineText(a), a.working_days ? h('span', { class: 'muted' }, ` (${a.working_days} ${t('fd_working_days')})`) : null),
     a.assigned_at ? h('div', { class: 'muted' }, `${t('fd_assigned')}: ${who(app, a.assigned_by)} · ${when(a.assigned_at)}`) : null,
     a.fix ? h('div', null, `${t('fd_fix')}: ${a.fix.note || '—'} · ${who(app, a.fix.by)} · ${when(a.fix.at)}`,
-      h('div', { class: 'thumbs' }, a.fix.photos.map((/** @type {string} */ sha) => thumb(app, sha)))) : null,
+      photoThumbs(app, a.fix.photos, { title: t('fd_fix') })) : null,
     v ? h('div', { 'data-verification': v.method },
       `${t('fd_verification')}: `, v.method === 'inspection' ? t('fd_by_inspection') : v.note, ' · ',
       v.inspection_id ? h('a', { href: `#/d/${v.inspection_id}`, 'data-verified-by': v.inspection_id }, t('fd_open_inspection')) : null,
       ` · ${who(app, v.by)} · ${when(v.at)}`,
-      h('div', { class: 'thumbs' }, (v.photos || []).map((/** @type {string} */ sha) => thumb(app, sha)))) : null,
+      photoThumbs(app, v.photos || [], { title: t('fd_verification') })) : null,
     a.closed_at ? h('div', { 'data-closed-at': a.closed_at }, `${t('act_closed')}: ${who(app, a.closed_by)} · ${when(a.closed_at)}`) : null,
     a.reopen_count ? h('div', { class: 'muted' }, t('fd_reopened_times', { n: a.reopen_count })) : null)
 }

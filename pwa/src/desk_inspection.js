@@ -1,18 +1,21 @@
 // @ts-check
 // The supervisor's desk: one inspection with every answer under its zh label and clause (from
-// the cached checklist schema), failed items marked, photos and signatures as thumbnails,
-// conflicts side by side with a "选用 / choose" button per candidate, and the review: comments
-// pinned to items, an overall reason, approve / return / reject. Problems are told apart by
-// their type name, never by their text.
+// the cached checklist schema), failed items marked, photos and signatures as thumbnails that
+// open the photo viewer (photos not uploaded yet shown as awaiting), conflicts side by side,
+// resolved by choosing a candidate or entering a value, the audit trail, and the review:
+// comments pinned to items, an overall reason, approve / return / reject. Problems are told
+// apart by their type name, never by their text.
 import { ApiError, json, problemName } from './api.js'
+import { loadDirectory } from './directory.js'
 import { h, replace } from './dom.js'
 import { formModel, rangeText, visibleItems } from './form.js'
 import { statusText } from './form_view.js'
 import { L, t } from './i18n.js'
-import { thumbUrl } from './photos.js'
 import { loadSchema, schemaUrl } from './schemas.js'
-import { deskBar, when, who } from './desk_queue.js'
-import { conflictCard } from './desk_conflicts.js'
+import { deskBar, scoreText, when, who } from './desk_queue.js'
+import { conflictCard, itemAt } from './desk_conflicts.js'
+import { auditTrail } from './desk_audit.js'
+import { photoThumbs } from './desk_photos.js'
 
 /**
  * The inspection page; its content loads after it is shown and reloads in place after each action.
@@ -31,7 +34,7 @@ export function renderDeskInspection(app, id) {
   const state = { reason: '', problem: '' }
   const load = async () => {
     try {
-      const view = await json(`/api/inspections/${id}`, { token: app.meta.token })
+      const [view] = await Promise.all([json(`/api/inspections/${id}`, { token: app.meta.token }), loadDirectory(app)])
       const schema = await loadSchema(schemaUrl(view.checklist_id, view.version), app.meta.token)
       page.dataset.status = view.status
       replace(content, body(app, view, formModel(schema), { drafts, state, reload: load }))
@@ -63,7 +66,7 @@ function body(app, view, model, ctx) {
       items.map((item) => {
         const here = conflicts.filter((/** @type {any} */ c) => c.path.split('/')[0] === item.id)
         for (const c of here) placed.add(c.id)
-        return itemRow(app, view, item, failed.has(item.id), here, ctx)
+        return itemRow(app, view, model, item, failed.has(item.id), here, ctx)
       }))
   })
   const elsewhere = conflicts.filter((/** @type {any} */ c) => !placed.has(c.id))
@@ -71,15 +74,19 @@ function body(app, view, model, ctx) {
   return [
     h('div', { class: 'desk-main' },
       elsewhere.length ? h('section', { class: 'card desk-section' }, h('h3', null, t('desk_conflicts')),
-        elsewhere.map((/** @type {any} */ c) => conflictCard(app, c, model.items[c.path.split('/')[0]], ctx.reload))) : null,
-      sections),
+        elsewhere.map((/** @type {any} */ c) => conflictCard(app, c, itemAt(model, c.path), ctx.reload))) : null,
+      sections,
+      auditTrail(app, view.id, model)),
     h('aside', { class: 'desk-side' },
       h('div', { class: 'card desk-summary' },
         h('strong', null, L(model.title)),
         h('div', null, site ? site.name : view.site_id),
         h('div', null, h('span', { class: ['badge', `st-${view.status}`], 'data-status': view.status }, statusText(view.status))),
         h('div', { class: 'muted' }, `${t('desk_inspector')}: ${who(app, view.inspector_id)} · ${t('desk_updated')}: ${when(view.updated_at)}`),
-        view.score ? h('div', null, `${t('desk_score')}: ${view.score.percent ?? view.score.score ?? ''}`) : null,
+        view.score ? h('div', { 'data-score': view.score.score ?? '' }, `${t('desk_score')}: `, scoreText({
+          score: view.score.score, verdict: view.score.passed === null ? null : view.score.passed ? 'pass' : 'fail',
+          failed_critical: view.score.failed_critical.length,
+        })) : null,
         h('div', null, `${t('desk_photos')}: ${view.evidence.photos_received}/${view.evidence.photos_expected}`),
         h('div', { class: failed.size ? 'bad' : '' }, `${failed.size} ${t('score_failed')}`),
         h('div', { 'data-open-conflicts': open.length, class: open.length ? 'bad' : '' }, `${t('desk_open_conflicts')}: ${open.length}`),
@@ -93,10 +100,10 @@ function body(app, view, model, ctx) {
 /**
  * One answer: label, clause, value (thumbnails for photos and signatures), failed mark,
  * conflicts, and the comment box for returning.
- * @param {any} app @param {any} view @param {import('./form.js').Item} item @param {boolean} failed
- * @param {any[]} conflicts @param {DeskContext} ctx
+ * @param {any} app @param {any} view @param {ReturnType<typeof formModel>} model
+ * @param {import('./form.js').Item} item @param {boolean} failed @param {any[]} conflicts @param {DeskContext} ctx
  */
-function itemRow(app, view, item, failed, conflicts, ctx) {
+function itemRow(app, view, model, item, failed, conflicts, ctx) {
   const value = view.answers[item.id]
   const stale = item.kind === 'signature' && view.fields?.[item.id]?.stale
   const reviewable = view.status === 'submitted'
@@ -116,27 +123,20 @@ function itemRow(app, view, item, failed, conflicts, ctx) {
         wrap.hidden = false
         box.focus()
       } }, t('desk_comment')) : null),
-    h('div', { class: 'desk-value', 'data-value': true }, valueView(app, item, value, stale)),
-    conflicts.map((c) => conflictCard(app, c, item, ctx.reload)),
+    h('div', { class: 'desk-value', 'data-value': true }, valueView(app, item, value, { stale, states: view.evidence?.states })),
+    conflicts.map((c) => conflictCard(app, c, itemAt(model, c.path) || item, ctx.reload)),
     reviewable ? wrap : null,
   )
 }
 
-/** A thumbnail loaded with the token (object URL). @param {any} app @param {string} sha */
-export function thumb(app, sha) {
-  const img = /** @type {HTMLImageElement} */ (h('img', { alt: '', 'data-sha256': sha, class: 'desk-thumb' }))
-  thumbUrl(app.db, sha, app.meta.token).then((url) => {
-    if (url) img.src = url
-  })
-  return img
-}
-
 /**
  * An answer as text (and images), in the item's own terms.
- * @param {any} app @param {import('./form.js').Item} item @param {any} value @param {boolean} [stale]
+ * @param {any} app @param {import('./form.js').Item} item @param {any} value
+ * @param {{stale?: boolean, states?: Record<string, string>}} [options] a stale signature; which photos have arrived
  * @returns {any}
  */
-export function valueView(app, item, value, stale = false) {
+export function valueView(app, item, value, options = {}) {
+  const { stale = false, states = {} } = options
   if (value === undefined || value === null || value === '') return h('span', { class: 'muted' }, '—')
   switch (item?.kind) {
     case 'pass_fail':
@@ -150,16 +150,16 @@ export function valueView(app, item, value, stale = false) {
     case 'number':
       return `${value} ${item.unit || ''}`.trim() + (item.acceptable ? ` (${t('acceptable')} ${rangeText(item.acceptable, item.unit || '')})` : '')
     case 'photo':
-      return h('div', { class: 'thumbs' }, (Array.isArray(value) ? value : []).map((sha) => thumb(app, sha)))
+      return photoThumbs(app, Array.isArray(value) ? value : [], { states, title: L(item.label) })
     case 'signature':
-      return h('div', { class: 'desk-sig', 'data-signature': value.status },
-        value.image_sha256 ? thumb(app, value.image_sha256) : null,
+      return h('div', { class: ['desk-sig', stale && 'stale'], 'data-signature': value.status },
+        value.image_sha256 ? photoThumbs(app, [value.image_sha256], { states, title: L(item.label), signature: true }) : null,
         h('span', null, `${value.status === 'refused' ? t('refused_by') : t('signed_by')}: ${value.signer_name || ''} (${value.signer_role || ''}) · ${when(value.signed_at || value.refused_at)}`),
         value.reason ? h('span', null, ` · ${value.reason}`) : null,
         stale ? h('span', { class: 'badge st-fail', 'data-stale': 'true' }, t('resign_needed')) : null)
     case 'group':
       return h('ol', { class: 'desk-entries' }, Object.values(value || {}).map((entry) => h('li', null,
-        (item.children || []).map((child) => h('div', null, h('span', { class: 'muted' }, `${L(child.label)}: `), valueView(app, child, entry?.[child.id]))))))
+        (item.children || []).map((child) => h('div', null, h('span', { class: 'muted' }, `${L(child.label)}: `), valueView(app, child, entry?.[child.id], { states }))))))
     default:
       return typeof value === 'object' ? JSON.stringify(value) : String(value)
   }

@@ -1,8 +1,10 @@
 // @ts-check
 // The supervisor's desk: the review queue of inspections in scope (GET /api/inspections) with
-// filters by status, site, open conflicts and missing photos. Read straight from the server:
-// the desk is for a desk with a connection, not for the field.
+// filters by status, site, open conflicts, missing photos, score and verdict. Read straight from
+// the server: the desk is for a desk with a connection, not for the field. People are shown by
+// their names from the directory (directory.js).
 import { ApiError, json } from './api.js'
+import { loadDirectory, userName } from './directory.js'
 import { h } from './dom.js'
 import { statusText } from './form_view.js'
 import { L, ago, t } from './i18n.js'
@@ -11,7 +13,7 @@ import { logOut } from './login_view.js'
 const STATUSES = ['submitted', 'returned', 'draft', 'approved', 'rejected']
 
 /** Filters kept for the page's lifetime (coming back from an inspection keeps them). */
-const filters = { status: 'submitted', site_id: '', has_conflicts: false, has_missing_photos: false }
+const filters = { status: 'submitted', site_id: '', has_conflicts: false, has_missing_photos: false, verdict: '', min_score: '', max_score: '' }
 
 /** Whether the user works at the desk (supervisor or admin). @param {any} app */
 export function isDesk(app) {
@@ -19,10 +21,10 @@ export function isDesk(app) {
   return role === 'supervisor' || role === 'admin'
 }
 
-/** Who a user id is, as far as the desk knows: the caller by name, others by a short id. @param {any} app @param {string} userId */
+/** Who a user id is: the caller and the directory's users by name, others by a short id. @param {any} app @param {string} userId */
 export function who(app, userId) {
   if (userId && userId === app.meta.user?.id) return app.meta.user.display_name || app.meta.user.username
-  return userId ? `#${userId.slice(0, 8)}` : ''
+  return userName(app, userId) || (userId ? `#${userId.slice(0, 8)}` : '')
 }
 
 /** A time stamp as "2026-11-22 09:30" (local time). @param {string|null|undefined} iso */
@@ -38,6 +40,7 @@ export function when(iso) {
 const DESK_PAGES = [
   { href: '#/', key: 'nav_queue', name: 'queue', match: /^#\/(d\/.*)?$/ },
   { href: '#/findings', key: 'nav_findings', name: 'findings', match: /^#\/(findings|f\/)/ },
+  { href: '#/conflicts', key: 'desk_conflicts_page', name: 'conflicts', match: /^#\/conflicts/ },
   { href: '#/reports', key: 'nav_reports', name: 'reports', match: /^#\/reports/ },
 ]
 
@@ -46,7 +49,7 @@ export function deskSection(hash) {
   return DESK_PAGES.find((p) => p.match.test(hash || '#/'))?.name || 'queue'
 }
 
-/** The desk's navigation: review queue, findings, reports; the current one marked. */
+/** The desk's navigation: review queue, findings, conflicts, reports; the current one marked. */
 export function deskNav() {
   const current = deskSection(typeof location === 'undefined' ? '#/' : location.hash)
   return h('nav', { class: 'desk-nav', 'aria-label': t('desk_nav') },
@@ -74,26 +77,35 @@ export function renderDeskQueue(app) {
   const body = h('tbody', null)
   const note = h('p', { class: 'muted', 'aria-live': 'polite' }, '…')
   const sites = app.meta.sites || []
+  let runs = 0
   const load = async () => {
+    const run = ++runs // a later change of filters wins over an answer still on its way
     note.textContent = '…'
+    note.dataset.state = 'loading'
     const params = new URLSearchParams()
     if (filters.status) params.set('status', filters.status)
     if (filters.site_id) params.set('site_id', filters.site_id)
     if (filters.has_conflicts) params.set('has_conflicts', 'true')
     if (filters.has_missing_photos) params.set('has_missing_photos', 'true')
+    for (const key of /** @type {const} */ (['verdict', 'min_score', 'max_score'])) if (filters[key] !== '') params.set(key, filters[key])
     try {
-      const rows = await json(`/api/inspections?${params}`, { token: app.meta.token })
+      const [rows] = await Promise.all([json(`/api/inspections?${params}`, { token: app.meta.token }), loadDirectory(app)])
+      if (run !== runs) return
       body.replaceChildren(...rows.map((/** @type {any} */ r) => row(app, r)))
       note.textContent = rows.length ? `${rows.length}` : t('desk_empty')
     } catch (e) {
-      note.textContent = e instanceof ApiError ? e.problem.title || e.message : t('network_error').split('，')[0]
+      if (run !== runs) return
+      body.replaceChildren()
+      note.textContent = e instanceof ApiError ? e.problem.detail || e.problem.title || e.message : t('network_error').split('，')[0]
     }
+    note.dataset.state = 'done'
   }
   /** @param {keyof typeof filters} key @param {HTMLElement} control */
   const bind = (key, control) => {
     control.addEventListener('change', () => {
       const input = /** @type {HTMLInputElement} */ (control)
-      Object.assign(filters, { [key]: input.type === 'checkbox' ? input.checked : input.value })
+      const values = /** @type {Record<string, any>} */ (filters) // (a line starting with "(" would call the one above)
+      values[key] = input.type === 'checkbox' ? input.checked : input.value
       load()
     })
     return control
@@ -109,10 +121,15 @@ export function renderDeskQueue(app) {
       sites.map((/** @type {any} */ s) => h('option', { value: s.id, selected: s.id === filters.site_id }, s.name))))),
     h('label', { class: 'check' }, bind('has_conflicts', h('input', { type: 'checkbox', name: 'has_conflicts', checked: filters.has_conflicts })), t('desk_has_conflicts')),
     h('label', { class: 'check' }, bind('has_missing_photos', h('input', { type: 'checkbox', name: 'has_missing_photos', checked: filters.has_missing_photos })), t('desk_missing_photos')),
+    h('label', null, t('desk_verdict'), bind('verdict', h('select', { class: 'text', name: 'verdict' },
+      h('option', { value: '' }, t('desk_all')),
+      ['pass', 'fail'].map((v) => h('option', { value: v, selected: v === filters.verdict }, t(v === 'pass' ? 'desk_verdict_pass' : 'desk_verdict_fail')))))),
+    h('label', null, t('desk_min_score'), bind('min_score', scoreInput('min_score', filters.min_score))),
+    h('label', null, t('desk_max_score'), bind('max_score', scoreInput('max_score', filters.max_score))),
     h('button', { type: 'button', class: 'btn small', 'data-action': 'reload', onclick: load }, t('desk_refresh')),
   )
   load()
-  const heads = ['desk_site', 'desk_checklist', 'desk_inspector', 'desk_status', 'desk_updated', 'desk_conflicts', 'desk_photos']
+  const heads = ['desk_site', 'desk_checklist', 'desk_inspector', 'desk_status', 'desk_score', 'desk_updated', 'desk_conflicts', 'desk_photos']
   return h(
     'div',
     { class: 'page desk', 'data-desk': 'queue' },
@@ -140,9 +157,26 @@ function row(app, r) {
     h('td', null, checklist ? L(checklist.title) : r.checklist_id, h('span', { class: 'muted' }, ` v${r.version}`)),
     h('td', null, who(app, r.inspector_id)),
     h('td', null, h('span', { class: ['badge', `st-${r.status}`] }, statusText(r.status))),
+    h('td', { 'data-score': r.score ?? '', 'data-verdict': r.verdict || '' }, scoreText(r)),
     h('td', { title: when(r.updated_at) }, ago(Date.now() - Date.parse(r.updated_at))),
     h('td', { 'data-conflicts': r.open_conflicts }, r.open_conflicts ? h('span', { class: 'badge conflict' }, `⚠ ${r.open_conflicts}`) : '0'),
     h('td', { 'data-photos': `${r.photos_received}/${r.photos_expected}` },
       h('span', { class: short ? 'bad' : '' }, `${r.photos_received}/${r.photos_expected}`)),
   )
+}
+
+/** A 0–100 score box for the filters. @param {string} name @param {string} value */
+function scoreInput(name, value) {
+  return h('input', { class: 'text score-input', type: 'number', name, min: 0, max: 100, step: 'any', inputmode: 'decimal', value })
+}
+
+/** A row's score, verdict and critical failures: "75 不合格 严重 1"; "—" without a score. @param {any} r */
+export function scoreText(r) {
+  if (r.score === null || r.score === undefined) return h('span', { class: 'muted', title: t('desk_no_score') }, '—')
+  const pass = r.verdict === 'pass'
+  return [
+    h('span', { class: 'score' }, String(r.score)),
+    r.verdict ? h('span', { class: ['badge', pass ? 'st-approved' : 'st-fail'] }, t(pass ? 'desk_verdict_pass' : 'desk_verdict_fail')) : null,
+    r.failed_critical ? h('span', { class: 'badge st-fail', 'data-critical': r.failed_critical }, `${t('severity_critical')} ${r.failed_critical}`) : null,
+  ]
 }

@@ -1,7 +1,8 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
-// The desk's texts live in i18n_desk.js and are merged here.
+// The desk's texts live in i18n_desk.js and i18n_review.js and are merged here.
 import { DESK_TEXTS } from './i18n_desk.js'
+import { REVIEW_TEXTS } from './i18n_review.js'
 
 const BASE_TEXTS = {
   app_name: ['巡检', 'Xunjian'],
@@ -139,7 +140,7 @@ const BASE_TEXTS = {
   problem_title: ['问题', 'Problem'],
 }
 
-const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS }
+const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS }
 
 let lang = 'zh'
 

@@ -38,7 +38,7 @@ export const DESK_TEXTS = {
   desk_when: ['时间', 'When'],
   desk_device: ['设备', 'Device'],
   desk_server: ['服务器', 'server'],
-  desk_note_here: ['处理说明（可选）', 'Note (optional)'],
+  desk_note_here: ['处理说明（必填）', 'Note (required)'],
   desk_resolved_by: ['处理人', 'Resolved by'],
   desk_nav: ['主管工作台', 'Supervisor desk'],
   nav_queue: ['审核队列', 'Review queue'],

@@ -2,14 +2,18 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { parseHTML } from 'linkedom'
+import { opText, pathLabel } from '../src/desk_audit.js'
+import { itemAt, valueEntry } from '../src/desk_conflicts.js'
 import { valueView } from '../src/desk_inspection.js'
-import { isDesk, when, who } from '../src/desk_queue.js'
+import { capturedText, sizeText } from '../src/desk_photos.js'
+import { isDesk, scoreText, when, who } from '../src/desk_queue.js'
+import { deviceName, loadDirectory, makeDirectory } from '../src/directory.js'
 import { formModel } from '../src/form.js'
 import { setLang } from '../src/i18n.js'
 import { SCHEMA } from './fixture_schema.js'
 
 const { document, window } = parseHTML('<!doctype html><html><body></body></html>')
-Object.assign(globalThis, { document, Node: window.Node })
+Object.assign(globalThis, { document, Node: window.Node, window })
 
 const app = (role) => ({ meta: { user: { id: 'u1', role, display_name: '李主管' }, token: 't' }, db: null })
 
@@ -102,4 +106,101 @@ test('the findings filters become the query; failed answers read as text', async
   assert.equal(answerText(-10), '-10')
   assert.equal(answerText(['dirty', 'dark']), 'dirty、dark')
   assert.equal(answerText(null), '—')
+})
+
+const ZHANG = '1a8c5941-0000-4000-8000-000000000000'
+const PHONE = 'd0d0d0d0-0000-4000-8000-000000000000'
+const withDirectory = () => ({
+  ...app('supervisor'),
+  directory: makeDirectory({
+    users: [{ id: ZHANG, username: 'inspector1', display_name: '张巡检 Zhang', role: 'inspector', active: true }],
+    devices: [{ id: PHONE, name: '手机A', user_id: ZHANG }],
+  }),
+})
+
+test('with the directory loaded, users and devices show by name; unknown ones by a short id', () => {
+  const desk = withDirectory()
+  assert.equal(who(desk, ZHANG), '张巡检 Zhang')
+  assert.equal(who(desk, 'u1'), '李主管')
+  assert.equal(who(desk, 'ffffffff-0000-4000-8000-000000000000'), '#ffffffff')
+  assert.equal(deviceName(desk, PHONE, 'c1'), '手机A')
+  assert.equal(deviceName(desk, null, 'c0ffee00-1111'), '#c0ffee00')
+  assert.equal(deviceName(desk, null, null, 'server'), 'server')
+})
+
+test('a value is entered with an input fitting the item, and refused when blank or not a number', () => {
+  setLang('zh')
+  const model = formModel(SCHEMA)
+  const number = valueEntry(model.items.frozen_temp)
+  const input = number.el.querySelector('input')
+  assert.equal(input.getAttribute('type'), 'number')
+  assert.ok(number.read().error)
+  input.value = '-19.5'
+  assert.deepEqual(number.read(), { value: -19.5 })
+  input.value = 'abc'
+  assert.ok(number.read().error)
+  const pf = valueEntry(model.items.licence)
+  assert.deepEqual([...pf.el.querySelectorAll('option')].map((o) => o.getAttribute('value')), ['', 'pass', 'fail', 'na'])
+  assert.ok(pf.read().error)
+  pf.el.querySelector('option[value=fail]').setAttribute('selected', '')
+  assert.deepEqual(pf.read(), { value: 'fail' })
+  const multi = valueEntry(model.items.categories)
+  multi.el.querySelectorAll('input')[1].checked = true
+  assert.deepEqual(multi.read(), { value: ['dairy'] })
+  assert.equal(valueEntry(model.items.photos), null)
+  assert.equal(valueEntry(undefined), null)
+  assert.equal(itemAt(model, 'licence').id, 'licence')
+  assert.equal(itemAt(model, 'nothing/x/y'), undefined)
+})
+
+test('scores, sizes and capture times read the way a supervisor reads them', () => {
+  setLang('zh')
+  const row = document.createElement('td')
+  row.append(...[scoreText({ score: 90, verdict: 'fail', failed_critical: 1 })].flat())
+  assert.equal(row.textContent, '90不合格严重 1')
+  assert.equal(scoreText({ score: null, verdict: null }).textContent, '—')
+  assert.equal(sizeText(512), '512 B')
+  assert.equal(sizeText(2048), '2 KB')
+  assert.equal(sizeText(3 * 1024 * 1024 + 200000), '3.2 MB')
+  assert.equal(capturedText('2025-03-14T09:26:53+08:00'), '2025-03-14 09:26:53 (+08:00)')
+  assert.equal(capturedText('2025-03-14T01:26:53Z'), '2025-03-14 01:26:53 (UTC)')
+  assert.equal(capturedText('sometime'), 'sometime')
+})
+
+test('audit entries say what they did with item labels', () => {
+  setLang('zh')
+  const model = formModel(SCHEMA)
+  assert.equal(pathLabel('licence', model), '证照齐全')
+  assert.equal(opText({ kind: 'set', op: { changes: [{ path: 'licence', value: 'fail' }] } }, model), '填写: 证照齐全 = 不合格')
+  assert.equal(opText({ kind: 'transition', op: { to: 'submitted' } }, model), '状态变更 → 已提交')
+  assert.equal(opText({ kind: 'resolve', op: { value: -20, note: '复测' } }, model), '处理冲突: -20 · 复测')
+  assert.equal(opText({ kind: 'mystery', op: {} }, model), 'mystery')
+})
+
+test('the directory is fetched once per signed-in token and again after a failure', async () => {
+  const calls = []
+  let fail = false
+  const realFetch = globalThis.fetch
+  globalThis.fetch = async (url, init) => {
+    calls.push([url, init.headers.Authorization])
+    if (fail) return new Response('{"type":"urn:xunjian:problem:forbidden"}', { status: 403 })
+    return new Response(JSON.stringify({ users: [{ id: ZHANG, username: 'inspector1', display_name: '张巡检 Zhang' }], devices: [] }))
+  }
+  try {
+    const desk = { meta: { token: 'token-a', user: { id: 'u1' } } }
+    await loadDirectory(desk)
+    await loadDirectory(desk)
+    assert.deepEqual(calls, [['/api/directory', 'Bearer token-a']])
+    assert.equal(who(desk, ZHANG), '张巡检 Zhang')
+    fail = true
+    const other = { meta: { token: 'token-b', user: { id: 'u2' } } }
+    assert.equal(await loadDirectory(other), null)
+    assert.equal(who(other, ZHANG), '#1a8c5941')
+    fail = false
+    await loadDirectory(other)
+    assert.equal(calls.length, 3)
+    assert.equal(who(other, ZHANG), '张巡检 Zhang')
+  } finally {
+    globalThis.fetch = realFetch
+  }
 })

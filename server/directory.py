@@ -1,0 +1,17 @@
+"""``/api/directory``: the names of users and devices in the caller's scope, for the supervisor's desk."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.di import NamedDependency
+
+from server.auth import Caller
+from sync import directory
+from sync.directory import Directory
+from sync.store import Store
+
+
+@get("/api/directory")
+async def get_directory(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Directory:
+    """Supervisors and admins: users (id, username, display name, role, active) and devices (id, name, user)."""
+    return directory.directory(store, caller.user)
