@@ -40,7 +40,7 @@ class Create(OpBase, tag="create", frozen=True):
     site_id: Annotated[str, Meta(min_length=1, max_length=64)]
 
 
-class Change(Struct, forbid_unknown_fields=True, frozen=True):
+class Change(Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
     """One answer: ``path`` is an item id, or ``group/entry_uuid/item`` inside a repeating group.
 
     ``value`` ``None`` clears the answer.
