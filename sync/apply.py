@@ -166,14 +166,29 @@ def _photo_op(row: InspectionRow, op: Attach | Detach, ctx: Context) -> list[Fie
     item = resolve_item(ctx.items, op.path)
     if not isinstance(item, Photo):
         raise Rejected("invalid-answers", f"{op.path!r} is not a photo item", [_ptr(op.path, "not a photo item")])
+    documents = op.item if isinstance(op, Attach) else None
+    if documents is not None:
+        _check_evidence_of(documents, ctx)
     locked = row.status in LOCKED
     removed = None if locked else ensure_entry(row.doc, op.path, ctx)
     if locked or removed:
         value = {op.__struct_config__.tag: op.sha256}
         return [keep_locked(row.doc, row.status if locked else "deleted", op.path, value, 0, ctx)]
     if isinstance(op, Attach):
-        return [merge_attach(row.doc, op.path, item, op.sha256, ctx)]
+        result = merge_attach(row.doc, op.path, item, op.sha256, ctx)
+        if documents is not None and row.doc.photo_items.get(op.sha256) != documents:
+            row.doc.photo_items[op.sha256] = documents
+            ctx.changed = True
+        return [result]
     return [merge_detach(row.doc, op.path, item, op.sha256, op.base_fv, ctx)]
+
+
+def _check_evidence_of(documents: str, ctx: Context) -> None:
+    """The answer a photo is evidence of: an answer item of this version (not a photo, signature or group)."""
+    target = resolve_item(ctx.items, documents)
+    if target is None or isinstance(target, Photo | Signature | Group):
+        detail = f"{documents!r} is not an answer this photo can be evidence of"
+        raise Rejected("invalid-answers", detail, [_err("/item", detail)])
 
 
 def _sign(row: InspectionRow, op: Sign, ctx: Context) -> list[FieldResult]:

@@ -56,11 +56,13 @@ class CommentState(Struct):
     seq: int
 
 
-class Document(Struct):
+class Document(Struct, omit_defaults=True):
     fields: dict[str, FieldState] = {}
     entries: dict[str, EntryState] = {}
     comments: list[CommentState] = []
     reason: str = ""
+    # photo SHA-256 → the answer's path it is evidence of (from ``attach`` ops that name one)
+    photo_items: dict[str, str] = {}
 
 
 class Candidate(Struct, omit_defaults=True):

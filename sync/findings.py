@@ -123,6 +123,7 @@ def record_findings(
     for pointer, answer in failed.items():
         top = answer.item_path.split("/", 1)[0]
         photos = _entry_photos(template, answers, answer) if answer.entry is not None else form_photos
+        photos = evidence_of(photos, row.doc.photo_items, answer.pointer[1:])
         signatures = covers.get(top, [])
         evidence = encoder.encode(FindingEvidence(photos, signatures)).decode()
         value = encoder.encode(answer.value).decode()
@@ -288,6 +289,15 @@ def _confirms(cover: SignatureCover) -> bool:
     if cover.stale:
         return False
     return cover.status == "signed" or (cover.status == "refused" and bool(cover.witness_name.strip()))
+
+
+def evidence_of(photos: list[str], links: dict[str, str], path: str) -> list[str]:
+    """The photos that are evidence of the answer at ``path``: those attached for it, else the unlinked ones.
+
+    A photo attached as evidence of another answer is never evidence of this one.
+    """
+    linked = [sha for sha in photos if links.get(sha) == path]
+    return linked or [sha for sha in photos if sha not in links]
 
 
 def _form_photos(template: Template, answers: dict[str, Any]) -> list[str]:

@@ -81,7 +81,7 @@ def render_inspection_pdf(
             ("得分 Score", _score_text(view)),
         ]
     )
-    _failed_items(pdf, template, view)
+    _failed_items(pdf, template, view, evidence_root, user.org_id)
     _photos(pdf, view, evidence_root, user.org_id)
     _actions(pdf, store, user, inspection_id)
     _signatures(pdf, template, view, evidence_root, user.org_id)
@@ -140,7 +140,7 @@ def _value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _failed_items(pdf: _Report, template: Template, view: InspectionView) -> None:
+def _failed_items(pdf: _Report, template: Template, view: InspectionView, root: Path, org_id: str) -> None:
     pdf.section(f"不合格项 Failed items（{len(view.failed_items)}）")
     if not view.failed_items:
         pdf.line_text("无 none")
@@ -157,31 +157,40 @@ def _failed_items(pdf: _Report, template: Template, view: InspectionView) -> Non
         unit = getattr(item, "unit", "")
         pdf.line_text(f"• {label}", colour=(170, 20, 20))
         pdf.line_text(f"   依据 {clause}；答案 {_value_text(value)}{unit}")
+        linked = view.photo_evidence.get(path, [])
+        if linked:
+            pdf.line_text(f"   取证照片 evidence photos: {len(linked)}")
+            _thumb_rows(pdf, _ready_thumbs(view, linked, root, org_id), 30.0)
 
 
 def _photos(pdf: _Report, view: InspectionView, root: Path, org_id: str) -> None:
     received, expected = view.evidence.photos_received, view.evidence.photos_expected
     pdf.section(f"照片 Photos（已收到 {received} / {expected}）")
-    ready = [sha for sha, state in view.evidence.states.items() if state == "ready"]
-    x0, y, size = pdf.l_margin, pdf.get_y(), 40.0
-    placed = 0
-    for sha in ready[:MAX_PHOTOS]:
-        thumb = blob_path(root, org_id, sha, "thumb")
-        if not thumb.is_file():
-            continue
-        if pdf.get_y() + size > pdf.h - pdf.b_margin:
+    thumbs = _ready_thumbs(view, list(view.evidence.states), root, org_id)
+    if _thumb_rows(pdf, thumbs[:MAX_PHOTOS], 40.0) == 0:
+        pdf.line_text("无已收到的照片 none received")
+
+
+def _ready_thumbs(view: InspectionView, shas: list[str], root: Path, org_id: str) -> list[Path]:
+    """The thumbnail files of those photos that have arrived."""
+    paths = [blob_path(root, org_id, sha, "thumb") for sha in shas if view.evidence.states.get(sha) == "ready"]
+    return [path for path in paths if path.is_file()]
+
+
+def _thumb_rows(pdf: _Report, thumbs: list[Path], size: float) -> int:
+    """Images four to a row, a new page when a row does not fit; returns how many were placed."""
+    x0, y = pdf.l_margin, pdf.get_y()
+    for placed, thumb in enumerate(thumbs):
+        if placed % 4 == 0 and y + size > pdf.h - pdf.b_margin:
             pdf.add_page()
             y = pdf.get_y()
-        x = x0 + (placed % 4) * (size + 4)
-        pdf.image(str(thumb), x=x, y=y, w=size, h=size, keep_aspect_ratio=True)
-        placed += 1
-        if placed % 4 == 0:
+        pdf.image(str(thumb), x=x0 + (placed % 4) * (size + 4), y=y, w=size, h=size, keep_aspect_ratio=True)
+        if placed % 4 == 3:
             y += size + 4
-            pdf.set_y(y)
-    if placed % 4:
-        pdf.set_y(y + size + 4)
-    if placed == 0:
-        pdf.line_text("无已收到的照片 none received")
+    if len(thumbs) % 4:
+        y += size + 4
+    pdf.set_y(y)
+    return len(thumbs)
 
 
 def _actions(pdf: _Report, store: Store, user: User, inspection_id: str) -> None:

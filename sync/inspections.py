@@ -98,6 +98,8 @@ class InspectionView(Struct):
     evidence: EvidenceSummary
     score: Score | None
     findings: list[FindingBrief]
+    # answer path → the attached photos taken as its evidence
+    photo_evidence: dict[str, list[str]] = {}
 
 
 def row_from(values: tuple[Any, ...]) -> InspectionRow:
@@ -288,7 +290,21 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
         evidence_summary(conn, row.id),
         score_inspection(template, answers) if template is not None else None,
         findings_of(conn, row.id),
+        _photo_evidence(doc),
     )
+
+
+def _photo_evidence(doc: Document) -> dict[str, list[str]]:
+    """Answer path → its evidence photos, those still attached to a photo item, in the order held."""
+    if not doc.photo_items:
+        return {}
+    attached = [sha for state in doc.fields.values() if state.tags is not None for sha in state.v]
+    evidence: dict[str, list[str]] = {}
+    for sha in dict.fromkeys(attached):
+        path = doc.photo_items.get(sha)
+        if path is not None:
+            evidence.setdefault(path, []).append(sha)
+    return evidence
 
 
 def evidence_summary(conn: sqlite3.Connection, inspection_id: str) -> EvidenceSummary:

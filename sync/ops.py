@@ -69,10 +69,15 @@ class RemoveEntry(OpBase, tag="remove_entry", frozen=True):
 
 
 class Attach(OpBase, tag="attach", frozen=True):
-    """Add a photo (by SHA-256) to a photo item; it may not have been uploaded yet."""
+    """Add a photo (by SHA-256) to a photo item; it may not have been uploaded yet.
+
+    ``item``: the answer this photo is evidence of (a failed item, say), so its finding,
+    the desk and the PDF report show the photo there rather than with every failed item.
+    """
 
     path: Path
     sha256: Sha256
+    item: Path | None = None
 
 
 class Detach(OpBase, tag="detach", frozen=True):

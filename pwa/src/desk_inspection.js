@@ -98,6 +98,20 @@ function body(app, view, model, ctx) {
 }
 
 /**
+ * The photos taken as evidence of this answer (and of answers inside its group entries).
+ * @param {any} app @param {any} view @param {import('./form.js').Item} item
+ */
+function evidencePhotos(app, view, item) {
+  const linked = Object.entries(view.photo_evidence || {})
+    .filter(([path]) => path === item.id || path.startsWith(`${item.id}/`))
+    .flatMap(([, shas]) => shas)
+  if (!linked.length) return null
+  return h('div', { class: 'desk-evidence', 'data-evidence-for': item.id },
+    h('span', { class: 'muted' }, t('fd_evidence')),
+    photoThumbs(app, linked, { states: view.evidence?.states, title: L(item.label) }))
+}
+
+/**
  * One answer: label, clause, value (thumbnails for photos and signatures), failed mark,
  * conflicts, and the comment box for returning.
  * @param {any} app @param {any} view @param {ReturnType<typeof formModel>} model
@@ -124,6 +138,7 @@ function itemRow(app, view, model, item, failed, conflicts, ctx) {
         box.focus()
       } }, t('desk_comment')) : null),
     h('div', { class: 'desk-value', 'data-value': true }, valueView(app, item, value, { stale, states: view.evidence?.states })),
+    evidencePhotos(app, view, item),
     conflicts.map((c) => conflictCard(app, c, itemAt(model, c.path) || item, ctx.reload)),
     reviewable ? wrap : null,
   )

@@ -111,7 +111,8 @@ function actions(app) {
           await putDraft(app.db, draft)
           app.page.draft = draft
         }
-        const record = await app.edit('attach', id, { path, sha256: prepared.sha256 })
+        // `item`: the answer this photo is evidence of, so the finding, the desk and the PDF show it there
+        const record = await app.edit('attach', id, { path, sha256: prepared.sha256, ...(forItem ? { item: forItem } : {}) })
         await applied(app, record)
       } finally {
         page.busy = false
@@ -233,7 +234,7 @@ export function renderEditor(app) {
     conflicts: conflictsByPath(page.view, clientId, userId),
     comments: commentsByPath(page.view),
     rejected: page.ops.filter((/** @type {any} */ r) => r.state === 'rejected'),
-    evidence: page.draft?.evidence || {},
+    evidence: evidenceByItem(page.view, page.draft),
     stale: page.stale,
     missing: page.missing,
     syncState: syncState(page.view, page.ops),
@@ -251,4 +252,18 @@ export function renderEditor(app) {
     },
     focusPointer: (/** @type {string} */ p) => focusPointer(app, p),
   })
+}
+
+/**
+ * Answer path → the photos taken as its evidence: those the server knows (from any device) and
+ * those this phone linked and has not synced yet.
+ * @param {any} view @param {any} draft @returns {Record<string, string[]>}
+ */
+export function evidenceByItem(view, draft) {
+  /** @type {Record<string, string[]>} */
+  const out = {}
+  for (const source of [view?.photo_evidence || {}, draft?.evidence || {}]) {
+    for (const [path, shas] of Object.entries(source)) out[path] = [...new Set([...(out[path] || []), ...shas])]
+  }
+  return out
 }

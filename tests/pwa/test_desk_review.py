@@ -54,7 +54,7 @@ def test_the_desk_names_people_shows_photos_and_resolves_a_conflict_by_entering_
     tablet = Device(tablet_http, str(tablet_http.headers["Authorization"]).split()[1], name="平板")
     never_uploaded = sha256(b"a photo still on the tablet")
     tablet.pull()
-    tablet.attach(inspection_id, OVERVIEW, never_uploaded)
+    tablet.attach(inspection_id, OVERVIEW, never_uploaded, item="gm_responsibility")  # evidence of the failure
     tablet.sync()
 
     desk = Phone(new_context(viewport=DESK, device_scale_factor=1), live_server.url)
@@ -89,6 +89,9 @@ def test_the_desk_names_people_shows_photos_and_resolves_a_conflict_by_entering_
     awaiting = photos.locator(f'[data-awaiting="{never_uploaded}"]')
     awaiting.wait_for()
     assert "等待上传" in awaiting.inner_text()
+    evidence = page.locator('[data-path="gm_responsibility"] [data-evidence-for="gm_responsibility"]')
+    assert evidence.locator(f'[data-awaiting="{never_uploaded}"]').count() == 1  # shown with the item it documents
+    assert page.locator("[data-evidence-for]").count() == 1
     [photo] = photos.locator("button[data-action=view-photo]").evaluate_all("(els) => els.map((e) => e.dataset.sha256)")
     thumb = f'[data-path="{OVERVIEW}"] img.desk-thumb'
     page.wait_for_function(LOADED, arg=thumb)

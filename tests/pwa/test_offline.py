@@ -73,6 +73,13 @@ def test_an_inspection_filled_offline_survives_reloads_and_reaches_the_server_on
     assert f"/{FROZEN}" in doc["failed_items"]
     assert doc["conflicts"] == []
     [photo] = doc["answers"][OVERVIEW]
+    assert doc["photo_evidence"] == {FROZEN: [photo]}  # taken as evidence of the failed temperature
+    [finding] = [
+        f
+        for f in supervisor.get("/api/findings", params={"inspection_id": inspection_id}).json()
+        if f["pointer"] == f"/{FROZEN}"
+    ]
+    assert finding["evidence"]["photos"] == [photo]
     inspector = live_server.client("inspector1")
     original = inspector.get(f"/api/blobs/{photo}")
     assert original.status_code == 200

@@ -44,7 +44,7 @@ def test_report_has_chinese_text_photos_and_signature(
     photo = phone_jpeg(gps=(30.25, 120.17))
     drawing = signature_png()
     photo_sha = uploaded(client, phone.headers, photo)
-    phone.attach(inspection_id, "photos", photo_sha)
+    phone.attach(inspection_id, "photos", photo_sha, item="licence")
     phone.set(inspection_id, {"licence": "fail", "frozen_temp": -12.5})
     phone.sync()
     signature = uploaded(client, phone.headers, drawing, kind="signature", media_type="image/png")
@@ -67,11 +67,18 @@ def test_report_has_chinese_text_photos_and_signature(
         "冷冻温度",
         "超市服务管理规范 6.2.1",
         "-12.5℃",
+        "取证照片 evidence photos: 1",
         "已收到 1 / 1",
         "王经理",
         "整改",
     ]:
         assert expected in text, expected
+    assert text.count("取证照片") == 1  # under the licence, which it was taken for; not under the temperature
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    drawn = [line.split() for line in images.splitlines()[2:]]
+    assert (
+        len([row for row in drawn if row[2] == "image"]) == 3
+    )  # the photo under its item and with the photos, the signature
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(tmp_path / "page")], check=True)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert pages
