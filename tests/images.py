@@ -105,5 +105,7 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def close(colour: tuple[int, ...], expected: tuple[int, int, int], tolerance: int = 40) -> bool:
+def close(colour: float | tuple[int, ...] | None, expected: tuple[int, int, int], tolerance: int = 40) -> bool:
+    """Whether a pixel (as Pillow's ``getpixel`` gives it) is within ``tolerance`` of ``expected``."""
+    assert isinstance(colour, tuple), f"not a colour pixel: {colour!r}"
     return all(abs(a - b) <= tolerance for a, b in zip(colour[:3], expected, strict=True))

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 
 from PIL import Image
-from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, FilePayload, Locator, Page
 
 from tests.images import phone_jpeg
 
@@ -166,7 +166,8 @@ class Phone:
         thumbs = self.page.locator(
             f"{input_selector} >> xpath=ancestor::div[contains(@class,'photos')][1]//img"
         ).count()
-        self.page.set_input_files(input_selector, files=[{"name": name, "mimeType": "image/jpeg", "buffer": jpeg}])
+        photo: FilePayload = {"name": name, "mimeType": "image/jpeg", "buffer": jpeg}
+        self.page.set_input_files(input_selector, files=[photo])
         self.page.wait_for_function(
             "([selector, n]) => { const box = document.querySelector(selector)?.closest('.photos');"
             " return box && box.querySelectorAll('img[src]').length > n }",
