@@ -43,9 +43,16 @@ from sync.workflow import DELETABLE, apply_transition, check_complete
 
 
 def create_row(
-    held: InspectionRow | None, catalog: Catalog, user: User, scope: set[str], op: Create, seq: int, now: str
+    held: InspectionRow | None,
+    catalog: Catalog,
+    user: User,
+    scope: set[str],
+    op: Create,
+    seq: int,
+    started: str,
+    now: str,
 ) -> InspectionRow | None:
-    """The new inspection's row, ``None`` for a replayed create; raises :class:`Rejected`."""
+    """The new inspection's row (started at ``started``, received ``now``), ``None`` for a replayed create."""
     if catalog.get(op.checklist_id, op.version) is None:
         raise Rejected("not-found", f"checklist {op.checklist_id} has no published version {op.version}")
     if op.site_id not in scope:
@@ -67,7 +74,7 @@ def create_row(
         op.version,
         user.id,
         "draft",
-        now,
+        started,
         now,
         seq,
         seq,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
+from datetime import UTC, datetime
 
 from schemas.catalog import Catalog
 from schemas.template import Photo, Signature
@@ -44,6 +45,9 @@ from sync.sites import site_ids_in_scope
 from sync.store import Store
 
 MAX_SKEW_MS = 5 * 60 * 1000
+# An inspection counts from when the phone started it (offline on Sunday, synced on Monday: Sunday),
+# by the create op's clock, unless that is more than this far back (a wrong clock): then on receipt.
+MAX_START_AGE_MS = 31 * 24 * 3600 * 1000
 _RANK = {"applied": 0, "merged": 1, "conflict": 2}
 
 
@@ -82,6 +86,15 @@ def apply_server_op(store: Store, catalog: Catalog, user: User, op: Op, *, now_m
         result = work.apply(op)
         work.flush()
     return result
+
+
+def started_at(hlc: int, now_ms: int, received: str) -> str:
+    """When the device started an inspection: its create op's (clamped) clock, or ``received`` if implausible."""
+    millis = hlc_millis(hlc)
+    if not now_ms - MAX_START_AGE_MS <= millis < now_ms:
+        return received
+    moment = datetime.fromtimestamp(millis / 1000, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def new_op_id() -> str:
@@ -175,7 +188,8 @@ class Batch:
 
     def _apply(self, op: Op, seq: int, hlc: int, now: str) -> tuple[list[FieldResult], list[str]]:
         if isinstance(op, Create):
-            new = create_row(self.row(op.inspection_id), self.catalog, self.user, self.scope, op, seq, now)
+            started = started_at(hlc, self.now_ms, now)
+            new = create_row(self.row(op.inspection_id), self.catalog, self.user, self.scope, op, seq, started, now)
             if new is None:
                 held = self.rows[op.inspection_id]
                 assert held is not None

@@ -192,9 +192,16 @@ def coverage(store: Store, user: User, first: date, last: date, today: date) -> 
 
 
 def due_now(store: Store, user: User, today: date) -> list[PeriodStatus]:
-    """Periods of the last month in the caller's scope not done: due now, or missed (overdue)."""
+    """Periods of the last month in the caller's scope not done: due now, or missed (overdue).
+
+    An inspector gets the plans assigned to them and those assigned to nobody, not a colleague's.
+    """
     window = coverage(store, user, today - timedelta(days=31), today, today)
-    return [status for status in window.periods if status.status != "done"]
+    periods = [status for status in window.periods if status.status != "done"]
+    if user.role != "inspector":
+        return periods
+    mine = {plan.id for plan in list_plans(store, user) if plan.assignee_id in (None, user.id)}
+    return [status for status in periods if status.plan_id in mine]
 
 
 def possible_duplicates(store: Store, user: User) -> list[Duplicate]:

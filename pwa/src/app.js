@@ -1,6 +1,6 @@
 // @ts-check
 // The app: boot, routes (#/login, #/, #/i/<id>; at the desk also #/d/<id>, #/findings,
-// #/f/<id>, #/conflicts, #/reports), the status strip with the unsynced badge, and when to sync: on start,
+// #/f/<id>, #/conflicts, #/reports, #/plans), the status strip with the unsynced badge, and when to sync: on start,
 // when the connection returns, when the app becomes visible, shortly after edits, on a timer,
 // from the button, and through Background Sync where available.
 import { openDatabase, getMeta, setMeta } from './db.js'
@@ -10,6 +10,7 @@ import { renderDeskFinding } from './desk_finding.js'
 import { renderDeskFindings } from './desk_findings.js'
 import { renderDeskConflicts } from './desk_conflict_queue.js'
 import { renderDeskInspection } from './desk_inspection.js'
+import { renderDeskPlans } from './desk_plans.js'
 import { isDesk, renderDeskQueue } from './desk_queue.js'
 import { renderDeskReports } from './desk_reports.js'
 import { downloadUnsynced } from './export.js'
@@ -54,7 +55,7 @@ export const app = {
 
 /** Reread settings and session from the database. */
 async function reloadMeta() {
-  const keys = ['token', 'user', 'device', 'client_id', 'sites', 'checklists', 'scope', 'lang', 'last_sync', 'signed_out_reason']
+  const keys = ['token', 'user', 'device', 'client_id', 'sites', 'checklists', 'scope', 'lang', 'last_sync', 'signed_out_reason', 'due']
   const values = await Promise.all(keys.map((k) => getMeta(app.db, k)))
   app.meta = Object.fromEntries(keys.map((k, i) => [k, values[i]]))
   setLang(app.meta.lang || 'zh')
@@ -130,6 +131,7 @@ function route() {
     if (/^#\/findings\b/.test(hash)) return { name: 'desk_findings' }
     if (/^#\/reports\b/.test(hash)) return { name: 'desk_reports' }
     if (/^#\/conflicts\b/.test(hash)) return { name: 'desk_conflicts' }
+    if (/^#\/plans\b/.test(hash)) return { name: 'desk_plans' }
   }
   return { name: 'home' }
 }
@@ -142,6 +144,7 @@ async function onRoute() {
   else if (r.name === 'desk_findings') app.page = { kind: 'desk', el: renderDeskFindings(app) }
   else if (r.name === 'desk_reports') app.page = { kind: 'desk', el: renderDeskReports(app) }
   else if (r.name === 'desk_conflicts') app.page = { kind: 'desk', el: renderDeskConflicts(app) }
+  else if (r.name === 'desk_plans') app.page = { kind: 'desk', el: renderDeskPlans(app) }
   else app.page = { kind: r.name }
   render()
   window.scrollTo(0, 0)

@@ -3,7 +3,8 @@
 //
 // Stores:
 //   meta    key → value: client_id, next_client_seq, checkpoint, hlc, token, user, device,
-//           scope, sites, checklists, lang, last_sync
+//           scope, sites, checklists, lang, last_sync, due ({at, today, items, plans}: the
+//           planned inspections due and the plans, as the last sync fetched them)
 //   outbox  ops by client_seq (gap-free): {client_seq, op_id, inspection_id, op, state, seq, …}
 //   docs    inspections as the server last sent them: {id, view, known_fv}
 //   blobs   photos and signature images by sha256: {sha256, blob, thumb, state, upload_url, …}

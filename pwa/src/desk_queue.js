@@ -1,14 +1,16 @@
 // @ts-check
 // The supervisor's desk: the review queue of inspections in scope (GET /api/inspections) with
-// filters by status, site, open conflicts, missing photos, score and verdict. Read straight from
-// the server: the desk is for a desk with a connection, not for the field. People are shown by
-// their names from the directory (directory.js).
+// filters by status, site, open conflicts, missing photos, score and verdict; inspections the
+// server flags as possible duplicates (GET /api/schedules/duplicates) carry a badge. Read straight
+// from the server: the desk is for a desk with a connection, not for the field. People are shown
+// by their names from the directory (directory.js).
 import { ApiError, json } from './api.js'
 import { loadDirectory, userName } from './directory.js'
 import { h } from './dom.js'
 import { statusText } from './form_view.js'
 import { L, ago, t } from './i18n.js'
 import { logOut } from './login_view.js'
+import { duplicateIds } from './plans.js'
 
 const STATUSES = ['submitted', 'returned', 'draft', 'approved', 'rejected']
 
@@ -42,6 +44,7 @@ const DESK_PAGES = [
   { href: '#/findings', key: 'nav_findings', name: 'findings', match: /^#\/(findings|f\/)/ },
   { href: '#/conflicts', key: 'desk_conflicts_page', name: 'conflicts', match: /^#\/conflicts/ },
   { href: '#/reports', key: 'nav_reports', name: 'reports', match: /^#\/reports/ },
+  { href: '#/plans', key: 'nav_plans', name: 'plans', match: /^#\/plans/ },
 ]
 
 /** Which desk page a location hash belongs to. @param {string} hash */
@@ -49,7 +52,7 @@ export function deskSection(hash) {
   return DESK_PAGES.find((p) => p.match.test(hash || '#/'))?.name || 'queue'
 }
 
-/** The desk's navigation: review queue, findings, conflicts, reports; the current one marked. */
+/** The desk's navigation: review queue, findings, conflicts, reports, plans; the current one marked. */
 export function deskNav() {
   const current = deskSection(typeof location === 'undefined' ? '#/' : location.hash)
   return h('nav', { class: 'desk-nav', 'aria-label': t('desk_nav') },
@@ -89,9 +92,15 @@ export function renderDeskQueue(app) {
     if (filters.has_missing_photos) params.set('has_missing_photos', 'true')
     for (const key of /** @type {const} */ (['verdict', 'min_score', 'max_score'])) if (filters[key] !== '') params.set(key, filters[key])
     try {
-      const [rows] = await Promise.all([json(`/api/inspections?${params}`, { token: app.meta.token }), loadDirectory(app)])
+      const [rows, duplicates] = await Promise.all([
+        json(`/api/inspections?${params}`, { token: app.meta.token }),
+        // the badge is a hint: without the list the queue still shows
+        json('/api/schedules/duplicates', { token: app.meta.token }).catch(() => []),
+        loadDirectory(app),
+      ])
       if (run !== runs) return
-      body.replaceChildren(...rows.map((/** @type {any} */ r) => row(app, r)))
+      const flagged = duplicateIds(duplicates)
+      body.replaceChildren(...rows.map((/** @type {any} */ r) => row(app, r, flagged.has(r.id))))
       note.textContent = rows.length ? `${rows.length}` : t('desk_empty')
     } catch (e) {
       if (run !== runs) return
@@ -143,8 +152,8 @@ export function renderDeskQueue(app) {
   )
 }
 
-/** One queue row, opening the inspection. @param {any} app @param {any} r */
-function row(app, r) {
+/** One queue row, opening the inspection. @param {any} app @param {any} r @param {boolean} duplicate */
+function row(app, r, duplicate) {
   const site = (app.meta.sites || []).find((/** @type {any} */ s) => s.id === r.site_id)
   const checklist = (app.meta.checklists || []).find((/** @type {any} */ c) => c.id === r.checklist_id)
   const short = r.photos_received < r.photos_expected
@@ -154,7 +163,8 @@ function row(app, r) {
     { class: 'desk-row', 'data-inspection': r.id, 'data-status': r.status, tabindex: 0, onclick: open,
       onkeydown: (/** @type {KeyboardEvent} */ e) => e.key === 'Enter' && open() },
     h('td', null, h('a', { href: `#/d/${r.id}` }, site ? site.name : r.site_id)),
-    h('td', null, checklist ? L(checklist.title) : r.checklist_id, h('span', { class: 'muted' }, ` v${r.version}`)),
+    h('td', null, checklist ? L(checklist.title) : r.checklist_id, h('span', { class: 'muted' }, ` v${r.version}`),
+      duplicate ? h('span', { class: 'badge dup', 'data-duplicate': 'true', title: t('pl_dup_hint') }, t('pl_dup_badge')) : null),
     h('td', null, who(app, r.inspector_id)),
     h('td', null, h('span', { class: ['badge', `st-${r.status}`] }, statusText(r.status))),
     h('td', { 'data-score': r.score ?? '', 'data-verdict': r.verdict || '' }, scoreText(r)),

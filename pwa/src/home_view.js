@@ -1,7 +1,9 @@
 // @ts-check
-// The home page: my inspections (from pulls and local drafts) with their workflow and sync
-// state, starting a new inspection, my sites, export and logout.
-import { h } from './dom.js'
+// The home page: the planned inspections due (due_view.js), my inspections (from pulls and local
+// drafts) with their workflow and sync state, starting a new inspection, my sites, export and
+// logout.
+import { h, replace } from './dom.js'
+import { dueSection } from './due_view.js'
 import { downloadUnsynced } from './export.js'
 import { statusText } from './form_view.js'
 import { L, ago, t } from './i18n.js'
@@ -32,8 +34,11 @@ export async function loadInspections(app) {
 /** @param {any} app */
 export function renderHome(app) {
   const list = h('div', { class: 'list', 'data-list': 'inspections' }, h('p', { class: 'muted' }, '…'))
+  const due = h('section', { class: 'card due-tasks', 'data-due': 'loading' }, h('p', { class: 'muted' }, '…'))
   loadInspections(app).then((items) => {
     list.replaceChildren(...(items.length ? items.map((i) => card(app, i)) : [h('p', { class: 'muted empty' }, t('no_inspections'))]))
+    replace(due, dueSection(app, items.map((i) => i.view), (/** @type {string} */ checklistId, /** @type {string} */ siteId) => startInspection(app, checklistId, siteId)))
+    due.dataset.due = app.meta.due ? 'shown' : 'never'
   })
   const picker = h('div', { class: 'card picker', hidden: true })
   return h(
@@ -48,6 +53,7 @@ export function renderHome(app) {
     ),
     h('button', { type: 'button', class: 'btn primary wide', 'data-action': 'new-inspection', onclick: () => openPicker(app, picker) }, `+ ${t('new_inspection')}`),
     picker,
+    due,
     list,
     h('details', { class: 'card sites' }, h('summary', null, `${t('my_sites')} (${(app.meta.sites || []).length})`),
       h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address))))),
@@ -108,17 +114,8 @@ function openPicker(app, picker) {
   site.addEventListener('change', fill)
   fill()
   const start = async () => {
-    const checklist = checklists.find((/** @type {any} */ c) => c.id === list.value)
-    if (!checklist || !site.value) return
-    try {
-      await loadSchema(checklist.latest_schema_url, app.meta.token)
-    } catch {
-      error.textContent = t('schema_missing')
-      return
-    }
-    const id = crypto.randomUUID()
-    await app.edit('create', id, { checklist_id: checklist.id, version: checklist.latest_version, site_id: site.value })
-    location.hash = `#/i/${id}/s/0`
+    if (!list.value || !site.value) return
+    error.textContent = await startInspection(app, list.value, site.value)
   }
   picker.replaceChildren(
     h('label', null, t('choose_site'), site),
@@ -130,4 +127,23 @@ function openPicker(app, picker) {
       h('button', { type: 'button', class: 'btn primary', 'data-action': 'start', onclick: start }, t('start'))),
   )
   picker.hidden = false
+}
+
+/**
+ * Start a new inspection of a site with a checklist's latest version (its schema cached for
+ * offline use first) and open it; from the picker and from the due list alike. Returns what
+ * went wrong, or '' once the inspection is open. @param {any} app @param {string} checklistId @param {string} siteId
+ */
+export async function startInspection(app, checklistId, siteId) {
+  const checklist = (app.meta.checklists || []).find((/** @type {any} */ c) => c.id === checklistId)
+  if (!checklist) return t('schema_missing')
+  try {
+    await loadSchema(checklist.latest_schema_url, app.meta.token)
+  } catch {
+    return t('schema_missing')
+  }
+  const id = crypto.randomUUID()
+  await app.edit('create', id, { checklist_id: checklist.id, version: checklist.latest_version, site_id: siteId })
+  location.hash = `#/i/${id}/s/0`
+  return ''
 }

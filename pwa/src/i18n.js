@@ -1,7 +1,8 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
-// The desk's texts live in i18n_desk.js and i18n_review.js and are merged here.
+// The desk's texts live in i18n_desk.js, i18n_review.js and i18n_plans.js and are merged here.
 import { DESK_TEXTS } from './i18n_desk.js'
+import { PLANS_TEXTS } from './i18n_plans.js'
 import { REVIEW_TEXTS } from './i18n_review.js'
 
 const BASE_TEXTS = {
@@ -138,9 +139,33 @@ const BASE_TEXTS = {
   storage_persisted: ['本机存储已设为持久', 'Storage is persistent'],
   whole_inspection: ['整体', 'Whole inspection'],
   problem_title: ['问题', 'Problem'],
+  due_title: ['待检任务', 'Due inspections'],
+  due_updated: ['更新于', 'Updated'],
+  due_never: ['尚未获取检查计划，请联网同步', 'No plans fetched yet: connect and sync'],
+  due_none: ['当前没有待检任务', 'Nothing due now'],
+  due_due: ['待检', 'Due'],
+  due_missed: ['已逾期', 'Missed'],
+  due_missed_times: ['共逾期 {n} 期', '{n} periods missed'],
+  due_in_progress: ['进行中', 'In progress'],
+  due_submitted: ['已提交', 'Submitted'],
+  due_estimated: ['按计划推算，同步后确认', 'From the plan: confirmed at the next sync'],
+  period_today: ['今天', 'Today'],
+  period_yesterday: ['昨天', 'Yesterday'],
+  period_this_week: ['本周', 'This week'],
+  period_last_week: ['上周', 'Last week'],
+  period_this_month: ['本月', 'This month'],
+  period_last_month: ['上月', 'Last month'],
+  plan_kind_monthly_spot_check: ['月度抽查', 'Monthly spot check'],
+  plan_kind_weekly_manager_check: ['部门经理周检', 'Weekly manager check'],
+  plan_kind_weekly_full_inspection: ['每周全面检查', 'Weekly full inspection'],
+  plan_kind_daily_check: ['每日检查', 'Daily check'],
+  plan_kind_other: ['其他', 'Other'],
+  cadence_daily: ['每日', 'Daily'],
+  cadence_weekly: ['每周', 'Weekly'],
+  cadence_monthly: ['每月', 'Monthly'],
 }
 
-const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS }
+const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS }
 
 let lang = 'zh'
 

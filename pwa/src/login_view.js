@@ -93,7 +93,7 @@ export async function logIn(app, username, password, deviceName) {
 async function forgetUser(db) {
   const tx = db.transaction(['docs', 'outbox', 'blobs', 'drafts', 'meta'], 'readwrite')
   for (const name of ['docs', 'outbox', 'blobs', 'drafts']) tx.objectStore(name).clear()
-  for (const key of ['sites', 'checklists', 'scope', 'checkpoint', 'last_sync']) tx.objectStore('meta').delete(key)
+  for (const key of ['sites', 'checklists', 'scope', 'checkpoint', 'last_sync', 'due']) tx.objectStore('meta').delete(key)
   await tx.done
   if (typeof caches !== 'undefined') await caches.delete('xunjian-api')
 }

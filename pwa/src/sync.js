@@ -1,6 +1,8 @@
 // @ts-check
 // One sync run: push the outbox oldest first in batches of ≤ 50, pull every page, refresh the
-// sites and checklists (and cache their schemas), then upload evidence the server lacks.
+// sites and checklists (and cache their schemas) and the planned inspections due (kept for
+// offline use; a failure there keeps the last list and fails nothing), then upload evidence the
+// server lacks.
 // Only one tab (or the service worker) syncs at a time: Web Locks. Used by the page and by the
 // service worker's Background Sync alike.
 import { ApiError, NetworkError, json, problemName, send } from './api.js'
@@ -47,6 +49,7 @@ export async function syncOnce(db, onStatus) {
       json(`/api/sync/pull?checkpoint=${checkpoint}&limit=${PULL_LIMIT}`, { token }),
     )
     await refreshCatalog(db, token)
+    await refreshDue(db, token)
     const uploads = await uploadAll(db, token, (done, total) =>
       onStatus({ phase: 'upload', uploaded: done, upload_total: total }),
     )
@@ -107,6 +110,27 @@ export async function refreshCatalog(db, token) {
     if (record.op.kind === 'create') urls.push(schemaUrl(record.op.checklist_id, record.op.version))
   }
   if (typeof caches !== 'undefined') await cacheSchemas(urls, token)
+}
+
+/**
+ * The planned inspections due now or missed (GET /api/schedules/due) and the plans they belong
+ * to (GET /api/schedules), kept in meta as `due` with when and on which China day they were
+ * fetched, for the home page to show offline. Never throws: on any failure the last list stays
+ * (returns false). @param {DB} db @param {string} token @param {number} [now]
+ */
+export async function refreshDue(db, token, now = Date.now()) {
+  try {
+    const [items, plans] = await Promise.all([json('/api/schedules/due', { token }), json('/api/schedules', { token })])
+    if (!Array.isArray(items) || !Array.isArray(plans)) return false
+    const today = new Date(now + 8 * 3600 * 1000).toISOString().slice(0, 10) // China date, as plans.js chinaDay
+    // the server lists what is due for this user; offline estimates use their plans only, not a colleague's
+    const me = (await getMeta(db, 'user'))?.id
+    const mine = plans.filter((/** @type {any} */ p) => !p.assignee_id || p.assignee_id === me)
+    await setMeta(db, { due: { at: now, today, items, plans: mine } })
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Ask the browser for a Background Sync when the connection returns (Chromium only). */

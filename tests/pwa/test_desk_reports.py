@@ -172,7 +172,7 @@ def test_a_supervisor_reads_the_month_exports_it_and_closes_a_finding(
     desk = Phone(new_context(viewport=DESK, device_scale_factor=1, accept_downloads=True), live_server.url)
     desk_log_in(desk)
     page = desk.page
-    assert page.locator("[data-nav]").all_inner_texts() == ["审核队列", "问题整改", "冲突处理", "报表"]
+    assert page.locator("[data-nav]").all_inner_texts() == ["审核队列", "问题整改", "冲突处理", "报表", "计划"]
     page.wait_for_function("() => document.querySelectorAll('tr.desk-row[data-status=submitted]').length === 4")
     page.select_option("[data-desk=queue] select[name=status]", "approved")  # the queue's filters work
     page.wait_for_selector("[data-desk=queue] p:has-text('没有符合条件的巡检')")
@@ -332,7 +332,7 @@ def test_a_supervisor_reads_the_month_exports_it_and_closes_a_finding(
     # --- in English, the same page is rebuilt with its figures ---
     page.click(".desk-bar button:has-text('English')")
     page.wait_for_selector("[data-desk=reports][data-loaded] [data-nav=reports]:has-text('Reports')")
-    assert page.locator("[data-nav]").all_inner_texts() == ["Review queue", "Findings", "Conflicts", "Reports"]
+    assert page.locator("[data-nav]").all_inner_texts() == ["Review queue", "Findings", "Conflicts", "Reports", "Plans"]
     assert page.inner_text('[data-figure="closed"] .figure-label') == "Closed actions"
     check_report(page, supervisor, month)
 

@@ -122,3 +122,72 @@ def test_same_site_checklist_and_day_on_two_devices_is_flagged(client: Client, w
     assert len(flagged) == 1
     assert set(flagged[0]["inspection_ids"]) == {first, second, same_device}
     assert client.get("/api/schedules/duplicates", headers=world.headers["supervisor2"]).json() == []
+
+
+def test_an_inspection_started_offline_counts_for_the_day_it_was_started(
+    client: Client, world: World, probe: None
+) -> None:
+    """Started two days ago with no signal, synced today: the day it was done is covered, not today."""
+    phone = device(client)
+    phone.clock_offset_ms = -2 * 24 * 3600 * 1000
+    inspection_id = phone.create(world.sites[SHOP], "sync_probe")
+    phone.set(inspection_id, {"licence": "pass", "frozen_temp": -20})
+    phone.transition(inspection_id, "submitted")
+    phone.sync()
+    view = phone.server[inspection_id]
+    created = datetime.fromisoformat(view["created_at"])
+    received = datetime.fromisoformat(view["updated_at"])
+    assert timedelta(days=2) - timedelta(minutes=1) < received - created < timedelta(days=2) + timedelta(minutes=1)
+    done_on = (created + timedelta(hours=8)).date()
+    today = (received + timedelta(hours=8)).date()
+    plan = client.post(
+        "/api/schedules",
+        json={
+            "site_id": world.sites[SHOP],
+            "checklist_id": "sync_probe",
+            "kind": "daily_check",
+            "starts_on": (today - timedelta(days=3)).isoformat(),
+        },
+        headers=world.headers["supervisor1"],
+    )
+    assert plan.status_code == 201, plan.text
+    report = client.get(
+        "/api/schedules/coverage",
+        params={"first": (today - timedelta(days=3)).isoformat(), "last": today.isoformat()},
+        headers=world.headers["supervisor1"],
+    ).json()
+    done = [(p["start"], p["inspection_id"]) for p in report["periods"] if p["status"] == "done"]
+    assert done == [(done_on.isoformat(), inspection_id)]
+
+
+def test_a_device_clock_months_behind_does_not_date_an_inspection_back(
+    client: Client, world: World, probe: None
+) -> None:
+    phone = device(client)
+    phone.clock_offset_ms = -60 * 24 * 3600 * 1000
+    inspection_id = phone.create(world.sites[SHOP], "sync_probe")
+    phone.sync()
+    view = phone.server[inspection_id]
+    assert view["created_at"] == view["updated_at"]  # dated on receipt
+
+
+def test_an_inspector_is_due_only_plans_for_them_or_for_nobody(client: Client, world: World) -> None:
+    market = world.sites["望江农贸市场"]  # assigned to inspector1 and inspector2
+    supervisor = world.headers["supervisor1"]
+    plans = {}
+    for name, assignee in (("theirs", world.users["inspector2"]), ("anyone", None)):
+        body = {"site_id": market, "checklist_id": "market_order", "kind": "weekly_full_inspection"}
+        if assignee:
+            body["assignee_id"] = assignee
+        response = client.post("/api/schedules", json=body, headers=supervisor)
+        assert response.status_code == 201, response.text
+        plans[name] = response.json()["id"]
+
+    def due_plans(user: str) -> set[str]:
+        response = client.get("/api/schedules/due", headers=world.headers[user])
+        assert response.status_code == 200
+        return {d["plan_id"] for d in response.json()}
+
+    assert due_plans("inspector1") == {plans["anyone"]}
+    assert due_plans("inspector2") == {plans["theirs"], plans["anyone"]}
+    assert due_plans("supervisor1") == {plans["theirs"], plans["anyone"]}
