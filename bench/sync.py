@@ -7,6 +7,7 @@ Run: ``.venv/bin/python -m bench.sync``. Every figure is measured in this run:
    answer validated and merged, each batch committed durably (WAL, synchronous=FULL).
    Both servers get the same client: one keep-alive ``http.client`` connection sending
    prepared bodies one after another (a lean client, so the figures are the servers').
+   The same pushes are also applied in process (no HTTP), to show the server's own share.
 2. The ceiling: the same documents written as one JSON row each to raw SQLite,
    WAL + synchronous=FULL, one commit per 50 documents.
 3. The peer, where ``npm`` is present: PouchDB-server on LevelDB ingesting the
@@ -33,14 +34,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from argon2 import PasswordHasher
 
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
 from sync.accounts import User
+from sync.demo import load_demo
 from sync.document import Document, FieldState
-from sync.ops import Change, PushBatch, SetAnswers, encoder
+from sync.ops import Change, PushBatch, SetAnswers, encoder, push_decoder
 from sync.push import apply_push
-from sync.sites import create_district, create_organisation, create_site
+from sync.sites import create_district, create_organisation, create_site, site_ids_in_scope
 from sync.store import open_store
 
 ROOT = Path(__file__).parent.parent
@@ -108,6 +111,52 @@ def post_all(
     return elapsed, answers
 
 
+def push_bodies(docs: list[dict[str, Any]], site: str) -> list[bytes]:
+    """The push requests of one device: per document a create and a set of its answers, 50 documents a batch."""
+    client_id, seq, hlc = str(uuid.uuid4()), 0, time.time_ns() // 1_000_000 << 16
+    bodies = []
+    for start in range(0, len(docs), BATCH):
+        ops: list[Any] = []
+        for doc in docs[start : start + BATCH]:
+            inspection_id = str(uuid.uuid4())
+            for kind in ("create", "set"):
+                seq += 1
+                hlc += 1
+                op: dict[str, Any] = {
+                    "kind": kind,
+                    "op_id": str(uuid.uuid4()),
+                    "client_seq": seq,
+                    "inspection_id": inspection_id,
+                    "hlc": hlc,
+                }
+                if kind == "create":
+                    op.update(checklist_id="supermarket_service", version=1, site_id=site)
+                else:
+                    op["changes"] = [{"path": p, "value": v, "base_fv": 0} for p, v in doc.items()]
+                ops.append(op)
+        bodies.append(json.dumps({"client_id": client_id, "ops": ops}).encode())
+    return bodies
+
+
+def bench_engine(docs: list[dict[str, Any]], tmp: Path) -> float:
+    """The same pushes decoded and applied in this process, without HTTP: what the server's own work allows."""
+    store = open_store(tmp / "engine")
+    load_demo(store, PasswordHasher())
+    row = store.db.execute(
+        "SELECT id, org_id, username, display_name, role, active FROM user WHERE username = 'inspector1'"
+    ).fetchone()
+    user = User(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+    catalog = load_catalog()
+    bodies = push_bodies(docs, sorted(site_ids_in_scope(store, user))[0])
+    started = time.perf_counter()
+    for body in bodies:
+        result = apply_push(store, catalog, user, "bench", push_decoder.decode(body))
+        assert all(r.outcome == "applied" for r in result.results), result.results[:2]
+    elapsed = time.perf_counter() - started
+    store.close()
+    return len(docs) / elapsed
+
+
 def bench_xunjian(docs: list[dict[str, Any]], tmp: Path) -> float:
     port = free_port()
     env = {**os.environ, "XUNJIAN_DATA_DIR": str(tmp / "xunjian"), "XUNJIAN_PORT": str(port)}
@@ -127,28 +176,7 @@ def bench_xunjian(docs: list[dict[str, Any]], tmp: Path) -> float:
             ).json()
             headers = {"Authorization": f"Bearer {login['token']}"}
             site = api.get("/api/sites", headers=headers).json()[0]["id"]
-            client_id, seq, hlc = str(uuid.uuid4()), 0, time.time_ns() // 1_000_000 << 16
-            bodies = []
-            for start in range(0, len(docs), BATCH):
-                ops: list[Any] = []
-                for doc in docs[start : start + BATCH]:
-                    inspection_id = str(uuid.uuid4())
-                    for kind in ("create", "set"):
-                        seq += 1
-                        hlc += 1
-                        op: dict[str, Any] = {
-                            "kind": kind,
-                            "op_id": str(uuid.uuid4()),
-                            "client_seq": seq,
-                            "inspection_id": inspection_id,
-                            "hlc": hlc,
-                        }
-                        if kind == "create":
-                            op.update(checklist_id="supermarket_service", version=1, site_id=site)
-                        else:
-                            op["changes"] = [{"path": p, "value": v, "base_fv": 0} for p, v in doc.items()]
-                        ops.append(op)
-                bodies.append(json.dumps({"client_id": client_id, "ops": ops}).encode())
+            bodies = push_bodies(docs, site)
             elapsed, answers = post_all(port, "/api/sync/push", bodies, headers)
             for answer in answers:
                 results = json.loads(answer)["results"]
@@ -268,6 +296,8 @@ def main() -> None:
         print(f"documents: {DOCS} supermarket inspections of 60 answers, batches of {BATCH}", flush=True)
         xunjian = bench_xunjian(docs, tmp)
         print(f"xunjian push over HTTP:       {xunjian:8.0f} docs/s", flush=True)
+        engine = bench_engine(docs, tmp)
+        print(f"xunjian engine, no HTTP:      {engine:8.0f} docs/s   HTTP's share = {1 - xunjian / engine:.2f}")
         ceiling = bench_sqlite(docs, tmp)
         print(f"raw SQLite ceiling:           {ceiling:8.0f} docs/s   xunjian/ceiling = {xunjian / ceiling:.2f}")
         peer = bench_pouchdb(docs, tmp)
