@@ -62,8 +62,8 @@ async function reloadMeta() {
 }
 
 async function refreshSummary() {
-  const [ops, blobs] = await Promise.all([app.db.getAll('outbox'), app.db.getAll('blobs')])
-  app.summary = unsyncedSummary(ops, blobs, Date.now())
+  const [ops, blobs, requests] = await Promise.all([app.db.getAll('outbox'), app.db.getAll('blobs'), app.db.getAll('requests')])
+  app.summary = unsyncedSummary(ops, blobs, Date.now(), requests)
 }
 
 /**

@@ -9,10 +9,12 @@
 //   docs    inspections as the server last sent them: {id, view, known_fv}
 //   blobs   photos and signature images by sha256: {sha256, blob, thumb, state, upload_url, …}
 //   drafts  local-only per-inspection state (v2): {id, section, evidence: {item_id: [sha256]}}
+//   requests API calls waiting to be sent (v3), oldest first by created_at: a fix report
+//           {id, kind, finding_id, inspection_id, path, body, state: 'pending'|'failed', created_at, problem?}
 import { openDB } from 'idb'
 
 export const DB_NAME = 'xunjian'
-export const DB_VERSION = 2
+export const DB_VERSION = 3
 
 /**
  * The one upgrade switch: each case moves the database one version on, and falls through.
@@ -44,6 +46,13 @@ export function upgrade(db, oldVersion, newVersion, tx) {
         if (cursor.value.created_at === undefined) cursor.update({ ...cursor.value, created_at: Date.now() })
         return cursor.continue().then(backfill)
       })
+      if (target < 3) break
+    }
+    // falls through
+    case 2: {
+      // v3: API calls made offline (fix reports), sent by sync.js after the photos they name
+      const requests = db.createObjectStore('requests', { keyPath: 'id' })
+      requests.createIndex('finding_id', 'finding_id')
     }
   }
 }

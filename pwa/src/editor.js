@@ -1,6 +1,7 @@
 // @ts-check
 // The inspection page's controller: loads the local view and the schema (from the cache when
 // offline), turns the inspector's actions into ops, and re-renders.
+import { actionsPanel, requestsOf } from './actions_view.js'
 import { contentHash, sha256Hex } from './canonical.js'
 import { getDraft, putDraft } from './db.js'
 import { h } from './dom.js'
@@ -44,7 +45,8 @@ export async function openEditor(app, id, section) {
     }
   }
   const draft = await getDraft(db, id)
-  const page = { ...base, schema, model: same()?.model || formModel(schema), draft }
+  const requests = await requestsOf(db, id)
+  const page = { ...base, schema, model: same()?.model || formModel(schema), draft, requests, fix: null }
   page.view = localView(record?.view || null, ops)
   page.stale = await staleSignatures(page)
   const current = same() // after the last await: nothing changes between here and the assignment
@@ -55,6 +57,7 @@ export async function openEditor(app, id, section) {
       page.view = localView(record?.view || null, page.ops)
     }
     page.missing = current.missing
+    page.fix = current.fix // a fix report being written stays open
   }
   page.section = section >= 0 ? section : current ? current.section : draft.section || 0
   app.page = page
@@ -251,6 +254,7 @@ export function renderEditor(app) {
       app.render()
     },
     focusPointer: (/** @type {string} */ p) => focusPointer(app, p),
+    panel: actionsPanel(app),
   })
 }
 

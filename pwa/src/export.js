@@ -1,6 +1,7 @@
 // @ts-check
 // The last resort: everything not yet on the server (ops, refused ones included, the local view
-// of each inspection they touch, and photos and signatures not uploaded) as one JSON file.
+// of each inspection they touch, photos and signatures not uploaded, and kept requests such as
+// fix reports, failed ones included) as one JSON file.
 import { localView } from './inspection.js'
 
 /** @typedef {import('idb').IDBPDatabase<any>} DB */
@@ -17,7 +18,8 @@ async function base64(blob) {
 export async function unsyncedData(db, now = Date.now()) {
   const ops = (await db.getAll('outbox')).filter((r) => r.state !== 'acked')
   const blobs = (await db.getAll('blobs')).filter((b) => b.state !== 'uploaded')
-  const ids = [...new Set([...ops.map((r) => r.inspection_id), ...blobs.map((b) => b.inspection_id)])]
+  const requests = (await db.getAll('requests')).sort((a, b) => a.created_at - b.created_at)
+  const ids = [...new Set([...ops, ...blobs, ...requests].map((r) => r.inspection_id))]
   const inspections = []
   for (const id of ids) {
     const record = await db.get('docs', id)
@@ -36,6 +38,17 @@ export async function unsyncedData(db, now = Date.now()) {
     ...meta,
     ops: ops.map((r) => ({ ...r.op, state: r.state, problem: r.problem || null, created_at: new Date(r.created_at).toISOString() })),
     inspections,
+    requests: requests.map((r) => ({
+      kind: r.kind,
+      method: 'POST',
+      path: r.path,
+      body: r.body,
+      finding_id: r.finding_id,
+      inspection_id: r.inspection_id,
+      state: r.state,
+      problem: r.problem || null,
+      created_at: new Date(r.created_at).toISOString(),
+    })),
     evidence: await Promise.all(
       blobs.map(async (b) => ({
         sha256: b.sha256,

@@ -35,6 +35,7 @@ import { photoList, widget } from './widgets.js'
  *   submit: () => void,
  *   discard: (clientSeq: number) => void,
  *   focusPointer: (pointer: string) => void,
+ *   panel?: HTMLElement|null,
  * }} FormContext
  */
 
@@ -75,6 +76,7 @@ export function renderForm(ctx) {
       h('span', { class: ['badge', `st-${view.status}`] }, statusText(view.status)),
     ),
     banners(ctx),
+    ctx.panel || null,
     h(
       'nav',
       { class: 'sections', 'aria-label': t('section') },

@@ -1,7 +1,9 @@
 // @ts-check
-// The home page: the planned inspections due (due_view.js), my inspections (from pulls and local
+// The home page: the planned inspections due (due_view.js), the corrective actions to do
+// (actions_view.js), my inspections (from pulls and local
 // drafts) with their workflow and sync state, starting a new inspection, my sites, export and
 // logout.
+import { homeActions } from './actions_view.js'
 import { h, replace } from './dom.js'
 import { dueSection } from './due_view.js'
 import { downloadUnsynced } from './export.js'
@@ -39,7 +41,12 @@ export function renderHome(app) {
     list.replaceChildren(...(items.length ? items.map((i) => card(app, i)) : [h('p', { class: 'muted empty' }, t('no_inspections'))]))
     replace(due, dueSection(app, items.map((i) => i.view), (/** @type {string} */ checklistId, /** @type {string} */ siteId) => startInspection(app, checklistId, siteId)))
     due.dataset.due = app.meta.due ? 'shown' : 'never'
+    const todo = homeActions(app, items.map((i) => i.view))
+    replace(actions, todo)
+    actions.hidden = !todo
+    actions.dataset.actionsHome = 'shown'
   })
+  const actions = h('div', { 'data-actions-home': 'loading' })
   const picker = h('div', { class: 'card picker', hidden: true })
   return h(
     'div',
@@ -54,6 +61,7 @@ export function renderHome(app) {
     h('button', { type: 'button', class: 'btn primary wide', 'data-action': 'new-inspection', onclick: () => openPicker(app, picker) }, `+ ${t('new_inspection')}`),
     picker,
     due,
+    actions,
     list,
     h('details', { class: 'card sites' }, h('summary', null, `${t('my_sites')} (${(app.meta.sites || []).length})`),
       h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address))))),

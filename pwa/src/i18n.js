@@ -1,6 +1,8 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
-// The desk's texts live in i18n_desk.js, i18n_review.js and i18n_plans.js and are merged here.
+// The desk's texts live in i18n_desk.js, i18n_review.js and i18n_plans.js, the phone's corrective
+// actions' in i18n_actions.js; all are merged here.
+import { ACTIONS_TEXTS } from './i18n_actions.js'
 import { DESK_TEXTS } from './i18n_desk.js'
 import { PLANS_TEXTS } from './i18n_plans.js'
 import { REVIEW_TEXTS } from './i18n_review.js'
@@ -165,7 +167,7 @@ const BASE_TEXTS = {
   cadence_monthly: ['每月', 'Monthly'],
 }
 
-const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS }
+const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS }
 
 let lang = 'zh'
 

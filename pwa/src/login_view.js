@@ -91,8 +91,9 @@ export async function logIn(app, username, password, deviceName) {
 
 /** Clear a previous user's data from the device (only ever called when all of it is synced). @param {import('idb').IDBPDatabase<any>} db */
 async function forgetUser(db) {
-  const tx = db.transaction(['docs', 'outbox', 'blobs', 'drafts', 'meta'], 'readwrite')
-  for (const name of ['docs', 'outbox', 'blobs', 'drafts']) tx.objectStore(name).clear()
+  const stores = ['docs', 'outbox', 'blobs', 'drafts', 'requests']
+  const tx = db.transaction([...stores, 'meta'], 'readwrite')
+  for (const name of stores) tx.objectStore(name).clear()
   for (const key of ['sites', 'checklists', 'scope', 'checkpoint', 'last_sync', 'due']) tx.objectStore('meta').delete(key)
   await tx.done
   if (typeof caches !== 'undefined') await caches.delete('xunjian-api')

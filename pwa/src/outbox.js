@@ -145,20 +145,23 @@ export async function discardRejected(db, clientSeq) {
 export const STALE_MS = 24 * 3600 * 1000
 
 /**
- * What is not on the server for sure: ops not yet confirmed by a pull (refused ones included)
- * and evidence not uploaded; with the age of the oldest, and whether it is older than a day.
- * @param {any[]} ops @param {any[]} blobs @param {number} now
+ * What is not on the server for sure: ops not yet confirmed by a pull (refused ones included),
+ * evidence not uploaded and kept requests (fix reports; failed ones included until dismissed);
+ * with the age of the oldest, and whether it is older than a day.
+ * @param {any[]} ops @param {any[]} blobs @param {number} now @param {any[]} [requests]
  */
-export function unsyncedSummary(ops, blobs, now) {
+export function unsyncedSummary(ops, blobs, now, requests = []) {
   const open = ops.filter((r) => r.state !== 'acked')
   const waiting = blobs.filter((b) => b.state !== 'uploaded')
-  const times = [...open.map((r) => r.created_at), ...waiting.map((b) => b.created_at)].filter(Number.isFinite)
+  const times = [...open, ...waiting, ...requests].map((r) => r.created_at).filter(Number.isFinite)
   const oldest = times.length ? Math.min(...times) : null
   return {
     ops: open.length,
     rejected: open.filter((r) => r.state === 'rejected').length,
     blobs: waiting.length,
-    count: open.length + waiting.length,
+    requests: requests.length,
+    failed_requests: requests.filter((r) => r.state === 'failed').length,
+    count: open.length + waiting.length + requests.length,
     oldest_age_ms: oldest === null ? null : now - oldest,
     stale: oldest !== null && now - oldest > STALE_MS,
   }

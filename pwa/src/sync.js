@@ -1,8 +1,9 @@
 // @ts-check
 // One sync run: push the outbox oldest first in batches of ≤ 50, pull every page, refresh the
 // sites and checklists (and cache their schemas) and the planned inspections due (kept for
-// offline use; a failure there keeps the last list and fails nothing), then upload evidence the
-// server lacks.
+// offline use; a failure there keeps the last list and fails nothing), upload evidence the
+// server lacks, then send the kept requests (fix reports, after their photos) and, when the
+// server took any, pull again so the inspections show what they changed.
 // Only one tab (or the service worker) syncs at a time: Web Locks. Used by the page and by the
 // service worker's Background Sync alike.
 import { ApiError, NetworkError, json, problemName, send } from './api.js'
@@ -10,6 +11,7 @@ import { getMeta, setMeta } from './db.js'
 import { pendingOps, pushBody, recordResults, serverHlc } from './outbox.js'
 import { pruneBlobs } from './photos.js'
 import { pullAll } from './pull.js'
+import { sendRequests } from './requests.js'
 import { cacheSchemas, schemaUrl } from './schemas.js'
 import { uploadAll } from './uploads.js'
 
@@ -45,14 +47,14 @@ export async function syncOnce(db, onStatus) {
     onStatus({ phase: 'push' })
     const pushed = await pushAll(db, token, clientId)
     onStatus({ phase: 'pull', pushed })
-    await pullAll(db, (checkpoint) =>
-      json(`/api/sync/pull?checkpoint=${checkpoint}&limit=${PULL_LIMIT}`, { token }),
-    )
+    const pull = () => pullAll(db, (checkpoint) => json(`/api/sync/pull?checkpoint=${checkpoint}&limit=${PULL_LIMIT}`, { token }))
+    await pull()
     await refreshCatalog(db, token)
     await refreshDue(db, token)
     const uploads = await uploadAll(db, token, (done, total) =>
       onStatus({ phase: 'upload', uploaded: done, upload_total: total }),
     )
+    if (await sendRequests(db, token)) await pull()
     await pruneBlobs(db)
     await setMeta(db, { last_sync: Date.now() })
     return finish(onStatus, { phase: 'done', pushed, uploaded: uploads.done, upload_total: uploads.total })
