@@ -29,9 +29,11 @@ export async function openEditor(app, id, section) {
   const ops = await tx.objectStore('outbox').index('inspection_id').getAll(id)
   const nextSeq = (await tx.objectStore('meta').get('next_client_seq')) || 1 // ops from here on were made while loading
   const base = { kind: 'inspection', id, record, ops, view: null, schema: null, model: null, draft: null, section: 0, missing: null, stale: new Set(), error: '' }
+  // the user may leave while this loads (a reload after a sync, a tap on back): then stay where they went
+  const wanted = () => typeof location === 'undefined' || location.hash.startsWith(`#/i/${id}`)
   const first = localView(record?.view || null, ops)
   if (!first) {
-    app.page = { ...base, error: t('inspection_not_found') }
+    if (wanted()) app.page = { ...base, error: t('inspection_not_found') }
     return
   }
   const same = () => (app.page?.kind === 'inspection' && app.page.id === id && !app.page.error ? app.page : null)
@@ -40,7 +42,7 @@ export async function openEditor(app, id, section) {
     try {
       schema = await loadSchema(schemaUrl(first.checklist_id, first.version), app.meta.token)
     } catch {
-      app.page = { ...base, error: t('schema_missing') }
+      if (wanted()) app.page = { ...base, error: t('schema_missing') }
       return
     }
   }
@@ -49,6 +51,7 @@ export async function openEditor(app, id, section) {
   const page = { ...base, schema, model: same()?.model || formModel(schema), draft, requests, fix: null }
   page.view = localView(record?.view || null, ops)
   page.stale = await staleSignatures(page)
+  if (!wanted()) return
   const current = same() // after the last await: nothing changes between here and the assignment
   if (current) {
     const later = current.ops.filter((/** @type {any} */ r) => r.client_seq >= nextSeq)
