@@ -2,9 +2,11 @@
 // One finding at the desk (#/f/<id>): the failed item (zh/en label, clause, severity, the
 // answer), its evidence photos, the on-site confirmation (signature, or refusal with a
 // witness), the repeat link, the corrective action with its history, and the supervisor's
-// actions: assign (responsible + working days), verify (a note and a later inspection of the
-// site), close, reopen (with a reason). A problem from the server is shown by its title and
-// detail; what was typed stays.
+// actions: assign (responsible + working days), verify (photos taken on the spot, or a note and
+// a later inspection of the site), close, reopen (with a reason). Verification photos are
+// prepared as the phone prepares them (upright, at most 2048 px, hashed once) and uploaded with
+// the resumable uploader before the verify call. A problem from the server is shown by its
+// title and detail; what was typed (and the photos chosen) stays.
 import { ApiError, json } from './api.js'
 import { h, replace } from './dom.js'
 import { photoThumbs } from './desk_photos.js'
@@ -14,8 +16,18 @@ import { deskBar, when, who } from './desk_queue.js'
 import { problemBanner } from './desk_reports.js'
 import { statusText } from './form_view.js'
 import { L, getLang, t } from './i18n.js'
+import { preparePhoto } from './photos.js'
+import { uploadBlob } from './uploads.js'
 
 const UNVERIFIED = ['open', 'fixed_reported']
+
+/** @typedef {{photos: Picked[], ready: Promise<void>}} PickedPhotos */
+
+/**
+ * A verification photo chosen at the desk: prepared in memory (not kept in IndexedDB: the desk
+ * is online and sends it right away), then uploaded.
+ * @typedef {{sha256: string, blob: Blob, media_type: string, url: string, state: 'ready'|'uploading'|'uploaded'|'failed', sent: number}} Picked
+ */
 
 /** @param {any} app @param {string} id */
 export function renderDeskFinding(app, id) {
@@ -25,11 +37,13 @@ export function renderDeskFinding(app, id) {
     content)
   /** What the supervisor typed, kept across reloads until an action succeeds. */
   const typed = { responsible: '', working_days: '', assign_note: '', verify_note: '', inspection_id: '', close_note: '', reopen_note: '' }
+  /** The verification photos chosen, kept like `typed`; `ready` settles when the last choice is prepared. */
+  const picked = { photos: /** @type {Picked[]} */ ([]), ready: Promise.resolve() }
   const load = async () => {
     try {
       const [finding] = await Promise.all([json(`/api/findings/${id}`, { token: app.meta.token }), loadDirectory(app)])
       page.dataset.status = finding.status === 'withdrawn' ? 'withdrawn' : finding.action.status
-      replace(content, body(app, finding, typed, load))
+      replace(content, body(app, finding, typed, picked, load))
       laterInspections(app, finding, content, typed)
     } catch (e) {
       replace(content, e instanceof ApiError && e.status === 404 ? h('div', { class: 'banner bad', 'data-problem': e.type }, t('fd_not_found')) : problemBanner(e))
@@ -48,8 +62,8 @@ export function answerText(value) {
   return value === null || value === undefined ? '—' : String(value)
 }
 
-/** @param {any} app @param {any} f @param {Record<string, string>} typed @param {() => Promise<void>} reload */
-function body(app, f, typed, reload) {
+/** @param {any} app @param {any} f @param {Record<string, string>} typed @param {PickedPhotos} picked @param {() => Promise<void>} reload */
+function body(app, f, typed, picked, reload) {
   const site = (app.meta.sites || []).find((/** @type {any} */ s) => s.id === f.site_id)
   const other = getLang() === 'zh' ? f.label.en : f.label.zh
   const a = f.action
@@ -75,7 +89,7 @@ function body(app, f, typed, reload) {
       actionCard(app, f),
       history(app, f)),
     // a withdrawn finding has nothing left to correct: no actions
-    h('aside', { class: 'desk-side' }, f.status === 'active' ? actionForms(app, f, typed, reload) : null),
+    h('aside', { class: 'desk-side' }, f.status === 'active' ? actionForms(app, f, typed, picked, reload) : null),
   ]
 }
 
@@ -131,9 +145,9 @@ function history(app, f) {
 /**
  * The supervisor's actions that fit the action's status; each posts and reloads, or shows the
  * problem and keeps the inputs.
- * @param {any} app @param {any} f @param {Record<string, string>} typed @param {() => Promise<void>} reload
+ * @param {any} app @param {any} f @param {Record<string, string>} typed @param {PickedPhotos} picked @param {() => Promise<void>} reload
  */
-function actionForms(app, f, typed, reload) {
+function actionForms(app, f, typed, picked, reload) {
   const status = f.action.status
   if (!typed.responsible && f.action.responsible) typed.responsible = f.action.responsible
   const problem = h('div', { 'aria-live': 'assertive', 'data-problem-box': true })
@@ -144,12 +158,13 @@ function actionForms(app, f, typed, reload) {
     el.addEventListener('input', () => (typed[name] = el.value))
     return el
   }
-  /** @param {string} what @param {Record<string, any>} payload @param {string[]} fields */
-  const post = async (what, payload, fields) => {
+  /** @param {string} what @param {Record<string, any>} payload @param {string[]} fields @param {() => void} [done] */
+  const post = async (what, payload, fields, done) => {
     replace(problem)
     try {
       await json(`/api/findings/${f.id}/${what}`, { method: 'POST', token: app.meta.token, body: payload })
       for (const name of fields) typed[name] = ''
+      done?.()
       await reload()
     } catch (e) {
       replace(problem, problemBanner(e))
@@ -171,15 +186,7 @@ function actionForms(app, f, typed, reload) {
       h('label', null, t('fd_days_label'), input('working_days', { type: 'number', min: 1, max: 250, step: 1, inputmode: 'numeric', placeholder: f.action.working_days || '' })),
       h('label', null, t('fd_note'), input('assign_note', { maxlength: 2000 })),
       h('button', { type: 'submit', class: 'btn primary', 'data-action': 'assign' }, t('fd_assign_btn'))))
-    forms.push(h('form', { class: 'card', 'data-form': 'verify', onsubmit: (/** @type {Event} */ e) => {
-      e.preventDefault()
-      if (!typed.verify_note.trim() || !typed.inspection_id) return refuse('fd_need_evidence')
-      post('verify', { note: typed.verify_note.trim(), inspection_id: typed.inspection_id }, ['verify_note', 'inspection_id'])
-    } },
-      h('strong', null, t('fd_verify')),
-      h('label', null, t('fd_verify_note'), input('verify_note', { rows: 2, maxlength: 2000 })),
-      h('label', null, t('fd_later_inspection'), laterSelect(typed)),
-      h('button', { type: 'submit', class: 'btn', 'data-action': 'verify' }, t('fd_verify_btn'))))
+    forms.push(verifyForm(app, typed, picked, problem, input, post, refuse))
   }
   if (status === 'verified') {
     forms.push(h('form', { class: 'card', 'data-form': 'close', onsubmit: (/** @type {Event} */ e) => {
@@ -201,6 +208,137 @@ function actionForms(app, f, typed, reload) {
       h('button', { type: 'submit', class: 'btn danger', 'data-action': 'reopen' }, t('fd_reopen_btn'))))
   }
   return [problem, forms]
+}
+
+/**
+ * Verify with evidence: photos chosen here (prepared, shown with a remove button, uploaded
+ * before the call with their progress), or a note with a later inspection of the site.
+ * @param {any} app @param {Record<string, string>} typed @param {PickedPhotos} picked @param {HTMLElement} problem
+ * @param {(name: string, attrs?: Record<string, any>) => HTMLInputElement} input
+ * @param {(what: string, payload: Record<string, any>, fields: string[], done?: () => void) => Promise<void>} post
+ * @param {(key: string) => void} refuse
+ */
+function verifyForm(app, typed, picked, problem, input, post, refuse) {
+  const box = h('div', { class: 'thumbs', 'data-verify-photos': '0' })
+  const button = /** @type {HTMLButtonElement} */ (h('button', { type: 'submit', class: 'btn', 'data-action': 'verify' }, t('fd_verify_btn')))
+  const draw = () => {
+    box.dataset.verifyPhotos = String(picked.photos.length)
+    replace(box, picked.photos.map((p) => h('figure', { class: 'thumb', 'data-picked': p.sha256, 'data-upload': p.state },
+      h('img', { alt: t('fd_verify_photo'), src: p.url, 'data-sha256': p.sha256 }),
+      h('button', {
+        type: 'button', class: 'thumb-x', 'data-action': 'remove-photo', 'aria-label': t('fd_remove_photo'), title: t('fd_remove_photo'),
+        disabled: button.disabled,
+        onclick: () => {
+          picked.photos = picked.photos.filter((q) => q !== p)
+          URL.revokeObjectURL(p.url)
+          draw()
+        },
+      }, '×'),
+      p.state === 'ready' ? null : h('figcaption', { class: ['thumb-state', p.state === 'failed' && 'bad'] },
+        p.state === 'uploading' ? t('fd_uploading', { n: Math.floor((100 * p.sent) / (p.blob.size || 1)) })
+          : t(p.state === 'uploaded' ? 'fd_uploaded' : 'fd_upload_failed')))))
+  }
+  const file = /** @type {HTMLInputElement} */ (h('input', {
+    type: 'file', accept: 'image/*', multiple: true, class: 'file', name: 'verify_photos', 'data-verify-photo': true,
+    onchange: () => {
+      const files = [...(file.files || [])]
+      file.value = '' // the same photo may be chosen again after removing it
+      picked.ready = picked.ready.then(() => addPicked(picked, files, draw, problem))
+    },
+  }))
+  const busy = (/** @type {boolean} */ on) => {
+    button.disabled = on
+    file.disabled = on
+    draw()
+  }
+  const submit = async () => {
+    await picked.ready
+    const note = typed.verify_note.trim()
+    const photos = picked.photos.map((p) => p.sha256)
+    if (!photos.length && !(note && typed.inspection_id)) return refuse('fd_need_evidence')
+    replace(problem)
+    busy(true)
+    try {
+      await uploadPicked(app, picked.photos, draw)
+    } catch (e) {
+      replace(problem, problemBanner(e))
+      busy(false)
+      return
+    }
+    const payload = { note, photos, ...(typed.inspection_id ? { inspection_id: typed.inspection_id } : {}) }
+    await post('verify', payload, ['verify_note', 'inspection_id'], () => {
+      for (const p of picked.photos) URL.revokeObjectURL(p.url)
+      picked.photos = []
+    })
+    if (button.isConnected) busy(false) // refused: the note, the inspection and the photos stay
+  }
+  draw()
+  return h('form', { class: 'card', 'data-form': 'verify', onsubmit: (/** @type {Event} */ e) => {
+    e.preventDefault()
+    if (!button.disabled) submit()
+  } },
+    h('strong', null, t('fd_verify')),
+    h('div', { class: 'photos' },
+      h('span', { class: 'muted' }, t('fd_verify_photos')),
+      box,
+      h('label', { class: 'btn camera' }, file, t('fd_add_photos'))),
+    h('label', null, t('fd_verify_note'), input('verify_note', { rows: 2, maxlength: 2000 })),
+    h('label', null, t('fd_later_inspection'), laterSelect(typed)),
+    h('p', { class: 'muted' }, t('fd_verify_hint')),
+    button)
+}
+
+/**
+ * Prepare chosen files as the phone does and add them (once per hash); a file that is not a
+ * readable image is refused with a message, the others are kept.
+ * @param {PickedPhotos} picked @param {File[]} files @param {() => void} draw @param {HTMLElement} problem
+ */
+async function addPicked(picked, files, draw, problem) {
+  replace(problem)
+  for (const file of files) {
+    try {
+      const prepared = await preparePhoto(file)
+      if (picked.photos.some((p) => p.sha256 === prepared.sha256)) continue
+      const url = URL.createObjectURL(prepared.thumb || prepared.blob)
+      picked.photos.push({ sha256: prepared.sha256, blob: prepared.blob, media_type: prepared.media_type, url, state: 'ready', sent: 0 })
+    } catch {
+      replace(problem, h('div', { class: 'banner bad', role: 'alert', 'data-problem': 'unreadable-photo' }, t('fd_photo_unreadable', { name: file.name })))
+    }
+    draw()
+  }
+}
+
+/**
+ * Upload the photos the server lacks (POST /api/blobs/missing), each resumably with tus;
+ * throws the first failure (ApiError with the problem, or NetworkError) and marks that photo.
+ * @param {any} app @param {Picked[]} photos @param {() => void} draw
+ */
+async function uploadPicked(app, photos, draw) {
+  const waiting = photos.filter((p) => p.state !== 'uploaded')
+  if (!waiting.length) return
+  const { missing } = await json('/api/blobs/missing', { method: 'POST', token: app.meta.token, body: { hashes: waiting.map((p) => p.sha256) } })
+  for (const p of waiting) {
+    if (missing.includes(p.sha256)) {
+      p.state = 'uploading'
+      p.sent = 0
+      draw()
+      try {
+        // not kept in IndexedDB: uploadBlob's bookkeeping of the record finds nothing to update
+        await uploadBlob(app.db, { sha256: p.sha256, blob: p.blob, kind: 'photo', media_type: p.media_type }, app.meta.token, {
+          onBytes: (sent) => {
+            p.sent = sent
+            draw()
+          },
+        })
+      } catch (e) {
+        p.state = 'failed'
+        draw()
+        throw e
+      }
+    }
+    p.state = 'uploaded'
+    draw()
+  }
 }
 
 /** The later-inspection choice; its options arrive with laterInspections(). @param {Record<string, string>} typed */

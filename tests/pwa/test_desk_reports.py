@@ -5,7 +5,9 @@ where the temperature fails again: a repeat), and a monthly plan for the shop. T
 reads the month's report (figures equal to the API's, charts with a bar per failed item),
 downloads the CSV export, follows the repeat to the finding it repeats, then takes the failed
 licence through its corrective action: assigned for 3 working days, verified with a note and a
-later inspection (after the server refused an earlier one), closed."""
+later inspection (after the server refused an earlier one), closed. Another supervisor verifies the
+same licence with a photo taken on the spot instead: prepared in the browser, uploaded (after a
+refused upload left the note and the photo in place), then verified with it."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, FilePayload, Page, Route
 
 from bench.device import Device
 from bench.uploader import upload
@@ -27,7 +29,7 @@ from schemas.catalog import Catalog, parse_template
 from tests.conftest import SHOP
 from tests.images import phone_jpeg
 from tests.pwa.conftest import ARTIFACTS, LiveServer
-from tests.pwa.phone import Phone, sha256
+from tests.pwa.phone import Phone, camera_jpeg, sha256
 from tests.pwa.test_desk import DESK, desk_log_in
 from tests.sync_template import SYNC_TEMPLATE
 
@@ -350,3 +352,99 @@ def test_a_supervisor_reads_the_month_exports_it_and_closes_a_finding(
     )
     check_report(page, supervisor, quarter, district_id=districts["上城区 Shangcheng"])
     assert desk.errors == []
+
+
+def test_a_supervisor_verifies_a_fix_with_a_photo_uploaded_from_the_desk(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    seeded = seed(live_server)
+    supervisor = live_server.client("supervisor1")
+    findings = supervisor.get("/api/findings", params={"inspection_id": seeded.failed}).json()
+    [licence] = [f for f in findings if f["item_path"] == "licence"]
+    assert licence["action"]["status"] == "open"
+    context = new_context(viewport=DESK, device_scale_factor=1)
+    desk = Phone(context, live_server.url)
+    desk_log_in(desk)
+    page = desk.page
+    page.evaluate("(id) => { location.hash = `#/f/${id}` }", licence["id"])
+    page.wait_for_selector(f'[data-desk=finding][data-finding="{licence["id"]}"][data-status=open]')
+    page.wait_for_selector("form[data-form=verify]")
+
+    # --- no evidence: refused in the page; a note alone is not enough either ---
+    page.click("[data-action=verify]")
+    page.locator("[data-problem-box] [data-problem=need-input]").wait_for()
+    note = "现场复查：新证照已上墙"
+    page.fill("textarea[name=verify_note]", note)
+    page.click("[data-action=verify]")
+    page.locator("[data-problem-box] [data-problem=need-input]").wait_for()
+    assert page.inner_text("label:has(input[data-verify-photo])") == "上传照片 / Add photos"
+    assert page.get_attribute("input[data-verify-photo]", "accept") == "image/*"
+
+    # --- two photos chosen at once, prepared as on the phone; one removed ---
+    photos: list[FilePayload] = [
+        {"name": "fix.jpg", "mimeType": "image/jpeg", "buffer": camera_jpeg()},
+        {"name": "other.jpg", "mimeType": "image/jpeg", "buffer": phone_jpeg(size=(640, 480))},
+    ]
+    page.set_input_files("input[data-verify-photo]", files=photos)
+    page.wait_for_selector("[data-verify-photos='2']")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-picked] img')].every((i) => i.complete && i.naturalWidth > 0)"
+    )
+    shas = page.locator("[data-picked] img").evaluate_all("(els) => els.map((e) => e.dataset.sha256)")
+    assert len(shas) == 2 and all(len(s) == 64 for s in shas)
+    assert sha256(camera_jpeg()) not in shas  # the prepared copy is hashed, not the file picked
+    page.click(f'[data-picked="{shas[1]}"] [data-action=remove-photo]')
+    page.wait_for_selector("[data-verify-photos='1']")
+    sha = shas[0]
+    assert supervisor.post("/api/blobs/missing", json={"hashes": [sha]}).json()["missing"] == [sha]
+
+    # --- the first upload is refused: its problem shown, the note and the photo kept ---
+    refusals: list[str] = []
+
+    def refuse(route: Route) -> None:
+        refusals.append(route.request.method)
+        route.fulfill(
+            status=507,
+            headers={"Content-Type": "application/problem+json"},
+            body=json.dumps({"status": 507, "title": "存储空间不足", "detail": "evidence store full"}),
+        )
+
+    context.route("**/api/uploads", refuse)
+    page.click("[data-action=verify]")
+    banner = page.locator("[data-problem-box] .banner.bad")
+    banner.wait_for()
+    assert "存储空间不足" in banner.inner_text() and "evidence store full" in banner.inner_text()
+    assert refusals == ["POST"]
+    assert page.get_attribute(f'[data-picked="{sha}"]', "data-upload") == "failed"
+    assert page.input_value("textarea[name=verify_note]") == note
+    assert supervisor.get(f"/api/findings/{licence['id']}").json()["action"]["status"] == "open"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "desk-finding-verify-refused.png"), full_page=True)
+    context.unroute("**/api/uploads", refuse)
+
+    # --- again: uploaded, then verified with the photo ---
+    page.click("[data-action=verify]")
+    page.wait_for_selector("[data-desk=finding][data-status=verified]")
+    finding = supervisor.get(f"/api/findings/{licence['id']}").json()
+    assert finding["action"]["status"] == "verified"
+    verification = finding["action"]["verification"]
+    assert (verification["photos"], verification["note"], verification.get("inspection_id")) == ([sha], note, None)
+    stored = supervisor.get(f"/api/blobs/{sha}")
+    assert stored.status_code == 200
+    assert sha256(stored.content) == sha
+    meta = supervisor.get(f"/api/blobs/{sha}/meta").json()
+    assert (meta["width"], meta["height"]) == (2048, 1536)  # turned upright (EXIF orientation 6), longest side 2048
+    assert supervisor.post("/api/blobs/missing", json={"hashes": [sha]}).json()["missing"] == []
+    assert supervisor.post("/api/blobs/missing", json={"hashes": [shas[1]]}).json()["missing"] == [shas[1]]  # removed
+
+    # --- the page shows the verified action with the photo; the form is gone ---
+    assert page.get_attribute("[data-verification]", "data-verification") == "manual"
+    assert note in page.inner_text("[data-verification]")
+    page.wait_for_function(
+        "(sha) => { const img = document.querySelector(`[data-verification] img.desk-thumb[data-sha256='${sha}']`);"
+        " return img && img.complete && img.naturalWidth > 0 }",
+        arg=sha,
+    )
+    assert page.locator("form[data-form=verify]").count() == 0
+    assert page.locator("form[data-form=close]").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "desk-finding-verified-photo.png"), full_page=True)
