@@ -78,6 +78,8 @@ def resolve_conflict(
     if view.status != "open":
         raise InvalidInput(f"conflict {conflict_id} is already {view.status}")
     value = _chosen_value(view, resolution)
+    if not resolution.note.strip():
+        raise InvalidInput("a resolution needs a note saying why this value; it stays in the audit trail")
     now = now_iso()
     with store.transaction() as conn:
         row = load_row(conn, view.inspection_id)

@@ -108,6 +108,11 @@ def test_resolving_needs_a_real_candidate_or_a_valid_value_and_happens_once(
     unknown = client.post(url, json={"candidate_id": "nope"}, headers=headers)
     assert unknown.status_code == 422
     assert client.post(url, json={"note": "nothing chosen"}, headers=headers).status_code == 422
+    candidate = client.get(f"/api/conflicts/{conflict_id}", headers=headers).json()["candidates"][0]["id"]
+    for blank in ({"candidate_id": candidate}, {"candidate_id": candidate, "note": "  "}, {"value": "pass"}):
+        unexplained = client.post(url, json=blank, headers=headers)
+        assert unexplained.status_code == 422, blank
+        assert "note" in unexplained.json()["detail"]
     wrong_type = client.post(url, json={"value": 42, "note": "x"}, headers=headers)
     assert wrong_type.status_code == 422
     assert "/licence" in wrong_type.json()["detail"]
