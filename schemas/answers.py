@@ -111,7 +111,7 @@ def quick_check(item: Item, value: Any) -> bool:
     return not check_value(item, value)
 
 
-def quick_test(item: PassFail | Number | SingleChoice) -> Callable[[Any], bool]:
+def quick_test(item: PassFail | Number | SingleChoice | Text) -> Callable[[Any], bool]:
     """A validity test for one scalar item, built once per version (``False``: ask :func:`check_value`)."""
     if isinstance(item, PassFail):
         allowed: tuple[Any, ...] = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
@@ -119,7 +119,19 @@ def quick_test(item: PassFail | Number | SingleChoice) -> Callable[[Any], bool]:
     if isinstance(item, SingleChoice):
         options = tuple(o.value for o in item.options)
         return lambda value: value in options and type(value) is str
-    return lambda value: quick_check(item, value)
+    if isinstance(item, Text):
+        longest = item.max_length
+        return lambda value: type(value) is str and len(value) <= longest
+    low = item.bounds.min if item.bounds is not None else None
+    high = item.bounds.max if item.bounds is not None else None
+
+    def number(value: Any) -> bool:
+        kind = type(value)
+        if kind is not int and (kind is not float or not math.isfinite(value)):
+            return False
+        return (low is None or value >= low) and (high is None or value <= high)
+
+    return number
 
 
 def check_value(item: Item, value: Any, at: str = "") -> list[AnswerError]:

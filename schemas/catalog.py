@@ -27,6 +27,7 @@ from schemas.template import (
     Signature,
     SingleChoice,
     Template,
+    Text,
     decode_template,
     encode_template,
 )
@@ -61,7 +62,8 @@ def index_template(template: Template) -> TemplateIndex:
         isinstance(item, Photo) or (isinstance(item, Group) and any(isinstance(c, Photo) for c in item.items))
         for item in items.values()
     )
-    plain = {i: quick_test(item) for i, item in items.items() if isinstance(item, PassFail | Number | SingleChoice)}
+    scalar = PassFail | Number | SingleChoice | Text
+    plain = {i: quick_test(item) for i, item in items.items() if isinstance(item, scalar)}
     return TemplateIndex(template, items, signatures, photos, plain)
 
 

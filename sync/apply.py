@@ -6,6 +6,8 @@ changes nothing but the op log.
 
 from __future__ import annotations
 
+from typing import Any
+
 from schemas.answers import check_value, quick_check
 from schemas.catalog import Catalog
 from schemas.template import Group, Item, MultiChoice, Photo, Signature
@@ -29,6 +31,7 @@ from sync.merge import (
 from sync.ops import (
     AddEntry,
     Attach,
+    Change,
     Create,
     Delete,
     Detach,
@@ -105,57 +108,66 @@ def touches_evidence(op: Op, ctx: Context) -> bool:
 
 
 def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[FieldResult]:
-    """Merge every change; plain first answers take a fast path and are not listed in the results."""
-    items = _validate_changes(op, ctx)
-    doc, locked, seq = row.doc, row.status in LOCKED, ctx.seq
-    fields = doc.fields
+    """Validate every change, then merge it; plain first answers take a fast path and are not listed in the results."""
+    doc, locked = row.doc, row.status in LOCKED
+    fresh, rest = _validate_changes(op, ctx, doc.fields, fast=not locked)
+    if fresh:
+        seq = ctx.seq
+        doc.fields.update([(path, FieldState(value, seq)) for path, value in fresh])
+        ctx.changed = True
     results = []
-    for change, item in zip(op.changes, items, strict=True):
+    for change, item in rest:
         path = change.path
-        is_set = isinstance(item, MultiChoice | Photo)
-        if not locked and not is_set and path not in fields and "/" not in path:
-            fields[path] = FieldState(change.value, seq)
-            ctx.changed = True
-            continue
         removed = None if locked else ensure_entry(doc, path, ctx)
         if locked or removed:
             status = row.status if locked else "deleted"
             results.append(keep_locked(doc, status, path, change.value, change.base_fv, ctx))
-        elif is_set and isinstance(change.value, list):
+        elif isinstance(item, MultiChoice | Photo) and isinstance(change.value, list):
             results.append(merge_set(doc, path, item, change.value, change.base_fv, ctx))
         else:
             results.append(merge_value(doc, path, item, change.value, change.base_fv, ctx))
     return results
 
 
-def _validate_changes(op: SetAnswers, ctx: Context) -> list[Item]:
+def _validate_changes(
+    op: SetAnswers, ctx: Context, fields: dict[str, FieldState], *, fast: bool
+) -> tuple[list[tuple[str, Any]], list[tuple[Change, Item]]]:
+    """Check every change against the version; all of them fit, or the op is rejected whole.
+
+    Returns the first answers to plain top-level items (``fast``: set them without a merge)
+    and the changes that need one, with their items.
+    """
     errors: list[dict[str, str]] = []
-    items: list[Item] = []
+    fresh: list[tuple[str, Any]] = []
+    rest: list[tuple[Change, Item]] = []
     index_items, plain = ctx.index.items, ctx.index.plain
     for change in op.changes:
-        path = change.path
+        path, value = change.path, change.value
         test = plain.get(path)
-        if test is not None and (change.value is None or test(change.value)):
-            items.append(index_items[path])
+        if test is not None and (value is None or test(value)):
+            if fast and path not in fields:
+                fresh.append((path, value))
+            else:
+                rest.append((change, index_items[path]))
             continue
         item = index_items.get(path) if "/" not in path else resolve_item(index_items, path)
         if item is None:
             errors.append(_err("/" + path, f"no item at {path!r} in this checklist version"))
             continue
-        items.append(item)
+        rest.append((change, item))
         if isinstance(item, Group):
             errors.append(_err("/" + path, "add or remove entries with add_entry and remove_entry"))
         elif isinstance(item, Signature):
             errors.append(_err("/" + path, "signatures are given with the sign op"))
         elif isinstance(item, Photo):
             ctx.evidence = True
-        if change.value is not None and not quick_check(item, change.value):
-            errors.extend(_err(e.pointer, e.detail) for e in check_value(item, change.value, "/" + path))
+        if value is not None and not quick_check(item, value):
+            errors.extend(_err(e.pointer, e.detail) for e in check_value(item, value, "/" + path))
     if len({c.path for c in op.changes}) != len(op.changes):
         errors.append(_err("", "the same path twice in one op"))
     if errors:
         raise Rejected("invalid-answers", f"{len(errors)} answer(s) do not fit this checklist version", errors)
-    return items
+    return fresh, rest
 
 
 def _entry_op(row: InspectionRow, op: AddEntry | RemoveEntry, ctx: Context) -> list[FieldResult]:

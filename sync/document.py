@@ -14,12 +14,13 @@ from msgspec import Struct
 from schemas.template import Group, Item, Template
 
 
-class FieldState(Struct, omit_defaults=True, array_like=True):
+class FieldState(Struct, omit_defaults=True, array_like=True, gc=False):
     """One answer: the value and its field version ``fv``, the server sequence of the op that wrote it.
 
     Who wrote it (user, device, clock) is that op's row in the op log. Set answers keep
     ``tags``: element → every (version, client) that added it and no remover saw; an
     element is present while it has a tag (an add-wins observed-remove set).
+    Holding only JSON data, it cannot be in a reference cycle: untracked by the GC.
     """
 
     v: Any

@@ -135,23 +135,41 @@ def open_conflicts(conn: sqlite3.Connection, inspection_id: str) -> dict[str, Co
     return {r[1]: ConflictRecord(r[0], r[1], r[2], r[3], r[4], r[5], candidates_decoder.decode(r[6])) for r in rows}
 
 
+def load_rows(conn: sqlite3.Connection, inspection_ids: list[str]) -> dict[str, InspectionRow]:
+    """The stored rows among ``inspection_ids``, in one query per 500."""
+    found: dict[str, InspectionRow] = {}
+    for start in range(0, len(inspection_ids), 500):
+        chunk = inspection_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for values in conn.execute(f"SELECT {_COLUMNS} FROM inspection WHERE id IN ({marks})", chunk):
+            found[values[0]] = row_from(values)
+    return found
+
+
 def insert_row(conn: sqlite3.Connection, row: InspectionRow) -> None:
-    conn.execute(
+    insert_rows(conn, [row])
+
+
+def insert_rows(conn: sqlite3.Connection, rows: list[InspectionRow]) -> None:
+    conn.executemany(
         f"INSERT INTO inspection ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            row.id,
-            row.org_id,
-            row.site_id,
-            row.checklist_id,
-            row.version,
-            row.inspector_id,
-            row.status,
-            row.created_at,
-            row.updated_at,
-            row.created_seq,
-            row.updated_seq,
-            row.open_conflicts,
-            encoder.encode(row.doc),
+            (
+                row.id,
+                row.org_id,
+                row.site_id,
+                row.checklist_id,
+                row.version,
+                row.inspector_id,
+                row.status,
+                row.created_at,
+                row.updated_at,
+                row.created_seq,
+                row.updated_seq,
+                row.open_conflicts,
+                encoder.encode(row.doc),
+            )
+            for row in rows
         ],
     )
 

@@ -4,6 +4,10 @@ Every op carries ``op_id`` (UUID, idempotency key), ``client_seq`` (gap-free per
 client), the inspection it touches and a hybrid-logical-clock stamp ``hlc``
 (milliseconds << 16 | counter). Field ops carry ``base_fv``: the field version
 (server sequence of the last write the device had seen; 0 for none).
+
+Structs that hold only decoded JSON data are ``gc=False``: they cannot be part of
+a reference cycle, and a push decodes thousands of them, which would otherwise
+set off the cycle collector every few hundred answers.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ Outcome = Literal["applied", "merged", "conflict", "rejected", "gap"]
 HLC_SHIFT = 16
 
 
-class OpBase(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True, tag_field="kind"):
+class OpBase(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True, tag_field="kind", gc=False):
     op_id: Uuid
     client_seq: Seq
     inspection_id: Uuid
@@ -40,7 +44,7 @@ class Create(OpBase, tag="create", frozen=True):
     site_id: Annotated[str, Meta(min_length=1, max_length=64)]
 
 
-class Change(Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True):
+class Change(Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True, gc=False):
     """One answer: ``path`` is an item id, or ``group/entry_uuid/item`` inside a repeating group.
 
     ``value`` ``None`` clears the answer.
@@ -123,7 +127,7 @@ class PushBatch(Struct, forbid_unknown_fields=True, frozen=True):
     ops: Annotated[list[Op], Meta(max_length=1000)]
 
 
-class Rejection(Struct, frozen=True, omit_defaults=True):
+class Rejection(Struct, frozen=True, omit_defaults=True, gc=False):
     """Why an op was refused or flagged: a problem type name, a detail, pointers."""
 
     type: str
@@ -131,14 +135,14 @@ class Rejection(Struct, frozen=True, omit_defaults=True):
     errors: list[dict[str, str]] = []
 
 
-class FieldResult(Struct, frozen=True, omit_defaults=True):
+class FieldResult(Struct, frozen=True, omit_defaults=True, gc=False):
     path: str
     outcome: Outcome
     fv: int
     conflict_id: str | None = None
 
 
-class OpResult(Struct, frozen=True, omit_defaults=True):
+class OpResult(Struct, frozen=True, omit_defaults=True, gc=False):
     """The outcome of one op; stored, and returned unchanged when the op is replayed."""
 
     op_id: str

@@ -24,7 +24,7 @@ from sync.document import Writer, resolve_item
 from sync.errors import Forbidden, Rejected
 from sync.events import record_op_events
 from sync.findings import record_findings
-from sync.inspections import InspectionRow, insert_row, load_row, open_conflicts, save_conflicts, save_row
+from sync.inspections import InspectionRow, insert_rows, load_row, load_rows, open_conflicts, save_conflicts, save_row
 from sync.merge import LOCKED, Context, mark_stale_signatures
 from sync.ops import (
     Create,
@@ -61,6 +61,7 @@ def apply_push(
         last = _register_client(conn, batch.client_id, user, device_id)
         work = Batch(conn, catalog, user, site_ids_in_scope(store, user), batch.client_id, now_ms)
         stored = work.stored_results([op.op_id for op in batch.ops])
+        work.prefetch([op.inspection_id for op in batch.ops])
         for op in sorted(batch.ops, key=lambda o: o.client_seq):
             if op.op_id in stored:
                 results.append(stored[op.op_id])
@@ -117,11 +118,12 @@ class Batch:
         self.client_id, self.now_ms = client_id, now_ms
         self.seq: int = conn.execute("SELECT coalesce(max(seq), 0) FROM op_log").fetchone()[0]
         self.rows: dict[str, InspectionRow | None] = {}
-        self.new_rows: set[str] = set()
+        self.new_rows: list[str] = []
         self.dirty: set[str] = set()
         self.evidence_dirty: set[str] = set()
         self.log: list[tuple[object, ...]] = []
         self.writers: dict[int, Writer] = {}
+        self.received = now_iso()
 
     def stored_results(self, op_ids: list[str]) -> dict[str, OpResult]:
         """Outcomes already stored for any of these ops (replays)."""
@@ -134,6 +136,13 @@ class Batch:
             ):
                 found[op_id] = result_decoder.decode(result)
         return found
+
+    def prefetch(self, inspection_ids: list[str]) -> None:
+        """Read the rows a batch touches in one go (``None`` for those not stored yet)."""
+        wanted = [i for i in dict.fromkeys(inspection_ids) if i not in self.rows]
+        found = load_rows(self.conn, wanted)
+        for inspection_id in wanted:
+            self.rows[inspection_id] = found.get(inspection_id)
 
     def row(self, inspection_id: str) -> InspectionRow | None:
         if inspection_id not in self.rows:
@@ -158,7 +167,7 @@ class Batch:
         if hlc_millis(hlc) > self.now_ms + MAX_SKEW_MS:
             flags.append("clock_skew")
             hlc = make_hlc(self.now_ms)
-        received = now_iso()
+        received = self.received
         self.writers[seq] = Writer(self.user.id, self.client_id or "", op.op_id, hlc, self.user.role)
         try:
             fields, conflict_ids = self._apply(op, seq, hlc, received)
@@ -195,7 +204,7 @@ class Batch:
                 assert held is not None
                 return [FieldResult("", "applied", held.created_seq)], []
             self.rows[new.id] = new
-            self.new_rows.add(new.id)
+            self.new_rows.append(new.id)
             return [FieldResult("", "applied", seq)], []
         row = self.row(op.inspection_id)
         if row is None or row.org_id != self.user.org_id:
@@ -277,11 +286,8 @@ class Batch:
 
     def flush(self) -> None:
         """Write every new and changed inspection, its evidence references, and the op-log rows."""
-        for inspection_id in self.new_rows:
-            row = self.rows[inspection_id]
-            assert row is not None
-            insert_row(self.conn, row)
-        for inspection_id in self.dirty - self.new_rows:
+        insert_rows(self.conn, [row for i in self.new_rows if (row := self.rows[i]) is not None])
+        for inspection_id in self.dirty.difference(self.new_rows):
             row = self.rows[inspection_id]
             assert row is not None
             save_row(self.conn, row)
