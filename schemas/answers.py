@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -109,29 +109,6 @@ def quick_check(item: Item, value: Any) -> bool:
     if isinstance(item, Text):
         return type(value) is str and len(value) <= item.max_length
     return not check_value(item, value)
-
-
-def quick_test(item: PassFail | Number | SingleChoice | Text) -> Callable[[Any], bool]:
-    """A validity test for one scalar item, built once per version (``False``: ask :func:`check_value`)."""
-    if isinstance(item, PassFail):
-        allowed: tuple[Any, ...] = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
-        return lambda value: value in allowed and type(value) is str
-    if isinstance(item, SingleChoice):
-        options = tuple(o.value for o in item.options)
-        return lambda value: value in options and type(value) is str
-    if isinstance(item, Text):
-        longest = item.max_length
-        return lambda value: type(value) is str and len(value) <= longest
-    low = item.bounds.min if item.bounds is not None else None
-    high = item.bounds.max if item.bounds is not None else None
-
-    def number(value: Any) -> bool:
-        kind = type(value)
-        if kind is not int and (kind is not float or not math.isfinite(value)):
-            return False
-        return (low is None or value >= low) and (high is None or value <= high)
-
-    return number
 
 
 def check_value(item: Item, value: Any, at: str = "") -> list[AnswerError]:

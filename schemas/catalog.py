@@ -6,6 +6,7 @@ which stops the server at start-up.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from typing import Any
 
 import msgspec
 
-from schemas.answers import quick_test
 from schemas.template import (
     Condition,
     Group,
@@ -52,6 +52,29 @@ class TemplateIndex:
     signatures: tuple[str, ...]
     has_photos: bool
     plain: dict[str, Callable[[Any], bool]]
+
+
+def quick_test(item: PassFail | Number | SingleChoice | Text) -> Callable[[Any], bool]:
+    """A validity test for one scalar item, built once per version (``False``: ask :func:`check_value`)."""
+    if isinstance(item, PassFail):
+        allowed: tuple[Any, ...] = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
+        return lambda value: value in allowed and type(value) is str
+    if isinstance(item, SingleChoice):
+        options = tuple(o.value for o in item.options)
+        return lambda value: value in options and type(value) is str
+    if isinstance(item, Text):
+        longest = item.max_length
+        return lambda value: type(value) is str and len(value) <= longest
+    low = item.bounds.min if item.bounds is not None else None
+    high = item.bounds.max if item.bounds is not None else None
+
+    def number(value: Any) -> bool:
+        kind = type(value)
+        if kind is not int and (kind is not float or not math.isfinite(value)):
+            return False
+        return (low is None or value >= low) and (high is None or value <= high)
+
+    return number
 
 
 def index_template(template: Template) -> TemplateIndex:
