@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from schemas.canonical import content_hash
 from schemas.catalog import Catalog
+from sync.ops import uuid7
 
 
 class Http(Protocol):
@@ -71,7 +72,7 @@ class Device:
     def enqueue(self, kind: str, inspection_id: str, **body: Any) -> dict[str, Any]:
         op = {
             "kind": kind,
-            "op_id": str(uuid.uuid4()),
+            "op_id": uuid7(),
             "client_seq": self.next_seq,
             "inspection_id": inspection_id,
             "hlc": self.hlc(),
@@ -85,7 +86,7 @@ class Device:
         return self.known_fv.get((inspection_id, path), 0)
 
     def create(self, site_id: str, checklist_id: str, version: int = 1) -> str:
-        inspection_id = str(uuid.uuid4())
+        inspection_id = uuid7()
         self.enqueue("create", inspection_id, checklist_id=checklist_id, version=version, site_id=site_id)
         return inspection_id
 

@@ -41,7 +41,7 @@ from schemas.template import Number, PassFail, SingleChoice, Template, Text
 from sync.accounts import User
 from sync.demo import load_demo
 from sync.document import Document, FieldState
-from sync.ops import Change, PushBatch, SetAnswers, encoder, push_decoder
+from sync.ops import Change, PushBatch, SetAnswers, encoder, push_decoder, uuid7
 from sync.push import apply_push
 from sync.sites import create_district, create_organisation, create_site, site_ids_in_scope
 from sync.store import open_store
@@ -111,20 +111,22 @@ def post_all(
     return elapsed, answers
 
 
-def push_bodies(docs: list[dict[str, Any]], site: str) -> list[bytes]:
-    """The push requests of one device: per document a create and a set of its answers, 50 documents a batch."""
+def push_bodies(docs: list[dict[str, Any]], ids: list[str], site: str) -> list[bytes]:
+    """The push requests of one device: per document a create and a set of its answers, 50 documents a batch.
+
+    Ids are made as the app makes them: UUIDv7 for inspections and ops.
+    """
     client_id, seq, hlc = str(uuid.uuid4()), 0, time.time_ns() // 1_000_000 << 16
     bodies = []
     for start in range(0, len(docs), BATCH):
         ops: list[Any] = []
-        for doc in docs[start : start + BATCH]:
-            inspection_id = str(uuid.uuid4())
+        for doc, inspection_id in zip(docs[start : start + BATCH], ids[start : start + BATCH], strict=True):
             for kind in ("create", "set"):
                 seq += 1
                 hlc += 1
                 op: dict[str, Any] = {
                     "kind": kind,
-                    "op_id": str(uuid.uuid4()),
+                    "op_id": uuid7(),
                     "client_seq": seq,
                     "inspection_id": inspection_id,
                     "hlc": hlc,
@@ -138,7 +140,7 @@ def push_bodies(docs: list[dict[str, Any]], site: str) -> list[bytes]:
     return bodies
 
 
-def bench_engine(docs: list[dict[str, Any]], tmp: Path) -> float:
+def bench_engine(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float:
     """The same pushes decoded and applied in this process, without HTTP: what the server's own work allows."""
     store = open_store(tmp / "engine")
     load_demo(store, PasswordHasher())
@@ -147,7 +149,7 @@ def bench_engine(docs: list[dict[str, Any]], tmp: Path) -> float:
     ).fetchone()
     user = User(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
     catalog = load_catalog()
-    bodies = push_bodies(docs, sorted(site_ids_in_scope(store, user))[0])
+    bodies = push_bodies(docs, ids, sorted(site_ids_in_scope(store, user))[0])
     started = time.perf_counter()
     for body in bodies:
         result = apply_push(store, catalog, user, "bench", push_decoder.decode(body))
@@ -157,7 +159,7 @@ def bench_engine(docs: list[dict[str, Any]], tmp: Path) -> float:
     return len(docs) / elapsed
 
 
-def bench_xunjian(docs: list[dict[str, Any]], tmp: Path) -> float:
+def bench_xunjian(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float:
     port = free_port()
     env = {**os.environ, "XUNJIAN_DATA_DIR": str(tmp / "xunjian"), "XUNJIAN_PORT": str(port)}
     proc = subprocess.Popen(
@@ -176,7 +178,7 @@ def bench_xunjian(docs: list[dict[str, Any]], tmp: Path) -> float:
             ).json()
             headers = {"Authorization": f"Bearer {login['token']}"}
             site = api.get("/api/sites", headers=headers).json()[0]["id"]
-            bodies = push_bodies(docs, site)
+            bodies = push_bodies(docs, ids, site)
             elapsed, answers = post_all(port, "/api/sync/push", bodies, headers)
             for answer in answers:
                 results = json.loads(answer)["results"]
@@ -187,7 +189,7 @@ def bench_xunjian(docs: list[dict[str, Any]], tmp: Path) -> float:
     return len(docs) / elapsed
 
 
-def bench_sqlite(docs: list[dict[str, Any]], tmp: Path) -> float:
+def bench_sqlite(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float:
     db = sqlite3.connect(tmp / "raw.db", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
@@ -196,7 +198,8 @@ def bench_sqlite(docs: list[dict[str, Any]], tmp: Path) -> float:
     for start in range(0, len(docs), BATCH):
         db.execute("BEGIN")
         db.executemany(
-            "INSERT INTO doc VALUES (?, ?)", [(str(uuid.uuid4()), json.dumps(d)) for d in docs[start : start + BATCH]]
+            "INSERT INTO doc VALUES (?, ?)",
+            [(i, json.dumps(d)) for d, i in zip(docs[start : start + BATCH], ids[start : start + BATCH], strict=True)],
         )
         db.execute("COMMIT")
     elapsed = time.perf_counter() - started
@@ -204,7 +207,7 @@ def bench_sqlite(docs: list[dict[str, Any]], tmp: Path) -> float:
     return len(docs) / elapsed
 
 
-def bench_pouchdb(docs: list[dict[str, Any]], tmp: Path) -> float | str:
+def bench_pouchdb(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float | str:
     npm = shutil.which("npm")
     if npm is None:
         return "skipped: npm is not installed"
@@ -233,10 +236,8 @@ def bench_pouchdb(docs: list[dict[str, Any]], tmp: Path) -> float | str:
         wait_for(f"{base}/", proc)
         with httpx.Client(base_url=base, timeout=60) as api:
             api.put("/inspections")
-            bodies = [
-                json.dumps({"docs": [{"_id": str(uuid.uuid4()), **d} for d in docs[s : s + BATCH]]}).encode()
-                for s in range(0, len(docs), BATCH)
-            ]
+            named = [{"_id": i, **d} for d, i in zip(docs, ids, strict=True)]
+            bodies = [json.dumps({"docs": named[s : s + BATCH]}).encode() for s in range(0, len(docs), BATCH)]
             elapsed, _answers = post_all(port, "/inspections/_bulk_docs", bodies, {}, status=201)
     finally:
         proc.terminate()
@@ -274,7 +275,7 @@ def bench_merge(template: Template, stored: int, tmp: Path, edits: int = 300) ->
     for n in range(edits):
         target = ids[(n * 7919) % stored]
         op = SetAnswers(
-            op_id=str(uuid.uuid4()),
+            op_id=uuid7(),
             client_seq=n + 1,
             inspection_id=target,
             hlc=n + 1,
@@ -291,16 +292,17 @@ def main() -> None:
     template = load_catalog().get("supermarket_service", 1)
     assert template is not None
     docs = [answers_for(template, n) for n in range(DOCS)]
+    ids = [uuid7() for _ in docs]  # the same ids for every store
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         print(f"documents: {DOCS} supermarket inspections of 60 answers, batches of {BATCH}", flush=True)
-        xunjian = bench_xunjian(docs, tmp)
+        xunjian = bench_xunjian(docs, ids, tmp)
         print(f"xunjian push over HTTP:       {xunjian:8.0f} docs/s", flush=True)
-        engine = bench_engine(docs, tmp)
+        engine = bench_engine(docs, ids, tmp)
         print(f"xunjian engine, no HTTP:      {engine:8.0f} docs/s   HTTP's share = {1 - xunjian / engine:.2f}")
-        ceiling = bench_sqlite(docs, tmp)
+        ceiling = bench_sqlite(docs, ids, tmp)
         print(f"raw SQLite ceiling:           {ceiling:8.0f} docs/s   xunjian/ceiling = {xunjian / ceiling:.2f}")
-        peer = bench_pouchdb(docs, tmp)
+        peer = bench_pouchdb(docs, ids, tmp)
         if isinstance(peer, float):
             ratio = xunjian / peer
             print(f"PouchDB-server _bulk_docs:    {peer:8.0f} docs/s   xunjian/pouchdb = {ratio:.2f} (target ≥ 2)")

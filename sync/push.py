@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-import uuid
 from datetime import UTC, datetime
 
 from schemas.catalog import Catalog
@@ -40,6 +39,7 @@ from sync.ops import (
     hlc_millis,
     make_hlc,
     result_decoder,
+    uuid7,
 )
 from sync.sites import site_ids_in_scope
 from sync.store import Store
@@ -99,7 +99,7 @@ def started_at(hlc: int, now_ms: int, received: str) -> str:
 
 
 def new_op_id() -> str:
-    return str(uuid.uuid4())
+    return uuid7()
 
 
 class Batch:

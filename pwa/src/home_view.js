@@ -5,6 +5,7 @@
 // logout.
 import { homeActions } from './actions_view.js'
 import { h, replace } from './dom.js'
+import { uuid7 } from './ids.js'
 import { dueSection } from './due_view.js'
 import { downloadUnsynced } from './export.js'
 import { statusText } from './form_view.js'
@@ -150,7 +151,7 @@ export async function startInspection(app, checklistId, siteId) {
   } catch {
     return t('schema_missing')
   }
-  const id = crypto.randomUUID()
+  const id = uuid7()
   await app.edit('create', id, { checklist_id: checklist.id, version: checklist.latest_version, site_id: siteId })
   location.hash = `#/i/${id}/s/0`
   return ''

@@ -6,6 +6,8 @@
 //          created_at, seq?, outcome?, fields?, problem?}
 // HLC stamps are 64-bit (milliseconds << 16 | counter): kept as decimal strings, sent as numbers.
 
+import { uuid7 } from './ids.js'
+
 /** @typedef {import('idb').IDBPDatabase<any>} DB */
 
 /** The next clock stamp after `last` (a decimal string). @param {string|undefined} last @param {number} nowMs */
@@ -32,7 +34,7 @@ export function maxHlc(a, b) {
  */
 export async function enqueue(db, kind, inspectionId, body, options = {}) {
   const now = options.now ?? Date.now()
-  const uuid = options.uuid ?? (() => crypto.randomUUID())
+  const uuid = options.uuid ?? (() => uuid7(now))
   const tx = db.transaction(['meta', 'outbox'], 'readwrite')
   const meta = tx.objectStore('meta')
   const seq = (await meta.get('next_client_seq')) || 1

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas.answers import check_answers
-from schemas.catalog import iter_items, load_catalog
+from schemas.answers import check_answers, check_value
+from schemas.catalog import index_template, iter_items, load_catalog
 from schemas.json_schema import DIALECT, schema_url, to_json_schema
 from schemas.template import (
     DateTime,
@@ -455,6 +455,21 @@ def test_check_answers_and_the_published_schema_agree_on_validity(template: Temp
 
     assert disagreements == []
     assert {expected for _, _, expected in cases} == {True, False}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_push_fast_path_agrees_with_check_value(template: Template) -> None:
+    """Each version's quick tests (a push's plain answers skip check_value) give its verdict on every case."""
+    plain = index_template(template).plain
+    items = {i.id: i for s in template.sections for i in s.items}
+    verdicts = [
+        (item_id, what, test(value), not check_value(items[item_id], value))
+        for item_id, test in plain.items()
+        for what, value, _ in leaf_cases(items[item_id])  # type: ignore[arg-type]
+        if value is not None
+    ]
+    assert [v for v in verdicts if v[2] != v[3]] == []
+    assert {v[2] for v in verdicts} == {True, False}
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
