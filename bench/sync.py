@@ -14,6 +14,11 @@ Run: ``.venv/bin/python -m bench.sync``. Every figure is measured in this run:
    same documents through ``_bulk_docs`` in batches of 50 (installed into a
    temporary folder now, never into the repository).
 4. The cost of merging one edit when 1,000 vs 100,000 inspections are stored.
+
+This machine is shared, and its speed drifts by a third from minute to minute, so the
+push figures are taken in ``BENCH_ROUNDS`` rounds (default 5), each round running every
+contender once on fresh storage, one after another; each figure is the median of its
+rounds, and the ratios are of those medians.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import os
 import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,6 +54,7 @@ from sync.store import open_store
 
 ROOT = Path(__file__).parent.parent
 DOCS = int(os.environ.get("BENCH_DOCS", "3000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 BATCH = 50
 
 
@@ -207,7 +214,8 @@ def bench_sqlite(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float
     return len(docs) / elapsed
 
 
-def bench_pouchdb(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float | str:
+def install_pouchdb(tmp: Path) -> Path | str:
+    """PouchDB-server installed into ``tmp`` (never the repository): its binary, or why it is skipped."""
     npm = shutil.which("npm")
     if npm is None:
         return "skipped: npm is not installed"
@@ -224,10 +232,14 @@ def bench_pouchdb(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> floa
     binary = folder / "node_modules" / ".bin" / "pouchdb-server"
     if install.returncode != 0 or not binary.exists():
         return f"skipped: npm install pouchdb-server failed: {install.stderr.strip()[-200:]}"
+    return binary
+
+
+def bench_pouchdb(binary: Path, docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float:
     port = free_port()
     proc = subprocess.Popen(
-        [str(binary), "--port", str(port), "--dir", str(folder / "data"), "--no-stdout-logs"],
-        cwd=folder,
+        [str(binary), "--port", str(port), "--dir", str(tmp / "pouchdb-data"), "--no-stdout-logs"],
+        cwd=binary.parent.parent.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -288,6 +300,22 @@ def bench_merge(template: Template, stored: int, tmp: Path, edits: int = 300) ->
     return elapsed / edits
 
 
+def push_rounds(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> tuple[dict[str, list[float]], str]:
+    """Docs/s of every contender in each round, on fresh storage each time; and why PouchDB is missing, if it is."""
+    pouchdb = install_pouchdb(tmp)
+    figures: dict[str, list[float]] = {"xunjian": [], "engine": [], "ceiling": [], "pouchdb": []}
+    for n in range(ROUNDS):
+        folder = tmp / f"round-{n}"
+        folder.mkdir()
+        figures["xunjian"].append(bench_xunjian(docs, ids, folder))
+        if isinstance(pouchdb, Path):
+            figures["pouchdb"].append(bench_pouchdb(pouchdb, docs, ids, folder))
+        figures["engine"].append(bench_engine(docs, ids, folder))
+        figures["ceiling"].append(bench_sqlite(docs, ids, folder))
+        print(f"  round {n + 1}: " + ", ".join(f"{k} {v[-1]:.0f}" for k, v in figures.items() if v), flush=True)
+    return figures, pouchdb if isinstance(pouchdb, str) else ""
+
+
 def main() -> None:
     template = load_catalog().get("supermarket_service", 1)
     assert template is not None
@@ -295,19 +323,18 @@ def main() -> None:
     ids = [uuid7() for _ in docs]  # the same ids for every store
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        print(f"documents: {DOCS} supermarket inspections of 60 answers, batches of {BATCH}", flush=True)
-        xunjian = bench_xunjian(docs, ids, tmp)
-        print(f"xunjian push over HTTP:       {xunjian:8.0f} docs/s", flush=True)
-        engine = bench_engine(docs, ids, tmp)
+        print(f"documents: {DOCS} supermarket inspections of 60 answers, batches of {BATCH}; {ROUNDS} rounds")
+        figures, skipped = push_rounds(docs, ids, tmp)
+        xunjian, engine, ceiling = (statistics.median(figures[k]) for k in ("xunjian", "engine", "ceiling"))
+        print(f"xunjian push over HTTP:       {xunjian:8.0f} docs/s   (median of rounds, as below)")
         print(f"xunjian engine, no HTTP:      {engine:8.0f} docs/s   HTTP's share = {1 - xunjian / engine:.2f}")
-        ceiling = bench_sqlite(docs, ids, tmp)
         print(f"raw SQLite ceiling:           {ceiling:8.0f} docs/s   xunjian/ceiling = {xunjian / ceiling:.2f}")
-        peer = bench_pouchdb(docs, ids, tmp)
-        if isinstance(peer, float):
+        if figures["pouchdb"]:
+            peer = statistics.median(figures["pouchdb"])
             ratio = xunjian / peer
             print(f"PouchDB-server _bulk_docs:    {peer:8.0f} docs/s   xunjian/pouchdb = {ratio:.2f} (target ≥ 2)")
         else:
-            print(f"PouchDB-server _bulk_docs:    {peer}")
+            print(f"PouchDB-server _bulk_docs:    {skipped}")
         small = bench_merge(template, 1_000, tmp)
         print(f"merge one edit, 1,000 stored:   {small * 1e3:.3f} ms", flush=True)
         large = bench_merge(template, 100_000, tmp)
