@@ -2,6 +2,12 @@
 
 All writes go through :func:`transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``), so a
 write acknowledged to a device is on disk (WAL, ``synchronous=FULL``).
+
+Checkpoints (copying the WAL back into the database file) are kept off the write
+path: every few commits a short-lived thread runs a ``PASSIVE`` checkpoint on its
+own connection, which never blocks the writer, while the next request is served.
+SQLite's automatic checkpoint by the writer stays on as a backstop, at a much
+larger WAL, for when those threads fall behind.
 """
 
 from __future__ import annotations
@@ -16,6 +22,10 @@ import sqlite_utils
 
 from sync.migrations import migrations
 
+CHECKPOINT_EVERY = 5  # commits between background checkpoints
+BACKSTOP_PAGES = 16_000  # WAL pages (~64 MB) at which a commit checkpoints in line after all
+WAL_SIZE_LIMIT = 16 * 1024 * 1024  # bytes the WAL file is cut back to once a checkpoint resets it
+
 
 class Store:
     """One connection to the database for the server's lifetime, with a write lock."""
@@ -24,8 +34,13 @@ class Store:
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
-        if str(path) != ":memory:":
+        self.path = None if str(path) == ":memory:" else str(path)
+        self._commits = 0
+        self._checkpointer: threading.Thread | None = None
+        if self.path is not None:
             self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+            self.db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=5000")
@@ -43,9 +58,44 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            self._commits += 1
+            if self._commits >= CHECKPOINT_EVERY:
+                self._start_checkpoint()
+
+    def _start_checkpoint(self) -> None:
+        """Checkpoint in a background thread unless one is still at it (called holding the lock)."""
+        if self.path is None or (self._checkpointer is not None and self._checkpointer.is_alive()):
+            return
+        self._commits = 0
+        self._checkpointer = threading.Thread(target=checkpoint, args=[self.path], name="checkpoint", daemon=True)
+        self._checkpointer.start()
+
+    def wait_for_checkpoint(self) -> None:
+        """Return once no background checkpoint is running."""
+        running = self._checkpointer
+        if running is not None:
+            running.join()
 
     def close(self) -> None:
-        self.db.close()
+        with self.lock:
+            self.wait_for_checkpoint()
+            self.db.close()
+
+
+def checkpoint(path: str) -> tuple[int, int, int]:
+    """Copy what the WAL holds into the database file without waiting for, or blocking, anyone.
+
+    Returns SQLite's answer: (busy, WAL frames, frames now in the database file);
+    a checkpoint already running elsewhere counts as busy, and the next one catches up.
+    """
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        busy, frames, done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(busy), int(frames), int(done)
+    except sqlite3.OperationalError:
+        return 1, -1, -1
+    finally:
+        conn.close()
 
 
 def open_store(data_dir: Path | None) -> Store:
