@@ -3,11 +3,12 @@
 All writes go through :func:`transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``), so a
 write acknowledged to a device is on disk (WAL, ``synchronous=FULL``).
 
-Checkpoints (copying the WAL back into the database file) are kept off the write
-path: every few commits a short-lived thread runs a ``PASSIVE`` checkpoint on its
-own connection, which never blocks the writer, while the next request is served.
-SQLite's automatic checkpoint by the writer stays on as a backstop, at a much
-larger WAL, for when those threads fall behind.
+Checkpoints (copying the WAL back into the database file): while the database
+grows fast (bulk pushes), every ``GROWTH_PAGES`` new pages a short-lived thread
+runs a ``PASSIVE`` checkpoint on its own connection, which never blocks the writer,
+while the next request is served. Small edits leave checkpoints to SQLite's own,
+taken by the commit that brings the WAL to 1,000 pages, as a thread per handful of
+small commits would cost them more than it saves.
 """
 
 from __future__ import annotations
@@ -22,9 +23,7 @@ import sqlite_utils
 
 from sync.migrations import migrations
 
-CHECKPOINT_EVERY = 5  # commits between background checkpoints
-BACKSTOP_PAGES = 16_000  # WAL pages (~64 MB) at which a commit checkpoints in line after all
-WAL_SIZE_LIMIT = 16 * 1024 * 1024  # bytes the WAL file is cut back to once a checkpoint resets it
+GROWTH_PAGES = 400  # new database pages (1.6 MB) between background checkpoints
 
 
 class Store:
@@ -35,16 +34,14 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
         self.path = None if str(path) == ":memory:" else str(path)
-        self._commits = 0
         self._checkpointer: threading.Thread | None = None
         if self.path is not None:
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
-            self.db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA busy_timeout=5000")
         migrations.apply(self.db)
+        self._checkpointed_at = self._pages()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -58,15 +55,18 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-            self._commits += 1
-            if self._commits >= CHECKPOINT_EVERY:
+            if self.path is not None and self._pages() - self._checkpointed_at >= GROWTH_PAGES:
                 self._start_checkpoint()
+
+    def _pages(self) -> int:
+        pages: int = self.db.conn.execute("PRAGMA page_count").fetchone()[0]
+        return pages
 
     def _start_checkpoint(self) -> None:
         """Checkpoint in a background thread unless one is still at it (called holding the lock)."""
         if self.path is None or (self._checkpointer is not None and self._checkpointer.is_alive()):
             return
-        self._commits = 0
+        self._checkpointed_at = self._pages()
         self._checkpointer = threading.Thread(target=checkpoint, args=[self.path], name="checkpoint", daemon=True)
         self._checkpointer.start()
 
