@@ -79,6 +79,11 @@ def answers_for(template: Template, n: int) -> dict[str, Any]:
     return answers
 
 
+def compact(value: Any) -> bytes:
+    """JSON as the app's ``JSON.stringify`` writes it (no spaces), for every contender alike."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -143,7 +148,7 @@ def push_bodies(docs: list[dict[str, Any]], ids: list[str], site: str) -> list[b
                 else:
                     op["changes"] = [{"path": p, "value": v, "base_fv": 0} for p, v in doc.items()]
                 ops.append(op)
-        bodies.append(json.dumps({"client_id": client_id, "ops": ops}).encode())
+        bodies.append(compact({"client_id": client_id, "ops": ops}))
     return bodies
 
 
@@ -206,7 +211,7 @@ def bench_sqlite(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float
         db.execute("BEGIN")
         db.executemany(
             "INSERT INTO doc VALUES (?, ?)",
-            [(i, json.dumps(d)) for d, i in zip(docs[start : start + BATCH], ids[start : start + BATCH], strict=True)],
+            [(i, compact(d)) for d, i in zip(docs[start : start + BATCH], ids[start : start + BATCH], strict=True)],
         )
         db.execute("COMMIT")
     elapsed = time.perf_counter() - started
@@ -249,7 +254,7 @@ def bench_pouchdb(binary: Path, docs: list[dict[str, Any]], ids: list[str], tmp:
         with httpx.Client(base_url=base, timeout=60) as api:
             api.put("/inspections")
             named = [{"_id": i, **d} for d, i in zip(docs, ids, strict=True)]
-            bodies = [json.dumps({"docs": named[s : s + BATCH]}).encode() for s in range(0, len(docs), BATCH)]
+            bodies = [compact({"docs": named[s : s + BATCH]}) for s in range(0, len(docs), BATCH)]
             elapsed, _answers = post_all(port, "/inspections/_bulk_docs", bodies, {}, status=201)
     finally:
         proc.terminate()

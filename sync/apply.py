@@ -113,7 +113,7 @@ def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[Field
     fresh, rest = _validate_changes(op, ctx, doc.fields, fast=not locked)
     if fresh:
         seq = ctx.seq
-        doc.fields.update([(path, FieldState(value, seq)) for path, value in fresh])
+        doc.fields.update({path: FieldState(value, seq) for path, value in fresh.items()})
         ctx.changed = True
     results = []
     for change, item in rest:
@@ -131,14 +131,14 @@ def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[Field
 
 def _validate_changes(
     op: SetAnswers, ctx: Context, fields: dict[str, FieldState], *, fast: bool
-) -> tuple[list[tuple[str, Any]], list[tuple[Change, Item]]]:
+) -> tuple[dict[str, Any], list[tuple[Change, Item]]]:
     """Check every change against the version; all of them fit, or the op is rejected whole.
 
     Returns the first answers to plain top-level items (``fast``: set them without a merge)
     and the changes that need one, with their items.
     """
     errors: list[dict[str, str]] = []
-    fresh: list[tuple[str, Any]] = []
+    fresh: dict[str, Any] = {}  # a dict, not (path, value) pairs: thousands of tuples set off the GC
     rest: list[tuple[Change, Item]] = []
     index_items, plain = ctx.index.items, ctx.index.plain
     for change in op.changes:
@@ -146,7 +146,7 @@ def _validate_changes(
         test = plain.get(path)
         if test is not None and (value is None or test(value)):
             if fast and path not in fields:
-                fresh.append((path, value))
+                fresh[path] = value
             else:
                 rest.append((change, index_items[path]))
             continue
