@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
 
@@ -51,34 +51,49 @@ class TemplateIndex:
     items: dict[str, Item]
     signatures: tuple[str, ...]
     has_photos: bool
-    plain: dict[str, Callable[[Any], bool]]
+    # top-level scalar items (pass/fail, choice, number, text) and a type accepting valid answers to them
+    plain: frozenset[str]
+    plain_type: type[msgspec.Struct]
+
+    def fits_plain(self, answers: dict[str, Any]) -> bool:
+        """Whether every answer is to a plain item and valid for it, checked at once (by msgspec, in C).
+
+        ``False`` says nothing more: :func:`schemas.answers.check_value` tells what is wrong, if anything.
+        """
+        try:
+            msgspec.convert(answers, self.plain_type)
+        except msgspec.ValidationError:
+            return False
+        return True
 
 
-def quick_test(item: PassFail | Number | SingleChoice | Text) -> Callable[[Any], bool]:
-    """A validity test for one scalar item, built once per version (``False``: ask :func:`check_value`)."""
+_FINITE = sys.float_info.max
+
+
+def _plain_type(item: PassFail | Number | SingleChoice | Text) -> Any:
+    """The msgspec type of a valid answer to ``item``, exactly as strict as ``check_value`` (or stricter)."""
     if isinstance(item, PassFail):
-        allowed: tuple[Any, ...] = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
-        return lambda value: value in allowed and type(value) is str
+        return Literal["pass", "fail", "na"] if item.allow_na else Literal["pass", "fail"]
     if isinstance(item, SingleChoice):
-        options = tuple(o.value for o in item.options)
-        return lambda value: value in options and type(value) is str
+        return cast(Any, Literal)[tuple(o.value for o in item.options)]
     if isinstance(item, Text):
-        longest = item.max_length
-        return lambda value: type(value) is str and len(value) <= longest
+        return Annotated[str, msgspec.Meta(max_length=item.max_length)]
     low = item.bounds.min if item.bounds is not None else None
     high = item.bounds.max if item.bounds is not None else None
-
-    def number(value: Any) -> bool:
-        kind = type(value)
-        if kind is not int and (kind is not float or not math.isfinite(value)):
-            return False
-        return (low is None or value >= low) and (high is None or value <= high)
-
-    return number
+    # ints are compared exactly (as check_value does), floats must also be finite
+    whole = Annotated[
+        int,
+        msgspec.Meta(
+            ge=None if low is None else math.ceil(low),
+            le=None if high is None else math.floor(high),
+        ),
+    ]
+    real = Annotated[float, msgspec.Meta(ge=-_FINITE if low is None else low, le=_FINITE if high is None else high)]
+    return whole | real
 
 
 def index_template(template: Template) -> TemplateIndex:
-    """Lookups by item id; ``plain`` holds a fast validity test for top-level scalar items."""
+    """Lookups by item id, and the type that accepts valid answers to the plain items in one go."""
     items = {item.id: item for section in template.sections for item in section.items}
     signatures = tuple(i for i, item in items.items() if isinstance(item, Signature))
     photos = any(
@@ -86,8 +101,16 @@ def index_template(template: Template) -> TemplateIndex:
         for item in items.values()
     )
     scalar = PassFail | Number | SingleChoice | Text
-    plain = {i: quick_test(item) for i, item in items.items() if isinstance(item, scalar)}
-    return TemplateIndex(template, items, signatures, photos, plain)
+    plain = {i: item for i, item in items.items() if isinstance(item, scalar)}
+    # field names f0, f1… renamed to the item ids (an id may be a Python keyword)
+    plain_type = msgspec.defstruct(
+        f"PlainAnswers_{template.checklist_id}_{template.version}",
+        [(f"f{n}", _plain_type(item) | None, None) for n, item in enumerate(plain.values())],
+        rename={f"f{n}": i for n, i in enumerate(plain)},
+        forbid_unknown_fields=True,
+        gc=False,
+    )
+    return TemplateIndex(template, items, signatures, photos, frozenset(plain), plain_type)
 
 
 @dataclass(frozen=True)

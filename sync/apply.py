@@ -135,26 +135,29 @@ def _validate_changes(
     """Check every change against the version; all of them fit, or the op is rejected whole.
 
     Returns the first answers to plain top-level items (``fast``: set them without a merge)
-    and the changes that need one, with their items.
+    and the changes that need one, with their items. The common op (valid answers to plain
+    items) is checked at once; any other goes answer by answer, which says what is wrong.
     """
+    changes, index_items = op.changes, ctx.index.items
+    answers = {c.path: c.value for c in changes}
+    if len(answers) == len(changes) and ctx.index.fits_plain(answers):
+        if not fast:
+            return {}, [(c, index_items[c.path]) for c in changes]
+        if not fields:
+            return answers, []
+        return (
+            {p: v for p, v in answers.items() if p not in fields},
+            [(c, index_items[c.path]) for c in changes if c.path in fields],
+        )
     errors: list[dict[str, str]] = []
-    fresh: dict[str, Any] = {}  # a dict, not (path, value) pairs: thousands of tuples set off the GC
+    fresh: dict[str, Any] = {}
     rest: list[tuple[Change, Item]] = []
-    index_items, plain = ctx.index.items, ctx.index.plain
-    for change in op.changes:
+    for change in changes:
         path, value = change.path, change.value
-        test = plain.get(path)
-        if test is not None and (value is None or test(value)):
-            if fast and path not in fields:
-                fresh[path] = value
-            else:
-                rest.append((change, index_items[path]))
-            continue
         item = index_items.get(path) if "/" not in path else resolve_item(index_items, path)
         if item is None:
             errors.append(_err("/" + path, f"no item at {path!r} in this checklist version"))
             continue
-        rest.append((change, item))
         if isinstance(item, Group):
             errors.append(_err("/" + path, "add or remove entries with add_entry and remove_entry"))
         elif isinstance(item, Signature):
@@ -163,7 +166,11 @@ def _validate_changes(
             ctx.evidence = True
         if value is not None and not quick_check(item, value):
             errors.extend(_err(e.pointer, e.detail) for e in check_value(item, value, "/" + path))
-    if len({c.path for c in op.changes}) != len(op.changes):
+        elif fast and path in ctx.index.plain and path not in fields:
+            fresh[path] = value
+            continue
+        rest.append((change, item))
+    if len(answers) != len(changes):
         errors.append(_err("", "the same path twice in one op"))
     if errors:
         raise Rejected("invalid-answers", f"{len(errors)} answer(s) do not fit this checklist version", errors)

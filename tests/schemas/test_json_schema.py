@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -459,17 +460,44 @@ def test_check_answers_and_the_published_schema_agree_on_validity(template: Temp
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_the_push_fast_path_agrees_with_check_value(template: Template) -> None:
-    """Each version's quick tests (a push's plain answers skip check_value) give its verdict on every case."""
-    plain = index_template(template).plain
+    """A push's answers to plain items are checked at once (fits_plain), with check_value's verdict on every case."""
+    index = index_template(template)
     items = {i.id: i for s in template.sections for i in s.items}
     verdicts = [
-        (item_id, what, test(value), not check_value(items[item_id], value))
-        for item_id, test in plain.items()
+        (item_id, what, index.fits_plain({item_id: value}), value is None or not check_value(items[item_id], value))
+        for item_id in index.plain
         for what, value, _ in leaf_cases(items[item_id])  # type: ignore[arg-type]
-        if value is not None
     ]
     assert [v for v in verdicts if v[2] != v[3]] == []
     assert {v[2] for v in verdicts} == {True, False}
+    everything = {i: next(v for _, v, ok in leaf_cases(items[i]) if ok) for i in index.plain}  # type: ignore[arg-type]
+    assert index.fits_plain(everything)
+    assert not index.fits_plain({**everything, "ghost": "pass"})
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fits_plain_never_accepts_what_check_value_rejects(template: Template, data: st.DataObject) -> None:
+    index = index_template(template)
+    items = {i.id: i for s in template.sections for i in s.items}
+    item_id = data.draw(st.sampled_from(sorted(index.plain)))
+    item = items[item_id]
+    edges: list[Any] = []
+    if isinstance(item, Number) and item.bounds is not None:
+        for bound in (item.bounds.min, item.bounds.max):
+            if bound is not None:
+                edges += [bound, bound - 0.5, bound + 0.5, math.floor(bound), math.ceil(bound), float(bound) + 1e-9]
+    if isinstance(item, Text):
+        edges += ["字" * item.max_length, "字" * (item.max_length + 1)]
+    value = data.draw(
+        json_values(option_values(template) + edges)
+        | st.floats()
+        | st.integers(min_value=-(2**70), max_value=2**70)
+        | st.sampled_from(edges or [0])
+    )
+    if index.fits_plain({item_id: value}):
+        assert value is None or check_value(items[item_id], value) == [], (item_id, value)
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
