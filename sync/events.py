@@ -93,14 +93,18 @@ def record_op_events(conn: sqlite3.Connection, row: InspectionRow, op: Op, befor
 
     ``row`` is the inspection after the op, ``before`` its status before it.
     """
+    moved = row.status != before and row.status in _STATUS_EVENTS
+    edited = ctx.changed and not isinstance(op, Transition) and row.status in _EDITED_IN
+    if not (moved or edited or ctx.new_conflicts):
+        return
     base = {"seq": ctx.seq, "by": ctx.user_id, "checklist_id": row.checklist_id, "version": row.version}
     where = {"inspection_id": row.id, "now": ctx.now}
-    if row.status != before and row.status in _STATUS_EVENTS:
+    if moved:
         payload = {**base, "from": before, "to": row.status}
         if isinstance(op, Transition) and op.reason.strip():
             payload["reason"] = op.reason
         emit(conn, row.org_id, f"inspection.{row.status}", row.site_id, payload=payload, **where)
-    elif ctx.changed and not isinstance(op, Transition) and row.status in _EDITED_IN:
+    elif edited:
         emit(
             conn,
             row.org_id,

@@ -172,7 +172,7 @@ class Batch:
         try:
             fields, conflict_ids = self._apply(op, seq, hlc, received)
             listed = [f for f in fields if f.outcome != "applied" or f.fv != seq or f.conflict_id]
-            outcome: Outcome = max((f.outcome for f in listed), key=lambda o: _RANK[o], default="applied")
+            outcome: Outcome = max((f.outcome for f in listed), key=_RANK.__getitem__) if listed else "applied"
             result = OpResult(op.op_id, op.client_seq, outcome, seq, listed, conflict_ids, flags=flags)
         except Rejected as exc:
             problem = Rejection(exc.type, exc.detail, exc.errors)
@@ -242,12 +242,15 @@ class Batch:
         if ctx.changed:
             row.updated_seq, row.updated_at = seq, now
             self.dirty.add(row.id)
-            touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
-            new_ids = {c.id for c in ctx.new_conflicts}
-            save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
+            if ctx.new_conflicts or ctx.touched_conflicts:
+                touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
+                new_ids = {c.id for c in ctx.new_conflicts}
+                save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
             if touches_evidence(op, ctx):
                 self.evidence_dirty.add(row.id)
         record_op_events(self.conn, row, op, before, ctx)
+        if not fields and not ctx.new_conflicts:  # a plain op: its answers all set on the fast path
+            return fields, []
         conflict_ids = sorted({f.conflict_id for f in fields if f.conflict_id} | {c.id for c in ctx.new_conflicts})
         return fields, conflict_ids
 
