@@ -24,10 +24,18 @@ class Http(Protocol):
     def get(self, url: str, *, params: Any = ..., headers: dict[str, str] | None = ...) -> Any: ...
 
 
+def set_changes(op: dict[str, Any]) -> list[tuple[str, Any, int]]:
+    """A ``set`` op's (path, value, base field version), from its map form or the earlier list form."""
+    if "changes" in op:
+        return [(c["path"], c["value"], c.get("base_fv", 0)) for c in op["changes"]]
+    base = op.get("base", {})
+    return [(path, value, base.get(path, 0)) for path, value in op["answers"].items()]
+
+
 def op_paths(op: dict[str, Any]) -> list[str]:
     """The field paths an op writes; results list only those whose version is not the op's own."""
     if op["kind"] == "set":
-        return [c["path"] for c in op["changes"]]
+        return [path for path, _value, _base in set_changes(op)]
     if op["kind"] in ("attach", "detach", "sign"):
         return [op["path"]]
     if op["kind"] in ("add_entry", "remove_entry"):
@@ -57,6 +65,7 @@ class Device:
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
     known_fv: dict[tuple[str, str], int] = field(default_factory=dict)
     last_hlc: int = 0
+    list_form: bool = False  # send set ops in the list form of earlier app builds
 
     @property
     def headers(self) -> dict[str, str]:
@@ -91,8 +100,12 @@ class Device:
         return inspection_id
 
     def set(self, inspection_id: str, answers: dict[str, Any]) -> dict[str, Any]:
-        changes = [{"path": p, "value": v, "base_fv": self.base(inspection_id, p)} for p, v in answers.items()]
-        return self.enqueue("set", inspection_id, changes=changes)
+        """Set answers, as one map with the versions they were based on (the list form if ``list_form``)."""
+        if self.list_form:
+            changes = [{"path": p, "value": v, "base_fv": self.base(inspection_id, p)} for p, v in answers.items()]
+            return self.enqueue("set", inspection_id, changes=changes)
+        base = {p: fv for p in answers if (fv := self.base(inspection_id, p))}
+        return self.enqueue("set", inspection_id, answers=dict(answers), **({"base": base} if base else {}))
 
     def add_entry(self, inspection_id: str, group: str) -> str:
         entry_id = str(uuid.uuid4())
@@ -138,9 +151,9 @@ class Device:
         answers = dict(self.server.get(inspection_id, {}).get("answers", {}))
         for op in self.outbox:
             if op["inspection_id"] == inspection_id and op["kind"] == "set" and not self.is_rejected(op):
-                for change in op["changes"]:
-                    if "/" not in change["path"]:
-                        answers[change["path"]] = change["value"]
+                for path, value, _base in set_changes(op):
+                    if "/" not in path:
+                        answers[path] = value
         return {k: v for k, v in answers.items() if v is not None}
 
     def is_rejected(self, op: dict[str, Any]) -> bool:

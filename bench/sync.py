@@ -47,7 +47,7 @@ from schemas.template import Number, PassFail, SingleChoice, Template, Text
 from sync.accounts import User
 from sync.demo import load_demo
 from sync.document import Document, FieldState
-from sync.ops import Change, PushBatch, SetAnswers, encoder, push_decoder, uuid7
+from sync.ops import PushBatch, SetAnswers, encoder, push_decoder, uuid7
 from sync.push import apply_push
 from sync.sites import create_district, create_organisation, create_site, site_ids_in_scope
 from sync.store import open_store
@@ -146,7 +146,7 @@ def push_bodies(docs: list[dict[str, Any]], ids: list[str], site: str) -> list[b
                 if kind == "create":
                     op.update(checklist_id="supermarket_service", version=1, site_id=site)
                 else:
-                    op["changes"] = [{"path": p, "value": v, "base_fv": 0} for p, v in doc.items()]
+                    op["answers"] = doc
                 ops.append(op)
         bodies.append(compact({"client_id": client_id, "ops": ops}))
     return bodies
@@ -296,7 +296,8 @@ def bench_merge(template: Template, stored: int, tmp: Path, edits: int = 300) ->
             client_seq=n + 1,
             inspection_id=target,
             hlc=n + 1,
-            changes=[Change(item, "fail" if n % 2 else "pass", base_fv=1)],
+            answers={item: "fail" if n % 2 else "pass"},
+            base={item: 1},
         )
         result = apply_push(store, catalog, user, "bench", PushBatch(client_id, [op]))
         assert result.results[0].outcome in ("applied", "conflict"), result.results[0]

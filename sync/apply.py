@@ -6,6 +6,7 @@ changes nothing but the op log.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from schemas.answers import check_value, quick_check
@@ -31,7 +32,6 @@ from sync.merge import (
 from sync.ops import (
     AddEntry,
     Attach,
-    Change,
     Create,
     Delete,
     Detach,
@@ -108,52 +108,55 @@ def touches_evidence(op: Op, ctx: Context) -> bool:
 
 
 def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[FieldResult]:
-    """Validate every change, then merge it; plain first answers take a fast path and are not listed in the results."""
+    """Validate every answer, then merge it; plain first answers take a fast path and are not listed in the results."""
     doc, locked = row.doc, row.status in LOCKED
-    fresh, rest = _validate_changes(op, ctx, doc.fields, fast=not locked)
+    fresh, rest = _validate_answers(op, ctx, doc.fields, fast=not locked)
     if fresh:
         seq = ctx.seq
         doc.fields.update({path: FieldState(value, seq) for path, value in fresh.items()})
         ctx.changed = True
     results = []
-    for change, item in rest:
-        path = change.path
+    answers, base = op.answers, op.base
+    for path, item in rest:
+        value, base_fv = answers[path], base.get(path, 0)
         removed = None if locked else ensure_entry(doc, path, ctx)
         if locked or removed:
             status = row.status if locked else "deleted"
-            results.append(keep_locked(doc, status, path, change.value, change.base_fv, ctx))
-        elif isinstance(item, MultiChoice | Photo) and isinstance(change.value, list):
-            results.append(merge_set(doc, path, item, change.value, change.base_fv, ctx))
+            results.append(keep_locked(doc, status, path, value, base_fv, ctx))
+        elif isinstance(item, MultiChoice | Photo) and isinstance(value, list):
+            results.append(merge_set(doc, path, item, value, base_fv, ctx))
         else:
-            results.append(merge_value(doc, path, item, change.value, change.base_fv, ctx))
+            results.append(merge_value(doc, path, item, value, base_fv, ctx))
     return results
 
 
-def _validate_changes(
+def _validate_answers(
     op: SetAnswers, ctx: Context, fields: dict[str, FieldState], *, fast: bool
-) -> tuple[dict[str, Any], list[tuple[Change, Item]]]:
-    """Check every change against the version; all of them fit, or the op is rejected whole.
+) -> tuple[dict[str, Any], list[tuple[str, Item]]]:
+    """Check every answer against the version; all of them fit, or the op is rejected whole.
 
     Returns the first answers to plain top-level items (``fast``: set them without a merge)
-    and the changes that need one, with their items. The common op (valid answers to plain
+    and the paths that need one, with their items. The common op (valid answers to plain
     items) is checked at once; any other goes answer by answer, which says what is wrong.
     """
-    changes, index_items = op.changes, ctx.index.items
-    answers = {c.path: c.value for c in changes}
-    if len(answers) == len(changes) and ctx.index.fits_plain(answers):
+    answers, index_items = op.answers, ctx.index.items
+    if op.changes:  # only a list form naming a path twice is left as sent (see SetAnswers)
+        counts = Counter(c.path for c in op.changes)
+        twice = [_err("/" + path, "the same path twice in one op") for path, n in counts.items() if n > 1]
+        raise Rejected("invalid-answers", "the same path twice in one op", twice)
+    if ctx.index.fits_plain(answers):
         if not fast:
-            return {}, [(c, index_items[c.path]) for c in changes]
+            return {}, [(path, index_items[path]) for path in answers]
         if not fields:
             return answers, []
         return (
             {p: v for p, v in answers.items() if p not in fields},
-            [(c, index_items[c.path]) for c in changes if c.path in fields],
+            [(p, index_items[p]) for p in answers if p in fields],
         )
     errors: list[dict[str, str]] = []
     fresh: dict[str, Any] = {}
-    rest: list[tuple[Change, Item]] = []
-    for change in changes:
-        path, value = change.path, change.value
+    rest: list[tuple[str, Item]] = []
+    for path, value in answers.items():
         item = index_items.get(path) if "/" not in path else resolve_item(index_items, path)
         if item is None:
             errors.append(_err("/" + path, f"no item at {path!r} in this checklist version"))
@@ -169,9 +172,7 @@ def _validate_changes(
         elif fast and path in ctx.index.plain and path not in fields:
             fresh[path] = value
             continue
-        rest.append((change, item))
-    if len(answers) != len(changes):
-        errors.append(_err("", "the same path twice in one op"))
+        rest.append((path, item))
     if errors:
         raise Rejected("invalid-answers", f"{len(errors)} answer(s) do not fit this checklist version", errors)
     return fresh, rest

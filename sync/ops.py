@@ -2,8 +2,9 @@
 
 Every op carries ``op_id`` (UUID, idempotency key), ``client_seq`` (gap-free per
 client), the inspection it touches and a hybrid-logical-clock stamp ``hlc``
-(milliseconds << 16 | counter). Field ops carry ``base_fv``: the field version
-(server sequence of the last write the device had seen; 0 for none).
+(milliseconds << 16 | counter). Field ops carry the field version their value was based
+on (``base_fv``, or ``base`` per path in a ``set``): the server sequence of the last
+write the device had seen, 0 for none.
 
 Ids are any UUID; the app makes ``op_id`` and inspection ids as UUIDv7 (:func:`uuid7`),
 time-ordered, so storing a batch appends to the op-log and inspection indexes instead
@@ -23,6 +24,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct
+from msgspec.structs import force_setattr
 
 Uuid = Annotated[str, Meta(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
 Sha256 = Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")]
@@ -62,10 +64,35 @@ class Change(Struct, forbid_unknown_fields=True, frozen=True, omit_defaults=True
     base_fv: Fv = 0
 
 
-class SetAnswers(OpBase, tag="set", frozen=True):
-    """Set one or more answers; the op is applied whole or rejected whole."""
+class SetAnswers(OpBase, tag="set", frozen=True, omit_defaults=True):
+    """Set one or more answers; the op is applied whole or rejected whole.
 
-    changes: Annotated[list[Change], Meta(min_length=1, max_length=500)]
+    ``answers`` maps a path to its value (``None`` clears it); ``base`` maps a path to the
+    field version the device's value was based on, for the paths it had seen written (left
+    out: 0). A whole inspection's answers travel as one map, about half the bytes of a list.
+
+    The list form of earlier app builds, ``changes`` ([{path, value, base_fv}]), is still
+    accepted, as their outboxes may hold it: it is read into ``answers`` and ``base`` when
+    decoded, unless it names a path twice; then it is kept as sent, and the op is rejected.
+    """
+
+    answers: Annotated[dict[Path, Any], Meta(max_length=500)] = {}
+    base: dict[Path, Fv] = {}
+    changes: Annotated[list[Change], Meta(max_length=500)] = []
+
+    def __post_init__(self) -> None:
+        if self.changes:
+            if self.answers or self.base:
+                raise ValueError("a set op gives answers (with base) or changes, not both")
+            answers = {c.path: c.value for c in self.changes}
+            if len(answers) == len(self.changes):
+                force_setattr(self, "answers", answers)
+                force_setattr(self, "base", {c.path: c.base_fv for c in self.changes if c.base_fv})
+                force_setattr(self, "changes", [])
+        elif not self.answers:
+            raise ValueError("a set op needs at least one answer")
+        elif self.base and not self.base.keys() <= self.answers.keys():
+            raise ValueError("base names a path that answers does not")
 
 
 class AddEntry(OpBase, tag="add_entry", frozen=True):

@@ -51,11 +51,13 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                # read inside the transaction, where the pager knows it (outside, it costs a read lock)
+                grown = self.path is not None and self._pages() - self._checkpointed_at >= GROWTH_PAGES
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-            if self.path is not None and self._pages() - self._checkpointed_at >= GROWTH_PAGES:
+            if grown:
                 self._start_checkpoint()
 
     def _pages(self) -> int:

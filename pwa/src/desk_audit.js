@@ -7,6 +7,7 @@ import { deviceName } from './directory.js'
 import { h, replace } from './dom.js'
 import { statusText } from './form_view.js'
 import { L, t } from './i18n.js'
+import { setPairs } from './inspection.js'
 import { when, who } from './desk_queue.js'
 
 const OUTCOME_CLASS = { applied: 'st-approved', merged: 'st-submitted', conflict: 'conflict', rejected: 'st-fail', gap: 'st-fail' }
@@ -69,7 +70,7 @@ export function opText(e, model) {
   const kind = t(/** @type {any} */ (`desk_op_${e.kind}`))
   switch (e.kind) {
     case 'set':
-      return `${kind}: ${(op.changes || []).map((/** @type {any} */ c) => `${pathLabel(c.path, model)} = ${short(c.value)}`).join('; ')}`
+      return `${kind}: ${setPairs(op).map(([path, value]) => `${pathLabel(path, model)} = ${short(value)}`).join('; ')}`
     case 'attach':
     case 'detach':
     case 'sign':

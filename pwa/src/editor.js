@@ -8,7 +8,7 @@ import { h } from './dom.js'
 import { formModel, missingPointers, sectionOf, visibleSections } from './form.js'
 import { renderForm } from './form_view.js'
 import { t } from './i18n.js'
-import { baseFv, commentsByPath, conflictsByPath, getPath, localView, syncState } from './inspection.js'
+import { baseFv, commentsByPath, conflictsByPath, getPath, localView, setBody, syncState } from './inspection.js'
 import { discardRejected } from './outbox.js'
 import { preparePhoto, storeBlob, thumbUrl } from './photos.js'
 import { loadSchema, schemaUrl } from './schemas.js'
@@ -101,7 +101,7 @@ function actions(app) {
     async set(path, value) {
       const page = app.page
       if (same(getPath(page.view.answers, path) ?? null, value)) return
-      const record = await app.edit('set', id, { changes: [{ path, value, base_fv: baseFv(page.record, path) }] })
+      const record = await app.edit('set', id, setBody(path, value, baseFv(page.record, path)))
       await applied(app, record)
     },
     /** @param {string} path @param {File} file @param {string} [forItem] */

@@ -44,14 +44,34 @@ export function localView(serverView, records) {
 }
 
 /**
+ * A `set` op's body: one answer in the answers map, with the version it was based on (if any).
+ * @param {string} path @param {any} value @param {number} baseFv
+ */
+export function setBody(path, value, baseFv) {
+  return baseFv ? { answers: { [path]: value }, base: { [path]: baseFv } } : { answers: { [path]: value } }
+}
+
+/**
+ * A `set` op's answers as [path, value] pairs, from its map or the list form of earlier builds
+ * (outboxes and op logs may hold either).
+ * @param {any} op @returns {[string, any][]}
+ */
+export function setPairs(op) {
+  if (op.changes) return op.changes.map((/** @type {any} */ c) => [c.path, c.value])
+  return Object.entries(op.answers || {})
+}
+
+/**
  * Apply one op to answers (and status); returns the paths it touched.
  * @param {Record<string, any>} answers @param {any} op @param {any} doc
  */
 export function applyOp(answers, op, doc) {
   switch (op.kind) {
-    case 'set':
-      for (const change of op.changes) setPath(answers, change.path, change.value)
-      return op.changes.map((c) => c.path)
+    case 'set': {
+      const pairs = setPairs(op)
+      for (const [path, value] of pairs) setPath(answers, path, value)
+      return pairs.map(([path]) => path)
+    }
     case 'add_entry': {
       const entries = (answers[op.group] ||= {})
       entries[op.entry_id] ||= {}

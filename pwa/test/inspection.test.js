@@ -1,7 +1,7 @@
 // The inspector's view: the server's document with unconfirmed local ops on top.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { commentsByPath, conflictsByPath, localView, syncState } from '../src/inspection.js'
+import { commentsByPath, conflictsByPath, localView, setBody, setPairs, syncState } from '../src/inspection.js'
 
 const ID = '11111111-2222-4333-8444-555555555555'
 const E = '22222222-2222-4333-8444-555555555555'
@@ -11,9 +11,9 @@ const rec = (op, state = 'pending') => ({ client_seq: ++seq, op_id: `op${seq}`, 
 test('a draft made on this device is its create op plus edits', () => {
   const records = [
     rec({ kind: 'create', checklist_id: 'supermarket_service', version: 1, site_id: 's1' }),
-    rec({ kind: 'set', changes: [{ path: 'licence', value: 'fail' }, { path: 'frozen_temp', value: -12 }] }),
+    rec({ kind: 'set', answers: { licence: 'fail', frozen_temp: -12 } }),
     rec({ kind: 'add_entry', group: 'stalls', entry_id: E }),
-    rec({ kind: 'set', changes: [{ path: `stalls/${E}/prices`, value: 'pass' }] }),
+    rec({ kind: 'set', ...setBody(`stalls/${E}/prices`, 'pass', 0) }),
     rec({ kind: 'attach', path: 'photos', sha256: 'a'.repeat(64) }),
     rec({ kind: 'attach', path: 'photos', sha256: 'b'.repeat(64) }),
     rec({ kind: 'detach', path: 'photos', sha256: 'a'.repeat(64) }),
@@ -57,4 +57,19 @@ test('conflicts and comments are found by item path; own candidates are marked',
   assert.equal(conflicts.licence[0].mine, true)
   assert.equal(conflictsByPath(view, 'x', 'u9').licence[0].mine, false)
   assert.deepEqual(Object.keys(commentsByPath(view)), ['frozen_temp', ''])
+})
+
+test('set ops carry an answers map with base versions; the list form of earlier builds still reads', () => {
+  assert.deepEqual(setBody('licence', 'fail', 0), { answers: { licence: 'fail' } })
+  assert.deepEqual(setBody('licence', 'fail', 7), { answers: { licence: 'fail' }, base: { licence: 7 } })
+  assert.deepEqual(setPairs({ answers: { a: 1, b: null } }), [['a', 1], ['b', null]])
+  assert.deepEqual(setPairs({ changes: [{ path: 'a', value: 1, base_fv: 3 }] }), [['a', 1]])
+  const queuedBeforeAnUpdate = [
+    rec({ kind: 'create', checklist_id: 'supermarket_service', version: 1, site_id: 's1' }),
+    rec({ kind: 'set', changes: [{ path: 'licence', value: 'fail', base_fv: 0 }] }),
+    rec({ kind: 'set', answers: { frozen_temp: -20 } }),
+  ]
+  const view = localView(null, queuedBeforeAnUpdate)
+  assert.deepEqual(view.answers, { licence: 'fail', frozen_temp: -20 })
+  assert.deepEqual([...view.pending_paths].sort(), ['frozen_temp', 'licence'])
 })

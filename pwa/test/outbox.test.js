@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { openDatabase, setMeta } from '../src/db.js'
 import { allOps, enqueue, maxHlc, nextHlc, pendingOps, pushBody, recordResults, serverHlc, unsyncedSummary } from '../src/outbox.js'
+import { setBody } from '../src/inspection.js'
 import { applyPage, pullAll } from '../src/pull.js'
 
 let n = 0
@@ -13,7 +14,7 @@ async function device() {
   return db
 }
 const ID = '11111111-2222-4333-8444-555555555555'
-const set = (path, value, base_fv = 0) => ({ changes: [{ path, value, base_fv }] })
+const set = (path, value, base_fv = 0) => setBody(path, value, base_fv)
 const page = (over = {}) => ({ inspections: [], checkpoint: 0, has_more: false, scope_site_ids: ['s1'], reset: false, ...over })
 
 test('concurrent edits get gap-free client_seq in order', async () => {

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from litestar.testing import TestClient
 
-from bench.device import Device, LostResponse
+from bench.device import Device, LostResponse, set_changes
 from server.app import create_app
 from server.settings import Settings
 from tests.conftest import bearer, login
@@ -55,7 +55,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.devices = [
             Device(self.client, login(self.client, "inspector1", device="a"), "a"),
             Device(self.client, login(self.client, "inspector1", device="b"), "b"),
-            Device(self.client, login(self.client, "inspector2", device="c"), "c"),
+            # an older app build: its set ops in the earlier list form
+            Device(self.client, login(self.client, "inspector2", device="c"), "c", list_form=True),
         ]
         first = self.devices[0]
         self.inspection = first.create(sites[SHOP], "sync_probe")
@@ -83,14 +84,14 @@ class SyncMachine(RuleBasedStateMachine):
             if op["kind"] != "set" or result["outcome"] not in ("applied", "merged", "conflict"):
                 continue
             listed = {f["path"]: f for f in result.get("fields", [])}
-            for change in op["changes"]:
-                field = listed.get(change["path"], {"fv": result["seq"], "outcome": "applied"})
+            for path, value, base_fv in set_changes(op):
+                field = listed.get(path, {"fv": result["seq"], "outcome": "applied"})
                 self.ledger.append(
                     {
                         "inspection_id": op["inspection_id"],
-                        "path": change["path"],
-                        "value": change["value"],
-                        "base_fv": change["base_fv"],
+                        "path": path,
+                        "value": value,
+                        "base_fv": base_fv,
                         "client": device.client_id,
                         "op_id": op["op_id"],
                         "seq": result["seq"],
@@ -217,12 +218,10 @@ class SyncMachine(RuleBasedStateMachine):
             if entry["kind"] != "set" or entry["outcome"] not in ("applied", "merged", "conflict"):
                 continue
             listed = {f["path"]: f for f in entry["result"].get("fields", [])}
-            for change in entry["op"]["changes"]:
-                field = listed.get(change["path"], {"outcome": "applied"})
-                if change["path"] == path and field["outcome"] != "conflict":
-                    writes.append(
-                        {"seq": entry["seq"], "base_fv": change.get("base_fv", 0), "client": entry["client_id"]}
-                    )
+            for written, _value, base_fv in set_changes(entry["op"]):
+                field = listed.get(written, {"outcome": "applied"})
+                if written == path and field["outcome"] != "conflict":
+                    writes.append({"seq": entry["seq"], "base_fv": base_fv, "client": entry["client_id"]})
         return writes
 
     # ---------------- invariants ----------------
