@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from litestar import Litestar
+from litestar.testing import TestClient
 
 from server.app import create_app
 from server.problems import PROBLEM_TYPES
@@ -72,6 +73,21 @@ def readme() -> str:
 def test_readme_lists_every_route_and_no_route_that_is_gone() -> None:
     app = create_app(Settings(data_dir=None))
     documented = set(re.findall(r"^\| `((?:GET|POST|PUT|PATCH|DELETE|HEAD) /api[^`]*)`", readme(), re.M))
+    assert documented == api_routes(app)
+
+
+def test_openapi_document_renders_and_lists_every_route() -> None:
+    app = create_app(Settings(data_dir=None))
+    with TestClient(app) as client:
+        response = client.get("/schema/openapi.json")
+    assert response.status_code == 200, response.text[:300]
+    documented = {
+        f"{method.upper()} {path}"
+        for path, operations in response.json()["paths"].items()
+        if path.startswith("/api")
+        for method in operations
+        if method.upper() not in {"HEAD", "OPTIONS"}
+    }
     assert documented == api_routes(app)
 
 
