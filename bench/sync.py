@@ -13,7 +13,8 @@ Run: ``.venv/bin/python -m bench.sync``. Every figure is measured in this run:
 3. The peer, where ``npm`` is present: PouchDB-server on LevelDB ingesting the
    same documents through ``_bulk_docs`` in batches of 50 (installed into a
    temporary folder now, never into the repository).
-4. The cost of merging one edit when 1,000 vs 100,000 inspections are stored.
+4. The cost of merging one edit when 1,000 vs 100,000 inspections are stored, edits
+   going to the two stores in turn in this process.
 
 This machine is shared, and its speed drifts by a third from minute to minute, so the
 push figures are taken in ``BENCH_ROUNDS`` rounds (default 5), each running every
@@ -45,14 +46,14 @@ from typing import Any
 import httpx
 from argon2 import PasswordHasher
 
+from bench.merge import bench_merge
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
 from sync.accounts import User
 from sync.demo import load_demo
-from sync.document import Document, FieldState
-from sync.ops import PushBatch, SetAnswers, encoder, push_decoder, uuid7
+from sync.ops import push_decoder, uuid7
 from sync.push import apply_push
-from sync.sites import create_district, create_organisation, create_site, site_ids_in_scope
+from sync.sites import site_ids_in_scope
 from sync.store import open_store
 
 ROOT = Path(__file__).parent.parent
@@ -273,50 +274,6 @@ def push_pouchdb(binary: Path, docs: list[dict[str, Any]], ids: list[str], tmp: 
     return len(docs) / poster.elapsed
 
 
-def bench_merge(template: Template, stored: int, tmp: Path, edits: int = 300) -> float:
-    """Seconds per merged edit (one answer, one op, one durable commit) with ``stored`` inspections."""
-    store = open_store(tmp / f"merge-{stored}")
-    org = create_organisation(store, "bench")
-    district = create_district(store, org.id, "d")
-    site = create_site(store, org.id, district_id=district.id, name="s", site_type="supermarket", address="a")
-    user = User(str(uuid.uuid4()), org.id, "bench", "bench", "admin", True)
-    store.db.execute(
-        "INSERT INTO user (id, org_id, username, display_name, role, password_hash, active, created_at)"
-        " VALUES (?, ?, 'bench', 'bench', 'admin', 'x', 1, '2026-01-01')",
-        [user.id, org.id],
-    )
-    answers = answers_for(template, 1)
-    doc = Document({p: FieldState(v, 1) for p, v in answers.items()})
-    state = encoder.encode(doc).decode()
-    ids = [str(uuid.uuid4()) for _ in range(stored)]
-    with store.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO inspection (id, org_id, site_id, checklist_id, version, inspector_id, status, created_at,"
-            " updated_at, created_seq, updated_seq, open_conflicts, state_json)"
-            " VALUES (?, ?, ?, 'supermarket_service', 1, ?, 'draft', '', '', ?, ?, 0, ?)",
-            [(i, org.id, site.id, user.id, n + 1, n + 1, state) for n, i in enumerate(ids)],
-        )
-    catalog = load_catalog()
-    item = next(i.id for s in template.sections for i in s.items if isinstance(i, PassFail))
-    client_id = str(uuid.uuid4())
-    started = time.perf_counter()
-    for n in range(edits):
-        target = ids[(n * 7919) % stored]
-        op = SetAnswers(
-            op_id=uuid7(),
-            client_seq=n + 1,
-            inspection_id=target,
-            hlc=n + 1,
-            answers={item: "fail" if n % 2 else "pass"},
-            base={item: 1},
-        )
-        result = apply_push(store, catalog, user, "bench", PushBatch(client_id, [op]))
-        assert result.results[0].outcome in ("applied", "conflict"), result.results[0]
-    elapsed = time.perf_counter() - started
-    store.close()
-    return elapsed / edits
-
-
 def push_rounds(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> tuple[dict[str, list[float]], str]:
     """Docs/s of every contender in each round, on fresh storage each time; and why PouchDB is missing, if it is.
 
@@ -365,9 +322,8 @@ def main() -> None:
             print(f"  the rounds' ratios, lowest first: {each}; median {statistics.median(ratios):.2f}")
         else:
             print(f"PouchDB-server _bulk_docs:    {skipped}")
-        small = bench_merge(template, 1_000, tmp)
-        print(f"merge one edit, 1,000 stored:   {small * 1e3:.3f} ms", flush=True)
-        large = bench_merge(template, 100_000, tmp)
+        small, large = bench_merge(template, answers_for(template, 1), (1_000, 100_000), tmp)
+        print(f"merge one edit, 1,000 stored:   {small * 1e3:.3f} ms   (edits alternating between the stores)")
         print(f"merge one edit, 100,000 stored: {large * 1e3:.3f} ms   ratio = {large / small:.2f} (target ≈ 1)")
 
 
