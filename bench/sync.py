@@ -12,7 +12,10 @@ Run: ``.venv/bin/python -m bench.sync``. Every figure is measured in this run:
    WAL + synchronous=FULL, one commit per 50 documents.
 3. The peer, where ``npm`` is present: PouchDB-server on LevelDB ingesting the
    same documents through ``_bulk_docs`` in batches of 50 (installed into a
-   temporary folder now, never into the repository).
+   temporary folder now, never into the repository). Note that it answers before its
+   writes are on disk: its LevelDB adapter writes each batch with ``db.batch(ops)``,
+   whose ``sync`` option is false unless given, so no fsync; Xunjian fsyncs every batch
+   (about a seventh of its push time here) before answering.
 4. The cost of merging one edit when 1,000 vs 100,000 inspections are stored, edits
    going to the two stores in turn in this process.
 
