@@ -10,6 +10,7 @@ import uvicorn
 
 from schemas.catalog import TemplateError
 from server.app import create_app
+from server.fast_push import FastPush
 from server.settings import Settings
 from sync.demo import DEMO_PASSWORD
 
@@ -31,7 +32,7 @@ def main(argv: list[str]) -> int:
     # cycle collector's sight, so its full passes cost what requests allocate, not the whole app.
     gc.freeze()
     print(f"Xunjian 巡检 on http://{settings.host}:{settings.port}/  (API /api, OpenAPI /schema)", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(FastPush(app), host=settings.host, port=settings.port, log_level="info")
     return 0
 
 

@@ -44,14 +44,20 @@ def result_body(result: OpResult) -> dict[str, Any]:
     return body
 
 
-@post("/push", status_code=200, request_max_body_size=16 * 1024 * 1024)
+PUSH_MAX_BYTES = 16 * 1024 * 1024
+
+
+@post("/push", status_code=200, request_max_body_size=PUSH_MAX_BYTES)
 async def push_ops(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
 ) -> PushResponse:
-    """Apply a batch of ops; one outcome per op (applied, merged, conflict, rejected, gap), durable when answered."""
+    """Apply a batch of ops; one outcome per op (applied, merged, conflict, rejected, gap), durable when answered.
+
+    In service, ``server.fast_push`` answers the pushes that go well before they reach here.
+    """
     data = decode_body(await request.body())
     result = apply_push(store, catalog, caller.user, caller.device_id, data)
     return PushResponse([result_body(r) for r in result.results], result.last_seq, result.server_hlc)

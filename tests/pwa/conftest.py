@@ -20,6 +20,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
 from server.app import create_app
+from server.fast_push import FastPush
 from server.pwa import PWA_DIST
 from server.settings import Settings
 from sync.demo import DEMO_PASSWORD
@@ -88,6 +89,7 @@ class LiveServer:
 
     url: str
     settings: Settings
+    lane: FastPush  # the push's fast lane in front of the app, as in service
     clients: list[httpx.Client] = field(default_factory=list)
 
     def client(self, username: str | None = None) -> httpx.Client:
@@ -104,9 +106,9 @@ class LiveServer:
 
 @contextmanager
 def serve(settings: Settings) -> Iterator[LiveServer]:
-    """Run the app with ``settings`` on its port in a thread until the block ends."""
-    app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=settings.port, log_level="warning", lifespan="on")
+    """Run the app with ``settings`` on its port in a thread until the block ends, as ``python -m server`` does."""
+    lane = FastPush(create_app(settings))
+    config = uvicorn.Config(lane, host="127.0.0.1", port=settings.port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -115,7 +117,7 @@ def serve(settings: Settings) -> Iterator[LiveServer]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the server did not start")
         time.sleep(0.01)
-    live = LiveServer(f"http://127.0.0.1:{settings.port}", settings)
+    live = LiveServer(f"http://127.0.0.1:{settings.port}", settings, lane)
     yield live
     for client in live.clients:
         client.close()
