@@ -3,10 +3,11 @@
 uvicorn → :class:`FastPush` → Litestar. A push that is signed in, fits the size limit,
 decodes and applies is answered here, with the same body the route would give, without the
 framework's per-request machinery (about a fifth of a push's time, by ``bench.sync``). Any
-other push — no or a bad token, a body too large or malformed, a batch refused as a whole —
-goes to the ordinary route in ``server/sync.py`` with its body replayed, and gets that route's
-problem response. A batch refused as a whole changed nothing (its transaction rolled back),
-so running it again there is safe and gives the same answer. Everything else passes through.
+other push — no or a bad token (checked before the body is read), a body too large or
+malformed, a batch refused as a whole — goes to the ordinary route in ``server/sync.py``
+(with the body read so far replayed) and gets that route's problem response. A batch
+refused as a whole changed nothing (its transaction rolled back), so running it again there
+is safe and gives the same answer. Everything else passes through.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from litestar import Litestar
 
 from server.sync import PUSH_MAX_BYTES, PushResponse, result_body
 from sync import accounts
+from sync.accounts import User
 from sync.ops import push_decoder
 from sync.push import apply_push
 
@@ -43,6 +45,10 @@ class FastPush:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PUSH_PATH:
             await self.app(cast(Any, scope), cast(Any, receive), cast(Any, send))
             return
+        caller = self._caller(scope)
+        if caller is None:  # no or a bad token: the route says so before reading the body
+            await self.app(cast(Any, scope), cast(Any, receive), cast(Any, send))
+            return
         chunks: list[bytes] = []
         size, more = 0, True
         while more and size <= PUSH_MAX_BYTES:
@@ -54,7 +60,7 @@ class FastPush:
             size += len(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        answer = None if more or size > PUSH_MAX_BYTES else self._push(scope, body)
+        answer = None if more or size > PUSH_MAX_BYTES else self._push(caller, body)
         if answer is None:
             await self.app(cast(Any, scope), cast(Any, _replay(body, more, receive)), cast(Any, send))
             return
@@ -63,14 +69,20 @@ class FastPush:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
 
-    def _push(self, scope: Scope, body: bytes) -> bytes | None:
-        """The route's answer to a push that goes well; ``None`` for the route to answer it."""
+    def _caller(self, scope: Scope) -> tuple[User, str] | None:
+        """The user and device behind the request's bearer token; ``None`` for the route to refuse it."""
         token = _bearer(scope)
         if token is None:
             return None
-        state = self.app.state
         try:
-            user, device_id = accounts.authenticate(state.store, token)
+            return accounts.authenticate(self.app.state.store, token)
+        except Exception:  # unknown, revoked, or a fault: the route answers (and logs a fault)
+            return None
+
+    def _push(self, caller: tuple[User, str], body: bytes) -> bytes | None:
+        """The route's answer to a push that goes well; ``None`` for the route to answer it."""
+        (user, device_id), state = caller, self.app.state
+        try:
             batch = push_decoder.decode(body)
             result = apply_push(state.store, state.catalog, user, device_id, batch)
         except Exception:  # refused, malformed, or a fault: rolled back; the route answers (and logs a fault)
