@@ -15,17 +15,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, cast
 
-import msgspec
 from litestar import Litestar
 
-from server.sync import PUSH_MAX_BYTES, PushResponse, result_body
+from server.sync import PUSH_MAX_BYTES, push_answer
 from sync import accounts
 from sync.accounts import User
 from sync.ops import push_decoder
 from sync.push import apply_push
 
 PUSH_PATH = "/api/sync/push"
-_encoder = msgspec.json.Encoder()
 _HEADERS = [(b"content-type", b"application/json")]
 
 # plain ASGI types: this layer sees every scope uvicorn sends (lifespan too), not only Litestar's
@@ -87,8 +85,7 @@ class FastPush:
             result = apply_push(state.store, state.catalog, user, device_id, batch)
         except Exception:  # refused, malformed, or a fault: rolled back; the route answers (and logs a fault)
             return None
-        results = [result_body(r) for r in result.results]
-        return _encoder.encode(PushResponse(results, result.last_seq, result.server_hlc))
+        return push_answer(result)
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -14,7 +14,7 @@ from msgspec import Struct
 from schemas.catalog import Catalog
 from server.auth import Caller
 from server.problems import expand_rejection
-from sync.ops import OpResult, PushBatch, push_decoder
+from sync.ops import OpResult, PushBatch, PushResult, push_decoder
 from sync.pull import PullPage, pull
 from sync.push import apply_push
 from sync.store import Store
@@ -42,6 +42,15 @@ def result_body(result: OpResult) -> dict[str, Any]:
     if result.problem is not None:
         body["problem"] = expand_rejection(result.problem)
     return body
+
+
+_encoder = msgspec.json.Encoder()
+
+
+def push_answer(result: PushResult) -> bytes:
+    """The JSON of :class:`PushResponse` for ``result``, encoded at once (results without a problem as they are)."""
+    results = [r if r.problem is None else result_body(r) for r in result.results]
+    return _encoder.encode({"results": results, "last_seq": result.last_seq, "server_hlc": result.server_hlc})
 
 
 PUSH_MAX_BYTES = 16 * 1024 * 1024

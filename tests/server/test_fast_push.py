@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 
 from bench.device import Device
+from server.sync import PushResponse, push_answer, result_body
+from sync.ops import FieldResult, OpResult, PushResult, Rejection
 from tests.pwa.conftest import LiveServer, serve, server_settings
 
 CLIENT = "0190a0c4-1234-7abc-8def-0123456789ab"
@@ -100,3 +103,19 @@ def test_a_batch_refused_whole_is_refused_by_the_route_and_changes_nothing(live:
     assert live.lane.answered == 1
     owner.pull()
     assert list(owner.server) == [inspection_id]
+
+
+def test_the_lanes_answer_is_the_routes_response_byte_for_byte() -> None:
+    result = PushResult(
+        [
+            OpResult(CLIENT, 1, "applied", 7),
+            OpResult(CLIENT, 2, "conflict", 8, [FieldResult("licence", "conflict", 5, "c-1")], ["c-1"]),
+            OpResult(CLIENT, 3, "rejected", 9, problem=Rejection("invalid-answers", "1 answer", [{"pointer": "/x"}])),
+            OpResult(CLIENT, 4, "gap", problem=Rejection("sequence-gap", "resend from 3")),
+        ],
+        9,
+        123,
+    )
+    route = msgspec.json.encode(PushResponse([result_body(r) for r in result.results], 9, 123))
+    assert push_answer(result) == route
+    assert msgspec.json.decode(route)["results"][2]["problem"]["status"] == 422
