@@ -2,7 +2,7 @@
 
 uvicorn → :class:`FastPush` → Litestar. A push that is signed in, fits the size limit,
 decodes and applies is answered here, with the same body the route would give, without the
-framework's per-request machinery (about a fifth of a push's time, by ``bench.sync``). Any
+framework's per-request machinery (a tenth to a third of a push's time, measured). Any
 other push — no or a bad token (checked before the body is read), a body too large or
 malformed, a batch refused as a whole — goes to the ordinary route in ``server/sync.py``
 (with the body read so far replayed) and gets that route's problem response. A batch
