@@ -1,0 +1,344 @@
+-- index blob_created
+CREATE INDEX blob_created ON blob(created_at);
+-- index conflict_inspection
+CREATE INDEX conflict_inspection ON conflict(inspection_id, status);
+-- index conflict_queue
+CREATE INDEX conflict_queue ON conflict(org_id, status, site_id);
+-- index corrective_action_due
+CREATE INDEX corrective_action_due ON corrective_action(status, deadline);
+-- index device_user
+CREATE INDEX device_user ON device(user_id);
+-- index event_org_seq
+CREATE INDEX event_org_seq ON event(org_id, seq);
+-- index evidence_ref_inspection
+CREATE INDEX evidence_ref_inspection ON evidence_ref(inspection_id);
+-- index finding_event_finding
+CREATE INDEX finding_event_finding ON finding_event(finding_id, id);
+-- index finding_org_site
+CREATE INDEX finding_org_site ON finding(org_id, site_id, created_seq);
+-- index finding_site_item
+CREATE INDEX finding_site_item ON finding(site_id, item_path, created_seq);
+-- index idx__sqlite_migrations_migration_set_name
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+-- index inspection_seq
+CREATE INDEX inspection_seq ON inspection(updated_seq);
+-- index inspection_site_checklist
+CREATE INDEX inspection_site_checklist ON inspection(site_id, checklist_id, created_at)
+        ;
+-- index inspection_site_seq
+CREATE INDEX inspection_site_seq ON inspection(site_id, updated_seq);
+-- index inspector_site_site
+CREATE INDEX inspector_site_site ON inspector_site(site_id);
+-- index login_failure_username
+CREATE INDEX login_failure_username ON login_failure(username, at);
+-- index op_log_inspection
+CREATE INDEX op_log_inspection ON op_log(inspection_id, seq);
+-- index plan_site
+CREATE INDEX plan_site ON plan(site_id);
+-- index site_district
+CREATE INDEX site_district ON site(district_id);
+-- index upload_expires
+CREATE INDEX upload_expires ON upload(expires_at)
+        ;
+-- index upload_user_sha256
+CREATE INDEX upload_user_sha256 ON upload(user_id, sha256);
+-- index webhook_delivery_webhook
+CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook_id, id)
+        ;
+-- table _sqlite_migrations
+CREATE TABLE "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+-- table blob
+CREATE TABLE blob (
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('photo', 'signature')),
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            width INTEGER,
+            height INTEGER,
+            uploaded_by TEXT NOT NULL REFERENCES user(id),
+            created_at TEXT NOT NULL,
+            metadata_json TEXT NOT NULL,
+            PRIMARY KEY (org_id, sha256)
+        );
+-- table checklist_version
+CREATE TABLE checklist_version (
+            checklist_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            template_json TEXT NOT NULL,
+            published_by TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            PRIMARY KEY (checklist_id, version)
+        );
+-- table client
+CREATE TABLE client (
+            client_id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES user(id),
+            device_id TEXT NOT NULL,
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+-- table conflict
+CREATE TABLE conflict (
+            id TEXT PRIMARY KEY,
+            inspection_id TEXT NOT NULL REFERENCES inspection(id),
+            org_id TEXT NOT NULL,
+            site_id TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            opened_seq INTEGER NOT NULL,
+            opened_at TEXT NOT NULL,
+            candidates_json TEXT NOT NULL,
+            resolved_seq INTEGER,
+            resolved_at TEXT,
+            resolved_by TEXT,
+            resolution_json TEXT
+        );
+-- table corrective_action
+CREATE TABLE corrective_action (
+            finding_id TEXT PRIMARY KEY REFERENCES finding(id),
+            status TEXT NOT NULL CHECK (status IN ('open', 'fixed_reported', 'verified', 'closed')),
+            responsible TEXT,
+            deadline TEXT,
+            working_days INTEGER,
+            assigned_by TEXT,
+            assigned_at TEXT,
+            fix_json TEXT,
+            verification_json TEXT,
+            closed_by TEXT,
+            closed_at TEXT,
+            reopen_count INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+-- table device
+CREATE TABLE device (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES user(id),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+-- table district
+CREATE TABLE district (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            name TEXT NOT NULL,
+            UNIQUE (org_id, name)
+        );
+-- table event
+CREATE TABLE event (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            org_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            inspection_id TEXT,
+            finding_id TEXT,
+            site_id TEXT NOT NULL,
+            payload_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            dedup_key TEXT UNIQUE
+        );
+-- table evidence_ref
+CREATE TABLE evidence_ref (
+            org_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            inspection_id TEXT NOT NULL REFERENCES inspection(id),
+            site_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (org_id, sha256, inspection_id, path)
+        );
+-- table finding
+CREATE TABLE finding (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL,
+            site_id TEXT NOT NULL,
+            inspection_id TEXT NOT NULL,
+            inspection_seq INTEGER NOT NULL,
+            checklist_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            pointer TEXT NOT NULL,
+            item_path TEXT NOT NULL,
+            clause TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            label_json TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            evidence_json TEXT NOT NULL,
+            confirmed INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL CHECK (status IN ('active', 'withdrawn')),
+            repeat_of TEXT REFERENCES finding(id),
+            created_seq INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_seq INTEGER NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (inspection_id, pointer)
+        );
+-- table finding_event
+CREATE TABLE finding_event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            finding_id TEXT NOT NULL REFERENCES finding(id),
+            kind TEXT NOT NULL,
+            user_id TEXT,
+            seq INTEGER,
+            at TEXT NOT NULL,
+            detail_json TEXT NOT NULL
+        );
+-- table finding_photo
+CREATE TABLE finding_photo (
+            org_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            finding_id TEXT NOT NULL REFERENCES finding(id),
+            site_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('fix', 'verification')),
+            PRIMARY KEY (org_id, sha256, finding_id, kind)
+        );
+-- table inspection
+CREATE TABLE inspection (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            site_id TEXT NOT NULL REFERENCES site(id),
+            checklist_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            inspector_id TEXT NOT NULL REFERENCES user(id),
+            status TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            created_seq INTEGER NOT NULL,
+            updated_seq INTEGER NOT NULL,
+            open_conflicts INTEGER NOT NULL DEFAULT 0,
+            state_json TEXT NOT NULL
+        );
+-- table inspector_site
+CREATE TABLE inspector_site (
+            user_id TEXT NOT NULL REFERENCES user(id),
+            site_id TEXT NOT NULL REFERENCES site(id),
+            PRIMARY KEY (user_id, site_id)
+        );
+-- table login_failure
+CREATE TABLE login_failure (
+            username TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+-- table op_log
+CREATE TABLE op_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            op_id TEXT NOT NULL UNIQUE,
+            client_id TEXT,
+            client_seq INTEGER,
+            inspection_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            op_json TEXT NOT NULL,
+            hlc INTEGER NOT NULL,
+            user_id TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            result_json TEXT NOT NULL,
+            UNIQUE (client_id, client_seq)
+        );
+-- table organisation
+CREATE TABLE organisation (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        );
+-- table plan
+CREATE TABLE plan (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            site_id TEXT NOT NULL REFERENCES site(id),
+            checklist_id TEXT NOT NULL,
+            cadence TEXT NOT NULL CHECK (cadence IN ('daily', 'weekly', 'monthly')),
+            kind TEXT NOT NULL,
+            assignee_id TEXT REFERENCES user(id),
+            starts_on TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+-- table server_meta
+CREATE TABLE server_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+-- table site
+CREATE TABLE site (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            district_id TEXT NOT NULL REFERENCES district(id),
+            name TEXT NOT NULL,
+            site_type TEXT NOT NULL,
+            address TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+-- table sqlite_sequence
+CREATE TABLE sqlite_sequence(name,seq);
+-- table supervisor_district
+CREATE TABLE supervisor_district (
+            user_id TEXT NOT NULL REFERENCES user(id),
+            district_id TEXT NOT NULL REFERENCES district(id),
+            PRIMARY KEY (user_id, district_id)
+        );
+-- table upload
+CREATE TABLE upload (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            user_id TEXT NOT NULL REFERENCES user(id),
+            sha256 TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            media_type TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at REAL NOT NULL,
+            completed_at TEXT
+        );
+-- table user
+CREATE TABLE user (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            username TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'inspector')),
+            password_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+-- table webhook
+CREATE TABLE webhook (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisation(id),
+            url TEXT NOT NULL,
+            kinds_json TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            cursor INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at REAL NOT NULL DEFAULT 0
+        );
+-- table webhook_delivery
+CREATE TABLE webhook_delivery (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            webhook_id TEXT NOT NULL REFERENCES webhook(id) ON DELETE CASCADE,
+            event_seq INTEGER NOT NULL,
+            attempt INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed')),
+            status_code INTEGER,
+            error TEXT,
+            at TEXT NOT NULL,
+            next_at TEXT
+        );
+-- migration xunjian m001_accounts_and_sites
+-- migration xunjian m002_sync
+-- migration xunjian m003_evidence
+-- migration xunjian m004_findings
+-- migration xunjian m005_schedules
+-- migration xunjian m006_events
