@@ -27,8 +27,8 @@ from schemas.template import PassFail
 from server.app import create_app
 from server.exports import _csv, _xlsx
 from server.settings import Settings
-from sync import exports
-from sync.demo import DEMO_PASSWORD
+from sync.org.demo import DEMO_PASSWORD
+from sync.outputs import exports
 
 MB = 1e6
 MARKET = "望江农贸市场"

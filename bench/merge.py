@@ -15,12 +15,12 @@ from typing import Any
 
 from schemas.catalog import Catalog, load_catalog
 from schemas.template import PassFail, Template
-from sync.accounts import User
-from sync.document import Document, FieldState
-from sync.ops import PushBatch, SetAnswers, encoder, uuid7
+from sync.db.store import Store, open_store
+from sync.engine.document import Document, FieldState
+from sync.engine.ops import PushBatch, SetAnswers, encoder, uuid7
+from sync.org.accounts import User
+from sync.org.sites import create_district, create_organisation, create_site
 from sync.push import apply_push
-from sync.sites import create_district, create_organisation, create_site
-from sync.store import Store, open_store
 
 
 @dataclass

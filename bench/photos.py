@@ -22,11 +22,11 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from PIL import Image
 
-from sync import uploads
-from sync.accounts import User, create_user
-from sync.blobs import remove_blob_files
-from sync.sites import create_organisation
-from sync.store import Store, open_store
+from sync.db.store import Store, open_store
+from sync.evidence import uploads
+from sync.evidence.blobs import remove_blob_files
+from sync.org.accounts import User, create_user
+from sync.org.sites import create_organisation
 
 TARGET = 1.5
 

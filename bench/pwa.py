@@ -26,7 +26,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from bench.uploads import running_server
 from server.pwa import PWA_DIST
-from sync.demo import DEMO_PASSWORD
+from sync.org.demo import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

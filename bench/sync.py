@@ -52,12 +52,12 @@ from argon2 import PasswordHasher
 from bench.merge import bench_merge
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
-from sync.accounts import User
-from sync.demo import load_demo
-from sync.ops import push_decoder, uuid7
+from sync.db.store import open_store
+from sync.engine.ops import push_decoder, uuid7
+from sync.org.accounts import User
+from sync.org.demo import load_demo
+from sync.org.sites import site_ids_in_scope
 from sync.push import apply_push
-from sync.sites import site_ids_in_scope
-from sync.store import open_store
 
 ROOT = Path(__file__).parent.parent
 DOCS = int(os.environ.get("BENCH_DOCS", "3000"))

@@ -32,7 +32,7 @@ import httpx
 
 from bench.photos import photo_like
 from bench.uploader import TUS, metadata, upload
-from sync.demo import DEMO_PASSWORD
+from sync.org.demo import DEMO_PASSWORD
 
 MB = 1e6
 

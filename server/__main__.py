@@ -12,7 +12,7 @@ from schemas.catalog import TemplateError
 from server.app import create_app
 from server.fast_push import FastPush
 from server.settings import Settings
-from sync.demo import DEMO_PASSWORD
+from sync.org.demo import DEMO_PASSWORD
 
 
 def main(argv: list[str]) -> int:

@@ -25,11 +25,11 @@ from server import reports as report_routes
 from server import sync as sync_routes
 from server.problems import fallback_handlers, problem_plugin
 from server.settings import Settings
-from sync.checklists import load_published
-from sync.demo import load_demo
-from sync.findings import FindingRules, save_finding_rules
+from sync.db.store import open_store
+from sync.engine.checklists import load_published
+from sync.org.demo import load_demo
 from sync.pull import iso_before, purge_tombstones
-from sync.store import open_store
+from sync.review.findings import FindingRules, save_finding_rules
 
 
 class Health(Struct):

@@ -12,11 +12,11 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
-from sync import accounts
-from sync.accounts import Device, LoginPolicy, User
+from sync.db.store import Store
 from sync.errors import AuthenticationFailed
-from sync.sites import assignments
-from sync.store import Store
+from sync.org import accounts
+from sync.org.accounts import Device, LoginPolicy, User
+from sync.org.sites import assignments
 
 
 @dataclass(frozen=True)

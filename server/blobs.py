@@ -21,11 +21,11 @@ from msgspec import Meta, Struct
 
 from server.auth import Caller
 from server.problems import problem
-from sync import blobs
-from sync.blobs import Blob, Variant, blob_path, may_read_original, readable_blob
+from sync.db.store import Store
 from sync.errors import NotFound
-from sync.photos import Gps
-from sync.store import Store
+from sync.evidence import blobs
+from sync.evidence.blobs import Blob, Variant, blob_path, may_read_original, readable_blob
+from sync.evidence.photos import Gps
 
 IMMUTABLE = "private, max-age=31536000, immutable"
 MAX_HASHES = 500

@@ -18,9 +18,9 @@ from schemas.json_schema import schema_url, to_json_schema
 from schemas.template import Label, Template
 from server.auth import Caller
 from server.problems import problem
-from sync.checklists import publish_version
-from sync.sites import require_role
-from sync.store import Store
+from sync.db.store import Store
+from sync.engine.checklists import publish_version
+from sync.org.sites import require_role
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 

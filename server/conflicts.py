@@ -10,10 +10,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from schemas.catalog import Catalog
 from server.auth import Caller
-from sync import conflicts
-from sync.conflicts import ConflictFilter, Resolution
-from sync.inspections import ConflictView
-from sync.store import Store
+from sync.db.store import Store
+from sync.review import conflicts
+from sync.review.conflicts import ConflictFilter, Resolution
+from sync.review.views import ConflictView
 
 Query = Annotated[str | None, QueryParameter()]
 

@@ -6,9 +6,9 @@ from litestar import get
 from litestar.di import NamedDependency
 
 from server.auth import Caller
-from sync import directory
-from sync.directory import Directory
-from sync.store import Store
+from sync.db.store import Store
+from sync.org import directory
+from sync.org.directory import Directory
 
 
 @get("/api/directory")

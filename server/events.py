@@ -15,12 +15,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from server.auth import Caller
 from server.settings import Settings
-from sync import events, webhooks
-from sync.events import EventPage
-from sync.sites import require_role
-from sync.store import Store
-from sync.webhooks import Delivery, DeliveryPolicy, NewWebhook, WebhookView
-from sync.workdays import today_in_china
+from sync.db.store import Store
+from sync.feed import events, webhooks
+from sync.feed.events import EventPage
+from sync.feed.webhooks import Delivery, DeliveryPolicy, NewWebhook, WebhookView
+from sync.org.sites import require_role
+from sync.review.workdays import today_in_china
 
 log = logging.getLogger("xunjian.webhooks")
 
@@ -77,7 +77,7 @@ webhook_router = Router(
 
 
 async def _deliver_forever(store: Store, settings: Settings, stop: threading.Event, wake: asyncio.Event) -> None:
-    """Loop over :func:`sync.webhooks.deliver_due` in a worker thread until stopped."""
+    """Loop over :func:`sync.feed.webhooks.deliver_due` in a worker thread until stopped."""
     policy = DeliveryPolicy(settings.webhook_backoff_s, settings.webhook_max_attempts)
     http_post = webhooks.urllib_post(settings.webhook_timeout_s)
     while not stop.is_set():

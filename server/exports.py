@@ -18,9 +18,9 @@ from openpyxl import Workbook
 
 from schemas.catalog import Catalog
 from server.auth import Caller
-from sync import exports
-from sync.reports import report_sites
-from sync.store import Store
+from sync.db.store import Store
+from sync.outputs import exports
+from sync.review.reports import report_sites
 
 Query = Annotated[str | None, QueryParameter()]
 Rows = Callable[[Store, Catalog, list[str], date | None, date | None], Iterator[list[Any]]]

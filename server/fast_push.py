@@ -18,9 +18,9 @@ from typing import Any, cast
 from litestar import Litestar
 
 from server.sync import PUSH_MAX_BYTES, push_answer
-from sync import accounts
-from sync.accounts import User
-from sync.ops import push_decoder
+from sync.engine.ops import push_decoder
+from sync.org import accounts
+from sync.org.accounts import User
 from sync.push import apply_push
 
 PUSH_PATH = "/api/sync/push"

@@ -11,12 +11,12 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from server.auth import Caller
 from server.settings import Settings
-from sync import actions, register
-from sync.actions import ActionRules, Assignment, Closure, FixReport, Reopening, Verification
-from sync.events import record_overdue
-from sync.register import FindingDetail, FindingFilter, FindingView, OverdueSummary
-from sync.store import Store
-from sync.workdays import make_calendar, today_in_china
+from sync.db.store import Store
+from sync.feed.events import record_overdue
+from sync.review import actions, register
+from sync.review.actions import ActionRules, Assignment, Closure, FixReport, Reopening, Verification
+from sync.review.register import FindingDetail, FindingFilter, FindingView, OverdueSummary
+from sync.review.workdays import make_calendar, today_in_china
 
 Query = Annotated[str | None, QueryParameter()]
 Flag = Annotated[bool | None, QueryParameter()]

@@ -14,16 +14,16 @@ from msgspec import Meta, Struct
 from schemas.catalog import Catalog
 from server.auth import Caller
 from server.settings import Settings
-from sync import inspections, queue
-from sync.audit import AuditEntry, audit_log
+from sync.db.store import Store
+from sync.engine.ops import Comment, Status, Transition, make_hlc
 from sync.errors import Rejected
-from sync.inspection_pdf import render_inspection_pdf
-from sync.inspections import InspectionView
-from sync.ops import Comment, Status, Transition, make_hlc
+from sync.org.sites import require_role
+from sync.outputs.pdf import render_inspection_pdf
 from sync.push import apply_server_op, new_op_id
-from sync.queue import InspectionFilter, InspectionSummary, Verdict
-from sync.sites import require_role
-from sync.store import Store
+from sync.review import queue, views
+from sync.review.audit import AuditEntry, audit_log
+from sync.review.queue import InspectionFilter, InspectionSummary, Verdict
+from sync.review.views import InspectionView
 
 Query = Annotated[str | None, QueryParameter()]
 Score = Annotated[float | None, QueryParameter(ge=0, le=100)]
@@ -82,7 +82,7 @@ async def get_inspection(
     catalog: NamedDependency[Catalog],
 ) -> InspectionView:
     """One inspection: answers with field versions, entries, comments, conflicts, failed items."""
-    return inspections.get_inspection(store, catalog, caller.user, inspection_id)
+    return views.get_inspection(store, catalog, caller.user, inspection_id)
 
 
 @get("/{inspection_id:str}/audit")
@@ -103,7 +103,7 @@ async def review_inspection(
 ) -> InspectionView:
     """Supervisor: approve, return for correction (comments pinned to items) or reject."""
     require_role(caller.user, "supervisor", "admin")
-    inspections.get_inspection(store, catalog, caller.user, inspection_id)
+    views.get_inspection(store, catalog, caller.user, inspection_id)
     op = Transition(
         op_id=new_op_id(),
         client_seq=1,
@@ -116,7 +116,7 @@ async def review_inspection(
     result = apply_server_op(store, catalog, caller.user, op)
     if result.problem is not None:
         raise Rejected(result.problem.type, result.problem.detail, result.problem.errors)
-    return inspections.get_inspection(store, catalog, caller.user, inspection_id)
+    return views.get_inspection(store, catalog, caller.user, inspection_id)
 
 
 @get("/{inspection_id:str}/report.pdf", media_type="application/pdf")

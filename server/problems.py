@@ -15,6 +15,7 @@ from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetail
 from litestar.types import ExceptionHandlersMap
 
 from schemas.catalog import TemplateError, VersionExists
+from sync.engine.ops import Rejection
 from sync.errors import (
     AlreadyExists,
     AuthenticationFailed,
@@ -36,8 +37,7 @@ from sync.errors import (
     UnsupportedMediaType,
     UploadTooLarge,
 )
-from sync.inspection_pdf import FontMissing
-from sync.ops import Rejection
+from sync.outputs.pdf import FontMissing
 
 PREFIX = "urn:xunjian:problem:"
 

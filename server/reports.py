@@ -10,9 +10,9 @@ from litestar.params import QueryParameter
 
 from schemas.catalog import Catalog
 from server.auth import Caller
-from sync import reports
-from sync.reports import Report
-from sync.store import Store
+from sync.db.store import Store
+from sync.review import reports
+from sync.review.reports import Report
 
 Query = Annotated[str | None, QueryParameter()]
 

@@ -11,10 +11,10 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
 from server.auth import Caller
-from sync import schedules
-from sync.schedules import Cadence, Coverage, Duplicate, PeriodStatus, Plan, PlanKind
-from sync.store import Store
-from sync.workdays import today_in_china
+from sync.db.store import Store
+from sync.review import schedules
+from sync.review.schedules import Cadence, Coverage, Duplicate, PeriodStatus, Plan, PlanKind
+from sync.review.workdays import today_in_china
 
 Day = Annotated[str, QueryParameter(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 

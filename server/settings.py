@@ -9,8 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from schemas.catalog import TEMPLATES_DIR
-from sync.accounts import LoginPolicy
-from sync.workdays import parse_dates
+from sync.org.accounts import LoginPolicy
+from sync.review.workdays import parse_dates
 
 
 @dataclass(frozen=True)

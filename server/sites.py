@@ -10,9 +10,9 @@ from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from server.auth import Caller
-from sync import sites
-from sync.sites import District, Site, SiteType, require_role
-from sync.store import Store
+from sync.db.store import Store
+from sync.org import sites
+from sync.org.sites import District, Site, SiteType, require_role
 
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 

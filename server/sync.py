@@ -14,10 +14,10 @@ from msgspec import Struct
 from schemas.catalog import Catalog
 from server.auth import Caller
 from server.problems import expand_rejection
-from sync.ops import OpResult, PushBatch, PushResult, push_decoder
+from sync.db.store import Store
+from sync.engine.ops import OpResult, PushBatch, PushResult, push_decoder
 from sync.pull import PullPage, pull
 from sync.push import apply_push
-from sync.store import Store
 
 
 class PushResponse(Struct):

@@ -27,11 +27,11 @@ from server.auth import Caller
 from server.blobs import provide_evidence_dir
 from server.problems import problem
 from server.settings import Settings
-from sync import uploads
-from sync.blobs import Blob
+from sync.db.store import Store
 from sync.errors import UnsupportedMediaType
-from sync.store import Store
-from sync.uploads import ChunkWriter, Upload, UploadLimits
+from sync.evidence import uploads
+from sync.evidence.blobs import Blob
+from sync.evidence.uploads import ChunkWriter, Upload, UploadLimits
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,checksum,expiration,termination"

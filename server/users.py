@@ -12,10 +12,10 @@ from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from server.auth import Caller
-from sync import accounts, sites
-from sync.accounts import Role, User
-from sync.sites import require_role
-from sync.store import Store
+from sync.db.store import Store
+from sync.org import accounts, sites
+from sync.org.accounts import Role, User
+from sync.org.sites import require_role
 
 
 class NewUser(Struct, forbid_unknown_fields=True):

@@ -17,10 +17,11 @@ from datetime import UTC, datetime, timedelta
 from msgspec import Struct
 
 from schemas.catalog import Catalog
-from sync.accounts import User
-from sync.inspections import InspectionView, row_from, view_of
-from sync.sites import site_ids_in_scope
-from sync.store import Store
+from sync.db.store import Store
+from sync.engine.rows import row_from
+from sync.org.accounts import User
+from sync.org.sites import site_ids_in_scope
+from sync.review.views import InspectionView, view_of
 
 PURGED_KEY = "purged_through_seq"
 

@@ -17,15 +17,11 @@ from datetime import UTC, datetime
 
 from schemas.catalog import Catalog
 from schemas.template import Photo, Signature
-from sync.accounts import User, now_iso
-from sync.apply import create_row, dispatch, touches_evidence
-from sync.document import Writer, resolve_item
-from sync.errors import Forbidden, Rejected
-from sync.events import record_op_events
-from sync.findings import record_findings
-from sync.inspections import InspectionRow, insert_rows, load_row, load_rows, open_conflicts, save_conflicts, save_row
-from sync.merge import LOCKED, Context, mark_stale_signatures
-from sync.ops import (
+from sync.db.store import Store
+from sync.engine.apply import create_row, dispatch, touches_evidence
+from sync.engine.document import Writer, resolve_item
+from sync.engine.merge import LOCKED, Context, mark_stale_signatures
+from sync.engine.ops import (
     Create,
     FieldResult,
     Op,
@@ -41,8 +37,12 @@ from sync.ops import (
     result_decoder,
     uuid7,
 )
-from sync.sites import site_ids_in_scope
-from sync.store import Store
+from sync.engine.rows import InspectionRow, insert_rows, load_row, load_rows, open_conflicts, save_conflicts, save_row
+from sync.errors import Forbidden, Rejected
+from sync.feed.events import record_op_events
+from sync.org.accounts import User, now_iso
+from sync.org.sites import site_ids_in_scope
+from sync.review.findings import record_findings
 
 MAX_SKEW_MS = 5 * 60 * 1000
 # An inspection counts from when the phone started it (offline on Sunday, synced on Monday: Sunday),

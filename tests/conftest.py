@@ -14,8 +14,8 @@ from litestar.testing import TestClient
 from bench.device import Device
 from server.app import create_app
 from server.settings import Settings
-from sync.demo import ACCOUNTS, DEMO_PASSWORD
-from sync.store import Store, open_store
+from sync.db.store import Store, open_store
+from sync.org.demo import ACCOUNTS, DEMO_PASSWORD
 from tests.sync_template import SYNC_TEMPLATE
 
 Client = TestClient[Litestar]

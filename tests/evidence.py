@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from sync import uploads
-from sync.accounts import User, new_id, now_iso
-from sync.blobs import Blob
-from sync.store import Store
-from sync.uploads import ChunkWriter, Upload, UploadLimits
+from sync.db.store import Store
+from sync.evidence import uploads
+from sync.evidence.blobs import Blob
+from sync.evidence.uploads import ChunkWriter, Upload, UploadLimits
+from sync.org.accounts import User, new_id, now_iso
 
 
 def sha256(data: bytes) -> str:

@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 
 from server.app import create_app
 from server.settings import Settings
-from sync.store import Store
+from sync.db.store import Store
 
 PINS = Path(__file__).parent / "pins"
 

@@ -23,7 +23,7 @@ from server.app import create_app
 from server.fast_push import FastPush
 from server.pwa import PWA_DIST
 from server.settings import Settings
-from sync.demo import DEMO_PASSWORD
+from sync.org.demo import DEMO_PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from httpx import Response
 
-from sync.accounts import create_user
-from sync.sites import create_district, create_organisation, create_site
+from sync.org.accounts import create_user
+from sync.org.sites import create_district, create_organisation, create_site
 from tests.conftest import Client, World, bearer, login
 from tests.server.test_checklists import minimal_template
 

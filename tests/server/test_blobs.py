@@ -12,8 +12,8 @@ import pytest
 from litestar import Litestar
 from PIL import Image
 
-from sync.accounts import create_user
-from sync.sites import create_organisation
+from sync.org.accounts import create_user
+from sync.org.sites import create_organisation
 from tests.conftest import Client, World, bearer, login
 from tests.evidence import reference, sha256
 from tests.images import encode, quadrants

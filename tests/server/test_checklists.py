@@ -7,7 +7,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from sync.demo import ACCOUNTS
+from sync.org.demo import ACCOUNTS
 from tests.conftest import Client, World
 
 SCHEMA = "/api/checklists/{}/versions/{}/schema"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.accounts import Role, create_user
-from sync.sites import assign_districts, assign_sites, create_district, create_organisation, create_site
+from sync.org.accounts import Role, create_user
+from sync.org.sites import assign_districts, assign_sites, create_district, create_organisation, create_site
 from tests.conftest import SHOP, Client, World, bearer, device, login, started
 
 USER_KEYS = {"id", "username", "display_name", "role", "active"}

@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from server.app import create_app
 from server.settings import Settings
-from sync.webhooks import DeliveryPolicy, deliver_due, urllib_post
+from sync.feed.webhooks import DeliveryPolicy, deliver_due, urllib_post
 from tests.conftest import SHOP, Client, World, bearer, device, login
 from tests.sync_template import SYNC_TEMPLATE
 

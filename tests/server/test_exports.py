@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from sync.workdays import CHINA
+from sync.review.workdays import CHINA
 from tests.conftest import SHOP, Client, World, device
 from tests.server.test_findings import problem_type
 

@@ -11,7 +11,7 @@ import pytest
 
 from bench.device import Device
 from server.sync import PushResponse, push_answer, result_body
-from sync.ops import FieldResult, OpResult, PushResult, Rejection
+from sync.engine.ops import FieldResult, OpResult, PushResult, Rejection
 from tests.pwa.conftest import LiveServer, serve, server_settings
 
 CLIENT = "0190a0c4-1234-7abc-8def-0123456789ab"

@@ -12,10 +12,10 @@ from litestar import Litestar
 
 from bench.device import Device
 from server.settings import Settings
-from sync.accounts import User
-from sync.actions import ActionRules, Assignment, assign_action
-from sync.register import FindingFilter, list_findings
-from sync.workdays import make_calendar, today_in_china
+from sync.org.accounts import User
+from sync.review.actions import ActionRules, Assignment, assign_action
+from sync.review.register import FindingFilter, list_findings
+from sync.review.workdays import make_calendar, today_in_china
 from tests.conftest import SHOP, Client, World, device
 
 MARKET = "望江农贸市场"  # inspector1's other site, in the same district as the shop

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync import sites
+from sync.org import sites
 from tests.conftest import Client, World
 
 PROBLEM = "application/problem+json"

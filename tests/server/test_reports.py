@@ -1,7 +1,7 @@
 """Monthly and quarterly reports, recomputed here from the raw answers the API returns.
 
 The arithmetic below is written again from the checklist template (weights, acceptable
-ranges, severities): it does not call ``sync.reports`` or ``schemas.scoring``.
+ranges, severities): it does not call ``sync.review.reports`` or ``schemas.scoring``.
 Inspections are made "now" through the device simulator; to give the previous period
 data, some rows get an earlier ``created_at`` straight through ``app.state.store``
 (the one thing a device cannot do), before anything is read back.
@@ -20,9 +20,9 @@ import pytest
 from litestar import Litestar
 
 from bench.device import Device
-from sync.actions import ActionRules, Assignment, assign_action
-from sync.reports import deadlines, month_period, previous_period, quarter_period
-from sync.workdays import CHINA, today_in_china
+from sync.review.actions import ActionRules, Assignment, assign_action
+from sync.review.reports import deadlines, month_period, previous_period, quarter_period
+from sync.review.workdays import CHINA, today_in_china
 from tests.conftest import SHOP, Client, World, device
 from tests.server.test_findings import act, problem_type, user_of
 from tests.sync_template import SYNC_TEMPLATE

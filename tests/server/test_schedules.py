@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from sync.schedules import period_of, periods
+from sync.review.schedules import period_of, periods
 from tests.conftest import SHOP, Client, World, device, started
 
 

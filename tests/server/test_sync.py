@@ -339,7 +339,7 @@ def test_malformed_batches_are_problems(client: Client, world: World, body: dict
 
 
 def test_inspection_counts_photos_received_as_they_arrive(client: Client, world: World, probe: None, app: Any) -> None:
-    from sync.blobs import blob_states
+    from sync.evidence.blobs import blob_states
 
     phone = device(client)
     inspection_id = started(client, world, phone)

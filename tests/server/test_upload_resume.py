@@ -26,8 +26,8 @@ from PIL import Image
 from bench.uploader import TUS, metadata, upload
 from server.app import create_app
 from server.settings import Settings
-from sync.blobs import blob_path
-from sync.store import Store
+from sync.db.store import Store
+from sync.evidence.blobs import blob_path
 from tests.images import encode
 
 CHUNK = 64 * 1024

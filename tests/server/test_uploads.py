@@ -328,7 +328,7 @@ def test_an_expired_upload_is_gone(settings: Settings) -> None:
 def test_a_completion_that_failed_is_retried_with_an_empty_chunk(
     client: Client, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sync import uploads
+    from sync.evidence import uploads
 
     def disk_full(path: object) -> None:
         raise OSError("No space left on device")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from sync import accounts
-from sync.accounts import LoginPolicy, create_user
+from sync.db.store import Store
 from sync.errors import AlreadyExists, AuthenticationFailed, InvalidInput, LoginThrottled
-from sync.sites import create_organisation
-from sync.store import Store
+from sync.org import accounts
+from sync.org.accounts import LoginPolicy, create_user
+from sync.org.sites import create_organisation
 
 POLICY = LoginPolicy(free_failures=3, window_s=600, base_delay_s=2, max_delay_s=60)
 

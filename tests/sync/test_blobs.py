@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from sync import gc
-from sync.accounts import Role, User, create_user
-from sync.blobs import blob_path, blob_states, get_blob, missing_hashes, readable_blob
+from sync.db.store import Store
 from sync.errors import Forbidden, NotFound
-from sync.sites import assign_sites, create_district, create_organisation, create_site
-from sync.store import Store
+from sync.evidence import gc
+from sync.evidence.blobs import blob_path, blob_states, get_blob, missing_hashes, readable_blob
+from sync.org.accounts import Role, User, create_user
+from sync.org.sites import assign_sites, create_district, create_organisation, create_site
 from tests.evidence import reference, sha256, store_blob
 from tests.images import encode, phone_jpeg, quadrants
 
@@ -141,7 +141,7 @@ def test_garbage_is_unreferenced_and_past_its_grace_period(store: Store, root: P
 
 
 def test_gc_from_the_command_line(tmp_path: Path, hasher: PasswordHasher, capsys: pytest.CaptureFixture[str]) -> None:
-    from sync.store import open_store
+    from sync.db.store import open_store
 
     data_dir = tmp_path / "data"
     store = open_store(data_dir)

@@ -10,13 +10,21 @@ from datetime import date
 import pytest
 from argon2 import PasswordHasher
 
-from sync import sites
-from sync.accounts import create_user
-from sync.actions import ActionRules, Assignment, Closure, Verification, assign_action, close_action, verify_action
+from sync.db.store import Store
 from sync.errors import Forbidden, InvalidInput
-from sync.events import emit, list_events, record_overdue
-from sync.store import Store
-from sync.webhooks import DeliveryPolicy, NewWebhook, create_webhook, deliver_due, list_deliveries
+from sync.feed.events import emit, list_events, record_overdue
+from sync.feed.webhooks import DeliveryPolicy, NewWebhook, create_webhook, deliver_due, list_deliveries
+from sync.org import sites
+from sync.org.accounts import create_user
+from sync.review.actions import (
+    ActionRules,
+    Assignment,
+    Closure,
+    Verification,
+    assign_action,
+    close_action,
+    verify_action,
+)
 from tests.sync.test_findings import H1, Office, template_index
 
 MONDAY = date(2026, 3, 2)

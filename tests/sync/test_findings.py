@@ -13,9 +13,13 @@ import pytest
 from argon2 import PasswordHasher
 
 from schemas.catalog import TemplateIndex, index_template, parse_template
-from sync import sites
-from sync.accounts import User, create_user
-from sync.actions import (
+from sync.db.store import Store
+from sync.engine.document import Document, EntryState, FieldState
+from sync.engine.rows import InspectionRow, insert_row
+from sync.evidence.gc import find_garbage
+from sync.org import sites
+from sync.org.accounts import User, create_user
+from sync.review.actions import (
     ActionRules,
     Assignment,
     Closure,
@@ -26,13 +30,9 @@ from sync.actions import (
     report_fix,
     verify_action,
 )
-from sync.document import Document, EntryState, FieldState
-from sync.findings import FindingRules, record_findings, save_finding_rules
-from sync.gc import find_garbage
-from sync.inspections import InspectionRow, insert_row
-from sync.register import FindingFilter, FindingView, get_finding, list_findings, overdue_summary
-from sync.store import Store
-from sync.workdays import make_calendar
+from sync.review.findings import FindingRules, record_findings, save_finding_rules
+from sync.review.register import FindingFilter, FindingView, get_finding, list_findings, overdue_summary
+from sync.review.workdays import make_calendar
 from tests.sync_template import SYNC_TEMPLATE
 
 H1, H2, H3 = "a1" * 32, "b2" * 32, "c3" * 32

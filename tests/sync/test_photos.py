@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from sync.errors import InvalidImage
-from sync.photos import process_photo
+from sync.evidence.photos import process_photo
 from tests.images import BLUE, GREEN, RED, YELLOW, close, encode, phone_jpeg, png_bomb, quadrants, zip_bytes
 
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from sync.errors import InvalidImage
-from sync.signatures import check_signature
+from sync.evidence.signatures import check_signature
 from tests.images import encode, png_bomb, zip_bytes
 
 # What signature_pad's toSVG() writes.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from sync import sites
-from sync.accounts import Role, User, create_user
+from sync.db.store import Store
 from sync.errors import Forbidden, InvalidInput, NotFound, OutOfScope
-from sync.store import Store
+from sync.org import sites
+from sync.org.accounts import Role, User, create_user
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sync.store import GROWTH_PAGES, checkpoint, open_store
+from sync.db.store import GROWTH_PAGES, checkpoint, open_store
 
 
 def write_commits(data_dir: Path, commits: int, size: int) -> int:

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from sync import uploads
-from sync.accounts import User, create_user
-from sync.blobs import Blob, blob_path, get_blob
+from sync.db.store import Store
 from sync.errors import (
     ChecksumMismatch,
     HashMismatch,
@@ -23,9 +21,11 @@ from sync.errors import (
     UnsupportedMediaType,
     UploadTooLarge,
 )
-from sync.sites import create_organisation
-from sync.store import Store
-from sync.uploads import ChunkWriter, Upload, upload_offset, upload_path
+from sync.evidence import uploads
+from sync.evidence.blobs import Blob, blob_path, get_blob
+from sync.evidence.uploads import ChunkWriter, Upload, upload_offset, upload_path
+from sync.org.accounts import User, create_user
+from sync.org.sites import create_organisation
 from tests.evidence import sha256, start, store_blob
 from tests.images import phone_jpeg
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from sync.workdays import WorkCalendar, china_date, make_calendar, parse_dates
+from sync.review.workdays import WorkCalendar, china_date, make_calendar, parse_dates
 
 D = date.fromisoformat
 # A configured National Day week (an example calendar, not an official one): 1–7 October off,

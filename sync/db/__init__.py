@@ -1,0 +1,1 @@
+"""The database: opening it durably, transactions, and the schema as migrations."""

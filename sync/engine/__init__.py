@@ -1,0 +1,1 @@
+"""The merge engine: the op wire format, documents, the merge rules, workflow, the op log."""

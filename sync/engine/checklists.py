@@ -1,0 +1,58 @@
+"""Published checklist versions: the template files plus versions an admin published.
+
+Versions published through the API are stored in the database and loaded at
+start-up beside the files. A version is immutable once published.
+"""
+
+from __future__ import annotations
+
+from schemas.catalog import Catalog, TemplateError, VersionExists, load_catalog, parse_template
+from schemas.template import Template, encode_template
+from sync.db.store import Store
+from sync.org.accounts import User, now_iso
+
+
+def load_published(store: Store, catalog: Catalog | None = None) -> Catalog:
+    """The template files' catalog with every stored version added.
+
+    A stored version that disagrees with a file of the same id and version
+    stops start-up (:class:`VersionExists`).
+    """
+    catalog = load_catalog() if catalog is None else catalog
+    rows = store.db.execute(
+        "SELECT checklist_id, version, template_json FROM checklist_version ORDER BY checklist_id, version"
+    ).fetchall()
+    for checklist_id, version, data in rows:
+        catalog.add(parse_template(data.encode(), f"database: checklist {checklist_id} version {version}"))
+    return catalog
+
+
+def publish_version(store: Store, catalog: Catalog, data: bytes, user: User) -> tuple[Template, bool]:
+    """Publish template JSON as a new version; ``False`` if the identical version exists.
+
+    Raises :class:`TemplateError` for a malformed template and
+    :class:`VersionExists` for different content under a published version.
+    """
+    template = parse_template(data, "request body")
+    held = catalog.get(template.checklist_id, template.version)
+    if held is not None:
+        if encode_template(held) == encode_template(template):
+            return held, False
+        raise VersionExists(
+            f"checklist {template.checklist_id!r} version {template.version} is already published "
+            "with different content; publish it as a new version"
+        )
+    latest = catalog.latest(template.checklist_id)
+    if latest is not None and template.version < latest.version:
+        raise TemplateError(
+            f"request body: version {template.version} is below the latest published version "
+            f"{latest.version} of {template.checklist_id!r}"
+        )
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO checklist_version (checklist_id, version, template_json, published_by, published_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [template.checklist_id, template.version, encode_template(template).decode(), user.id, now_iso()],
+        )
+    catalog.add(template)
+    return template, True

@@ -1,0 +1,1 @@
+"""Evidence bytes: content-addressed blobs, resumable uploads, photos, signatures, GC."""

@@ -1,0 +1,172 @@
+"""Evidence blobs: content-addressed by SHA-256 within one organisation, and who may read them.
+
+Files live under ``<root>/blobs/<org_id>/<first two hex>/<sha256>``, with a photo's
+derived versions beside the original (``<sha256>.display.jpg``, ``<sha256>.thumb.jpg``).
+There is no dedupe across organisations: it would tell one organisation whether another
+holds a photo. A row in ``blob`` exists only for a complete, verified blob.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+from msgspec import Struct
+
+from sync.db.store import Store
+from sync.errors import Forbidden, NotFound
+from sync.org.accounts import User
+from sync.org.sites import site_ids_in_scope
+
+Kind = Literal["photo", "signature"]
+Variant = Literal["original", "display", "thumb"]
+BlobState = Literal["ready", "awaiting"]
+KINDS: tuple[Kind, ...] = ("photo", "signature")
+VARIANTS: tuple[Variant, ...] = ("original", "display", "thumb")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+_COLUMNS = "sha256, kind, media_type, size, width, height, uploaded_by, created_at, metadata_json"
+
+
+class Blob(Struct, frozen=True):
+    """One stored blob of an organisation; ``metadata`` holds what the photo pipeline read."""
+
+    sha256: str
+    kind: Kind
+    media_type: str
+    size: int
+    width: int | None
+    height: int | None
+    uploaded_by: str
+    created_at: str
+    metadata: dict[str, Any]
+
+
+def blob_path(root: Path, org_id: str, sha256: str, variant: Variant = "original") -> Path:
+    """Where one variant of a blob is kept; a signature has only its original."""
+    folder = root / "blobs" / org_id / sha256[:2]
+    return folder / (sha256 if variant == "original" else f"{sha256}.{variant}.jpg")
+
+
+def blob_states(store: Store, org_id: str, hashes: Iterable[str]) -> dict[str, BlobState]:
+    """For each hash, ``ready`` if the organisation holds that blob, else ``awaiting``.
+
+    An answer may name a photo before its bytes arrive; this says which have arrived.
+    """
+    wanted = list(dict.fromkeys(hashes))
+    ready: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        batch = wanted[start : start + 500]
+        marks = ", ".join("?" * len(batch))
+        rows = store.db.execute(f"SELECT sha256 FROM blob WHERE org_id = ? AND sha256 IN ({marks})", [org_id, *batch])
+        ready.update(r[0] for r in rows)
+    return {h: "ready" if h in ready else "awaiting" for h in wanted}
+
+
+def missing_hashes(store: Store, org_id: str, hashes: Iterable[str]) -> list[str]:
+    """The hashes the organisation does not hold yet, in the order asked, without repeats."""
+    return [h for h, state in blob_states(store, org_id, hashes).items() if state == "awaiting"]
+
+
+def get_blob(store: Store, org_id: str, sha256: str) -> Blob | None:
+    """The organisation's blob with this hash, if stored."""
+    row = store.db.execute(f"SELECT {_COLUMNS} FROM blob WHERE org_id = ? AND sha256 = ?", [org_id, sha256]).fetchone()
+    return None if row is None else _row_to_blob(row)
+
+
+def add_blob(
+    conn: sqlite3.Connection,
+    root: Path,
+    org_id: str,
+    blob: Blob,
+    source: Path,
+    derived: Mapping[Variant, bytes] | None = None,
+) -> bool:
+    """Inside a transaction: record a verified blob and move its file from ``source`` into the store.
+
+    ``derived`` holds a photo's display and thumbnail versions, written beside it. Returns
+    ``False`` (and removes ``source``) when the organisation already holds the blob. The
+    files are written inside the caller's transaction, so a failure leaves no row, and
+    garbage collection (which deletes inside its own transaction) never races with it.
+    """
+    inserted = conn.execute(
+        f"INSERT OR IGNORE INTO blob (org_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            org_id,
+            blob.sha256,
+            blob.kind,
+            blob.media_type,
+            blob.size,
+            blob.width,
+            blob.height,
+            blob.uploaded_by,
+            blob.created_at,
+            msgspec.json.encode(blob.metadata).decode(),
+        ],
+    ).rowcount
+    if not inserted:
+        source.unlink(missing_ok=True)
+        return False
+    target = blob_path(root, org_id, blob.sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for variant, data in (derived or {}).items():
+        partial = target.with_name(f"{blob.sha256}.{variant}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, blob_path(root, org_id, blob.sha256, variant))
+    os.replace(source, target)
+    return True
+
+
+def remove_blob_files(root: Path, org_id: str, sha256: str) -> None:
+    """Delete a blob's files (original and derived versions), whichever exist."""
+    for variant in VARIANTS:
+        blob_path(root, org_id, sha256, variant).unlink(missing_ok=True)
+
+
+def may_read_original(user: User, blob: Blob) -> bool:
+    """The original keeps the camera's EXIF (GPS included): only its uploader, admins and
+    supervisors may fetch it; other inspectors get the display and thumbnail versions.
+    A signature has no separate versions, so anyone who may read it reads the original.
+    """
+    return blob.kind == "signature" or user.id == blob.uploaded_by or user.role in ("admin", "supervisor")
+
+
+def readable_blob(store: Store, user: User, sha256: str, variant: Variant = "original") -> Blob:
+    """The blob, if ``user`` may read this variant of it.
+
+    A user may read a blob of their own organisation that they uploaded, or that an
+    inspection at a site in their scope references. Otherwise :class:`NotFound`, worded
+    the same whether or not the blob exists, so nobody can probe for hashes. An inspector
+    who may read a photo but not its original gets :class:`Forbidden` for the original.
+    """
+    blob = get_blob(store, user.org_id, sha256) if SHA256.match(sha256) else None
+    if blob is None or not _in_reach(store, user, blob):
+        raise NotFound(f"no blob {sha256[:64]!r} that you may read")
+    if variant == "original" and not may_read_original(user, blob):
+        raise Forbidden("inspectors other than the uploader get the display or thumb version of a photo")
+    return blob
+
+
+def _in_reach(store: Store, user: User, blob: Blob) -> bool:
+    if blob.uploaded_by == user.id:
+        return True
+    sites = {
+        r[0]
+        for r in store.db.execute(
+            "SELECT site_id FROM evidence_ref WHERE org_id = ? AND sha256 = ?"
+            " UNION SELECT site_id FROM finding_photo WHERE org_id = ? AND sha256 = ?",
+            [user.org_id, blob.sha256, user.org_id, blob.sha256],
+        )
+    }
+    return bool(sites) and not sites.isdisjoint(site_ids_in_scope(store, user))
+
+
+def _row_to_blob(row: tuple[Any, ...]) -> Blob:
+    sha256, kind, media_type, size, width, height, uploaded_by, created_at, metadata_json = row
+    metadata = msgspec.json.decode(metadata_json)
+    return Blob(sha256, kind, media_type, size, width, height, uploaded_by, created_at, metadata)

@@ -1,0 +1,300 @@
+"""Resumable uploads (tus 1.0): the record of an upload, its bytes on disk, and the blob it becomes.
+
+An upload's offset is the size of its file under ``<root>/uploads``. Bytes are written
+as they arrive and flushed when a request ends, however it ends, so a connection cut in
+the middle of a chunk resumes from the last byte kept. A chunk sent with a checksum is
+all or nothing. When the last byte arrives the whole file is hashed, checked by the photo
+pipeline or the signature check, and only then moved into the blob store and recorded.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, cast
+
+import msgspec
+from msgspec import Struct
+
+from sync.db.store import Store
+from sync.errors import (
+    ChecksumMismatch,
+    DomainError,
+    HashMismatch,
+    InvalidInput,
+    NotFound,
+    OffsetMismatch,
+    UnsupportedMediaType,
+    UploadTooLarge,
+)
+from sync.evidence.blobs import KINDS, SHA256, Blob, Kind, Variant, add_blob, get_blob
+from sync.evidence.photos import process_photo
+from sync.evidence.signatures import MAX_SIGNATURE_BYTES, SIGNATURE_TYPES, check_signature
+from sync.org.accounts import User, new_id, now_iso
+
+MEDIA_TYPES: dict[str, tuple[str, ...]] = {
+    "photo": ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"),
+    "signature": SIGNATURE_TYPES,
+}
+CHECKSUM_ALGORITHMS = ("sha1", "sha256")
+
+_COLUMNS = "id, org_id, user_id, sha256, length, media_type, kind, filename, created_at, expires_at, completed_at"
+
+
+class Upload(Struct, frozen=True):
+    """One upload in progress (or just completed) of one user."""
+
+    id: str
+    org_id: str
+    user_id: str
+    sha256: str
+    length: int
+    media_type: str
+    kind: Kind
+    filename: str
+    created_at: str
+    expires_at: float
+    completed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """The largest upload accepted, and how long an unfinished one is kept (seconds)."""
+
+    max_bytes: int = 40 * 1024 * 1024
+    expiry_s: float = 24 * 3600
+
+
+def upload_path(root: Path, upload_id: str) -> Path:
+    """Where an unfinished upload's bytes are kept."""
+    return root / "uploads" / upload_id
+
+
+def create_upload(
+    store: Store,
+    root: Path,
+    user: User,
+    *,
+    sha256: str,
+    length: int,
+    media_type: str,
+    kind: str,
+    filename: str = "",
+    limits: UploadLimits,
+    now: float | None = None,
+) -> Upload | Blob:
+    """Start an upload, or say there is nothing to send.
+
+    Returns the stored :class:`Blob` when the organisation already holds this hash (a
+    duplicate is stored once), the user's unfinished upload of the same bytes when there
+    is one (a replayed creation resumes it), or a new :class:`Upload`. Expired uploads
+    are purged first.
+    """
+    at = time.time() if now is None else now
+    _check_declared(sha256, length, media_type, kind, limits)
+    purge_expired(store, root, now=at)
+    blob = get_blob(store, user.org_id, sha256)
+    if blob is not None:
+        if blob.size != length:
+            raise HashMismatch(f"this organisation holds {sha256} with {blob.size} bytes, not {length}")
+        return blob
+    row = store.db.execute(
+        f"SELECT {_COLUMNS} FROM upload WHERE user_id = ? AND sha256 = ? AND length = ? AND kind = ?"
+        " AND completed_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
+        [user.id, sha256, length, kind, at],
+    ).fetchone()
+    if row is not None:
+        return Upload(*row)
+    upload = Upload(
+        new_id(),
+        user.org_id,
+        user.id,
+        sha256,
+        length,
+        media_type,
+        cast(Kind, kind),
+        filename[:200],
+        now_iso(),
+        at + limits.expiry_s,
+    )
+    path = upload_path(root, upload.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    with store.transaction() as conn:
+        conn.execute(
+            f"INSERT INTO upload ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(msgspec.structs.astuple(upload)),
+        )
+    return upload
+
+
+def _check_declared(sha256: str, length: int, media_type: str, kind: str, limits: UploadLimits) -> None:
+    if not SHA256.match(sha256):
+        raise InvalidInput("sha256 must be 64 lowercase hexadecimal characters")
+    if kind not in KINDS:
+        raise UnsupportedMediaType(f"unknown kind of evidence {kind!r}; expected one of {', '.join(KINDS)}")
+    accepted = MEDIA_TYPES[kind]
+    if media_type not in accepted:
+        raise UnsupportedMediaType(f"a {kind} may be {', '.join(accepted)}, not {media_type!r}")
+    if length < 1:
+        raise InvalidInput("Upload-Length must be at least 1: an empty file is no evidence")
+    largest = MAX_SIGNATURE_BYTES if kind == "signature" else limits.max_bytes
+    if length > largest:
+        raise UploadTooLarge(f"a {kind} may have at most {largest} bytes; Upload-Length is {length}")
+
+
+def get_upload(store: Store, root: Path, user: User, upload_id: str, *, now: float | None = None) -> Upload:
+    """The user's upload; :class:`NotFound` for anyone else's, an unknown or an expired one."""
+    row = store.db.execute(
+        f"SELECT {_COLUMNS} FROM upload WHERE id = ? AND user_id = ?", [upload_id, user.id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no upload {upload_id[:64]!r} of yours")
+    upload = Upload(*row)
+    if upload.expires_at <= (time.time() if now is None else now):
+        _forget(store, root, upload.id)
+        raise NotFound(f"no upload {upload_id[:64]!r} of yours (it expired)")
+    return upload
+
+
+def upload_offset(root: Path, upload: Upload) -> int:
+    """How many bytes of the upload are stored: the size of its file, or all once complete."""
+    if upload.completed_at is not None:
+        return upload.length
+    try:
+        return upload_path(root, upload.id).stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def parse_checksum(header: str) -> tuple[str, bytes]:
+    """``Upload-Checksum: <algorithm> <base64 digest>`` as (algorithm, digest)."""
+    algorithm, _, encoded = header.strip().partition(" ")
+    if algorithm not in CHECKSUM_ALGORITHMS:
+        raise UnsupportedMediaType(f"checksum algorithm {algorithm!r} is not supported; use sha256 or sha1")
+    try:
+        return algorithm, base64.b64decode(encoded.strip(), validate=True)
+    except ValueError as exc:
+        raise InvalidInput("Upload-Checksum must be '<algorithm> <base64 digest>'") from exc
+
+
+class ChunkWriter:
+    """One chunk being appended to an upload's file, for the lifetime of one PATCH.
+
+    Without a checksum, whatever arrived is kept if the request breaks off; with one, the
+    chunk is all or nothing. A chunk that would pass ``Upload-Length`` is refused whole.
+    """
+
+    def __init__(
+        self, root: Path, upload: Upload, offset: int, *, announced: int | None, checksum: tuple[str, bytes] | None
+    ) -> None:
+        stored = upload_offset(root, upload)
+        if upload.completed_at is not None or offset != stored:
+            raise OffsetMismatch(stored, offset)
+        self.start = offset
+        self.written = 0
+        self.room = upload.length - offset
+        if announced is not None and announced > self.room:
+            raise UploadTooLarge(f"the chunk has {announced} bytes but only {self.room} remain of Upload-Length")
+        self.checksum = checksum
+        self.digest = hashlib.new(checksum[0]) if checksum else None
+        self.refused = False
+        self.file: BinaryIO = upload_path(root, upload.id).open("r+b", buffering=0)
+        self.file.seek(offset)
+
+    def write(self, piece: bytes) -> None:
+        """Append bytes as they arrive (unbuffered: what was written is in the file)."""
+        if self.written + len(piece) > self.room:
+            self.refused = True
+            raise UploadTooLarge(f"the chunk goes past Upload-Length; only {self.room} bytes remain")
+        self.file.write(piece)
+        self.written += len(piece)
+        if self.digest is not None:
+            self.digest.update(piece)
+
+    def finish(self) -> int:
+        """The chunk is whole: check its checksum, make it durable; returns the new offset."""
+        if self.checksum is not None and self.digest is not None and self.digest.digest() != self.checksum[1]:
+            self._close(self.start)
+            raise ChecksumMismatch(f"the chunk at offset {self.start} does not match its {self.checksum[0]} checksum")
+        return self._close(self.start + self.written)
+
+    def abandon(self) -> int:
+        """The request broke off or was refused: keep what arrived unless the chunk is all or nothing."""
+        keep = self.start if self.refused or self.checksum is not None else self.start + self.written
+        return self._close(keep)
+
+    def _close(self, offset: int) -> int:
+        try:
+            self.file.truncate(offset)
+            os.fsync(self.file.fileno())
+        finally:
+            self.file.close()
+        return offset
+
+
+def finish_upload(store: Store, root: Path, upload: Upload) -> Blob:
+    """Turn a complete upload into a blob: verify the hash, check the image, store it once.
+
+    On a wrong hash or an invalid image the upload and its bytes are removed and nothing
+    becomes visible (:class:`HashMismatch`, :class:`InvalidImage`).
+    """
+    path = upload_path(root, upload.id)
+    try:
+        blob, derived = _checked_blob(upload, path)
+    except DomainError:
+        _forget(store, root, upload.id)
+        raise
+    with store.transaction() as conn:
+        add_blob(conn, root, upload.org_id, blob, path, derived)
+        conn.execute("UPDATE upload SET completed_at = ? WHERE id = ?", [now_iso(), upload.id])
+    stored = get_blob(store, upload.org_id, upload.sha256)
+    assert stored is not None
+    return stored
+
+
+def _checked_blob(upload: Upload, path: Path) -> tuple[Blob, dict[Variant, bytes]]:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(1024 * 1024):
+            digest.update(block)
+    if digest.hexdigest() != upload.sha256:
+        raise HashMismatch(f"the uploaded bytes hash to {digest.hexdigest()}, not the declared {upload.sha256}")
+    size = path.stat().st_size
+    if upload.kind == "signature":
+        signature = check_signature(path)
+        width, height = signature.width, signature.height
+        blob = Blob(
+            upload.sha256, "signature", signature.media_type, size, width, height, upload.user_id, now_iso(), {}
+        )
+        return blob, {}
+    photo = process_photo(path)
+    metadata = msgspec.to_builtins(photo.meta)
+    blob = Blob(
+        upload.sha256, "photo", photo.media_type, size, photo.width, photo.height, upload.user_id, now_iso(), metadata
+    )
+    return blob, {"display": photo.display, "thumb": photo.thumb}
+
+
+def cancel_upload(store: Store, root: Path, upload: Upload) -> None:
+    """Terminate an upload (tus termination): its record and bytes go; a stored blob stays."""
+    _forget(store, root, upload.id)
+
+
+def purge_expired(store: Store, root: Path, *, now: float | None = None) -> list[str]:
+    """Remove uploads past their expiry time, with their bytes; returns their ids."""
+    at = time.time() if now is None else now
+    expired = [r[0] for r in store.db.execute("SELECT id FROM upload WHERE expires_at <= ?", [at])]
+    for upload_id in expired:
+        _forget(store, root, upload_id)
+    return expired
+
+
+def _forget(store: Store, root: Path, upload_id: str) -> None:
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM upload WHERE id = ?", [upload_id])
+    upload_path(root, upload_id).unlink(missing_ok=True)

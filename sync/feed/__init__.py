@@ -1,0 +1,1 @@
+"""The event feed an integration follows, and its webhook deliveries."""

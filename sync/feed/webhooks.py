@@ -1,0 +1,284 @@
+"""Webhooks: an organisation's subscriptions to event kinds, and delivering events to them.
+
+Each webhook has a cursor: the last event it was given (delivered, or given up
+after ``max_attempts``). :func:`deliver_due` makes one pass: every webhook whose
+next attempt is due gets its events in order, one POST each, signed with
+``X-Xunjian-Signature: sha256=<HMAC-SHA256 of the body with the secret>``. A
+failure (an error or a non-2xx status) is logged and retried after
+``base_s × 2^(attempt-1)`` seconds; webhooks are posted to side by side, so a
+slow or failing endpoint holds up only itself. The HTTP call and the clock are
+parameters: tests pass a fake clock, the server a real POST and ``time.time()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
+
+import msgspec
+from msgspec import Meta, Struct
+
+from sync.db.store import Store
+from sync.errors import InvalidInput, NotFound
+from sync.feed.events import KINDS, Event, events_for, last_seq
+from sync.org.accounts import User, new_id, now_iso
+from sync.org.sites import require_role
+
+HttpPost = Callable[[str, bytes, dict[str, str]], int]
+"""POST ``body`` to ``url`` with ``headers``; returns the status code, raises on a transport error."""
+
+PER_PASS = 50  # events per webhook in one pass
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """Retries: the first retry after ``base_s`` seconds, doubling; an event is given up after ``max_attempts``."""
+
+    base_s: float = 5.0
+    max_attempts: int = 8
+
+    def delay(self, attempt: int) -> float:
+        return float(self.base_s * 2 ** (attempt - 1))
+
+
+class NewWebhook(Struct, forbid_unknown_fields=True):
+    url: Annotated[str, Meta(min_length=1, max_length=2000)]
+    kinds: Annotated[list[str], Meta(min_length=1, max_length=len(KINDS))]
+    secret: Annotated[str, Meta(min_length=16, max_length=200)]
+
+
+class WebhookView(Struct):
+    """A webhook as listed: never its secret."""
+
+    id: str
+    url: str
+    kinds: list[str]
+    created_by: str
+    created_at: str
+    cursor: int
+    attempts: int
+
+
+class Delivery(Struct):
+    """One attempt to deliver one event: ``delivered``, ``retrying`` (with when) or ``failed`` (given up)."""
+
+    event_seq: int
+    attempt: int
+    outcome: str
+    status_code: int | None
+    error: str | None
+    at: str
+    next_at: str | None
+
+
+def create_webhook(store: Store, user: User, body: NewWebhook) -> WebhookView:
+    """Subscribe an http(s) URL to some event kinds; it gets the events recorded from now on."""
+    require_role(user, "admin")
+    parts = urlsplit(body.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"a webhook URL must be http:// or https:// with a host, not {body.url!r}")
+    unknown = sorted(set(body.kinds) - set(KINDS))
+    if unknown:
+        raise InvalidInput(f"unknown event kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
+    kinds = [k for k in KINDS if k in body.kinds]
+    webhook_id, now = new_id(), now_iso()
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO webhook (id, org_id, url, kinds_json, secret, created_by, created_at, cursor)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [webhook_id, user.org_id, body.url, msgspec.json.encode(kinds).decode(), body.secret, user.id, now,
+             last_seq(conn)],
+        )  # fmt: skip
+    return get_webhook(store, user, webhook_id)
+
+
+_VIEW = "SELECT id, url, kinds_json, created_by, created_at, cursor, attempts FROM webhook"
+
+
+def _view(r: tuple[Any, ...]) -> WebhookView:
+    return WebhookView(r[0], r[1], msgspec.json.decode(r[2]), r[3], r[4], r[5], r[6])
+
+
+def get_webhook(store: Store, user: User, webhook_id: str) -> WebhookView:
+    require_role(user, "admin")
+    row = store.db.execute(f"{_VIEW} WHERE id = ? AND org_id = ?", [webhook_id, user.org_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no webhook {webhook_id!r}")
+    return _view(row)
+
+
+def list_webhooks(store: Store, user: User) -> list[WebhookView]:
+    require_role(user, "admin")
+    rows = store.db.execute(f"{_VIEW} WHERE org_id = ? ORDER BY created_at, id", [user.org_id]).fetchall()
+    return [_view(r) for r in rows]
+
+
+def delete_webhook(store: Store, user: User, webhook_id: str) -> None:
+    """Remove a webhook and its delivery log; nothing more is sent to it."""
+    get_webhook(store, user, webhook_id)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM webhook_delivery WHERE webhook_id = ?", [webhook_id])
+        conn.execute("DELETE FROM webhook WHERE id = ?", [webhook_id])
+
+
+def list_deliveries(store: Store, user: User, webhook_id: str, *, limit: int = 200) -> list[Delivery]:
+    """The webhook's delivery log, newest attempt first."""
+    get_webhook(store, user, webhook_id)
+    rows = store.db.execute(
+        "SELECT event_seq, attempt, outcome, status_code, error, at, next_at FROM webhook_delivery"
+        " WHERE webhook_id = ? ORDER BY id DESC LIMIT ?",
+        [webhook_id, max(1, min(limit, 1000))],
+    ).fetchall()
+    return [Delivery(*r) for r in rows]
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The ``X-Xunjian-Signature`` header's value for ``body``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def urllib_post(timeout_s: float) -> HttpPost:
+    """A real POST (standard library) with a timeout; redirects are not followed."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+
+    def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (http and https only, checked above)
+        try:
+            with opener.open(request, timeout=timeout_s) as response:
+                status: int = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        return status
+
+    return post
+
+
+@dataclass
+class _Due:
+    id: str
+    org_id: str
+    url: str
+    kinds: list[str]
+    secret: str
+    cursor: int
+    attempts: int
+
+
+_pass_locks: WeakKeyDictionary[Store, threading.Lock] = WeakKeyDictionary()
+
+
+def deliver_due(
+    store: Store,
+    http_post: HttpPost,
+    now: float,
+    *,
+    policy: DeliveryPolicy | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """One delivery pass at time ``now`` (epoch seconds); returns the number of attempts made.
+
+    Passes never overlap (a second one waits), so an event is never sent twice at once.
+    """
+    policy = policy or DeliveryPolicy()
+    lock = _pass_locks.setdefault(store, threading.Lock())
+    with lock:
+        with store.lock:
+            rows = store.db.execute(
+                "SELECT id, org_id, url, kinds_json, secret, cursor, attempts FROM webhook"
+                " WHERE next_at <= ? ORDER BY created_at, id",
+                [now],
+            ).fetchall()
+        due = [_Due(r[0], r[1], r[2], msgspec.json.decode(r[3]), r[4], r[5], r[6]) for r in rows]
+        if not due:
+            return 0
+        with ThreadPoolExecutor(max_workers=min(8, len(due))) as pool:
+            counts = pool.map(lambda hook: _deliver_one(store, http_post, now, policy, hook, stop), due)
+            return sum(counts)
+
+
+def _deliver_one(
+    store: Store, http_post: HttpPost, now: float, policy: DeliveryPolicy, hook: _Due, stop: threading.Event | None
+) -> int:
+    """Deliver one webhook's pending events in order until one fails or the pass's share is done."""
+    with store.lock:
+        pending = events_for(store.db.conn, hook.org_id, hook.kinds, hook.cursor, PER_PASS)
+    made = 0
+    for event in pending:
+        if stop is not None and stop.is_set():
+            break
+        body = msgspec.json.encode(event)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "xunjian-webhooks",
+            "X-Xunjian-Event": event.kind,
+            "X-Xunjian-Delivery": f"{hook.id}:{event.seq}",
+            "X-Xunjian-Signature": sign(hook.secret, body),
+        }
+        attempt = hook.attempts + 1
+        status: int | None = None
+        error: str | None = None
+        try:
+            status = http_post(hook.url, body, headers)
+        except Exception as exc:  # any transport failure is logged and retried, never raised
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        made += 1
+        ok = status is not None and 200 <= status < 300
+        if not ok and error is None:
+            error = f"HTTP {status}"
+        if not _record(store, hook, event, attempt, ok, status, error, now, policy):
+            break
+    return made
+
+
+def _record(
+    store: Store,
+    hook: _Due,
+    event: Event,
+    attempt: int,
+    ok: bool,
+    status: int | None,
+    error: str | None,
+    now: float,
+    policy: DeliveryPolicy,
+) -> bool:
+    """Log one attempt and move the webhook on; ``True`` when the next event may follow now."""
+    if ok or attempt >= policy.max_attempts:
+        outcome, retry_at = ("delivered" if ok else "failed"), None
+        hook.cursor, hook.attempts = event.seq, 0
+    else:
+        outcome, retry_at = "retrying", now + policy.delay(attempt)
+        hook.attempts = attempt
+    with store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM webhook WHERE id = ?", [hook.id]).fetchone() is None:
+            return False  # deleted during the pass
+        conn.execute(
+            "INSERT INTO webhook_delivery (webhook_id, event_seq, attempt, outcome, status_code, error, at, next_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [hook.id, event.seq, attempt, outcome, status, None if ok else error, _iso(now),
+             None if retry_at is None else _iso(retry_at)],
+        )  # fmt: skip
+        conn.execute(
+            "UPDATE webhook SET cursor = ?, attempts = ?, next_at = ? WHERE id = ?",
+            [hook.cursor, hook.attempts, retry_at or 0, hook.id],
+        )
+    return retry_at is None
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,0 +1,1 @@
+"""The organisation: accounts, device tokens, districts, sites, assignments and scope."""

@@ -1,0 +1,227 @@
+"""Users, passwords (argon2), device tokens and the slowing of repeated failed logins."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from msgspec import Struct
+
+from sync.db.store import Store
+from sync.errors import AlreadyExists, AuthenticationFailed, InvalidInput, LoginThrottled, NotFound
+
+Role = Literal["admin", "supervisor", "inspector"]
+ROLES: tuple[Role, ...] = ("admin", "supervisor", "inspector")
+TOKEN_PREFIX = "xj_"  # noqa: S105 - a prefix, not a secret
+
+
+class User(Struct, frozen=True):
+    id: str
+    org_id: str
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+class Device(Struct, frozen=True):
+    """A named device holding one bearer token of a user."""
+
+    id: str
+    name: str
+    created_at: str
+    last_seen_at: str
+    revoked_at: str | None
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How repeated failures slow logins down.
+
+    After ``free_failures`` failures within ``window_s`` seconds, each further
+    attempt must wait ``base_delay_s * 2**(extra failures - 1)`` seconds after
+    the last failure, capped at ``max_delay_s``.
+    """
+
+    free_failures: int = 5
+    window_s: float = 15 * 60
+    base_delay_s: float = 2.0
+    max_delay_s: float = 15 * 60
+
+
+def now_iso() -> str:
+    """The current UTC time as RFC 3339 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_id() -> str:
+    """A random UUID for server-made rows."""
+    return str(uuid.uuid4())
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    store: Store,
+    hasher: PasswordHasher,
+    *,
+    org_id: str,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str,
+) -> User:
+    """Create an account; usernames are unique across the server."""
+    if role not in ROLES:
+        raise InvalidInput(f"unknown role {role!r}")
+    if len(password) < 8:
+        raise InvalidInput("password must have at least 8 characters")
+    password_hash = hasher.hash(password)
+    with store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM user WHERE username = ?", [username]).fetchone():
+            raise AlreadyExists(f"username {username!r} is taken")
+        user = User(new_id(), org_id, username, display_name, role, True)
+        conn.execute(
+            "INSERT INTO user (id, org_id, username, display_name, role, password_hash, active, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+            [user.id, org_id, username, display_name, role, password_hash, now_iso()],
+        )
+    return user
+
+
+def _row_to_user(row: tuple[str, str, str, str, str, int]) -> User:
+    return User(row[0], row[1], row[2], row[3], row[4], bool(row[5]))  # type: ignore[arg-type]
+
+
+_USER_COLUMNS = "id, org_id, username, display_name, role, active"
+
+
+def get_user(store: Store, org_id: str, user_id: str) -> User:
+    row = store.db.execute(
+        f"SELECT {_USER_COLUMNS} FROM user WHERE id = ? AND org_id = ?", [user_id, org_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no user {user_id!r}")
+    return _row_to_user(row)
+
+
+def list_users(store: Store, org_id: str) -> list[User]:
+    rows = store.db.execute(
+        f"SELECT {_USER_COLUMNS} FROM user WHERE org_id = ? ORDER BY role, username", [org_id]
+    ).fetchall()
+    return [_row_to_user(r) for r in rows]
+
+
+def set_active(store: Store, user: User, active: bool) -> User:
+    """Activate or deactivate a user; deactivating revokes every device token."""
+    with store.transaction() as conn:
+        conn.execute("UPDATE user SET active = ? WHERE id = ?", [int(active), user.id])
+        if not active:
+            conn.execute(
+                "UPDATE device SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                [now_iso(), user.id],
+            )
+    return User(user.id, user.org_id, user.username, user.display_name, user.role, active)
+
+
+def login(
+    store: Store,
+    hasher: PasswordHasher,
+    policy: LoginPolicy,
+    *,
+    username: str,
+    password: str,
+    device_name: str,
+    now: float | None = None,
+) -> tuple[str, User, Device]:
+    """Check the password and issue a bearer token bound to a new named device.
+
+    Raises :class:`LoginThrottled` while the username is slowed down, and
+    :class:`AuthenticationFailed` (recording the failure) on a wrong password.
+    """
+    at = time.time() if now is None else now
+    wait = _throttle_wait(store, policy, username, at)
+    if wait > 0:
+        raise LoginThrottled(wait)
+    row = store.db.execute(f"SELECT {_USER_COLUMNS}, password_hash FROM user WHERE username = ?", [username]).fetchone()
+    if row is None or not row[5] or not _verify(hasher, row[6], password):
+        with store.transaction() as conn:
+            conn.execute("INSERT INTO login_failure (username, at) VALUES (?, ?)", [username, at])
+        raise AuthenticationFailed("wrong username or password")
+    user = _row_to_user(row[:6])
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    stamp = now_iso()
+    device = Device(new_id(), device_name, stamp, stamp, None)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM login_failure WHERE username = ?", [username])
+        conn.execute(
+            "INSERT INTO device (id, user_id, name, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [device.id, user.id, device_name, hash_token(token), stamp, stamp],
+        )
+    return token, user, device
+
+
+def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _throttle_wait(store: Store, policy: LoginPolicy, username: str, now: float) -> int:
+    rows = store.db.execute(
+        "SELECT at FROM login_failure WHERE username = ? AND at > ? ORDER BY at",
+        [username, now - policy.window_s],
+    ).fetchall()
+    extra = len(rows) - policy.free_failures
+    if extra < 0:
+        return 0
+    delay = min(policy.base_delay_s * 2**extra, policy.max_delay_s)
+    remaining = rows[-1][0] + delay - now
+    return max(0, int(remaining + 0.999))
+
+
+def authenticate(store: Store, token: str) -> tuple[User, str]:
+    """The active user and device id behind a bearer token."""
+    row = store.db.execute(
+        "SELECT u.id, u.org_id, u.username, u.display_name, u.role, u.active, d.id, d.last_seen_at"
+        " FROM device d JOIN user u ON u.id = d.user_id"
+        " WHERE d.token_hash = ? AND d.revoked_at IS NULL",
+        [hash_token(token)],
+    ).fetchone()
+    if row is None or not row[5]:
+        raise AuthenticationFailed("missing, unknown or revoked token")
+    return _row_to_user(row[:6]), row[6]
+
+
+def list_devices(store: Store, user: User) -> list[Device]:
+    rows = store.db.execute(
+        "SELECT id, name, created_at, last_seen_at, revoked_at FROM device WHERE user_id = ? ORDER BY created_at",
+        [user.id],
+    ).fetchall()
+    return [Device(*r) for r in rows]
+
+
+def revoke_device(store: Store, user: User, device_id: str) -> Device:
+    """Revoke one of the user's device tokens (idempotent)."""
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT id, name, created_at, last_seen_at, revoked_at FROM device WHERE id = ? AND user_id = ?",
+            [device_id, user.id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no device {device_id!r} of this user")
+        if row[4] is None:
+            stamp = now_iso()
+            conn.execute("UPDATE device SET revoked_at = ? WHERE id = ?", [stamp, device_id])
+            row = (*row[:4], stamp)
+    return Device(*row)

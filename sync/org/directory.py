@@ -1,0 +1,74 @@
+"""The names the desk shows: users and devices of the caller's organisation that their scope touches.
+
+Supervisors and admins only. An admin gets the whole organisation. A supervisor gets the
+supervisors and admins of the organisation, the inspectors assigned to sites in their
+districts, and the inspectors of inspections at those sites (someone reassigned since still
+has a name in the history). Devices are those of the listed users, revoked ones included,
+because the audit trail and conflict candidates name them. Never a token or a password hash.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from msgspec import Struct
+
+from sync.db.store import Store
+from sync.org.accounts import User
+from sync.org.sites import require_role, site_ids_in_scope
+
+
+class DirectoryUser(Struct, frozen=True):
+    id: str
+    username: str
+    display_name: str
+    role: str
+    active: bool
+
+
+class DirectoryDevice(Struct, frozen=True):
+    id: str
+    name: str
+    user_id: str
+
+
+class Directory(Struct, frozen=True):
+    users: list[DirectoryUser]
+    devices: list[DirectoryDevice]
+
+
+def directory(store: Store, user: User) -> Directory:
+    """Users and devices the caller may see by name (see the module docstring)."""
+    require_role(user, "supervisor", "admin")
+    where = "org_id = ?"
+    args: list[Any] = [user.org_id]
+    if user.role != "admin":
+        sites = sorted(site_ids_in_scope(store, user))
+        marks = ",".join("?" * len(sites))
+        where += " AND (role IN ('supervisor', 'admin')"
+        if sites:
+            where += (
+                f" OR id IN (SELECT user_id FROM inspector_site WHERE site_id IN ({marks}))"
+                f" OR id IN (SELECT inspector_id FROM inspection WHERE site_id IN ({marks}))"
+            )
+            args += sites + sites
+        where += ")"
+    users = [
+        DirectoryUser(r[0], r[1], r[2], r[3], bool(r[4]))
+        for r in store.db.execute(
+            f"SELECT id, username, display_name, role, active FROM user WHERE {where} ORDER BY role, username", args
+        )
+    ]
+    ids = [u.id for u in users]
+    devices: list[DirectoryDevice] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        devices += [
+            DirectoryDevice(*r)
+            for r in store.db.execute(
+                f"SELECT id, name, user_id FROM device WHERE user_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY created_at",
+                chunk,
+            )
+        ]
+    return Directory(users, devices)

@@ -1,0 +1,188 @@
+"""Organisations, districts, sites, assignments, and each user's scope.
+
+Scope is decided here and nowhere else: an admin sees the whole organisation,
+a supervisor the sites of their districts, an inspector their assigned sites.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Literal
+
+from msgspec import Struct
+
+from sync.db.store import Store
+from sync.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, OutOfScope
+from sync.org.accounts import User, new_id, now_iso
+
+SiteType = Literal["supermarket", "market", "service_hall"]
+SITE_TYPES: tuple[SiteType, ...] = ("supermarket", "market", "service_hall")
+
+
+class Organisation(Struct, frozen=True):
+    id: str
+    name: str
+
+
+class District(Struct, frozen=True):
+    id: str
+    name: str
+
+
+class Site(Struct, frozen=True):
+    id: str
+    district_id: str
+    name: str
+    site_type: SiteType
+    address: str
+
+
+def create_organisation(store: Store, name: str) -> Organisation:
+    org = Organisation(new_id(), name)
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO organisation (id, name) VALUES (?, ?)", [org.id, name])
+    return org
+
+
+def get_organisation(store: Store, org_id: str) -> Organisation:
+    row = store.db.execute("SELECT id, name FROM organisation WHERE id = ?", [org_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no organisation {org_id!r}")
+    return Organisation(*row)
+
+
+def create_district(store: Store, org_id: str, name: str) -> District:
+    district = District(new_id(), name)
+    with store.transaction() as conn:
+        if conn.execute("SELECT 1 FROM district WHERE org_id = ? AND name = ?", [org_id, name]).fetchone():
+            raise AlreadyExists(f"district {name!r} already exists")
+        conn.execute("INSERT INTO district (id, org_id, name) VALUES (?, ?, ?)", [district.id, org_id, name])
+    return district
+
+
+def create_site(store: Store, org_id: str, *, district_id: str, name: str, site_type: SiteType, address: str) -> Site:
+    if site_type not in SITE_TYPES:
+        raise InvalidInput(f"unknown site type {site_type!r}; expected one of {', '.join(SITE_TYPES)}")
+    site = Site(new_id(), district_id, name, site_type, address)
+    with store.transaction() as conn:
+        if not conn.execute("SELECT 1 FROM district WHERE id = ? AND org_id = ?", [district_id, org_id]).fetchone():
+            raise InvalidInput(f"no district {district_id!r} in this organisation")
+        conn.execute(
+            "INSERT INTO site (id, org_id, district_id, name, site_type, address, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [site.id, org_id, district_id, name, site_type, address, now_iso()],
+        )
+    return site
+
+
+def list_districts(store: Store, user: User) -> list[District]:
+    """Districts in the user's scope."""
+    if user.role == "admin":
+        sql = "SELECT id, name FROM district WHERE org_id = ? ORDER BY name"
+        args = [user.org_id]
+    elif user.role == "supervisor":
+        sql = (
+            "SELECT d.id, d.name FROM district d JOIN supervisor_district s ON s.district_id = d.id"
+            " WHERE s.user_id = ? ORDER BY d.name"
+        )
+        args = [user.id]
+    else:
+        sql = (
+            "SELECT DISTINCT d.id, d.name FROM district d JOIN site ON site.district_id = d.id"
+            " JOIN inspector_site a ON a.site_id = site.id WHERE a.user_id = ? ORDER BY d.name"
+        )
+        args = [user.id]
+    return [District(*r) for r in store.db.execute(sql, args).fetchall()]
+
+
+_SITE_COLUMNS = "site.id, site.district_id, site.name, site.site_type, site.address"
+
+
+def _scope_sql(user: User) -> tuple[str, list[str]]:
+    if user.role == "admin":
+        return "site.org_id = ?", [user.org_id]
+    if user.role == "supervisor":
+        return (
+            "site.district_id IN (SELECT district_id FROM supervisor_district WHERE user_id = ?)",
+            [user.id],
+        )
+    return "site.id IN (SELECT site_id FROM inspector_site WHERE user_id = ?)", [user.id]
+
+
+def list_sites(store: Store, user: User) -> list[Site]:
+    """Sites in the user's scope, by name."""
+    where, args = _scope_sql(user)
+    rows = store.db.execute(f"SELECT {_SITE_COLUMNS} FROM site WHERE {where} ORDER BY site.name", args).fetchall()
+    return [Site(*r) for r in rows]
+
+
+def site_ids_in_scope(store: Store, user: User) -> set[str]:
+    where, args = _scope_sql(user)
+    return {r[0] for r in store.db.execute(f"SELECT site.id FROM site WHERE {where}", args)}
+
+
+def get_site(store: Store, user: User, site_id: str) -> Site:
+    """One site; :class:`NotFound` outside the organisation, :class:`OutOfScope` outside scope."""
+    row = store.db.execute(
+        f"SELECT {_SITE_COLUMNS} FROM site WHERE site.id = ? AND site.org_id = ?", [site_id, user.org_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no site {site_id!r}")
+    if site_id not in site_ids_in_scope(store, user):
+        raise OutOfScope(f"site {site_id!r} is outside your assigned sites")
+    return Site(*row)
+
+
+def require_role(user: User, *roles: str) -> None:
+    """Raise :class:`Forbidden` unless the user has one of ``roles``."""
+    if user.role not in roles:
+        raise Forbidden(f"this needs the role {' or '.join(roles)}; you are {user.role}")
+
+
+def assign_sites(store: Store, org_id: str, inspector_id: str, site_ids: list[str]) -> list[str]:
+    """Replace an inspector's site assignments; returns the assigned site ids."""
+    with store.transaction() as conn:
+        _require_user_role(conn, org_id, inspector_id, "inspector")
+        for site_id in site_ids:
+            if not conn.execute("SELECT 1 FROM site WHERE id = ? AND org_id = ?", [site_id, org_id]).fetchone():
+                raise InvalidInput(f"no site {site_id!r} in this organisation")
+        conn.execute("DELETE FROM inspector_site WHERE user_id = ?", [inspector_id])
+        conn.executemany(
+            "INSERT INTO inspector_site (user_id, site_id) VALUES (?, ?)",
+            [(inspector_id, s) for s in dict.fromkeys(site_ids)],
+        )
+    return list(dict.fromkeys(site_ids))
+
+
+def assign_districts(store: Store, org_id: str, supervisor_id: str, district_ids: list[str]) -> list[str]:
+    """Replace a supervisor's districts; returns the assigned district ids."""
+    with store.transaction() as conn:
+        _require_user_role(conn, org_id, supervisor_id, "supervisor")
+        for district_id in district_ids:
+            if not conn.execute("SELECT 1 FROM district WHERE id = ? AND org_id = ?", [district_id, org_id]).fetchone():
+                raise InvalidInput(f"no district {district_id!r} in this organisation")
+        conn.execute("DELETE FROM supervisor_district WHERE user_id = ?", [supervisor_id])
+        conn.executemany(
+            "INSERT INTO supervisor_district (user_id, district_id) VALUES (?, ?)",
+            [(supervisor_id, d) for d in dict.fromkeys(district_ids)],
+        )
+    return list(dict.fromkeys(district_ids))
+
+
+def assignments(store: Store, user: User) -> list[str]:
+    """Site ids of an inspector, or district ids of a supervisor."""
+    if user.role == "inspector":
+        sql = "SELECT site_id FROM inspector_site WHERE user_id = ? ORDER BY site_id"
+    elif user.role == "supervisor":
+        sql = "SELECT district_id FROM supervisor_district WHERE user_id = ? ORDER BY district_id"
+    else:
+        return []
+    return [r[0] for r in store.db.execute(sql, [user.id])]
+
+
+def _require_user_role(conn: sqlite3.Connection, org_id: str, user_id: str, role: str) -> None:
+    row = conn.execute("SELECT role FROM user WHERE id = ? AND org_id = ?", [user_id, org_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no user {user_id!r}")
+    if row[0] != role:
+        raise InvalidInput(f"user {user_id!r} is a {row[0]}, not a {role}")

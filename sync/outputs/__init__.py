@@ -1,0 +1,1 @@
+"""Documents made from the records: CSV and XLSX exports, the PDF report."""

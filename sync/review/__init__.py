@@ -1,0 +1,1 @@
+"""What supervisors read and do: views, the queue, conflicts, findings, actions, plans, reports."""

@@ -1,0 +1,156 @@
+"""The supervisors' conflict queue: list, inspect side by side, resolve.
+
+A resolution is itself an op in the log with its own server sequence, so it
+reaches every device in scope on its next pull.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from msgspec import UNSET, Struct, UnsetType
+
+from schemas.answers import check_value, items_by_id
+from schemas.catalog import Catalog
+from sync.db.store import Store
+from sync.engine.document import FieldState, resolve_item
+from sync.engine.ops import encoder, make_hlc
+from sync.engine.rows import InspectionRow, load_row, save_row
+from sync.errors import InvalidInput, NotFound, OutOfScope
+from sync.feed.events import conflict_resolved
+from sync.org.accounts import User, now_iso
+from sync.org.sites import require_role, site_ids_in_scope
+from sync.push import new_op_id
+from sync.review.views import ConflictView, conflict_views
+
+
+class ConflictFilter(Struct, omit_defaults=True):
+    status: str | None = "open"
+    site_id: str | None = None
+    district_id: str | None = None
+    checklist_id: str | None = None
+    kind: str | None = None
+    inspection_id: str | None = None
+
+
+class Resolution(Struct, forbid_unknown_fields=True):
+    """Choose a kept candidate, or enter a value; with a note either way."""
+
+    candidate_id: str | None = None
+    value: Any | UnsetType = UNSET
+    note: str = ""
+
+
+def list_conflicts(store: Store, user: User, filters: ConflictFilter) -> list[ConflictView]:
+    """Conflicts at sites in the caller's scope (supervisors and admins)."""
+    require_role(user, "supervisor", "admin")
+    scope = sorted(site_ids_in_scope(store, user))
+    if not scope:
+        return []
+    where = [f"site_id IN ({','.join('?' * len(scope))})"]
+    args: list[Any] = list(scope)
+    for column in ("status", "site_id", "checklist_id", "kind", "inspection_id"):
+        value = getattr(filters, column)
+        if value is not None:
+            where.append(f"{column} = ?")
+            args.append(value)
+    if filters.district_id is not None:
+        where.append("site_id IN (SELECT id FROM site WHERE district_id = ?)")
+        args.append(filters.district_id)
+    return conflict_views(store.db.conn, " AND ".join(where), args)
+
+
+def get_conflict(store: Store, user: User, conflict_id: str) -> ConflictView:
+    require_role(user, "supervisor", "admin")
+    views = conflict_views(store.db.conn, "id = ? AND org_id = ?", [conflict_id, user.org_id])
+    if not views:
+        raise NotFound(f"no conflict {conflict_id!r}")
+    if views[0].site_id not in site_ids_in_scope(store, user):
+        raise OutOfScope("this conflict is at a site outside your districts")
+    return views[0]
+
+
+def resolve_conflict(
+    store: Store, catalog: Catalog, user: User, conflict_id: str, resolution: Resolution
+) -> ConflictView:
+    """Resolve an open conflict: the chosen value becomes the answer, logged as an op."""
+    view = get_conflict(store, user, conflict_id)
+    if view.status != "open":
+        raise InvalidInput(f"conflict {conflict_id} is already {view.status}")
+    value = _chosen_value(view, resolution)
+    if not resolution.note.strip():
+        raise InvalidInput("a resolution needs a note saying why this value; it stays in the audit trail")
+    now = now_iso()
+    with store.transaction() as conn:
+        row = load_row(conn, view.inspection_id)
+        assert row is not None
+        op_id = new_op_id()
+        hlc = make_hlc(int(time.time() * 1000))
+        body = {"kind": "resolve", "conflict_id": conflict_id, "value": value, "note": resolution.note}
+        seq = conn.execute(
+            "INSERT INTO op_log (op_id, client_id, client_seq, inspection_id, kind, op_json, hlc, user_id,"
+            " received_at, outcome, result_json) VALUES (?, NULL, NULL, ?, 'resolve', ?, ?, ?, ?, 'applied', ?)",
+            [op_id, row.id, encoder.encode(body), hlc, user.id, now, encoder.encode({"conflict_id": conflict_id})],
+        ).lastrowid
+        assert seq is not None
+        _apply_resolution(catalog, row, view, value, user, op_id, seq, hlc)
+        row.updated_seq, row.updated_at = seq, now
+        resolution_json = {
+            "winner": resolution.candidate_id or op_id,
+            "value": value,
+            "note": resolution.note,
+            "by": user.id,
+        }
+        conn.execute(
+            "UPDATE conflict SET status = 'resolved', resolved_seq = ?, resolved_at = ?, resolved_by = ?,"
+            " resolution_json = ? WHERE id = ?",
+            [seq, now, user.id, encoder.encode(resolution_json), conflict_id],
+        )
+        row.open_conflicts = conn.execute(
+            "SELECT count(*) FROM conflict WHERE inspection_id = ? AND status = 'open'", [row.id]
+        ).fetchone()[0]
+        save_row(conn, row)
+        conflict_resolved(conn, row, view.path, {"conflict_id": conflict_id, "seq": seq, **resolution_json}, now)
+    return get_conflict(store, user, conflict_id)
+
+
+def _chosen_value(view: ConflictView, resolution: Resolution) -> Any:
+    if resolution.candidate_id is not None:
+        for candidate in view.candidates:
+            if candidate["id"] == resolution.candidate_id:
+                return candidate["value"]
+        raise InvalidInput(f"conflict {view.id} has no candidate {resolution.candidate_id!r}")
+    if resolution.value is UNSET:
+        raise InvalidInput("choose a candidate_id or enter a value")
+    return resolution.value
+
+
+def _apply_resolution(
+    catalog: Catalog, row: InspectionRow, view: ConflictView, value: Any, user: User, op_id: str, seq: int, hlc: int
+) -> None:
+    doc = row.doc
+    if view.kind == "signature_stale":
+        return  # kept as signed and marked stale; re-signing replaces it
+    if view.kind == "edit_vs_delete" and isinstance(value, dict) and "entry" in value:
+        entry = doc.entries.get(view.path)
+        if entry is not None:
+            entry.removed = seq if value["entry"] == "remove" else 0
+        return
+    if view.kind == "edit_vs_delete" and row.status == "deleted":
+        row.status = "draft"
+    template = catalog.get(row.checklist_id, row.version)
+    assert template is not None
+    item = resolve_item(items_by_id(template), view.path)
+    if item is None:
+        raise InvalidInput(f"no item at {view.path!r}")
+    if isinstance(value, dict) and set(value) <= {"attach", "detach"}:
+        return
+    if value is not None:
+        errors = check_value(item, value, "/" + view.path)
+        if errors:
+            raise InvalidInput("; ".join(f"{e.pointer}: {e.detail}" for e in errors))
+    state = doc.fields.get(view.path)
+    tags = {e: [(seq, "")] for e in value} if isinstance(value, list) else None
+    doc.fields[view.path] = FieldState(value, seq, tags)
+    del state

@@ -1,0 +1,336 @@
+"""Findings: every failed item of a submitted inspection, with its evidence, repeats and verification.
+
+:func:`record_findings` runs inside the push transaction when an inspection
+becomes ``submitted``. It is idempotent: a re-submission after a return updates
+the findings of items still failing, records new ones, and withdraws those
+whose item no longer fails. Each new finding gets its corrective action
+(``open``; see :mod:`sync.review.actions`) and is a **repeat** when the same item
+failed at the same site within the repeat window (a link to the latest such
+finding). The same submission **verifies** the open actions of earlier
+findings at the site whose item it answers as passing (every answer to the
+item passes: in a repeating group, every entry).
+
+A finding is **confirmed** when a visible signature item covering it is signed,
+or refused with a witness named, and is not stale.
+
+Evidence photos follow the app's rule: a failed item inside a group entry takes
+the photos of that entry; any other failed item takes those of the form's
+evidence photo item (its first top-level photo item).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from msgspec import Struct
+
+from schemas.answers import visible_items
+from schemas.catalog import TemplateIndex
+from schemas.scoring import AnswerOutcome, answer_outcomes
+from schemas.template import Group, Photo, Signature, Template
+from sync.db.store import Store
+from sync.engine.document import Document, answers_of
+from sync.org.accounts import new_id
+
+if TYPE_CHECKING:
+    from sync.engine.rows import InspectionRow
+
+RULES_KEY = "finding_rules"
+UNVERIFIED = ("open", "fixed_reported")
+
+
+class FindingRules(Struct, frozen=True):
+    """Rules findings are recorded by, saved by the server at start-up from its settings."""
+
+    repeat_window_days: int = 90
+
+
+class SignatureCover(Struct, frozen=True, omit_defaults=True):
+    """A signature item whose content covers the finding, as given on site."""
+
+    path: str
+    status: str
+    signer_name: str
+    signer_role: str = ""
+    witness_name: str = ""
+    stale: bool = False
+
+
+class FindingEvidence(Struct, frozen=True):
+    photos: list[str] = []
+    signatures: list[SignatureCover] = []
+
+
+class FindingBrief(Struct, frozen=True, omit_defaults=True):
+    """A finding as an inspection's view lists it (phones get it on pull)."""
+
+    id: str
+    pointer: str
+    severity: str
+    status: str
+    action_status: str
+    confirmed: bool
+    responsible: str | None = None
+    deadline: str | None = None
+    repeat_of: str | None = None
+
+
+encoder = msgspec.json.Encoder()
+_rules_decoder = msgspec.json.Decoder(FindingRules)
+
+
+def save_finding_rules(store: Store, rules: FindingRules) -> None:
+    """Store the rules :func:`record_findings` reads (the server calls this at start-up)."""
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO server_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [RULES_KEY, encoder.encode(rules).decode()],
+        )
+
+
+def finding_rules(conn: sqlite3.Connection) -> FindingRules:
+    """The stored rules, or the defaults."""
+    row = conn.execute("SELECT value FROM server_meta WHERE key = ?", [RULES_KEY]).fetchone()
+    return _rules_decoder.decode(row[0]) if row else FindingRules()
+
+
+def record_findings(
+    conn: sqlite3.Connection, row: InspectionRow, index: TemplateIndex, seq: int, now: str
+) -> list[tuple[str, str]]:
+    """Record, update or withdraw the findings of ``row``, just submitted at server sequence ``seq``.
+
+    Then verify earlier open actions at the site that this inspection answers as passing; returns
+    those as ``(finding_id, inspection_id)`` so the caller logs each change and moves the earlier
+    inspection (its phone then pulls the verified action).
+    """
+    template = index.template
+    answers = answers_of(row.doc)
+    outcomes = list(answer_outcomes(template, answers))
+    failed = {a.pointer: a for a in outcomes if a.outcome == "fail"}
+    covers = _signature_covers(template, row.doc, answers)
+    form_photos = _form_photos(template, answers)
+    held = {
+        r[1]: (r[0], r[2], r[3], r[4], r[5])
+        for r in conn.execute(
+            "SELECT id, pointer, status, value_json, evidence_json, confirmed FROM finding WHERE inspection_id = ?",
+            [row.id],
+        )
+    }
+    window = finding_rules(conn).repeat_window_days
+    for pointer, answer in failed.items():
+        top = answer.item_path.split("/", 1)[0]
+        photos = _entry_photos(template, answers, answer) if answer.entry is not None else form_photos
+        photos = evidence_of(photos, row.doc.photo_items, answer.pointer[1:])
+        signatures = covers.get(top, [])
+        evidence = encoder.encode(FindingEvidence(photos, signatures)).decode()
+        value = encoder.encode(answer.value).decode()
+        confirmed = int(any(_confirms(s) for s in signatures))
+        if pointer not in held:
+            _insert(conn, row, answer, value, evidence, confirmed, seq, now, window)
+            continue
+        finding_id, status, old_value, old_evidence, old_confirmed = held[pointer]
+        if (status, old_value, old_evidence, old_confirmed) == ("active", value, evidence, confirmed):
+            continue
+        conn.execute(
+            "UPDATE finding SET status = 'active', value_json = ?, evidence_json = ?, confirmed = ?,"
+            " updated_seq = ?, updated_at = ? WHERE id = ?",
+            [value, evidence, confirmed, seq, now, finding_id],
+        )
+        add_event(conn, finding_id, "reinstated" if status == "withdrawn" else "updated", None, seq, now, {})
+    for pointer, (finding_id, status, *_) in held.items():
+        if pointer not in failed and status == "active":
+            conn.execute(
+                "UPDATE finding SET status = 'withdrawn', updated_seq = ?, updated_at = ? WHERE id = ?",
+                [seq, now, finding_id],
+            )
+            add_event(conn, finding_id, "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
+    return _verify_by_inspection(conn, row, outcomes, seq, now)
+
+
+def add_event(
+    conn: sqlite3.Connection,
+    finding_id: str,
+    kind: str,
+    user_id: str | None,
+    seq: int | None,
+    now: str,
+    detail: dict[str, Any],
+) -> None:
+    """Append one event to a finding's history (who is ``user_id``, or the op log's writer at ``seq``)."""
+    conn.execute(
+        "INSERT INTO finding_event (finding_id, kind, user_id, seq, at, detail_json) VALUES (?, ?, ?, ?, ?, ?)",
+        [finding_id, kind, user_id, seq, now, encoder.encode(detail).decode()],
+    )
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    row: InspectionRow,
+    answer: AnswerOutcome,
+    value: str,
+    evidence: str,
+    confirmed: int,
+    seq: int,
+    now: str,
+    window_days: int,
+) -> None:
+    item = answer.item
+    label = {"zh": item.label.zh, "en": item.label.en}
+    repeat_of = _earlier_finding(conn, row, answer.item_path, now, window_days)
+    finding_id = new_id()
+    conn.execute(
+        "INSERT INTO finding (id, org_id, site_id, inspection_id, inspection_seq, checklist_id, version, pointer,"
+        " item_path, clause, severity, label_json, value_json, evidence_json, confirmed, status, repeat_of,"
+        " created_seq, created_at, updated_seq, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
+        [
+            finding_id,
+            row.org_id,
+            row.site_id,
+            row.id,
+            row.created_seq,
+            row.checklist_id,
+            row.version,
+            answer.pointer,
+            answer.item_path,
+            item.clause,
+            item.severity,
+            encoder.encode(label).decode(),
+            value,
+            evidence,
+            confirmed,
+            repeat_of,
+            seq,
+            now,
+            seq,
+            now,
+        ],
+    )
+    conn.execute(
+        "INSERT INTO corrective_action (finding_id, status, updated_at) VALUES (?, 'open', ?)", [finding_id, now]
+    )
+    add_event(conn, finding_id, "recorded", None, seq, now, {"pointer": answer.pointer, "repeat_of": repeat_of})
+
+
+def _earlier_finding(
+    conn: sqlite3.Connection, row: InspectionRow, item_path: str, now: str, window_days: int
+) -> str | None:
+    """The latest finding on the same item at the same site, from another inspection, within the window."""
+    moment = datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(days=window_days)
+    since = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    found = conn.execute(
+        "SELECT id FROM finding WHERE site_id = ? AND item_path = ? AND inspection_id != ? AND status = 'active'"
+        " AND created_at >= ? ORDER BY created_seq DESC LIMIT 1",
+        [row.site_id, item_path, row.id, since],
+    ).fetchone()
+    return found[0] if found else None
+
+
+def _verify_by_inspection(
+    conn: sqlite3.Connection, row: InspectionRow, outcomes: list[AnswerOutcome], seq: int, now: str
+) -> list[tuple[str, str]]:
+    """Verify open actions of earlier inspections' findings on the items this one answers as passing."""
+    verified: list[tuple[str, str]] = []
+    by_path: dict[str, set[str]] = {}
+    for answer in outcomes:
+        if answer.outcome is not None:
+            by_path.setdefault(answer.item_path, set()).add(answer.outcome)
+    passing = sorted(path for path, seen in by_path.items() if "pass" in seen and "fail" not in seen)
+    for start in range(0, len(passing), 500):
+        chunk = passing[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        due = conn.execute(
+            "SELECT f.id, f.inspection_id FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
+            f" WHERE f.site_id = ? AND f.item_path IN ({marks}) AND f.status = 'active'"
+            " AND a.status IN ('open', 'fixed_reported') AND f.inspection_id != ? AND f.inspection_seq < ?",
+            [row.site_id, *chunk, row.id, row.created_seq],
+        ).fetchall()
+        for finding_id, inspection_id in due:
+            verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
+            conn.execute(
+                "UPDATE corrective_action SET status = 'verified', verification_json = ?, updated_at = ?"
+                " WHERE finding_id = ?",
+                [encoder.encode(verification).decode(), now, finding_id],
+            )
+            add_event(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
+            verified.append((finding_id, inspection_id))
+    return verified
+
+
+def _signature_covers(template: Template, doc: Document, answers: dict[str, Any]) -> dict[str, list[SignatureCover]]:
+    """Top-level item id → the visible, given signatures whose content covers it."""
+    covers: dict[str, list[SignatureCover]] = {}
+    visible = list(visible_items(template, answers))
+    for item in visible:
+        state = doc.fields.get(item.id)
+        if not isinstance(item, Signature) or state is None or not isinstance(state.v, dict):
+            continue
+        value = state.v
+        cover = SignatureCover(
+            item.id,
+            str(value.get("status", "")),
+            str(value.get("signer_name", "")),
+            str(value.get("signer_role", "")),
+            str(value.get("witness_name", "")),
+            state.stale,
+        )
+        for other in visible:
+            covered = other.id in item.covers if item.covers else not isinstance(other, Signature)
+            if covered:
+                covers.setdefault(other.id, []).append(cover)
+    return covers
+
+
+def _confirms(cover: SignatureCover) -> bool:
+    """Signed, or refused with a witness named; and not stale."""
+    if cover.stale:
+        return False
+    return cover.status == "signed" or (cover.status == "refused" and bool(cover.witness_name.strip()))
+
+
+def evidence_of(photos: list[str], links: dict[str, str], path: str) -> list[str]:
+    """The photos that are evidence of the answer at ``path``: those attached for it, else the unlinked ones.
+
+    A photo attached as evidence of another answer is never evidence of this one.
+    """
+    linked = [sha for sha in photos if links.get(sha) == path]
+    return linked or [sha for sha in photos if sha not in links]
+
+
+def _form_photos(template: Template, answers: dict[str, Any]) -> list[str]:
+    """The photos of the form's evidence photo item: its first top-level photo item."""
+    for section in template.sections:
+        for item in section.items:
+            if isinstance(item, Photo):
+                value = answers.get(item.id)
+                return [sha for sha in value if isinstance(sha, str)] if isinstance(value, list) else []
+    return []
+
+
+def _entry_photos(template: Template, answers: dict[str, Any], answer: AnswerOutcome) -> list[str]:
+    """The photos of the group entry a failed child item belongs to."""
+    group_id = answer.item_path.split("/", 1)[0]
+    group = next((i for s in template.sections for i in s.items if i.id == group_id), None)
+    entry = answers.get(group_id, {}).get(answer.entry, {})
+    if not isinstance(group, Group) or not isinstance(entry, dict):
+        return []
+    photos: list[str] = []
+    for child in group.items:
+        value = entry.get(child.id)
+        if isinstance(child, Photo) and isinstance(value, list):
+            photos.extend(sha for sha in value if isinstance(sha, str) and sha not in photos)
+    return photos
+
+
+def findings_of(conn: sqlite3.Connection, inspection_id: str) -> list[FindingBrief]:
+    """The findings of one inspection, in the order they were recorded."""
+    rows = conn.execute(
+        "SELECT f.id, f.pointer, f.severity, f.status, a.status, f.confirmed, a.responsible, a.deadline, f.repeat_of"
+        " FROM finding f JOIN corrective_action a ON a.finding_id = f.id WHERE f.inspection_id = ?"
+        " ORDER BY f.created_seq, f.pointer",
+        [inspection_id],
+    ).fetchall()
+    return [FindingBrief(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], r[8]) for r in rows]

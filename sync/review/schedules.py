@@ -1,0 +1,220 @@
+"""Inspection plans per site and checklist, their periods, coverage, and possible duplicates.
+
+Cadences follow 服务质量检验办法 4.1–4.3: monthly spot checks by the administration
+department, weekly checks by department managers, weekly full inspections by
+property administrators, daily checks by supervisors. A period is covered by an
+inspection of the plan's site and checklist started in it (China date, UTC+8,
+as the reports count) and submitted, returned or approved; a past period
+without one is missed, the current one is due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Literal
+
+from msgspec import Struct
+
+from sync.db.store import Store
+from sync.errors import InvalidInput, NotFound, OutOfScope
+from sync.org.accounts import User, new_id, now_iso
+from sync.org.sites import require_role, site_ids_in_scope
+
+Cadence = Literal["daily", "weekly", "monthly"]
+PlanKind = Literal["monthly_spot_check", "weekly_manager_check", "weekly_full_inspection", "daily_check", "other"]
+DONE = ("submitted", "returned", "approved")  # as the reports count them; rejected work does not cover a period
+KIND_CADENCE: dict[str, Cadence] = {
+    "monthly_spot_check": "monthly",
+    "weekly_manager_check": "weekly",
+    "weekly_full_inspection": "weekly",
+    "daily_check": "daily",
+}
+
+
+class Plan(Struct, frozen=True):
+    id: str
+    site_id: str
+    checklist_id: str
+    cadence: Cadence
+    kind: str
+    assignee_id: str | None
+    starts_on: str
+    active: bool
+
+
+class PeriodStatus(Struct, frozen=True):
+    """One plan period: ``done`` (with the inspection), ``due`` (current), ``missed`` (past)."""
+
+    plan_id: str
+    site_id: str
+    checklist_id: str
+    start: str
+    end: str
+    status: Literal["done", "due", "missed"]
+    inspection_id: str | None = None
+
+
+class Coverage(Struct):
+    periods: list[PeriodStatus]
+    planned: int
+    done: int
+    missed: int
+    due: int
+
+
+class Duplicate(Struct):
+    """Inspections of one site and checklist started the same day on different devices."""
+
+    site_id: str
+    checklist_id: str
+    day: str
+    inspection_ids: list[str]
+
+
+def period_of(day: date, cadence: Cadence) -> tuple[date, date]:
+    """The period holding ``day``: the day, its ISO week (Monday–Sunday), or its calendar month."""
+    if cadence == "daily":
+        return day, day
+    if cadence == "weekly":
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    start = day.replace(day=1)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+def periods(cadence: Cadence, first: date, last: date) -> Iterator[tuple[date, date]]:
+    """Every period overlapping ``first`` … ``last``, in order."""
+    start, end = period_of(first, cadence)
+    while start <= last:
+        yield start, end
+        start, end = period_of(end + timedelta(days=1), cadence)
+
+
+def create_plan(
+    store: Store,
+    user: User,
+    *,
+    site_id: str,
+    checklist_id: str,
+    kind: PlanKind,
+    cadence: Cadence | None,
+    assignee_id: str | None,
+    starts_on: date,
+) -> Plan:
+    """A supervisor (in their districts) or admin plans recurring inspections of one site."""
+    require_role(user, "supervisor", "admin")
+    if site_id not in site_ids_in_scope(store, user):
+        raise OutOfScope(f"site {site_id!r} is outside your districts")
+    chosen = cadence or KIND_CADENCE.get(kind)
+    if chosen is None:
+        raise InvalidInput("give a cadence (daily, weekly or monthly) for a plan of kind 'other'")
+    if (
+        assignee_id is not None
+        and not store.db.execute(
+            "SELECT 1 FROM user WHERE id = ? AND org_id = ? AND role = 'inspector'", [assignee_id, user.org_id]
+        ).fetchone()
+    ):
+        raise InvalidInput(f"no inspector {assignee_id!r} in this organisation")
+    plan = Plan(new_id(), site_id, checklist_id, chosen, kind, assignee_id, starts_on.isoformat(), True)
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO plan (id, org_id, site_id, checklist_id, cadence, kind, assignee_id, starts_on, active,"
+            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            [
+                plan.id,
+                user.org_id,
+                site_id,
+                checklist_id,
+                chosen,
+                kind,
+                assignee_id,
+                plan.starts_on,
+                user.id,
+                now_iso(),
+            ],
+        )
+    return plan
+
+
+def list_plans(store: Store, user: User) -> list[Plan]:
+    """Active plans at sites in the caller's scope."""
+    scope = sorted(site_ids_in_scope(store, user))
+    if not scope:
+        return []
+    rows = store.db.execute(
+        "SELECT id, site_id, checklist_id, cadence, kind, assignee_id, starts_on, active FROM plan"
+        f" WHERE active = 1 AND site_id IN ({','.join('?' * len(scope))}) ORDER BY site_id, checklist_id",
+        scope,
+    ).fetchall()
+    return [Plan(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+
+
+def deactivate_plan(store: Store, user: User, plan_id: str) -> None:
+    require_role(user, "supervisor", "admin")
+    row = store.db.execute("SELECT site_id FROM plan WHERE id = ? AND org_id = ?", [plan_id, user.org_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no plan {plan_id!r}")
+    if row[0] not in site_ids_in_scope(store, user):
+        raise OutOfScope("this plan is for a site outside your districts")
+    with store.transaction() as conn:
+        conn.execute("UPDATE plan SET active = 0 WHERE id = ?", [plan_id])
+
+
+def coverage(store: Store, user: User, first: date, last: date, today: date) -> Coverage:
+    """Every period of every plan in scope between ``first`` and ``last`` (clipped at ``today``)."""
+    if last < first:
+        raise InvalidInput("the range ends before it starts")
+    statuses: list[PeriodStatus] = []
+    for plan in list_plans(store, user):
+        begin = max(first, date.fromisoformat(plan.starts_on))
+        for start, end in periods(plan.cadence, begin, min(last, today)):
+            found = store.db.execute(
+                "SELECT id FROM inspection WHERE site_id = ? AND checklist_id = ? AND date(created_at, '+8 hours')"
+                f" BETWEEN ? AND ? AND status IN ({','.join('?' * len(DONE))}) ORDER BY created_at LIMIT 1",
+                [plan.site_id, plan.checklist_id, start.isoformat(), end.isoformat(), *DONE],
+            ).fetchone()
+            status: Literal["done", "due", "missed"] = "done" if found else ("due" if end >= today else "missed")
+            statuses.append(
+                PeriodStatus(
+                    plan.id,
+                    plan.site_id,
+                    plan.checklist_id,
+                    start.isoformat(),
+                    end.isoformat(),
+                    status,
+                    found[0] if found else None,
+                )
+            )
+    count = {s: sum(1 for p in statuses if p.status == s) for s in ("done", "missed", "due")}
+    return Coverage(statuses, len(statuses), count["done"], count["missed"], count["due"])
+
+
+def due_now(store: Store, user: User, today: date) -> list[PeriodStatus]:
+    """Periods of the last month in the caller's scope not done: due now, or missed (overdue).
+
+    An inspector gets the plans assigned to them and those assigned to nobody, not a colleague's.
+    """
+    window = coverage(store, user, today - timedelta(days=31), today, today)
+    periods = [status for status in window.periods if status.status != "done"]
+    if user.role != "inspector":
+        return periods
+    mine = {plan.id for plan in list_plans(store, user) if plan.assignee_id in (None, user.id)}
+    return [status for status in periods if status.plan_id in mine]
+
+
+def possible_duplicates(store: Store, user: User) -> list[Duplicate]:
+    """Same site, same checklist, same day, started on different devices: flagged for review."""
+    scope = sorted(site_ids_in_scope(store, user))
+    if not scope:
+        return []
+    rows = store.db.execute(
+        "SELECT i.site_id, i.checklist_id, date(i.created_at, '+8 hours') AS day, group_concat(i.id),"
+        " count(DISTINCT l.client_id) FROM inspection i JOIN op_log l ON l.seq = i.created_seq"
+        f" WHERE i.status != 'deleted' AND i.site_id IN ({','.join('?' * len(scope))})"
+        " GROUP BY i.site_id, i.checklist_id, day HAVING count(*) > 1 AND count(DISTINCT l.client_id) > 1"
+        " ORDER BY day DESC",
+        scope,
+    ).fetchall()
+    return [Duplicate(r[0], r[1], r[2], sorted(r[3].split(","))) for r in rows]

@@ -1,0 +1,210 @@
+"""What a device or supervisor sees of one inspection: answers with who and when, conflicts, evidence, findings."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import msgspec
+from msgspec import Struct
+
+from schemas.answers import failed_items
+from schemas.catalog import Catalog
+from schemas.scoring import Score, score_inspection
+from sync.db.store import Store
+from sync.engine.document import Document, answers_of
+from sync.engine.rows import InspectionRow, load_row
+from sync.errors import NotFound, OutOfScope
+from sync.org.accounts import User
+from sync.org.sites import site_ids_in_scope
+from sync.review.findings import FindingBrief, findings_of
+
+
+class FieldView(Struct, omit_defaults=True):
+    value: Any
+    fv: int
+    hlc: int
+    by: str
+    stale: bool = False
+
+
+class ConflictView(Struct, omit_defaults=True):
+    id: str
+    inspection_id: str
+    site_id: str
+    checklist_id: str
+    path: str
+    kind: str
+    status: str
+    opened_seq: int
+    opened_at: str
+    candidates: list[dict[str, Any]]
+    winner: str = ""
+    resolved_at: str | None = None
+    resolved_by: str | None = None
+    resolution: dict[str, Any] | None = None
+    version: int = 0
+
+
+class EvidenceSummary(Struct):
+    """Which referenced photos and signature images have arrived: "2 of 5 photos received"."""
+
+    photos_received: int
+    photos_expected: int
+    states: dict[str, str]
+
+
+class InspectionView(Struct):
+    """What a device or supervisor sees of one inspection."""
+
+    id: str
+    site_id: str
+    checklist_id: str
+    version: int
+    inspector_id: str
+    status: str
+    created_at: str
+    updated_at: str
+    updated_seq: int
+    answers: dict[str, Any]
+    fields: dict[str, FieldView]
+    entries: dict[str, dict[str, int]]
+    comments: list[dict[str, Any]]
+    conflicts: list[ConflictView]
+    failed_items: list[str]
+    reason: str
+    evidence: EvidenceSummary
+    score: Score | None
+    findings: list[FindingBrief]
+    # answer path → the attached photos taken as its evidence
+    photo_evidence: dict[str, list[str]] = {}
+
+
+def conflict_views(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[ConflictView]:
+    """Conflicts with their inspection's checklist version; each candidate names its device (``device_id``)."""
+    rows = conn.execute(
+        "SELECT id, inspection_id, site_id, checklist_id, path, kind, status, opened_seq, opened_at,"
+        " candidates_json, resolved_at, resolved_by, resolution_json,"
+        " (SELECT i.version FROM inspection i WHERE i.id = conflict.inspection_id)"
+        f" FROM conflict WHERE {where} ORDER BY opened_seq",
+        args,
+    ).fetchall()
+    views = []
+    for r in rows:
+        resolution = msgspec.json.decode(r[12]) if r[12] else None
+        candidates = msgspec.json.decode(r[9])
+        winner = resolution.get("winner", "") if isinstance(resolution, dict) else ""
+        views.append(
+            ConflictView(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                candidates,
+                winner or (candidates[0]["id"] if candidates else ""),
+                r[10],
+                r[11],
+                resolution,
+                r[13] or 0,
+            )
+        )
+    _name_devices(conn, [c for v in views for c in v.candidates])
+    return views
+
+
+def _name_devices(conn: sqlite3.Connection, candidates: list[dict[str, Any]]) -> None:
+    """Add ``device_id`` to each candidate from its client (only when there are candidates)."""
+    clients = sorted({c["client_id"] for c in candidates if c.get("client_id")})
+    devices: dict[str, str] = {}
+    for start in range(0, len(clients), 500):
+        chunk = clients[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        devices.update(conn.execute(f"SELECT client_id, device_id FROM client WHERE client_id IN ({marks})", chunk))
+    for candidate in candidates:
+        candidate["device_id"] = devices.get(candidate.get("client_id") or "")
+
+
+def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> InspectionView:
+    """The full view of an inspection: answers, field versions, entries, comments, conflicts."""
+    doc = row.doc
+    answers = answers_of(doc)
+    template = catalog.get(row.checklist_id, row.version)
+    return InspectionView(
+        row.id,
+        row.site_id,
+        row.checklist_id,
+        row.version,
+        row.inspector_id,
+        row.status,
+        row.created_at,
+        row.updated_at,
+        row.updated_seq,
+        answers,
+        _field_views(conn, doc),
+        {k: {"fv": e.fv, "removed": e.removed} for k, e in doc.entries.items()},
+        [msgspec.to_builtins(c) for c in doc.comments],
+        conflict_views(conn, "inspection_id = ?", [row.id]),
+        failed_items(template, answers) if template is not None else [],
+        doc.reason,
+        evidence_summary(conn, row.id),
+        score_inspection(template, answers) if template is not None else None,
+        findings_of(conn, row.id),
+        _photo_evidence(doc),
+    )
+
+
+def _photo_evidence(doc: Document) -> dict[str, list[str]]:
+    """Answer path → its evidence photos, those still attached to a photo item, in the order held."""
+    if not doc.photo_items:
+        return {}
+    attached = [sha for state in doc.fields.values() if state.tags is not None for sha in state.v]
+    evidence: dict[str, list[str]] = {}
+    for sha in dict.fromkeys(attached):
+        path = doc.photo_items.get(sha)
+        if path is not None:
+            evidence.setdefault(path, []).append(sha)
+    return evidence
+
+
+def evidence_summary(conn: sqlite3.Connection, inspection_id: str) -> EvidenceSummary:
+    """Each referenced blob as ``ready`` or ``awaiting``, and the photo counts."""
+    rows = conn.execute(
+        "SELECT DISTINCT r.sha256, r.kind, b.sha256 IS NOT NULL FROM evidence_ref r"
+        " LEFT JOIN blob b ON b.org_id = r.org_id AND b.sha256 = r.sha256 WHERE r.inspection_id = ?",
+        [inspection_id],
+    ).fetchall()
+    states = {sha: "ready" if ready else "awaiting" for sha, _, ready in rows}
+    photos = {sha: bool(ready) for sha, kind, ready in rows if kind == "photo"}
+    return EvidenceSummary(sum(photos.values()), len(photos), states)
+
+
+def _field_views(conn: sqlite3.Connection, doc: Document) -> dict[str, FieldView]:
+    """Each answer with who wrote it and when, from the op log rows of its field versions."""
+    seqs = sorted({s.fv for s in doc.fields.values()})
+    writers: dict[int, tuple[str, int]] = {}
+    for start in range(0, len(seqs), 500):
+        chunk = seqs[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for seq, user_id, hlc in conn.execute(f"SELECT seq, user_id, hlc FROM op_log WHERE seq IN ({marks})", chunk):
+            writers[seq] = (user_id, hlc)
+    views = {}
+    for path, state in doc.fields.items():
+        by, hlc = writers.get(state.fv, ("", 0))
+        views[path] = FieldView(state.v, state.fv, hlc, by, state.stale)
+    return views
+
+
+def get_inspection(store: Store, catalog: Catalog, user: User, inspection_id: str) -> InspectionView:
+    """One inspection in the caller's scope."""
+    conn = store.db.conn
+    row = load_row(conn, inspection_id)
+    if row is None or row.org_id != user.org_id:
+        raise NotFound(f"no inspection {inspection_id!r}")
+    if row.site_id not in site_ids_in_scope(store, user):
+        raise OutOfScope(f"inspection {inspection_id!r} is at a site outside your scope")
+    return view_of(conn, row, catalog)
