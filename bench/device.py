@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from schemas.canonical import content_hash
 from schemas.catalog import Catalog
-from sync.engine.ops import uuid7
+from sync.clock import uuid7
 
 
 class Http(Protocol):

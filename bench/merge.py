@@ -15,9 +15,10 @@ from typing import Any
 
 from schemas.catalog import Catalog, load_catalog
 from schemas.template import PassFail, Template
+from sync.clock import uuid7
 from sync.db.store import Store, open_store
 from sync.engine.document import Document, FieldState
-from sync.engine.ops import PushBatch, SetAnswers, encoder, uuid7
+from sync.engine.ops import PushBatch, SetAnswers, encoder
 from sync.org.accounts import User
 from sync.org.sites import create_district, create_organisation, create_site
 from sync.push import apply_push

@@ -52,8 +52,9 @@ from argon2 import PasswordHasher
 from bench.merge import bench_merge
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
+from sync.clock import uuid7
 from sync.db.store import open_store
-from sync.engine.ops import push_decoder, uuid7
+from sync.engine.ops import push_decoder
 from sync.org.accounts import User
 from sync.org.demo import load_demo
 from sync.org.sites import site_ids_in_scope

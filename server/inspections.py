@@ -14,12 +14,13 @@ from msgspec import Meta, Struct
 from schemas.catalog import Catalog
 from server.auth import Caller
 from server.settings import Settings
+from sync.clock import new_op_id
 from sync.db.store import Store
 from sync.engine.ops import Comment, Status, Transition, make_hlc
 from sync.errors import Rejected
 from sync.org.sites import require_role
 from sync.outputs.pdf import render_inspection_pdf
-from sync.push import apply_server_op, new_op_id
+from sync.push import apply_server_op
 from sync.review import queue, views
 from sync.review.audit import AuditEntry, audit_log
 from sync.review.queue import InspectionFilter, InspectionSummary, Verdict

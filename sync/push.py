@@ -12,15 +12,16 @@ rows are written together, all in the batch's transaction.
 from __future__ import annotations
 
 import sqlite3
-import time
-from datetime import UTC, datetime
 
 from schemas.catalog import Catalog
 from schemas.template import Photo, Signature
+from sync import clock
+from sync.clock import iso_from_ms, now_iso
 from sync.db.store import Store
 from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer, resolve_item
 from sync.engine.merge import LOCKED, Context, mark_stale_signatures
+from sync.engine.oplog import LoggedOp, last_seq, server_op, write_ops
 from sync.engine.ops import (
     Create,
     FieldResult,
@@ -35,12 +36,11 @@ from sync.engine.ops import (
     hlc_millis,
     make_hlc,
     result_decoder,
-    uuid7,
 )
 from sync.engine.rows import InspectionRow, insert_rows, load_row, load_rows, open_conflicts, save_conflicts, save_row
 from sync.errors import Forbidden, Rejected
 from sync.feed.events import record_op_events
-from sync.org.accounts import User, now_iso
+from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 from sync.review.findings import record_findings
 
@@ -55,7 +55,7 @@ def apply_push(
     store: Store, catalog: Catalog, user: User, device_id: str, batch: PushBatch, *, now_ms: int | None = None
 ) -> PushResult:
     """Apply a batch of ops in ``client_seq`` order and commit once, durably, before returning."""
-    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    now_ms = clock.now_ms() if now_ms is None else now_ms
     results: list[OpResult] = []
     with store.transaction() as conn:
         last = _register_client(conn, batch.client_id, user, device_id)
@@ -81,7 +81,7 @@ def apply_push(
 
 def apply_server_op(store: Store, catalog: Catalog, user: User, op: Op, *, now_ms: int | None = None) -> OpResult:
     """Apply an op made on the server for a supervisor or admin (review actions), logged like any other."""
-    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    now_ms = clock.now_ms() if now_ms is None else now_ms
     with store.transaction() as conn:
         work = Batch(conn, catalog, user, site_ids_in_scope(store, user), None, now_ms)
         result = work.apply(op)
@@ -94,12 +94,7 @@ def started_at(hlc: int, now_ms: int, received: str) -> str:
     millis = hlc_millis(hlc)
     if not now_ms - MAX_START_AGE_MS <= millis < now_ms:
         return received
-    moment = datetime.fromtimestamp(millis / 1000, UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def new_op_id() -> str:
-    return uuid7()
+    return iso_from_ms(millis)
 
 
 class Batch:
@@ -116,12 +111,12 @@ class Batch:
     ) -> None:
         self.conn, self.catalog, self.user, self.scope = conn, catalog, user, scope
         self.client_id, self.now_ms = client_id, now_ms
-        self.seq: int = conn.execute("SELECT coalesce(max(seq), 0) FROM op_log").fetchone()[0]
+        self.seq = last_seq(conn)
         self.rows: dict[str, InspectionRow | None] = {}
         self.new_rows: list[str] = []
         self.dirty: set[str] = set()
         self.evidence_dirty: set[str] = set()
-        self.log: list[tuple[object, ...]] = []
+        self.log: list[LoggedOp] = []
         self.writers: dict[int, Writer] = {}
         self.received = now_iso()
 
@@ -178,13 +173,13 @@ class Batch:
             problem = Rejection(exc.type, exc.detail, exc.errors)
             result = OpResult(op.op_id, op.client_seq, "rejected", seq, problem=problem, flags=flags)
         self.log.append(
-            (
+            LoggedOp(
                 seq,
                 op.op_id,
                 self.client_id,
                 op.client_seq if self.client_id else None,
                 op.inspection_id,
-                type(op).__struct_config__.tag,
+                str(type(op).__struct_config__.tag),
                 encoder.encode(op),
                 hlc,
                 self.user.id,
@@ -262,22 +257,7 @@ class Batch:
         self.seq += 1
         body = {"kind": "finding", "action": "verified", "finding_id": finding_id, "inspection_id": by}
         result = {"finding_id": finding_id, "status": "verified"}
-        self.log.append(
-            (
-                self.seq,
-                new_op_id(),
-                None,
-                None,
-                inspection_id,
-                "finding",
-                encoder.encode(body),
-                make_hlc(self.now_ms),
-                self.user.id,
-                now,
-                "applied",
-                encoder.encode(result),
-            )
-        )
+        self.log.append(server_op(self.seq, inspection_id, "finding", body, result, self.user.id, now))
         cached = self.rows.get(inspection_id)
         if cached is not None:
             cached.updated_seq, cached.updated_at = self.seq, now
@@ -298,11 +278,7 @@ class Batch:
             row = self.rows[inspection_id]
             assert row is not None
             _sync_evidence_refs(self.conn, row, self.catalog)
-        self.conn.executemany(
-            "INSERT INTO op_log (seq, op_id, client_id, client_seq, inspection_id, kind, op_json, hlc, user_id,"
-            " received_at, outcome, result_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            self.log,
-        )
+        write_ops(self.conn, self.log)
 
 
 def _register_client(conn: sqlite3.Connection, client_id: str, user: User, device_id: str) -> int:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.evidence import uploads
 from sync.evidence.blobs import Blob
 from sync.evidence.uploads import ChunkWriter, Upload, UploadLimits
-from sync.org.accounts import User, new_id, now_iso
+from sync.org.accounts import User
 
 
 def sha256(data: bytes) -> str:

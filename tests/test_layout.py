@@ -1,4 +1,4 @@
-"""The layout holds: imports run server -> sync -> schemas, modules stay small, the README is the map."""
+"""The layout holds: imports run server -> sync -> schemas, sync/ in layers, no import cycles, modules stay small."""
 
 from __future__ import annotations
 
@@ -42,6 +42,83 @@ def test_imports_run_server_to_sync_to_schemas() -> None:
             if bad:
                 wrong.append(f"{path.relative_to(ROOT)} imports {sorted(bad)}")
     assert wrong == []
+
+
+# sync/'s layers, lowest first: a module imports sync modules of a lower layer or of its own unit only
+SYNC_LAYERS = (
+    ("errors", "clock"),
+    ("db",),
+    ("org",),
+    ("engine",),
+    ("evidence", "feed"),
+    ("review",),
+    ("outputs",),
+    ("push", "pull"),
+)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def first_party_imports(path: Path, modules: set[str]) -> set[str]:
+    """The first-party modules a file imports (``from sync.review import queue`` counts as ``sync.review.queue``)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found & modules
+
+
+def import_graph() -> dict[str, set[str]]:
+    paths = {module_name(path): path for package in PACKAGES for path in (ROOT / package).rglob("*.py")}
+    modules = set(paths)
+    return {name: first_party_imports(path, modules) - {name} for name, path in paths.items()}
+
+
+def sync_rank(module: str) -> tuple[int, str]:
+    unit = module.split(".")[1] if "." in module else ""
+    for rank, units in enumerate(SYNC_LAYERS):
+        if unit in units:
+            return rank, unit
+    raise AssertionError(f"{module} is in no layer of SYNC_LAYERS; add its unit there")
+
+
+def test_sync_imports_only_lower_layers_or_its_own_unit() -> None:
+    wrong = []
+    for module, imports in import_graph().items():
+        if not module.startswith("sync.") or module == "sync.__init__":
+            continue
+        rank, unit = sync_rank(module)
+        for target in sorted(t for t in imports if t.startswith("sync.")):
+            target_rank, target_unit = sync_rank(target)
+            if target_unit != unit and target_rank >= rank:
+                wrong.append(f"{module} imports {target}")
+    assert wrong == []
+
+
+def test_no_import_cycles_in_python() -> None:
+    graph = import_graph()
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
 
 
 def test_modules_stay_under_400_lines() -> None:

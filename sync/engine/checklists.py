@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from schemas.catalog import Catalog, TemplateError, VersionExists, load_catalog, parse_template
 from schemas.template import Template, encode_template
+from sync.clock import now_iso
 from sync.db.store import Store
-from sync.org.accounts import User, now_iso
+from sync.org.accounts import User
 
 
 def load_published(store: Store, catalog: Catalog | None = None) -> Catalog:

@@ -6,7 +6,7 @@ client), the inspection it touches and a hybrid-logical-clock stamp ``hlc``
 on (``base_fv``, or ``base`` per path in a ``set``): the server sequence of the last
 write the device had seen, 0 for none.
 
-Ids are any UUID; the app makes ``op_id`` and inspection ids as UUIDv7 (:func:`uuid7`),
+Ids are any UUID; the app makes ``op_id`` and inspection ids as UUIDv7 (:func:`sync.clock.uuid7`),
 time-ordered, so storing a batch appends to the op-log and inspection indexes instead
 of rewriting one index page per id.
 
@@ -17,9 +17,6 @@ set off the cycle collector every few hundred answers.
 
 from __future__ import annotations
 
-import os
-import time
-import uuid
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -208,12 +205,3 @@ def hlc_millis(hlc: int) -> int:
 
 def make_hlc(millis: int, counter: int = 0) -> int:
     return (millis << HLC_SHIFT) | (counter & 0xFFFF)
-
-
-def uuid7(now_ms: int | None = None) -> str:
-    """A UUIDv7 (RFC 9562): 48 bits of milliseconds, then random bits, so ids sort by creation time."""
-    millis = time.time_ns() // 1_000_000 if now_ms is None else now_ms
-    raw = bytearray((millis & 0xFFFF_FFFF_FFFF).to_bytes(6, "big") + os.urandom(10))
-    raw[6] = (raw[6] & 0x0F) | 0x70
-    raw[8] = (raw[8] & 0x3F) | 0x80
-    return str(uuid.UUID(bytes=bytes(raw)))

@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from msgspec import Struct
 
+from sync.clock import iso_from_epoch
 from sync.db.store import Store, open_store
 from sync.evidence.blobs import remove_blob_files
 
@@ -38,7 +38,7 @@ class Garbage(Struct, frozen=True):
 
 def find_garbage(store: Store, *, grace_s: float = DEFAULT_GRACE_S, now: float | None = None) -> list[Garbage]:
     """Blobs that no evidence reference names and that were stored more than ``grace_s`` ago."""
-    cutoff = _iso((time.time() if now is None else now) - grace_s)
+    cutoff = iso_from_epoch((time.time() if now is None else now) - grace_s)
     rows = store.db.execute(
         f"SELECT org_id, sha256, size, created_at FROM blob WHERE created_at < ? AND {_UNREFERENCED}"
         " ORDER BY created_at, org_id, sha256",
@@ -69,10 +69,6 @@ def collect_garbage(
                 remove_blob_files(root, item.org_id, item.sha256)
                 removed.append(item)
     return removed
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def main(argv: list[str]) -> int:

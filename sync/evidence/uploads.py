@@ -20,6 +20,7 @@ from typing import BinaryIO, cast
 import msgspec
 from msgspec import Struct
 
+from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.errors import (
     ChecksumMismatch,
@@ -34,7 +35,7 @@ from sync.errors import (
 from sync.evidence.blobs import KINDS, SHA256, Blob, Kind, Variant, add_blob, get_blob
 from sync.evidence.photos import process_photo
 from sync.evidence.signatures import MAX_SIGNATURE_BYTES, SIGNATURE_TYPES, check_signature
-from sync.org.accounts import User, new_id, now_iso
+from sync.org.accounts import User
 
 MEDIA_TYPES: dict[str, tuple[str, ...]] = {
     "photo": ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"),

@@ -18,13 +18,13 @@ from typing import Any
 import msgspec
 from msgspec import Struct
 
+from sync.clock import now_iso
 from sync.db.store import Store
 from sync.engine.merge import Context
 from sync.engine.ops import Op, Transition
 from sync.engine.rows import InspectionRow
-from sync.org.accounts import User, now_iso
+from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
-from sync.review.register import FindingView
 
 KINDS = (
     "inspection.submitted",
@@ -124,13 +124,6 @@ def conflict_resolved(
     """``conflict.resolved``, inside the resolution's transaction."""
     payload = {**resolution, "path": path}
     emit(conn, row.org_id, "conflict.resolved", row.site_id, inspection_id=row.id, payload=payload, now=now)
-
-
-def action_closed(conn: sqlite3.Connection, user: User, finding: FindingView, note: str, now: str) -> None:
-    """``action.closed``, inside the closure's transaction."""
-    payload = {"by": user.id, "note": note, "pointer": finding.pointer, "severity": finding.severity}
-    where = {"inspection_id": finding.inspection_id, "finding_id": finding.id, "now": now}
-    emit(conn, user.org_id, "action.closed", finding.site_id, payload=payload, **where)
 
 
 def record_overdue(store: Store, today: date) -> int:

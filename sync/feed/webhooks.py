@@ -19,7 +19,6 @@ import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
@@ -27,10 +26,11 @@ from weakref import WeakKeyDictionary
 import msgspec
 from msgspec import Meta, Struct
 
+from sync.clock import iso_from_epoch, new_id, now_iso
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound
 from sync.feed.events import KINDS, Event, events_for, last_seq
-from sync.org.accounts import User, new_id, now_iso
+from sync.org.accounts import User
 from sync.org.sites import require_role
 
 HttpPost = Callable[[str, bytes, dict[str, str]], int]
@@ -270,15 +270,11 @@ def _record(
         conn.execute(
             "INSERT INTO webhook_delivery (webhook_id, event_seq, attempt, outcome, status_code, error, at, next_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [hook.id, event.seq, attempt, outcome, status, None if ok else error, _iso(now),
-             None if retry_at is None else _iso(retry_at)],
+            [hook.id, event.seq, attempt, outcome, status, None if ok else error, iso_from_epoch(now),
+             None if retry_at is None else iso_from_epoch(retry_at)],
         )  # fmt: skip
         conn.execute(
             "UPDATE webhook SET cursor = ?, attempts = ?, next_at = ? WHERE id = ?",
             [hook.cursor, hook.attempts, retry_at or 0, hook.id],
         )
     return retry_at is None
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

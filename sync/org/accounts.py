@@ -5,15 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from msgspec import Struct
 
+from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.errors import AlreadyExists, AuthenticationFailed, InvalidInput, LoginThrottled, NotFound
 
@@ -54,16 +53,6 @@ class LoginPolicy:
     window_s: float = 15 * 60
     base_delay_s: float = 2.0
     max_delay_s: float = 15 * 60
-
-
-def now_iso() -> str:
-    """The current UTC time as RFC 3339 with milliseconds."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def new_id() -> str:
-    """A random UUID for server-made rows."""
-    return str(uuid.uuid4())
 
 
 def hash_token(token: str) -> str:

@@ -11,9 +11,10 @@ from typing import Literal
 
 from msgspec import Struct
 
+from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, OutOfScope
-from sync.org.accounts import User, new_id, now_iso
+from sync.org.accounts import User
 
 SiteType = Literal["supermarket", "market", "service_hall"]
 SITE_TYPES: tuple[SiteType, ...] = ("supermarket", "market", "service_hall")

@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 import msgspec
 from msgspec import Meta, Struct
 
+from sync.clock import now_iso
 from sync.db.store import Store
-from sync.engine.ops import Sha256, make_hlc
+from sync.engine.oplog import log_server_op
+from sync.engine.ops import Sha256
 from sync.errors import DeadlineInPast, EvidenceRequired, InvalidActionTransition, InvalidInput
-from sync.feed.events import action_closed
-from sync.org.accounts import User, new_id, now_iso
+from sync.feed.events import emit
+from sync.org.accounts import User
 from sync.org.sites import require_role
-from sync.review.findings import UNVERIFIED, add_event, encoder
+from sync.review.findings import UNVERIFIED, add_history, encoder
 from sync.review.register import (
     LISTED_INSPECTIONS,
     FindingDetail,
@@ -172,7 +174,7 @@ def close_action(
         finding = _actionable(store, user, finding_id, today, ("verified",), "closed")
         sets = {"status": "closed", "closed_by": user.id, "closed_at": now}
         _change(conn, user, finding, "closed", sets, {"note": body.note}, now)
-        action_closed(conn, user, finding, body.note, now)
+        _announce_closed(conn, user, finding, body.note, now)
     return get_finding(store, user, finding_id, today=today)
 
 
@@ -251,14 +253,9 @@ def _change(
     now: str,
 ) -> None:
     """Update the action, log the change as an op that moves the inspection, and add it to the history."""
-    millis = int(datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp() * 1000)
     body = {"kind": "finding", "action": kind, "finding_id": finding.id, **detail}
     result = {"finding_id": finding.id, "status": sets.get("status", finding.action.status)}
-    seq = conn.execute(
-        "INSERT INTO op_log (op_id, client_id, client_seq, inspection_id, kind, op_json, hlc, user_id,"
-        " received_at, outcome, result_json) VALUES (?, NULL, NULL, ?, 'finding', ?, ?, ?, ?, 'applied', ?)",
-        [new_id(), finding.inspection_id, encoder.encode(body), make_hlc(millis), user.id, now, encoder.encode(result)],
-    ).lastrowid
+    seq = log_server_op(conn, finding.inspection_id, "finding", body, result, user.id, now).seq
     conn.execute(
         "UPDATE inspection SET updated_seq = ?, updated_at = ? WHERE id = ?", [seq, now, finding.inspection_id]
     )
@@ -266,4 +263,11 @@ def _change(
     conn.execute(
         f"UPDATE corrective_action SET {columns}updated_at = ? WHERE finding_id = ?", [*sets.values(), now, finding.id]
     )
-    add_event(conn, finding.id, kind, user.id, seq, now, msgspec.to_builtins(detail))
+    add_history(conn, finding.id, kind, user.id, seq, now, msgspec.to_builtins(detail))
+
+
+def _announce_closed(conn: sqlite3.Connection, user: User, finding: FindingView, note: str, now: str) -> None:
+    """``action.closed``, inside the closure's transaction."""
+    payload = {"by": user.id, "note": note, "pointer": finding.pointer, "severity": finding.severity}
+    where = {"inspection_id": finding.inspection_id, "finding_id": finding.id, "now": now}
+    emit(conn, user.org_id, "action.closed", finding.site_id, payload=payload, **where)

@@ -6,22 +6,22 @@ reaches every device in scope on its next pull.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from msgspec import UNSET, Struct, UnsetType
 
 from schemas.answers import check_value, items_by_id
 from schemas.catalog import Catalog
+from sync.clock import now_iso
 from sync.db.store import Store
 from sync.engine.document import FieldState, resolve_item
-from sync.engine.ops import encoder, make_hlc
+from sync.engine.oplog import log_server_op
+from sync.engine.ops import encoder
 from sync.engine.rows import InspectionRow, load_row, save_row
 from sync.errors import InvalidInput, NotFound, OutOfScope
 from sync.feed.events import conflict_resolved
-from sync.org.accounts import User, now_iso
+from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
-from sync.push import new_op_id
 from sync.review.views import ConflictView, conflict_views
 
 
@@ -85,15 +85,9 @@ def resolve_conflict(
     with store.transaction() as conn:
         row = load_row(conn, view.inspection_id)
         assert row is not None
-        op_id = new_op_id()
-        hlc = make_hlc(int(time.time() * 1000))
         body = {"kind": "resolve", "conflict_id": conflict_id, "value": value, "note": resolution.note}
-        seq = conn.execute(
-            "INSERT INTO op_log (op_id, client_id, client_seq, inspection_id, kind, op_json, hlc, user_id,"
-            " received_at, outcome, result_json) VALUES (?, NULL, NULL, ?, 'resolve', ?, ?, ?, ?, 'applied', ?)",
-            [op_id, row.id, encoder.encode(body), hlc, user.id, now, encoder.encode({"conflict_id": conflict_id})],
-        ).lastrowid
-        assert seq is not None
+        logged = log_server_op(conn, row.id, "resolve", body, {"conflict_id": conflict_id}, user.id, now)
+        op_id, seq, hlc = logged.op_id, logged.seq, logged.hlc
         _apply_resolution(catalog, row, view, value, user, op_id, seq, hlc)
         row.updated_seq, row.updated_at = seq, now
         resolution_json = {

@@ -31,9 +31,9 @@ from schemas.answers import visible_items
 from schemas.catalog import TemplateIndex
 from schemas.scoring import AnswerOutcome, answer_outcomes
 from schemas.template import Group, Photo, Signature, Template
+from sync.clock import new_id
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
-from sync.org.accounts import new_id
 
 if TYPE_CHECKING:
     from sync.engine.rows import InspectionRow
@@ -139,18 +139,18 @@ def record_findings(
             " updated_seq = ?, updated_at = ? WHERE id = ?",
             [value, evidence, confirmed, seq, now, finding_id],
         )
-        add_event(conn, finding_id, "reinstated" if status == "withdrawn" else "updated", None, seq, now, {})
+        add_history(conn, finding_id, "reinstated" if status == "withdrawn" else "updated", None, seq, now, {})
     for pointer, (finding_id, status, *_) in held.items():
         if pointer not in failed and status == "active":
             conn.execute(
                 "UPDATE finding SET status = 'withdrawn', updated_seq = ?, updated_at = ? WHERE id = ?",
                 [seq, now, finding_id],
             )
-            add_event(conn, finding_id, "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
+            add_history(conn, finding_id, "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
     return _verify_by_inspection(conn, row, outcomes, seq, now)
 
 
-def add_event(
+def add_history(
     conn: sqlite3.Connection,
     finding_id: str,
     kind: str,
@@ -159,7 +159,7 @@ def add_event(
     now: str,
     detail: dict[str, Any],
 ) -> None:
-    """Append one event to a finding's history (who is ``user_id``, or the op log's writer at ``seq``)."""
+    """Append one entry to a finding's history (who is ``user_id``, or the op log's writer at ``seq``)."""
     conn.execute(
         "INSERT INTO finding_event (finding_id, kind, user_id, seq, at, detail_json) VALUES (?, ?, ?, ?, ?, ?)",
         [finding_id, kind, user_id, seq, now, encoder.encode(detail).decode()],
@@ -212,7 +212,7 @@ def _insert(
     conn.execute(
         "INSERT INTO corrective_action (finding_id, status, updated_at) VALUES (?, 'open', ?)", [finding_id, now]
     )
-    add_event(conn, finding_id, "recorded", None, seq, now, {"pointer": answer.pointer, "repeat_of": repeat_of})
+    add_history(conn, finding_id, "recorded", None, seq, now, {"pointer": answer.pointer, "repeat_of": repeat_of})
 
 
 def _earlier_finding(
@@ -255,7 +255,7 @@ def _verify_by_inspection(
                 " WHERE finding_id = ?",
                 [encoder.encode(verification).decode(), now, finding_id],
             )
-            add_event(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
+            add_history(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
             verified.append((finding_id, inspection_id))
     return verified
 

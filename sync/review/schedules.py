@@ -16,9 +16,10 @@ from typing import Literal
 
 from msgspec import Struct
 
+from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound, OutOfScope
-from sync.org.accounts import User, new_id, now_iso
+from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
 
 Cadence = Literal["daily", "weekly", "monthly"]

@@ -7,7 +7,8 @@ from pathlib import Path
 from bench.merge import bench_merge
 from bench.sync import answers_for, bench_engine, push_bodies
 from schemas.catalog import load_catalog
-from sync.engine.ops import SetAnswers, push_decoder, uuid7
+from sync.clock import uuid7
+from sync.engine.ops import SetAnswers, push_decoder
 
 
 def test_the_bench_pushes_whole_inspections_as_the_app_does(tmp_path: Path) -> None:

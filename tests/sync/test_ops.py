@@ -7,7 +7,8 @@ import uuid
 
 import msgspec
 
-from sync.engine.ops import PushBatch, push_decoder, uuid7
+from sync.clock import uuid7
+from sync.engine.ops import PushBatch, push_decoder
 
 
 def test_a_uuid7_carries_its_millisecond_version_and_variant() -> None:

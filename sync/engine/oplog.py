@@ -1,0 +1,83 @@
+"""The op log: every change to an inspection, appended with a server sequence number.
+
+Pushes, conflict resolutions, corrective-action changes and verifications by a later
+inspection all write their rows here, with the same columns, the same clock and op ids
+from :func:`sync.clock.new_op_id`. A row's ``seq`` is the next number after the largest
+logged, taken inside the writer's transaction, so sequence numbers are gap-free in
+commit order and a pull by checkpoint never skips one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from sync.clock import ms_from_iso, new_op_id
+from sync.engine.ops import encoder, make_hlc
+
+
+class LoggedOp(NamedTuple):
+    """One op-log row, column by column."""
+
+    seq: int
+    op_id: str
+    client_id: str | None
+    client_seq: int | None
+    inspection_id: str
+    kind: str
+    op_json: bytes
+    hlc: int
+    user_id: str
+    received_at: str
+    outcome: str
+    result_json: bytes
+
+
+_INSERT = f"INSERT INTO op_log ({', '.join(LoggedOp._fields)}) VALUES ({', '.join('?' * len(LoggedOp._fields))})"
+
+
+def last_seq(conn: sqlite3.Connection) -> int:
+    """The largest sequence number logged (0 for an empty log)."""
+    seq: int = conn.execute("SELECT coalesce(max(seq), 0) FROM op_log").fetchone()[0]
+    return seq
+
+
+def write_ops(conn: sqlite3.Connection, ops: Sequence[LoggedOp]) -> None:
+    """Append rows whose sequence numbers the caller took from :func:`last_seq` in this transaction."""
+    conn.executemany(_INSERT, ops)
+
+
+def server_op(
+    seq: int, inspection_id: str, kind: str, body: dict[str, Any], result: dict[str, Any], user_id: str, now: str
+) -> LoggedOp:
+    """An op made on the server (no client): applied at ``now``, stamped with that time's clock."""
+    return LoggedOp(
+        seq,
+        new_op_id(),
+        None,
+        None,
+        inspection_id,
+        kind,
+        encoder.encode(body),
+        make_hlc(ms_from_iso(now)),
+        user_id,
+        now,
+        "applied",
+        encoder.encode(result),
+    )
+
+
+def log_server_op(
+    conn: sqlite3.Connection,
+    inspection_id: str,
+    kind: str,
+    body: dict[str, Any],
+    result: dict[str, Any],
+    user_id: str,
+    now: str,
+) -> LoggedOp:
+    """Append one server-made op after the last logged one; returns the row written."""
+    op = server_op(last_seq(conn) + 1, inspection_id, kind, body, result, user_id, now)
+    write_ops(conn, [op])
+    return op
