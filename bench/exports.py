@@ -5,7 +5,7 @@
 copies its row in SQL until the export has at least ``--rows`` answer rows, then measures with
 tracemalloc the peak Python memory of:
 
-- the answers CSV stream (``server.exports``), consumed chunk by chunk and thrown away;
+- the answers CSV stream (``sync.outputs.tables``), consumed chunk by chunk and thrown away;
 - the answers XLSX stream (openpyxl write-only into a temporary file, sent in chunks);
 - a baseline that holds every row in a list first (what streaming avoids).
 
@@ -25,10 +25,10 @@ from litestar.testing import TestClient
 from bench.device import Device
 from schemas.template import PassFail
 from server.app import create_app
-from server.exports import _csv, _xlsx
 from server.settings import Settings
 from sync.org.demo import DEMO_PASSWORD
 from sync.outputs import exports
+from sync.outputs.tables import csv_chunks, xlsx_chunks
 
 MB = 1e6
 MARKET = "望江农贸市场"
@@ -99,9 +99,9 @@ def main() -> None:
                 return exports.answer_rows(store, catalog, site_ids, None, None)
 
             total = sum(1 for _ in rows())
-            csv_bytes, csv_peak = peak(lambda: drain(_csv(header, rows())))
-            xlsx_bytes, xlsx_peak = peak(lambda: drain(_xlsx("answers", header, rows())))
-            _, held_peak = peak(lambda: drain(_csv(header, iter(list(rows())))))
+            csv_bytes, csv_peak = peak(lambda: drain(csv_chunks(header, rows())))
+            xlsx_bytes, xlsx_peak = peak(lambda: drain(xlsx_chunks("answers", header, rows())))
+            _, held_peak = peak(lambda: drain(csv_chunks(header, iter(list(rows())))))
     size = csv_bytes / MB
     print(f"answer rows exported: {total:,} ({copies + 1:,} inspections; stored documents {stored / MB:.1f} MB)")
     print(f"CSV size: {size:.1f} MB; XLSX size: {xlsx_bytes / MB:.1f} MB")

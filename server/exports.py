@@ -1,11 +1,7 @@
-"""CSV and XLSX exports of inspections and answers, streamed a page of rows at a time."""
+"""CSV and XLSX exports of inspections and answers, streamed as :mod:`sync.outputs.tables` encodes them."""
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Annotated, Any
@@ -14,53 +10,16 @@ from litestar import Router, get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from litestar.response import Stream
-from openpyxl import Workbook
 
 from schemas.catalog import Catalog
 from server.auth import Caller
 from sync.db.store import Store
 from sync.outputs import exports
+from sync.outputs.tables import CSV_TYPE, XLSX_TYPE, csv_chunks, xlsx_chunks
 from sync.review.reports import report_sites
 
 Query = Annotated[str | None, QueryParameter()]
 Rows = Callable[[Store, Catalog, list[str], date | None, date | None], Iterator[list[Any]]]
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHUNK = 64 * 1024
-FLUSH_ROWS = 200
-
-
-def _csv(header: list[str], rows: Iterator[list[Any]]) -> Iterator[bytes]:
-    """UTF-8 with a BOM (so Excel reads the Chinese), a buffer of rows at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(header)
-    for n, row in enumerate(rows, 1):
-        writer.writerow(["" if v is None else v for v in row])
-        if n % FLUSH_ROWS == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
-
-
-def _xlsx(title: str, header: list[str], rows: Iterator[list[Any]]) -> Iterator[bytes]:
-    """openpyxl's write-only workbook (rows go to disk as they come) in a temporary file, sent in chunks."""
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        book.save(path)
-        with open(path, "rb") as file:
-            while chunk := file.read(CHUNK):
-                yield chunk
-    finally:
-        os.unlink(path)
 
 
 def _export(
@@ -71,8 +30,8 @@ def _export(
     source = rows(store, catalog, sites, first, last)
     disposition = {"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'}
     if fmt == "csv":
-        return Stream(_csv(header, source), media_type=CSV_TYPE, headers=disposition)
-    return Stream(_xlsx(kind, header, source), media_type=XLSX_TYPE, headers=disposition)
+        return Stream(csv_chunks(header, source), media_type=CSV_TYPE, headers=disposition)
+    return Stream(xlsx_chunks(kind, header, source), media_type=XLSX_TYPE, headers=disposition)
 
 
 Month = Annotated[str | None, QueryParameter()]
