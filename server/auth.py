@@ -12,6 +12,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
+from server.bearer import bearer_token
 from sync.db.store import Store
 from sync.errors import AuthenticationFailed
 from sync.org import accounts
@@ -61,11 +62,10 @@ def provide_store(state: State) -> Store:
 
 async def provide_caller(request: Request[Any, Any, Any], store: NamedDependency[Store]) -> Caller:
     """The caller behind ``Authorization: Bearer <token>``; 401 otherwise."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         raise AuthenticationFailed("send Authorization: Bearer <token> from POST /api/auth/login")
-    user, device_id = accounts.authenticate(store, token.strip())
+    user, device_id = accounts.authenticate(store, token)
     return Caller(user, device_id)
 
 

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from litestar import Litestar
 
+from server.bearer import bearer_token
 from server.sync import PUSH_MAX_BYTES, push_answer
 from sync.engine.ops import push_decoder
 from sync.org import accounts
@@ -69,7 +70,7 @@ class FastPush:
 
     def _caller(self, scope: Scope) -> tuple[User, str] | None:
         """The user and device behind the request's bearer token; ``None`` for the route to refuse it."""
-        token = _bearer(scope)
+        token = bearer_token(_authorization(scope))
         if token is None:
             return None
         try:
@@ -88,15 +89,10 @@ class FastPush:
         return push_answer(result)
 
 
-def _bearer(scope: Scope) -> str | None:
+def _authorization(scope: Scope) -> bytes | None:
+    """The first ``Authorization`` header of the request, as sent."""
     headers: list[tuple[bytes, bytes]] = scope["headers"]
-    for name, value in headers:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                return None
-            return token.strip()
-    return None
+    return next((value for name, value in headers if name == b"authorization"), None)
 
 
 def _replay(body: bytes, more: bool, receive: Receive) -> Receive:
