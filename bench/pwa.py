@@ -25,7 +25,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from bench.uploads import running_server
-from server.pwa import PWA_DIST
+from server.routes.app_files import PWA_DIST
 from sync.org.demo import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"

@@ -4,7 +4,7 @@ uvicorn → :class:`FastPush` → Litestar. A push that is signed in, fits the s
 decodes and applies is answered here, with the same body the route would give, without the
 framework's per-request machinery (a tenth to a third of a push's time, measured). Any
 other push — no or a bad token (checked before the body is read), a body too large or
-malformed, a batch refused as a whole — goes to the ordinary route in ``server/sync.py``
+malformed, a batch refused as a whole — goes to the ordinary route in ``server/routes/sync.py``
 (with the body read so far replayed) and gets that route's problem response. A batch
 refused as a whole changed nothing (its transaction rolled back), so running it again there
 is safe and gives the same answer. Everything else passes through.
@@ -18,7 +18,7 @@ from typing import Any, cast
 from litestar import Litestar
 
 from server.bearer import bearer_token
-from server.sync import PUSH_MAX_BYTES, push_answer
+from server.routes.sync import PUSH_MAX_BYTES, push_answer
 from sync.engine.ops import push_decoder
 from sync.org import accounts
 from sync.org.accounts import User

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwr
 
 from server.app import create_app
 from server.fast_push import FastPush
-from server.pwa import PWA_DIST
+from server.routes.app_files import PWA_DIST
 from server.settings import Settings
 from sync.org.demo import DEMO_PASSWORD
 

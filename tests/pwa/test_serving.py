@@ -8,7 +8,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from server.pwa import app_routes
+from server.routes.app_files import app_routes
 from tests.conftest import Client
 
 

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from bench.device import Device
-from server.sync import PushResponse, push_answer, result_body
+from server.routes.sync import PushResponse, push_answer, result_body
 from sync.engine.ops import FieldResult, OpResult, PushResult, Rejection
 from tests.pwa.conftest import LiveServer, serve, server_settings
 

@@ -16,7 +16,7 @@ from schemas.answers import check_answers, failed_items
 from schemas.catalog import Catalog
 from schemas.json_schema import schema_url, to_json_schema
 from schemas.template import Label, Template
-from server.auth import Caller
+from server.dependencies import Caller
 from server.problems import problem
 from sync.db.store import Store
 from sync.engine.checklists import publish_version
@@ -56,11 +56,6 @@ class RenderedSchema(Struct, frozen=True):
     etag: str
 
 
-def provide_catalog(state: State) -> Catalog:
-    catalog: Catalog = state.catalog
-    return catalog
-
-
 def rendered_schema(state: State, template: Template) -> RenderedSchema:
     """The encoded schema and its strong ETag, rendered once per version."""
     cache: dict[tuple[str, int], RenderedSchema] = state.schema_cache
@@ -84,24 +79,23 @@ def _template(catalog: Catalog, checklist_id: str, version: int) -> Template:
     return template
 
 
+def _summary(catalog: Catalog, checklist_id: str) -> ChecklistSummary:
+    latest = catalog.latest(checklist_id)
+    assert latest is not None
+    return ChecklistSummary(
+        checklist_id,
+        latest.title,
+        catalog.versions(checklist_id),
+        latest.version,
+        schema_url(checklist_id, latest.version),
+        list(latest.site_types),
+    )
+
+
 @get("/")
 async def list_checklists(caller: NamedDependency[Caller], catalog: NamedDependency[Catalog]) -> list[ChecklistSummary]:
     """Every checklist with its titles (zh-CN, English), versions and latest version."""
-    out = []
-    for checklist_id in catalog.checklist_ids():
-        latest = catalog.latest(checklist_id)
-        assert latest is not None
-        out.append(
-            ChecklistSummary(
-                checklist_id,
-                latest.title,
-                catalog.versions(checklist_id),
-                latest.version,
-                schema_url(checklist_id, latest.version),
-                list(latest.site_types),
-            )
-        )
-    return out
+    return [_summary(catalog, checklist_id) for checklist_id in catalog.checklist_ids()]
 
 
 @get("/{checklist_id:str}/versions/{version:int}/schema", media_type="application/schema+json")

@@ -1,4 +1,4 @@
-"""CSV and XLSX exports of inspections and answers, streamed as :mod:`sync.outputs.tables` encodes them."""
+"""``/api/exports``: inspections and answers as CSV or XLSX downloads, streamed as :mod:`sync.outputs` makes them."""
 
 from __future__ import annotations
 
@@ -12,31 +12,41 @@ from litestar.params import QueryParameter
 from litestar.response import Stream
 
 from schemas.catalog import Catalog
-from server.auth import Caller
+from server.dependencies import Caller
 from sync.db.store import Store
 from sync.outputs import exports
 from sync.outputs.tables import CSV_TYPE, XLSX_TYPE, csv_chunks, xlsx_chunks
 from sync.review.reports import report_sites
 
 Query = Annotated[str | None, QueryParameter()]
+Month = Annotated[str | None, QueryParameter()]
+From = Annotated[str | None, QueryParameter(name="from")]
+To = Annotated[str | None, QueryParameter(name="to")]
 Rows = Callable[[Store, Catalog, list[str], date | None, date | None], Iterator[list[Any]]]
+TABLES: dict[str, tuple[Rows, list[str]]] = {
+    "inspections": (exports.inspection_rows, exports.INSPECTION_COLUMNS),
+    "answers": (exports.answer_rows, exports.ANSWER_COLUMNS),
+}
 
 
 def _export(
-    kind: str, fmt: str, rows: Rows, header: list[str], store: Store, catalog: Catalog, caller: Caller, **params: Any
+    kind: str,
+    fmt: str,
+    caller: Caller,
+    store: Store,
+    catalog: Catalog,
+    period: tuple[str | None, str | None, str | None],
+    district_id: str | None,
 ) -> Stream:
-    sites = report_sites(store, caller.user, params["district_id"])
-    first, last = exports.export_range(params["month"], params["first"], params["last"])
+    """The rows of ``kind`` at the caller's sites in ``period`` (month, from, to), streamed as a CSV or XLSX file."""
+    rows, header = TABLES[kind]
+    sites = report_sites(store, caller.user, district_id)
+    first, last = exports.export_range(*period)
     source = rows(store, catalog, sites, first, last)
     disposition = {"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'}
     if fmt == "csv":
         return Stream(csv_chunks(header, source), media_type=CSV_TYPE, headers=disposition)
     return Stream(xlsx_chunks(kind, header, source), media_type=XLSX_TYPE, headers=disposition)
-
-
-Month = Annotated[str | None, QueryParameter()]
-From = Annotated[str | None, QueryParameter(name="from")]
-To = Annotated[str | None, QueryParameter(name="to")]
 
 
 @get("/inspections.csv")
@@ -50,10 +60,7 @@ async def inspections_csv(
     district_id: Query = None,
 ) -> Stream:
     """One row per inspection (``month`` or ``from``/``to``, ``district_id``), CSV with a BOM."""
-    return _export(
-        "inspections", "csv", exports.inspection_rows, exports.INSPECTION_COLUMNS, store, catalog, caller,
-        month=month, first=first, last=last, district_id=district_id,
-    )  # fmt: skip
+    return _export("inspections", "csv", caller, store, catalog, (month, first, last), district_id)
 
 
 @get("/inspections.xlsx")
@@ -67,10 +74,7 @@ async def inspections_xlsx(
     district_id: Query = None,
 ) -> Stream:
     """One row per inspection, as an XLSX workbook."""
-    return _export(
-        "inspections", "xlsx", exports.inspection_rows, exports.INSPECTION_COLUMNS, store, catalog, caller,
-        month=month, first=first, last=last, district_id=district_id,
-    )  # fmt: skip
+    return _export("inspections", "xlsx", caller, store, catalog, (month, first, last), district_id)
 
 
 @get("/answers.csv")
@@ -84,10 +88,7 @@ async def answers_csv(
     district_id: Query = None,
 ) -> Stream:
     """One row per answer: item, label, clause, value, outcome; photos as hashes and blob URLs."""
-    return _export(
-        "answers", "csv", exports.answer_rows, exports.ANSWER_COLUMNS, store, catalog, caller,
-        month=month, first=first, last=last, district_id=district_id,
-    )  # fmt: skip
+    return _export("answers", "csv", caller, store, catalog, (month, first, last), district_id)
 
 
 @get("/answers.xlsx")
@@ -101,10 +102,7 @@ async def answers_xlsx(
     district_id: Query = None,
 ) -> Stream:
     """One row per answer, as an XLSX workbook."""
-    return _export(
-        "answers", "xlsx", exports.answer_rows, exports.ANSWER_COLUMNS, store, catalog, caller,
-        month=month, first=first, last=last, district_id=district_id,
-    )  # fmt: skip
+    return _export("answers", "xlsx", caller, store, catalog, (month, first, last), district_id)
 
 
 router = Router(path="/api/exports", route_handlers=[inspections_csv, inspections_xlsx, answers_csv, answers_xlsx])

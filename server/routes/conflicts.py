@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from schemas.catalog import Catalog
-from server.auth import Caller
+from server.dependencies import Caller
 from sync.db.store import Store
 from sync.review import conflicts
 from sync.review.conflicts import ConflictFilter, Resolution

@@ -1,31 +1,21 @@
-"""Bearer-token authentication, login and the user's device tokens."""
+"""``/api/auth``: log in for a bearer token, who the caller is, and the caller's device tokens."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from argon2 import PasswordHasher
-from litestar import Request, Router, delete, get, post
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar import Router, delete, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
-from server.bearer import bearer_token
+from server.dependencies import Caller
+from server.settings import Settings
 from sync.db.store import Store
-from sync.errors import AuthenticationFailed
 from sync.org import accounts
-from sync.org.accounts import Device, LoginPolicy, User
+from sync.org.accounts import Device, User
 from sync.org.sites import assignments
-
-
-@dataclass(frozen=True)
-class Caller:
-    """The authenticated user and the device their token belongs to."""
-
-    user: User
-    device_id: str
 
 
 class LoginRequest(Struct, forbid_unknown_fields=True):
@@ -55,27 +45,16 @@ class DeviceView(Struct):
     current: bool
 
 
-def provide_store(state: State) -> Store:
-    store: Store = state.store
-    return store
-
-
-async def provide_caller(request: Request[Any, Any, Any], store: NamedDependency[Store]) -> Caller:
-    """The caller behind ``Authorization: Bearer <token>``; 401 otherwise."""
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        raise AuthenticationFailed("send Authorization: Bearer <token> from POST /api/auth/login")
-    user, device_id = accounts.authenticate(store, token)
-    return Caller(user, device_id)
-
-
 @post("/login", status_code=200)
-async def login(data: JSONBody[LoginRequest], store: NamedDependency[Store], state: State) -> LoginResponse:
+async def login(
+    data: JSONBody[LoginRequest],
+    store: NamedDependency[Store],
+    hasher: NamedDependency[PasswordHasher],
+    settings: NamedDependency[Settings],
+) -> LoginResponse:
     """Log in with username and password; returns a bearer token bound to a named device."""
-    hasher: PasswordHasher = state.hasher
-    policy: LoginPolicy = state.login_policy
     token, user, device = accounts.login(
-        store, hasher, policy, username=data.username, password=data.password, device_name=data.device_name
+        store, hasher, settings.login, username=data.username, password=data.password, device_name=data.device_name
     )
     return LoginResponse(token, user, device)
 
@@ -112,4 +91,3 @@ def _view(device: Device, caller: Caller) -> DeviceView:
 
 
 router = Router(path="/api/auth", route_handlers=[login, get_me, list_devices, revoke_device])
-CALLER = Provide(provide_caller)

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from schemas.catalog import Catalog
-from server.auth import Caller
+from server.dependencies import Caller
 from sync.db.store import Store
 from sync.review import reports
 from sync.review.reports import Report

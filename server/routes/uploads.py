@@ -18,13 +18,12 @@ from weakref import WeakValueDictionary
 import anyio
 from litestar import Request, Response, Router, delete, head, patch, post, route
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.enums import HttpMethod
 from litestar.params import FromPath
 from msgspec import Struct
 
-from server.auth import Caller
-from server.blobs import provide_evidence_dir
+from server.dependencies import Caller
 from server.problems import problem
 from server.settings import Settings
 from sync.db.store import Store
@@ -51,9 +50,8 @@ class UploadState(Struct):
 
 
 @route("/", http_method=[HttpMethod.OPTIONS], status_code=204)
-async def describe_uploads(state: State) -> Response[None]:
+async def describe_uploads(settings: NamedDependency[Settings]) -> Response[None]:
     """tus discovery: the protocol version, extensions, checksum algorithms and largest upload."""
-    settings: Settings = state.settings
     headers = {
         "Tus-Resumable": TUS_VERSION,
         "Tus-Version": TUS_VERSION,
@@ -70,11 +68,10 @@ async def create_upload(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     evidence_dir: NamedDependency[Path],
-    state: State,
+    settings: NamedDependency[Settings],
 ) -> Response[UploadState]:
     """Start an upload (tus creation); a blob the organisation already holds answers 200, complete."""
     _require_tus(request)
-    settings: Settings = state.settings
     metadata = _metadata(request.headers.get("upload-metadata", ""))
     started = uploads.create_upload(
         store,
@@ -119,11 +116,11 @@ async def append_chunk(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     evidence_dir: NamedDependency[Path],
+    settings: NamedDependency[Settings],
     state: State,
 ) -> Response[None]:
     """Append a chunk at Upload-Offset (tus PATCH); after the last byte the blob is verified and stored."""
     _require_tus(request)
-    settings: Settings = state.settings
     if request.headers.get("content-type", "").partition(";")[0].strip().lower() != CHUNK_TYPE:
         raise UnsupportedMediaType(f"send a chunk as Content-Type: {CHUNK_TYPE}")
     offset = _count(request, "upload-offset")
@@ -270,5 +267,4 @@ def _complete(blob: Blob) -> Response[UploadState]:
 router = Router(
     path="/api/uploads",
     route_handlers=[describe_uploads, create_upload, get_upload_offset, append_chunk, terminate_upload],
-    dependencies={"evidence_dir": Provide(provide_evidence_dir, sync_to_thread=False)},
 )

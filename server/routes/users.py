@@ -6,12 +6,11 @@ from typing import Annotated
 
 from argon2 import PasswordHasher
 from litestar import Router, get, post, put
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
-from server.auth import Caller
+from server.dependencies import Caller
 from sync.db.store import Store
 from sync.org import accounts, sites
 from sync.org.accounts import Role, User
@@ -51,11 +50,13 @@ async def list_users(caller: NamedDependency[Caller], store: NamedDependency[Sto
 
 @post("/")
 async def create_user(
-    data: JSONBody[NewUser], caller: NamedDependency[Caller], store: NamedDependency[Store], state: State
+    data: JSONBody[NewUser],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    hasher: NamedDependency[PasswordHasher],
 ) -> User:
     """Admin: create an account (password hashed with argon2)."""
     require_role(caller.user, "admin")
-    hasher: PasswordHasher = state.hasher
     return accounts.create_user(
         store,
         hasher,

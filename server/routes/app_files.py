@@ -22,7 +22,7 @@ from litestar.response.base import ASGIResponse
 from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp
 
-PWA_DIST = Path(__file__).resolve().parent.parent / "pwa" / "dist"
+PWA_DIST = Path(__file__).resolve().parents[2] / "pwa" / "dist"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",

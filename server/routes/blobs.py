@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Annotated
 
 from litestar import Response, Router, get, post
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.response import Stream
 from msgspec import Meta, Struct
 
-from server.auth import Caller
+from server.dependencies import Caller
 from server.problems import problem
 from sync.db.store import Store
 from sync.errors import NotFound
@@ -57,11 +56,6 @@ class BlobMeta(Struct):
     device_make: str | None
     device_model: str | None
     gps: Gps | None
-
-
-def provide_evidence_dir(state: State) -> Path:
-    evidence_dir: Path = state.evidence_dir
-    return evidence_dir
 
 
 @post("/missing", status_code=200)
@@ -184,8 +178,4 @@ def _read(path: Path, start: int, stop: int) -> Iterator[bytes]:
             yield block
 
 
-router = Router(
-    path="/api/blobs",
-    route_handlers=[find_missing_blobs, get_blob_meta, get_blob],
-    dependencies={"evidence_dir": Provide(provide_evidence_dir, sync_to_thread=False)},
-)
+router = Router(path="/api/blobs", route_handlers=[find_missing_blobs, get_blob_meta, get_blob])

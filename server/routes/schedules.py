@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
-from server.auth import Caller
+from server.dependencies import Caller
 from sync.db.store import Store
 from sync.review import schedules
 from sync.review.schedules import Cadence, Coverage, Duplicate, PeriodStatus, Plan, PlanKind

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
-from server.auth import Caller
+from server.dependencies import Caller
 from sync.db.store import Store
 from sync.org import sites
 from sync.org.sites import District, Site, SiteType, require_role

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import get
+from litestar import Router, get
 from litestar.di import NamedDependency
 
-from server.auth import Caller
+from server.dependencies import Caller
 from sync.db.store import Store
 from sync.org import directory
 from sync.org.directory import Directory
 
 
-@get("/api/directory")
+@get("/directory")
 async def get_directory(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Directory:
     """Supervisors and admins: users (id, username, display name, role, active) and devices (id, name, user)."""
     return directory.directory(store, caller.user)
+
+
+router = Router(path="/api", route_handlers=[get_directory])

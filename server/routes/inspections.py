@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated, Literal
 
 from litestar import Response, Router, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
 from schemas.catalog import Catalog
-from server.auth import Caller
+from server.dependencies import Caller
 from server.settings import Settings
 from sync.clock import new_op_id
 from sync.db.store import Store
@@ -105,19 +105,23 @@ async def review_inspection(
     """Supervisor: approve, return for correction (comments pinned to items) or reject."""
     require_role(caller.user, "supervisor", "admin")
     views.get_inspection(store, catalog, caller.user, inspection_id)
-    op = Transition(
+    result = apply_server_op(store, catalog, caller.user, _transition(inspection_id, data))
+    if result.problem is not None:
+        raise Rejected(result.problem.type, result.problem.detail, result.problem.errors)
+    return views.get_inspection(store, catalog, caller.user, inspection_id)
+
+
+def _transition(inspection_id: str, review: Review) -> Transition:
+    """The review as the server's own op: a status transition, with its comments and reason."""
+    return Transition(
         op_id=new_op_id(),
         client_seq=1,
         inspection_id=inspection_id,
         hlc=make_hlc(int(time.time() * 1000)),
-        to=ACTIONS[data.action],
-        comments=data.comments,
-        reason=data.reason,
+        to=ACTIONS[review.action],
+        comments=review.comments,
+        reason=review.reason,
     )
-    result = apply_server_op(store, catalog, caller.user, op)
-    if result.problem is not None:
-        raise Rejected(result.problem.type, result.problem.detail, result.problem.errors)
-    return views.get_inspection(store, catalog, caller.user, inspection_id)
 
 
 @get("/{inspection_id:str}/report.pdf", media_type="application/pdf")
@@ -126,11 +130,11 @@ async def get_inspection_pdf(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
-    state: State,
+    evidence_dir: NamedDependency[Path],
+    settings: NamedDependency[Settings],
 ) -> Response[bytes]:
     """The PDF report of one inspection (Chinese, CJK font embedded): score, failed items, actions, signatures."""
-    settings: Settings = state.settings
-    body = render_inspection_pdf(store, catalog, caller.user, inspection_id, state.evidence_dir, settings.cjk_font)
+    body = render_inspection_pdf(store, catalog, caller.user, inspection_id, evidence_dir, settings.cjk_font)
     headers = {"Content-Disposition": f'inline; filename="inspection-{inspection_id}.pdf"', "Cache-Control": "no-store"}
     return Response(body, media_type="application/pdf", headers=headers)
 

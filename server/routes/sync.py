@@ -1,4 +1,8 @@
-"""Sync: push a batch of ops, pull changes after a checkpoint."""
+"""``/api/sync``: push a batch of ops, pull changes after a checkpoint.
+
+The push's answer is encoded here (:func:`push_answer`) for the route and the fast lane
+(:mod:`server.fast_push`) alike.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from litestar.params import QueryParameter
 from msgspec import Struct
 
 from schemas.catalog import Catalog
-from server.auth import Caller
+from server.dependencies import Caller
 from server.problems import expand_rejection
 from sync.db.store import Store
 from sync.engine.ops import OpResult, PushBatch, PushResult, push_decoder

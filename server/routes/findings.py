@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Router, get, post
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from server.auth import Caller
+from server.dependencies import Caller
 from server.settings import Settings
 from sync.db.store import Store
 from sync.feed.events import record_overdue
@@ -22,8 +21,7 @@ Query = Annotated[str | None, QueryParameter()]
 Flag = Annotated[bool | None, QueryParameter()]
 
 
-def _rules(state: State) -> ActionRules:
-    settings: Settings = state.settings
+def _rules(settings: Settings) -> ActionRules:
     return ActionRules(settings.working_days_default, make_calendar(settings.holidays, settings.makeup_workdays))
 
 
@@ -67,10 +65,10 @@ async def assign_action(
     data: JSONBody[Assignment],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    state: State,
+    settings: NamedDependency[Settings],
 ) -> FindingDetail:
     """Supervisor: the responsible party and a deadline in working days (or a date not in the past)."""
-    return actions.assign_action(store, caller.user, finding_id, data, _rules(state))
+    return actions.assign_action(store, caller.user, finding_id, data, _rules(settings))
 
 
 @post("/{finding_id:str}/report-fix", status_code=200)

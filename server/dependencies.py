@@ -1,0 +1,77 @@
+"""The app's dependencies, by name: what a handler asks for (``store``, ``caller`` …) and where it comes from.
+
+Everything but the caller is read from ``app.state`` (filled by :func:`server.startup.open_runtime`)
+at each request. The caller is the user and device behind the request's bearer token; asking
+for it is what makes a route need a login.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+
+from schemas.catalog import Catalog
+from server.bearer import bearer_token
+from server.settings import Settings
+from sync.db.store import Store
+from sync.errors import AuthenticationFailed
+from sync.org import accounts
+from sync.org.accounts import User
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user and the device their token belongs to."""
+
+    user: User
+    device_id: str
+
+
+def provide_store(state: State) -> Store:
+    store: Store = state.store
+    return store
+
+
+def provide_catalog(state: State) -> Catalog:
+    catalog: Catalog = state.catalog
+    return catalog
+
+
+def provide_settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+def provide_hasher(state: State) -> PasswordHasher:
+    hasher: PasswordHasher = state.hasher
+    return hasher
+
+
+def provide_evidence_dir(state: State) -> Path:
+    evidence_dir: Path = state.evidence_dir
+    return evidence_dir
+
+
+async def provide_caller(request: Request[Any, Any, Any], store: NamedDependency[Store]) -> Caller:
+    """The caller behind ``Authorization: Bearer <token>``; 401 otherwise."""
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        raise AuthenticationFailed("send Authorization: Bearer <token> from POST /api/auth/login")
+    user, device_id = accounts.authenticate(store, token)
+    return Caller(user, device_id)
+
+
+DEPENDENCIES = {
+    "store": Provide(provide_store, sync_to_thread=False),
+    "catalog": Provide(provide_catalog, sync_to_thread=False),
+    "settings": Provide(provide_settings, sync_to_thread=False),
+    "hasher": Provide(provide_hasher, sync_to_thread=False),
+    "evidence_dir": Provide(provide_evidence_dir, sync_to_thread=False),
+    "caller": Provide(provide_caller),
+}

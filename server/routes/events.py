@@ -1,0 +1,69 @@
+"""The event feed (``/api/events``) and webhooks (``/api/webhooks``); :mod:`server.startup` runs their delivery."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Router, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from server.dependencies import Caller
+from sync.db.store import Store
+from sync.feed import events, webhooks
+from sync.feed.events import EventPage
+from sync.feed.webhooks import Delivery, NewWebhook, WebhookView
+from sync.org.sites import require_role
+from sync.review.workdays import today_in_china
+
+
+@get("/events")
+async def list_events(
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    after: Annotated[int, QueryParameter(ge=0)] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=events.MAX_LIMIT)] = 100,
+) -> EventPage:
+    """Events after ``after`` at sites in the caller's scope, oldest first; page on with ``last_seq``."""
+    require_role(caller.user, "supervisor", "admin")
+    events.record_overdue(store, today_in_china())
+    return events.list_events(store, caller.user, after=after, limit=limit)
+
+
+@post("/", status_code=201)
+async def create_webhook(
+    data: JSONBody[NewWebhook], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> WebhookView:
+    """Admin: POST the events of these kinds to an http(s) URL, signed with the secret."""
+    return webhooks.create_webhook(store, caller.user, data)
+
+
+@get("/")
+async def list_webhooks(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[WebhookView]:
+    """Admin: the organisation's webhooks (never their secrets)."""
+    return webhooks.list_webhooks(store, caller.user)
+
+
+@delete("/{webhook_id:str}")
+async def delete_webhook(
+    webhook_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> None:
+    """Admin: remove a webhook and its delivery log."""
+    webhooks.delete_webhook(store, caller.user, webhook_id)
+
+
+@get("/{webhook_id:str}/deliveries")
+async def list_deliveries(
+    webhook_id: FromPath[str],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
+) -> list[Delivery]:
+    """Admin: the delivery log, newest attempt first: event, attempt, outcome, status code or error."""
+    return webhooks.list_deliveries(store, caller.user, webhook_id, limit=limit)
+
+
+webhook_router = Router(
+    path="/webhooks", route_handlers=[create_webhook, list_webhooks, delete_webhook, list_deliveries]
+)
+router = Router(path="/api", route_handlers=[list_events, webhook_router])

@@ -1,0 +1,143 @@
+"""Start-up and shut-down: what the app opens before it serves, runs beside it, and closes after.
+
+:func:`open_runtime` does all the start-up I/O: it opens the store, loads every checklist
+template and publishes it, purges old tombstones, saves the finding rules, seeds the demo data
+if asked and picks the evidence folder. :func:`server.app.create_app` calls it while it builds
+the app, not from a Litestar lifespan, on purpose:
+
+- ``python -m server`` refuses a malformed template (:class:`schemas.catalog.TemplateError`)
+  with a clear message and exit code 2 before uvicorn starts, and prints the demo accounts;
+- tests read ``app.state`` (the store, the catalog, the demo accounts) straight after
+  ``create_app``, without starting the app (a restart test reads the catalog this way).
+
+A lifespan would do the I/O only when the app starts, and again at every start.
+
+While the app serves, the webhook delivery task runs beside it: :func:`start_delivery` on
+start-up, :func:`stop_delivery` on shut-down before :meth:`Runtime.close` closes the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from weakref import WeakValueDictionary
+
+from argon2 import PasswordHasher
+from litestar import Litestar
+from litestar.datastructures import State
+
+from schemas.catalog import Catalog, load_catalog
+from server.settings import Settings
+from sync.db.store import Store, open_store
+from sync.engine.checklists import load_published
+from sync.feed import events, webhooks
+from sync.feed.webhooks import DeliveryPolicy
+from sync.org.demo import load_demo
+from sync.pull import iso_before, purge_tombstones
+from sync.review.findings import FindingRules, save_finding_rules
+from sync.review.workdays import today_in_china
+
+log = logging.getLogger("xunjian.webhooks")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the app holds while it runs; ``demo_accounts`` is ``None`` unless in demo mode."""
+
+    settings: Settings
+    store: Store
+    catalog: Catalog
+    hasher: PasswordHasher
+    evidence_dir: Path
+    demo_accounts: list[str] | None
+
+    def state(self) -> State:
+        """The app's state: the runtime, and the per-app caches of schemas and upload locks."""
+        values: dict[str, Any] = {
+            "store": self.store,
+            "catalog": self.catalog,
+            "hasher": self.hasher,
+            "settings": self.settings,
+            "evidence_dir": self.evidence_dir,
+            "schema_cache": {},
+            "upload_locks": WeakValueDictionary(),
+        }
+        if self.demo_accounts is not None:
+            values["demo_accounts"] = self.demo_accounts
+        return State(values)
+
+    def close(self) -> None:
+        """on_shutdown: close the store; a throwaway evidence folder (in-memory database) goes too."""
+        self.store.close()
+        if self.settings.data_dir is None:
+            shutil.rmtree(self.evidence_dir, ignore_errors=True)
+
+
+def open_runtime(settings: Settings) -> Runtime:
+    """Open the store, load and check every checklist, seed demo data if asked.
+
+    A malformed template raises :class:`schemas.catalog.TemplateError` (the store is closed
+    again), so the server does not start with it.
+    """
+    store = open_store(settings.data_dir)
+    try:
+        catalog = load_published(store, load_catalog(settings.templates_dir))
+        purge_tombstones(store, iso_before(settings.tombstone_window_s))
+        save_finding_rules(store, FindingRules(settings.repeat_window_days))
+        hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+        demo_accounts = load_demo(store, hasher) if settings.demo else None
+    except BaseException:
+        store.close()
+        raise
+    # evidence files beside the database; an in-memory database (tests) gets a throwaway folder
+    evidence_dir = settings.data_dir or Path(tempfile.gettempdir()) / f"xunjian-evidence-{uuid.uuid4().hex}"
+    return Runtime(settings, store, catalog, hasher, evidence_dir, demo_accounts)
+
+
+async def _deliver_forever(store: Store, settings: Settings, stop: threading.Event, wake: asyncio.Event) -> None:
+    """Loop over :func:`sync.feed.webhooks.deliver_due` in a worker thread until stopped."""
+    policy = DeliveryPolicy(settings.webhook_backoff_s, settings.webhook_max_attempts)
+    http_post = webhooks.urllib_post(settings.webhook_timeout_s)
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(events.record_overdue, store, today_in_china())
+            await asyncio.to_thread(webhooks.deliver_due, store, http_post, time.time(), policy=policy, stop=stop)
+        except Exception:  # a broken pass is logged; the next one tries again
+            log.exception("webhook delivery pass failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), settings.webhook_poll_s)
+
+
+async def start_delivery(app: Litestar) -> None:
+    """on_startup: start the webhook delivery task (unless ``webhook_poll_s`` is 0)."""
+    settings: Settings = app.state.settings
+    if settings.webhook_poll_s <= 0:
+        return
+    stop, wake = threading.Event(), asyncio.Event()
+    app.state.webhook_stop = (stop, wake)
+    app.state.webhook_task = asyncio.create_task(_deliver_forever(app.state.store, settings, stop, wake))
+
+
+async def stop_delivery(app: Litestar) -> None:
+    """on_shutdown, before the store closes: let the current pass end (at most one POST), then stop."""
+    task: asyncio.Task[None] | None = app.state.get("webhook_task")
+    if task is None:
+        return
+    stop, wake = app.state.webhook_stop
+    stop.set()
+    wake.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), app.state.settings.webhook_timeout_s + 5)
+    except (TimeoutError, asyncio.CancelledError):
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
