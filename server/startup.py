@@ -7,8 +7,8 @@ the app, not from a Litestar lifespan, on purpose:
 
 - ``python -m server`` refuses a malformed template (:class:`schemas.catalog.TemplateError`)
   with a clear message and exit code 2 before uvicorn starts, and prints the demo accounts;
-- tests read ``app.state`` (the store, the catalog, the demo accounts) straight after
-  ``create_app``, without starting the app (a restart test reads the catalog this way).
+- tests read ``app.state`` straight after ``create_app``, without starting the app (a
+  restart test reads the catalog this way).
 
 A lifespan would do the I/O only when the app starts, and again at every start.
 
