@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -20,6 +21,10 @@ from tests.sync_template import SYNC_TEMPLATE
 
 Client = TestClient[Litestar]
 SHOP = "联华超市(解放路店)"
+
+# No timed assertions: Hypothesis's per-example deadline fails a property on a busy machine, not on a bug.
+hypothesis_settings.register_profile("xunjian", deadline=None)
+hypothesis_settings.load_profile("xunjian")
 
 
 @pytest.fixture
