@@ -18,7 +18,7 @@ from msgspec import Struct
 
 from schemas.catalog import Catalog
 from sync.db.store import Store
-from sync.engine.rows import row_from
+from sync.engine.rows import COLUMNS, row_from
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 from sync.review.views import InspectionView, view_of
@@ -47,9 +47,7 @@ def pull(store: Store, catalog: Catalog, user: User, checkpoint: int, limit: int
     marks = ",".join("?" * len(scope))
     conn = store.db.conn
     rows = conn.execute(
-        "SELECT id, org_id, site_id, checklist_id, version, inspector_id, status, created_at, updated_at,"
-        f" created_seq, updated_seq, open_conflicts, state_json FROM inspection WHERE site_id IN ({marks})"
-        " AND updated_seq > ? ORDER BY updated_seq LIMIT ?",
+        f"SELECT {COLUMNS} FROM inspection WHERE site_id IN ({marks}) AND updated_seq > ? ORDER BY updated_seq LIMIT ?",
         [*scope, checkpoint, limit + 1],
     ).fetchall()
     has_more = len(rows) > limit

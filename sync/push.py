@@ -17,6 +17,7 @@ from schemas.catalog import Catalog
 from schemas.template import Photo, Signature
 from sync import clock
 from sync.clock import iso_from_ms, now_iso
+from sync.db.named import named_row
 from sync.db.store import Store
 from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer, resolve_item
@@ -147,12 +148,14 @@ class Batch:
     def writer(self, seq: int) -> Writer:
         """Who made the op at ``seq``: from this batch, or from the op log."""
         if seq not in self.writers:
-            row = self.conn.execute(
-                "SELECT l.user_id, coalesce(l.client_id, ''), l.op_id, l.hlc, coalesce(u.role, '')"
-                " FROM op_log l LEFT JOIN user u ON u.id = l.user_id WHERE l.seq = ?",
-                [seq],
-            ).fetchone()
-            self.writers[seq] = Writer(*row) if row else Writer("", "", f"fv:{seq}", 0, "")
+            row = named_row(
+                self.conn.execute(
+                    "SELECT l.user_id, coalesce(l.client_id, '') AS client_id, l.op_id, l.hlc,"
+                    " coalesce(u.role, '') AS role FROM op_log l LEFT JOIN user u ON u.id = l.user_id WHERE l.seq = ?",
+                    [seq],
+                )
+            )
+            self.writers[seq] = Writer(**row) if row else Writer("", "", f"fv:{seq}", 0, "")
         return self.writers[seq]
 
     def apply(self, op: Op) -> OpResult:
@@ -282,18 +285,18 @@ class Batch:
 
 
 def _register_client(conn: sqlite3.Connection, client_id: str, user: User, device_id: str) -> int:
-    row = conn.execute("SELECT user_id, last_seq, device_id FROM client WHERE client_id = ?", [client_id]).fetchone()
+    row = named_row(conn.execute("SELECT user_id, last_seq, device_id FROM client WHERE client_id = ?", [client_id]))
     if row is None:
         conn.execute(
             "INSERT INTO client (client_id, user_id, device_id, last_seq, created_at) VALUES (?, ?, ?, 0, ?)",
             [client_id, user.id, device_id, now_iso()],
         )
         return 0
-    if row[0] != user.id:
+    if row["user_id"] != user.id:
         raise Forbidden("this client_id belongs to another user; generate a new one after a change of user")
-    if row[2] != device_id:
+    if row["device_id"] != device_id:
         conn.execute("UPDATE client SET device_id = ? WHERE client_id = ?", [device_id, client_id])
-    last: int = row[1]
+    last: int = row["last_seq"]
     return last
 
 
@@ -316,10 +319,9 @@ def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: C
                 sha = state.v.get(key)
                 if isinstance(sha, str):
                     wanted.add((sha, path, "signature"))
-    held = {
-        (r[0], r[1], r[2])
-        for r in conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])
-    }
+    held: set[tuple[str, str, str]] = set(
+        conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])
+    )
     for sha, path, _kind in held - wanted:
         conn.execute(
             "DELETE FROM evidence_ref WHERE org_id = ? AND sha256 = ? AND inspection_id = ? AND path = ?",

@@ -70,19 +70,19 @@ def create_row(
             return None
         raise Rejected("already-exists", f"inspection {op.inspection_id} already exists with other details")
     return InspectionRow(
-        op.inspection_id,
-        user.org_id,
-        op.site_id,
-        op.checklist_id,
-        op.version,
-        user.id,
-        "draft",
-        started,
-        now,
-        seq,
-        seq,
-        0,
-        Document(),
+        id=op.inspection_id,
+        site_id=op.site_id,
+        checklist_id=op.checklist_id,
+        version=op.version,
+        inspector_id=user.id,
+        status="draft",
+        created_at=started,
+        updated_at=now,
+        org_id=user.org_id,
+        created_seq=seq,
+        updated_seq=seq,
+        open_conflicts=0,
+        doc=Document(),
     )
 
 

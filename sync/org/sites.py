@@ -12,6 +12,7 @@ from typing import Literal
 from msgspec import Struct
 
 from sync.clock import new_id, now_iso
+from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, OutOfScope
 from sync.org.accounts import User
@@ -46,10 +47,10 @@ def create_organisation(store: Store, name: str) -> Organisation:
 
 
 def get_organisation(store: Store, org_id: str) -> Organisation:
-    row = store.db.execute("SELECT id, name FROM organisation WHERE id = ?", [org_id]).fetchone()
-    if row is None:
+    found = rows_as(store.db.execute("SELECT id, name FROM organisation WHERE id = ?", [org_id]), Organisation)
+    if not found:
         raise NotFound(f"no organisation {org_id!r}")
-    return Organisation(*row)
+    return found[0]
 
 
 def create_district(store: Store, org_id: str, name: str) -> District:
@@ -93,7 +94,7 @@ def list_districts(store: Store, user: User) -> list[District]:
             " JOIN inspector_site a ON a.site_id = site.id WHERE a.user_id = ? ORDER BY d.name"
         )
         args = [user.id]
-    return [District(*r) for r in store.db.execute(sql, args).fetchall()]
+    return rows_as(store.db.execute(sql, args), District)
 
 
 _SITE_COLUMNS = "site.id, site.district_id, site.name, site.site_type, site.address"
@@ -113,8 +114,7 @@ def _scope_sql(user: User) -> tuple[str, list[str]]:
 def list_sites(store: Store, user: User) -> list[Site]:
     """Sites in the user's scope, by name."""
     where, args = _scope_sql(user)
-    rows = store.db.execute(f"SELECT {_SITE_COLUMNS} FROM site WHERE {where} ORDER BY site.name", args).fetchall()
-    return [Site(*r) for r in rows]
+    return rows_as(store.db.execute(f"SELECT {_SITE_COLUMNS} FROM site WHERE {where} ORDER BY site.name", args), Site)
 
 
 def site_ids_in_scope(store: Store, user: User) -> set[str]:
@@ -124,14 +124,17 @@ def site_ids_in_scope(store: Store, user: User) -> set[str]:
 
 def get_site(store: Store, user: User, site_id: str) -> Site:
     """One site; :class:`NotFound` outside the organisation, :class:`OutOfScope` outside scope."""
-    row = store.db.execute(
-        f"SELECT {_SITE_COLUMNS} FROM site WHERE site.id = ? AND site.org_id = ?", [site_id, user.org_id]
-    ).fetchone()
-    if row is None:
+    found = rows_as(
+        store.db.execute(
+            f"SELECT {_SITE_COLUMNS} FROM site WHERE site.id = ? AND site.org_id = ?", [site_id, user.org_id]
+        ),
+        Site,
+    )
+    if not found:
         raise NotFound(f"no site {site_id!r}")
     if site_id not in site_ids_in_scope(store, user):
         raise OutOfScope(f"site {site_id!r} is outside your assigned sites")
-    return Site(*row)
+    return found[0]
 
 
 def require_role(user: User, *roles: str) -> None:

@@ -32,6 +32,7 @@ from schemas.catalog import TemplateIndex
 from schemas.scoring import AnswerOutcome, answer_outcomes
 from schemas.template import Group, Photo, Signature, Template
 from sync.clock import new_id
+from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
 
@@ -113,10 +114,12 @@ def record_findings(
     covers = _signature_covers(template, row.doc, answers)
     form_photos = _form_photos(template, answers)
     held = {
-        r[1]: (r[0], r[2], r[3], r[4], r[5])
-        for r in conn.execute(
-            "SELECT id, pointer, status, value_json, evidence_json, confirmed FROM finding WHERE inspection_id = ?",
-            [row.id],
+        r["pointer"]: r
+        for r in named_rows(
+            conn.execute(
+                "SELECT id, pointer, status, value_json, evidence_json, confirmed FROM finding WHERE inspection_id = ?",
+                [row.id],
+            )
         )
     }
     window = finding_rules(conn).repeat_window_days
@@ -131,8 +134,10 @@ def record_findings(
         if pointer not in held:
             _insert(conn, row, answer, value, evidence, confirmed, seq, now, window)
             continue
-        finding_id, status, old_value, old_evidence, old_confirmed = held[pointer]
-        if (status, old_value, old_evidence, old_confirmed) == ("active", value, evidence, confirmed):
+        old = held[pointer]
+        finding_id, status = old["id"], old["status"]
+        unchanged = (old["value_json"], old["evidence_json"], old["confirmed"]) == (value, evidence, confirmed)
+        if status == "active" and unchanged:
             continue
         conn.execute(
             "UPDATE finding SET status = 'active', value_json = ?, evidence_json = ?, confirmed = ?,"
@@ -140,13 +145,13 @@ def record_findings(
             [value, evidence, confirmed, seq, now, finding_id],
         )
         add_history(conn, finding_id, "reinstated" if status == "withdrawn" else "updated", None, seq, now, {})
-    for pointer, (finding_id, status, *_) in held.items():
-        if pointer not in failed and status == "active":
+    for pointer, old in held.items():
+        if pointer not in failed and old["status"] == "active":
             conn.execute(
                 "UPDATE finding SET status = 'withdrawn', updated_seq = ?, updated_at = ? WHERE id = ?",
-                [seq, now, finding_id],
+                [seq, now, old["id"]],
             )
-            add_history(conn, finding_id, "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
+            add_history(conn, old["id"], "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
     return _verify_by_inspection(conn, row, outcomes, seq, now)
 
 
@@ -328,9 +333,9 @@ def _entry_photos(template: Template, answers: dict[str, Any], answer: AnswerOut
 def findings_of(conn: sqlite3.Connection, inspection_id: str) -> list[FindingBrief]:
     """The findings of one inspection, in the order they were recorded."""
     rows = conn.execute(
-        "SELECT f.id, f.pointer, f.severity, f.status, a.status, f.confirmed, a.responsible, a.deadline, f.repeat_of"
-        " FROM finding f JOIN corrective_action a ON a.finding_id = f.id WHERE f.inspection_id = ?"
-        " ORDER BY f.created_seq, f.pointer",
+        "SELECT f.id, f.pointer, f.severity, f.status, a.status AS action_status, f.confirmed, a.responsible,"
+        " a.deadline, f.repeat_of FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
+        " WHERE f.inspection_id = ? ORDER BY f.created_seq, f.pointer",
         [inspection_id],
-    ).fetchall()
-    return [FindingBrief(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], r[8]) for r in rows]
+    )
+    return rows_as(rows, FindingBrief)

@@ -17,6 +17,7 @@ from typing import Literal
 from msgspec import Struct
 
 from sync.clock import new_id, now_iso
+from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound, OutOfScope
 from sync.org.accounts import User
@@ -148,8 +149,8 @@ def list_plans(store: Store, user: User) -> list[Plan]:
         "SELECT id, site_id, checklist_id, cadence, kind, assignee_id, starts_on, active FROM plan"
         f" WHERE active = 1 AND site_id IN ({','.join('?' * len(scope))}) ORDER BY site_id, checklist_id",
         scope,
-    ).fetchall()
-    return [Plan(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+    )
+    return rows_as(rows, Plan)
 
 
 def deactivate_plan(store: Store, user: User, plan_id: str) -> None:
@@ -211,11 +212,11 @@ def possible_duplicates(store: Store, user: User) -> list[Duplicate]:
     if not scope:
         return []
     rows = store.db.execute(
-        "SELECT i.site_id, i.checklist_id, date(i.created_at, '+8 hours') AS day, group_concat(i.id),"
-        " count(DISTINCT l.client_id) FROM inspection i JOIN op_log l ON l.seq = i.created_seq"
+        "SELECT i.site_id, i.checklist_id, date(i.created_at, '+8 hours') AS day, group_concat(i.id) AS ids,"
+        " count(DISTINCT l.client_id) AS clients FROM inspection i JOIN op_log l ON l.seq = i.created_seq"
         f" WHERE i.status != 'deleted' AND i.site_id IN ({','.join('?' * len(scope))})"
         " GROUP BY i.site_id, i.checklist_id, day HAVING count(*) > 1 AND count(DISTINCT l.client_id) > 1"
         " ORDER BY day DESC",
         scope,
-    ).fetchall()
-    return [Duplicate(r[0], r[1], r[2], sorted(r[3].split(","))) for r in rows]
+    )
+    return [Duplicate(r["site_id"], r["checklist_id"], r["day"], sorted(r["ids"].split(","))) for r in named_rows(rows)]
