@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from schemas.catalog import Catalog
+from schemas.catalog import Catalog, TemplateIndex
 from schemas.template import Photo, Signature
 from sync import clock
 from sync.clock import iso_from_ms, now_iso
@@ -194,24 +194,10 @@ class Batch:
         return result
 
     def _apply(self, op: Op, seq: int, hlc: int, now: str) -> tuple[list[FieldResult], list[str]]:
+        """Apply one op to its row in memory; returns its field results and the conflicts it names."""
         if isinstance(op, Create):
-            started = started_at(hlc, self.now_ms, now)
-            new = create_row(self.row(op.inspection_id), self.catalog, self.user, self.scope, op, seq, started, now)
-            if new is None:
-                held = self.rows[op.inspection_id]
-                assert held is not None
-                return [FieldResult("", "applied", held.created_seq)], []
-            self.rows[new.id] = new
-            self.new_rows.append(new.id)
-            return [FieldResult("", "applied", seq)], []
-        row = self.row(op.inspection_id)
-        if row is None or row.org_id != self.user.org_id:
-            raise Rejected("not-found", f"no inspection {op.inspection_id}; send its create op first")
-        if row.site_id not in self.scope:
-            raise Rejected("out-of-scope", "this inspection's site is outside your assigned sites")
-        index = self.catalog.index(row.checklist_id, row.version)
-        if index is None:
-            raise Rejected("not-found", f"checklist {row.checklist_id} version {row.version} is not published here")
+            return self._create(op, seq, hlc, now)
+        row, index = self._target(op)
         conflicts = open_conflicts(self.conn, row.id) if row.open_conflicts else {}
         ctx = Context(
             index,
@@ -235,22 +221,50 @@ class Batch:
         if isinstance(op, Transition) and row.status == "submitted":
             for finding_id, earlier in record_findings(self.conn, row, index, seq, now):
                 self._log_verified(finding_id, earlier, row.id, now)
-        if ctx.changed and row.status not in LOCKED and index.signatures:
-            mark_stale_signatures(row.doc, ctx)
         if ctx.changed:
-            row.updated_seq, row.updated_at = seq, now
-            self.dirty.add(row.id)
-            if ctx.new_conflicts or ctx.touched_conflicts:
-                touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
-                new_ids = {c.id for c in ctx.new_conflicts}
-                save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
-            if touches_evidence(op, ctx):
-                self.evidence_dirty.add(row.id)
+            self._changed(row, op, index, ctx)
         record_op_events(self.conn, row, op, before, ctx)
         if not fields and not ctx.new_conflicts:  # a plain op: its answers all set on the fast path
             return fields, []
         conflict_ids = sorted({f.conflict_id for f in fields if f.conflict_id} | {c.id for c in ctx.new_conflicts})
         return fields, conflict_ids
+
+    def _create(self, op: Create, seq: int, hlc: int, now: str) -> tuple[list[FieldResult], list[str]]:
+        """A new row for a create op, or the held one when it was created with the same details."""
+        started = started_at(hlc, self.now_ms, now)
+        new = create_row(self.row(op.inspection_id), self.catalog, self.user, self.scope, op, seq, started, now)
+        if new is None:
+            held = self.rows[op.inspection_id]
+            assert held is not None
+            return [FieldResult("", "applied", held.created_seq)], []
+        self.rows[new.id] = new
+        self.new_rows.append(new.id)
+        return [FieldResult("", "applied", seq)], []
+
+    def _target(self, op: Op) -> tuple[InspectionRow, TemplateIndex]:
+        """The row an op changes and its checklist version; rejected unless both are here and in scope."""
+        row = self.row(op.inspection_id)
+        if row is None or row.org_id != self.user.org_id:
+            raise Rejected("not-found", f"no inspection {op.inspection_id}; send its create op first")
+        if row.site_id not in self.scope:
+            raise Rejected("out-of-scope", "this inspection's site is outside your assigned sites")
+        index = self.catalog.index(row.checklist_id, row.version)
+        if index is None:
+            raise Rejected("not-found", f"checklist {row.checklist_id} version {row.version} is not published here")
+        return row, index
+
+    def _changed(self, row: InspectionRow, op: Op, index: TemplateIndex, ctx: Context) -> None:
+        """After an op changed a document: stale signatures, the row's last change, conflicts and evidence to write."""
+        if row.status not in LOCKED and index.signatures:
+            mark_stale_signatures(row.doc, ctx)
+        row.updated_seq, row.updated_at = ctx.seq, ctx.now
+        self.dirty.add(row.id)
+        if ctx.new_conflicts or ctx.touched_conflicts:
+            touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
+            new_ids = {c.id for c in ctx.new_conflicts}
+            save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
+        if touches_evidence(op, ctx):
+            self.evidence_dirty.add(row.id)
 
     def _log_verified(self, finding_id: str, inspection_id: str, by: str, now: str) -> None:
         """Log an earlier inspection's action verified by this one as its own op, and move that inspection.

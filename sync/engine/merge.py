@@ -145,17 +145,22 @@ def merge_value(doc: Document, path: str, item: Item, value: Any, base_fv: int, 
         ctx.write(doc, path, f"{first}\n{second}")
         return FieldResult(path, "merged", ctx.seq)
     if policy == "role":
-        writer = ctx.writer(cur.fv)
-        incoming_wins = (ROLE_RANK.get(ctx.role, 0), ctx.hlc) > (ROLE_RANK.get(writer.role, 0), writer.hlc)
-        winner, loser = ctx.candidate(value, base_fv), ctx.current(cur)
-        if incoming_wins:
-            ctx.write(doc, path, value)
-        else:
-            winner, loser = loser, winner
-        cid = ctx.open_conflict(path, "soft", [winner, loser], status="resolved")
-        return FieldResult(path, "merged", doc.fields[path].fv, cid)
+        return _merge_by_role(doc, path, cur, value, base_fv, ctx)
     cid = ctx.open_conflict(path, "hard", [ctx.current(cur), ctx.candidate(value, base_fv)])
     return FieldResult(path, "conflict", cur.fv, cid)
+
+
+def _merge_by_role(doc: Document, path: str, cur: FieldState, value: Any, base_fv: int, ctx: Context) -> FieldResult:
+    """The higher role wins a concurrent write (then the later clock); the loser is kept in a resolved conflict."""
+    writer = ctx.writer(cur.fv)
+    incoming_wins = (ROLE_RANK.get(ctx.role, 0), ctx.hlc) > (ROLE_RANK.get(writer.role, 0), writer.hlc)
+    winner, loser = ctx.candidate(value, base_fv), ctx.current(cur)
+    if incoming_wins:
+        ctx.write(doc, path, value)
+    else:
+        winner, loser = loser, winner
+    cid = ctx.open_conflict(path, "soft", [winner, loser], status="resolved")
+    return FieldResult(path, "merged", doc.fields[path].fv, cid)
 
 
 def merge_set(doc: Document, path: str, item: Item, target: list[Any], base_fv: int, ctx: Context) -> FieldResult:

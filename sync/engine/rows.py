@@ -113,48 +113,59 @@ def save_conflicts(
 ) -> None:
     """Insert new conflict records and update the candidates and status of touched ones."""
     for record in new:
-        conn.execute(
-            "INSERT INTO conflict (id, inspection_id, org_id, site_id, checklist_id, path, kind, status,"
-            " opened_seq, opened_at, candidates_json, resolved_seq, resolved_at, resolution_json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                record.id,
-                row.id,
-                row.org_id,
-                row.site_id,
-                row.checklist_id,
-                record.path,
-                record.kind,
-                record.status,
-                record.opened_seq,
-                record.opened_at,
-                encoder.encode(record.candidates),
-                record.opened_seq if record.status == "resolved" else None,
-                record.opened_at if record.status == "resolved" else None,
-                encoder.encode({"winner": record.winner, "rule": "role"}) if record.status == "resolved" else None,
-            ],
-        )
+        _insert_conflict(conn, row, record)
     for record in touched:
-        resolved = record.status == "resolved"
-        conn.execute(
-            "UPDATE conflict SET candidates_json = ?, status = ?,"
-            " resolved_seq = CASE WHEN ? THEN ? ELSE resolved_seq END,"
-            " resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,"
-            " resolution_json = CASE WHEN ? THEN ? ELSE resolution_json END WHERE id = ?",
-            [
-                encoder.encode(record.candidates),
-                record.status,
-                resolved,
-                row.updated_seq,
-                resolved,
-                row.updated_at,
-                resolved,
-                encoder.encode({"winner": record.winner, "rule": "re-signed"}),
-                record.id,
-            ],
-        )
+        _update_conflict(conn, row, record)
     if not (new or touched):
         return
     row.open_conflicts = conn.execute(
         "SELECT count(*) FROM conflict WHERE inspection_id = ? AND status = 'open'", [row.id]
     ).fetchone()[0]
+
+
+def _insert_conflict(conn: sqlite3.Connection, row: InspectionRow, record: ConflictRecord) -> None:
+    """A new conflict record: open, or resolved at once by role (the winner kept in its resolution)."""
+    resolved = record.status == "resolved"
+    conn.execute(
+        "INSERT INTO conflict (id, inspection_id, org_id, site_id, checklist_id, path, kind, status,"
+        " opened_seq, opened_at, candidates_json, resolved_seq, resolved_at, resolution_json)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            record.id,
+            row.id,
+            row.org_id,
+            row.site_id,
+            row.checklist_id,
+            record.path,
+            record.kind,
+            record.status,
+            record.opened_seq,
+            record.opened_at,
+            encoder.encode(record.candidates),
+            record.opened_seq if resolved else None,
+            record.opened_at if resolved else None,
+            encoder.encode({"winner": record.winner, "rule": "role"}) if resolved else None,
+        ],
+    )
+
+
+def _update_conflict(conn: sqlite3.Connection, row: InspectionRow, record: ConflictRecord) -> None:
+    """A held conflict's new candidates and status; once resolved (re-signed), when and by which winner."""
+    resolved = record.status == "resolved"
+    conn.execute(
+        "UPDATE conflict SET candidates_json = ?, status = ?,"
+        " resolved_seq = CASE WHEN ? THEN ? ELSE resolved_seq END,"
+        " resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,"
+        " resolution_json = CASE WHEN ? THEN ? ELSE resolution_json END WHERE id = ?",
+        [
+            encoder.encode(record.candidates),
+            record.status,
+            resolved,
+            row.updated_seq,
+            resolved,
+            row.updated_at,
+            resolved,
+            encoder.encode({"winner": record.winner, "rule": "re-signed"}),
+            record.id,
+        ],
+    )

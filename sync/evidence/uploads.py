@@ -105,16 +105,9 @@ def create_upload(
         if blob.size != length:
             raise HashMismatch(f"this organisation holds {sha256} with {blob.size} bytes, not {length}")
         return blob
-    held = rows_as(
-        store.db.execute(
-            f"SELECT {_COLUMNS} FROM upload WHERE user_id = ? AND sha256 = ? AND length = ? AND kind = ?"
-            " AND completed_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
-            [user.id, sha256, length, kind, at],
-        ),
-        Upload,
-    )
-    if held:
-        return held[0]
+    held = _unfinished(store, user, sha256, length, kind, at)
+    if held is not None:
+        return held
     upload = Upload(
         new_id(),
         user.org_id,
@@ -127,6 +120,25 @@ def create_upload(
         now_iso(),
         at + limits.expiry_s,
     )
+    _begin(store, root, upload)
+    return upload
+
+
+def _unfinished(store: Store, user: User, sha256: str, length: int, kind: str, at: float) -> Upload | None:
+    """The user's latest unexpired, unfinished upload of these bytes, if any."""
+    held = rows_as(
+        store.db.execute(
+            f"SELECT {_COLUMNS} FROM upload WHERE user_id = ? AND sha256 = ? AND length = ? AND kind = ?"
+            " AND completed_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
+            [user.id, sha256, length, kind, at],
+        ),
+        Upload,
+    )
+    return held[0] if held else None
+
+
+def _begin(store: Store, root: Path, upload: Upload) -> None:
+    """Create the upload's empty file, then its row."""
     path = upload_path(root, upload.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
@@ -135,7 +147,6 @@ def create_upload(
             f"INSERT INTO upload ({_COLUMNS}) VALUES ({', '.join(f':{name}' for name in Upload.__struct_fields__)})",
             msgspec.structs.asdict(upload),
         )
-    return upload
 
 
 def _check_declared(sha256: str, length: int, media_type: str, kind: str, limits: UploadLimits) -> None:

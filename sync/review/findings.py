@@ -113,38 +113,18 @@ def record_findings(
     failed = {a.pointer: a for a in outcomes if a.outcome == "fail"}
     covers = _signature_covers(template, row.doc, answers)
     form_photos = _form_photos(template, answers)
-    held = {
-        r["pointer"]: r
-        for r in named_rows(
-            conn.execute(
-                "SELECT id, pointer, status, value_json, evidence_json, confirmed FROM finding WHERE inspection_id = ?",
-                [row.id],
-            )
-        )
-    }
+    held = _held_findings(conn, row.id)
     window = finding_rules(conn).repeat_window_days
     for pointer, answer in failed.items():
-        top = answer.item_path.split("/", 1)[0]
         photos = _entry_photos(template, answers, answer) if answer.entry is not None else form_photos
-        photos = evidence_of(photos, row.doc.photo_items, answer.pointer[1:])
-        signatures = covers.get(top, [])
-        evidence = encoder.encode(FindingEvidence(photos, signatures)).decode()
-        value = encoder.encode(answer.value).decode()
+        signatures = covers.get(answer.item_path.split("/", 1)[0], [])
+        evidence = FindingEvidence(evidence_of(photos, row.doc.photo_items, answer.pointer[1:]), signatures)
+        value, evidence_json = encoder.encode(answer.value).decode(), encoder.encode(evidence).decode()
         confirmed = int(any(_confirms(s) for s in signatures))
-        if pointer not in held:
-            _insert(conn, row, answer, value, evidence, confirmed, seq, now, window)
-            continue
-        old = held[pointer]
-        finding_id, status = old["id"], old["status"]
-        unchanged = (old["value_json"], old["evidence_json"], old["confirmed"]) == (value, evidence, confirmed)
-        if status == "active" and unchanged:
-            continue
-        conn.execute(
-            "UPDATE finding SET status = 'active', value_json = ?, evidence_json = ?, confirmed = ?,"
-            " updated_seq = ?, updated_at = ? WHERE id = ?",
-            [value, evidence, confirmed, seq, now, finding_id],
-        )
-        add_history(conn, finding_id, "reinstated" if status == "withdrawn" else "updated", None, seq, now, {})
+        if pointer in held:
+            _refresh(conn, held[pointer], value, evidence_json, confirmed, seq, now)
+        else:
+            _insert(conn, row, answer, value, evidence_json, confirmed, seq, now, window)
     for pointer, old in held.items():
         if pointer not in failed and old["status"] == "active":
             conn.execute(
@@ -153,6 +133,31 @@ def record_findings(
             )
             add_history(conn, old["id"], "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
     return _verify_by_inspection(conn, row, outcomes, seq, now)
+
+
+def _held_findings(conn: sqlite3.Connection, inspection_id: str) -> dict[str, dict[str, Any]]:
+    """The inspection's recorded findings by pointer: id, status and the stored value, evidence, confirmation."""
+    rows = conn.execute(
+        "SELECT id, pointer, status, value_json, evidence_json, confirmed FROM finding WHERE inspection_id = ?",
+        [inspection_id],
+    )
+    return {r["pointer"]: r for r in named_rows(rows)}
+
+
+def _refresh(
+    conn: sqlite3.Connection, old: dict[str, Any], value: str, evidence: str, confirmed: int, seq: int, now: str
+) -> None:
+    """Bring a recorded finding up to date with its still failing answer (reinstated if withdrawn)."""
+    unchanged = (old["value_json"], old["evidence_json"], old["confirmed"]) == (value, evidence, confirmed)
+    if old["status"] == "active" and unchanged:
+        return
+    conn.execute(
+        "UPDATE finding SET status = 'active', value_json = ?, evidence_json = ?, confirmed = ?,"
+        " updated_seq = ?, updated_at = ? WHERE id = ?",
+        [value, evidence, confirmed, seq, now, old["id"]],
+    )
+    kind = "reinstated" if old["status"] == "withdrawn" else "updated"
+    add_history(conn, old["id"], kind, None, seq, now, {})
 
 
 def add_history(
