@@ -121,6 +121,7 @@ class Catalog:
     indexes: dict[tuple[str, int], TemplateIndex] = field(default_factory=dict)
 
     def get(self, checklist_id: str, version: int) -> Template | None:
+        """The template of one published version, or ``None``."""
         return self.templates.get((checklist_id, version))
 
     def index(self, checklist_id: str, version: int) -> TemplateIndex | None:
@@ -132,12 +133,15 @@ class Catalog:
         return held
 
     def versions(self, checklist_id: str) -> list[int]:
+        """The published versions of a checklist, oldest first."""
         return sorted(v for (cid, v) in self.templates if cid == checklist_id)
 
     def checklist_ids(self) -> list[str]:
+        """Every checklist with a published version, by id."""
         return sorted({cid for (cid, _) in self.templates})
 
     def latest(self, checklist_id: str) -> Template | None:
+        """The newest published version of a checklist, or ``None``."""
         versions = self.versions(checklist_id)
         return self.templates[(checklist_id, versions[-1])] if versions else None
 

@@ -141,6 +141,7 @@ class Batch:
             self.rows[inspection_id] = found.get(inspection_id)
 
     def row(self, inspection_id: str) -> InspectionRow | None:
+        """The row of an inspection, read once per batch (``None`` when not stored)."""
         if inspection_id not in self.rows:
             self.rows[inspection_id] = load_row(self.conn, inspection_id)
         return self.rows[inspection_id]

@@ -126,9 +126,10 @@ def remove_blob_files(root: Path, org_id: str, sha256: str) -> None:
 
 
 def may_read_original(user: User, blob: Blob) -> bool:
-    """The original keeps the camera's EXIF (GPS included): only its uploader, admins and
-    supervisors may fetch it; other inspectors get the display and thumbnail versions.
-    A signature has no separate versions, so anyone who may read it reads the original.
+    """Whether ``user`` may fetch the original: its uploader, admins and supervisors may.
+
+    The original keeps the camera's EXIF (GPS included); other inspectors get the display and
+    thumbnail versions. A signature has no separate versions, so anyone who may read it reads the original.
     """
     return blob.kind == "signature" or user.id == blob.uploaded_by or user.role in ("admin", "supervisor")
 

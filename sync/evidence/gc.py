@@ -73,6 +73,7 @@ def collect_garbage(
 
 
 def main(argv: list[str]) -> int:
+    """``python -m sync.evidence.gc``: list, or remove, the blobs past their grace period."""
     parser = argparse.ArgumentParser(
         prog="python -m sync.evidence.gc", description="remove unreferenced evidence blobs"
     )

@@ -56,6 +56,8 @@ class Event(Struct):
 
 
 class EventPage(Struct):
+    """Events oldest first; ``last_seq`` is the cursor of the next page."""
+
     events: list[Event]
     last_seq: int
     has_more: bool
@@ -182,5 +184,6 @@ def events_for(conn: sqlite3.Connection, org_id: str, kinds: list[str], after: i
 
 
 def last_seq(conn: sqlite3.Connection) -> int:
+    """The sequence of the newest event (0 for none)."""
     seq: int = conn.execute("SELECT coalesce(max(seq), 0) FROM event").fetchone()[0]
     return seq

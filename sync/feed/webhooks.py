@@ -48,10 +48,13 @@ class DeliveryPolicy:
     max_attempts: int = 8
 
     def delay(self, attempt: int) -> float:
+        """Seconds to wait before the retry after failed attempt number ``attempt``."""
         return float(self.base_s * 2 ** (attempt - 1))
 
 
 class NewWebhook(Struct, forbid_unknown_fields=True):
+    """A webhook to add: where to post, which event kinds, the secret that signs each body."""
+
     url: Annotated[str, Meta(min_length=1, max_length=2000)]
     kinds: Annotated[list[str], Meta(min_length=1, max_length=len(KINDS))]
     secret: Annotated[str, Meta(min_length=16, max_length=200)]
@@ -106,6 +109,7 @@ _VIEW = "SELECT id, url, kinds_json AS kinds, created_by, created_at, cursor, at
 
 
 def get_webhook(store: Store, user: User, webhook_id: str) -> WebhookView:
+    """One webhook of the caller's organisation (admins only)."""
     require_role(user, "admin")
     found = rows_as(
         store.db.execute(f"{_VIEW} WHERE id = ? AND org_id = ?", [webhook_id, user.org_id]),
@@ -118,6 +122,7 @@ def get_webhook(store: Store, user: User, webhook_id: str) -> WebhookView:
 
 
 def list_webhooks(store: Store, user: User) -> list[WebhookView]:
+    """The organisation's webhooks, oldest first (admins only)."""
     require_role(user, "admin")
     rows = store.db.execute(f"{_VIEW} WHERE org_id = ? ORDER BY created_at, id", [user.org_id])
     return rows_as(rows, WebhookView, json=("kinds",))

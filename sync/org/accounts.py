@@ -23,6 +23,8 @@ TOKEN_PREFIX = "xj_"  # noqa: S105 - a prefix, not a secret
 
 
 class User(Struct, frozen=True):
+    """An account of one organisation, with its role."""
+
     id: str
     org_id: str
     username: str
@@ -57,6 +59,7 @@ class LoginPolicy:
 
 
 def hash_token(token: str) -> str:
+    """The SHA-256 of a bearer token, as stored (the token itself never is)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -92,6 +95,7 @@ _USER_COLUMNS = "id, org_id, username, display_name, role, active"
 
 
 def get_user(store: Store, org_id: str, user_id: str) -> User:
+    """One user of the organisation; :class:`NotFound` otherwise."""
     found = rows_as(
         store.db.execute(f"SELECT {_USER_COLUMNS} FROM user WHERE id = ? AND org_id = ?", [user_id, org_id]), User
     )
@@ -101,6 +105,7 @@ def get_user(store: Store, org_id: str, user_id: str) -> User:
 
 
 def list_users(store: Store, org_id: str) -> list[User]:
+    """The organisation's users, by role and username."""
     rows = store.db.execute(f"SELECT {_USER_COLUMNS} FROM user WHERE org_id = ? ORDER BY role, username", [org_id])
     return rows_as(rows, User)
 
@@ -190,6 +195,7 @@ def authenticate(store: Store, token: str) -> tuple[User, str]:
 
 
 def list_devices(store: Store, user: User) -> list[Device]:
+    """The user's devices, revoked ones included, oldest first."""
     rows = store.db.execute(
         "SELECT id, name, created_at, last_seen_at, revoked_at FROM device WHERE user_id = ? ORDER BY created_at",
         [user.id],

@@ -20,6 +20,8 @@ from sync.org.sites import require_role, site_ids_in_scope
 
 
 class DirectoryUser(Struct, frozen=True):
+    """A user as the directory names them."""
+
     id: str
     username: str
     display_name: str
@@ -28,12 +30,16 @@ class DirectoryUser(Struct, frozen=True):
 
 
 class DirectoryDevice(Struct, frozen=True):
+    """A device and whose it is."""
+
     id: str
     name: str
     user_id: str
 
 
 class Directory(Struct, frozen=True):
+    """The users and devices a supervisor or admin may see by name."""
+
     users: list[DirectoryUser]
     devices: list[DirectoryDevice]
 

@@ -22,16 +22,22 @@ SITE_TYPES: tuple[SiteType, ...] = ("supermarket", "market", "service_hall")
 
 
 class Organisation(Struct, frozen=True):
+    """A tenant: its users, districts and sites are its own."""
+
     id: str
     name: str
 
 
 class District(Struct, frozen=True):
+    """A group of sites a supervisor is responsible for."""
+
     id: str
     name: str
 
 
 class Site(Struct, frozen=True):
+    """A place that is inspected: its district, name, type and address."""
+
     id: str
     district_id: str
     name: str
@@ -40,6 +46,7 @@ class Site(Struct, frozen=True):
 
 
 def create_organisation(store: Store, name: str) -> Organisation:
+    """Store a new organisation."""
     org = Organisation(new_id(), name)
     with store.transaction() as conn:
         conn.execute("INSERT INTO organisation (id, name) VALUES (?, ?)", [org.id, name])
@@ -47,6 +54,7 @@ def create_organisation(store: Store, name: str) -> Organisation:
 
 
 def get_organisation(store: Store, org_id: str) -> Organisation:
+    """One organisation; :class:`NotFound` otherwise."""
     found = rows_as(store.db.execute("SELECT id, name FROM organisation WHERE id = ?", [org_id]), Organisation)
     if not found:
         raise NotFound(f"no organisation {org_id!r}")
@@ -54,6 +62,7 @@ def get_organisation(store: Store, org_id: str) -> Organisation:
 
 
 def create_district(store: Store, org_id: str, name: str) -> District:
+    """Add a district; its name is unique in the organisation."""
     district = District(new_id(), name)
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM district WHERE org_id = ? AND name = ?", [org_id, name]).fetchone():
@@ -63,6 +72,7 @@ def create_district(store: Store, org_id: str, name: str) -> District:
 
 
 def create_site(store: Store, org_id: str, *, district_id: str, name: str, site_type: SiteType, address: str) -> Site:
+    """Add a site to one of the organisation's districts."""
     if site_type not in SITE_TYPES:
         raise InvalidInput(f"unknown site type {site_type!r}; expected one of {', '.join(SITE_TYPES)}")
     site = Site(new_id(), district_id, name, site_type, address)
@@ -118,6 +128,7 @@ def list_sites(store: Store, user: User) -> list[Site]:
 
 
 def site_ids_in_scope(store: Store, user: User) -> set[str]:
+    """The ids of the sites the user may see and work on."""
     where, args = _scope_sql(user)
     return {r[0] for r in store.db.execute(f"SELECT site.id FROM site WHERE {where}", args)}
 

@@ -61,6 +61,8 @@ class SignatureCover(Struct, frozen=True, omit_defaults=True):
 
 
 class FindingEvidence(Struct, frozen=True):
+    """A finding's evidence photos and the signatures covering it."""
+
     photos: list[str] = []
     signatures: list[SignatureCover] = []
 

@@ -91,6 +91,8 @@ class FindingView(Struct):
 
 
 class FindingEvent(Struct):
+    """One entry of a finding's history: what happened, by whom, at which sequence, with details."""
+
     kind: str
     user_id: str | None
     seq: int | None
@@ -128,6 +130,8 @@ class PlaceCount(Struct, omit_defaults=True):
 
 
 class OverdueSummary(Struct):
+    """Unverified and overdue actions in total, per site and per district, on ``today``."""
+
     today: str
     open: int
     overdue: int

@@ -54,6 +54,8 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
 class Period(Struct, frozen=True):
+    """A month (``YYYY-MM``) or quarter (``YYYY-Qn``) with its first and last day."""
+
     kind: Literal["month", "quarter"]
     label: str
     first: str
@@ -61,12 +63,16 @@ class Period(Struct, frozen=True):
 
 
 class Deadline(Struct, frozen=True):
+    """What is due when, and by which rule."""
+
     what: str
     due: str
     rule: str
 
 
 class FailingItem(Struct):
+    """A checklist item with how many answers failed it."""
+
     checklist_id: str
     item_path: str
     label: dict[str, str]
@@ -76,11 +82,15 @@ class FailingItem(Struct):
 
 
 class FailingClause(Struct):
+    """A clause with how many failed answers cite it."""
+
     clause: str
     count: int
 
 
 class ActionFigures(Struct):
+    """The corrective actions of a period's findings, as they stand on the report's day."""
+
     findings: int
     open: int
     overdue: int
@@ -90,6 +100,8 @@ class ActionFigures(Struct):
 
 
 class Figures(Struct):
+    """A period's figures (see the module docstring for how each is counted)."""
+
     period: Period
     inspections: int
     by_status: dict[str, int]
@@ -119,6 +131,8 @@ class Change(Struct):
 
 
 class Report(Struct):
+    """A period's figures beside the previous period's, the change, and the deadlines."""
+
     period: Period
     district_id: str | None
     today: str
@@ -153,6 +167,7 @@ def quarter_period(text: str) -> Period:
 
 
 def previous_period(period: Period) -> Period:
+    """The month or quarter before ``period``."""
     before = date.fromisoformat(period.first) - timedelta(days=1)
     if period.kind == "month":
         return month_period(f"{before.year}-{before.month:02d}")
@@ -223,16 +238,13 @@ def done_inspections(store: Store, sites: list[str], first: date, last: date) ->
     after = ""
     while True:
         with store.lock:
-            rows = list(
-                named_rows(
-                    store.db.execute(
-                        "SELECT id, site_id, checklist_id, version, status, state_json FROM inspection"
-                        f" WHERE site_id IN ({marks}) AND status IN ({','.join('?' * len(DONE))})"
-                        " AND created_at >= ? AND created_at < ? AND id > ? ORDER BY id LIMIT 200",
-                        [*sites, *DONE, start, end, after],
-                    )
-                )
+            cursor = store.db.execute(
+                "SELECT id, site_id, checklist_id, version, status, state_json FROM inspection"
+                f" WHERE site_id IN ({marks}) AND status IN ({','.join('?' * len(DONE))})"
+                " AND created_at >= ? AND created_at < ? AND id > ? ORDER BY id LIMIT 200",
+                [*sites, *DONE, start, end, after],
             )
+            rows = list(named_rows(cursor))
         yield from rows
         if len(rows) < 200:
             return

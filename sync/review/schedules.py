@@ -35,6 +35,8 @@ KIND_CADENCE: dict[str, Cadence] = {
 
 
 class Plan(Struct, frozen=True):
+    """Inspect a site on a checklist at a cadence, from ``starts_on``; assigned to one inspector or to none."""
+
     id: str
     site_id: str
     checklist_id: str
@@ -58,6 +60,8 @@ class PeriodStatus(Struct, frozen=True):
 
 
 class Coverage(Struct):
+    """Plan periods in a range, and how many are done, missed and due."""
+
     periods: list[PeriodStatus]
     planned: int
     done: int
@@ -154,6 +158,7 @@ def list_plans(store: Store, user: User) -> list[Plan]:
 
 
 def deactivate_plan(store: Store, user: User, plan_id: str) -> None:
+    """Deactivate a plan in the caller's scope (supervisors and admins)."""
     require_role(user, "supervisor", "admin")
     row = store.db.execute("SELECT site_id FROM plan WHERE id = ? AND org_id = ?", [plan_id, user.org_id]).fetchone()
     if row is None:

@@ -22,6 +22,8 @@ from sync.review.findings import FindingBrief, findings_of
 
 
 class FieldView(Struct, omit_defaults=True):
+    """An answer with its field version, who wrote it and their clock; ``stale``: signed before its content changed."""
+
     value: Any
     fv: int
     hlc: int
@@ -30,6 +32,8 @@ class FieldView(Struct, omit_defaults=True):
 
 
 class ConflictView(Struct, omit_defaults=True):
+    """A conflict on one field with its candidates; ``winner`` is the kept candidate."""
+
     id: str
     inspection_id: str
     site_id: str
