@@ -128,20 +128,11 @@ def _is_number(value: Any) -> bool:
 
 
 def _check_leaf(item: LeafItem, value: Any, at: str) -> Iterator[AnswerError]:
+    """What is wrong with the answer to one item that is not a group, by its kind."""
     if isinstance(item, PassFail):
-        allowed = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
-        if value not in allowed:
-            yield _err(at, f"应为 {'/'.join(allowed)} 之一", f"expected one of {', '.join(allowed)}")
+        yield from _check_pass_fail(item, value, at)
     elif isinstance(item, Number):
-        if not _is_number(value):
-            yield _err(at, "应为数字", f"expected a number in {item.unit}")
-        elif item.bounds is not None and not _in_range(value, item.bounds.min, item.bounds.max):
-            span = _span(item.bounds.min, item.bounds.max, item.unit)
-            yield _err(
-                at,
-                f"读数 {value}{item.unit} 不可能（允许 {span}）",
-                f"reading {value} {item.unit} is impossible; plausible {span}",
-            )
+        yield from _check_number(item, value, at)
     elif isinstance(item, SingleChoice):
         values = [o.value for o in item.options]
         if value not in values:
@@ -149,10 +140,7 @@ def _check_leaf(item: LeafItem, value: Any, at: str) -> Iterator[AnswerError]:
     elif isinstance(item, MultiChoice):
         yield from _check_multi(item, value, at)
     elif isinstance(item, Text):
-        if not isinstance(value, str):
-            yield _err(at, "应为文字", "expected text")
-        elif len(value) > item.max_length:
-            yield _err(at, f"超过 {item.max_length} 字", f"longer than {item.max_length} characters")
+        yield from _check_text(item, value, at)
     elif isinstance(item, Photo):
         yield from _check_photos(item, value, at)
     elif isinstance(item, Signature):
@@ -161,6 +149,31 @@ def _check_leaf(item: LeafItem, value: Any, at: str) -> Iterator[AnswerError]:
         yield from _check_gps(value, at)
     else:
         yield from _check_datetime(item, value, at)
+
+
+def _check_pass_fail(item: PassFail, value: Any, at: str) -> Iterator[AnswerError]:
+    allowed = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
+    if value not in allowed:
+        yield _err(at, f"应为 {'/'.join(allowed)} 之一", f"expected one of {', '.join(allowed)}")
+
+
+def _check_number(item: Number, value: Any, at: str) -> Iterator[AnswerError]:
+    if not _is_number(value):
+        yield _err(at, "应为数字", f"expected a number in {item.unit}")
+    elif item.bounds is not None and not _in_range(value, item.bounds.min, item.bounds.max):
+        span = _span(item.bounds.min, item.bounds.max, item.unit)
+        yield _err(
+            at,
+            f"读数 {value}{item.unit} 不可能（允许 {span}）",
+            f"reading {value} {item.unit} is impossible; plausible {span}",
+        )
+
+
+def _check_text(item: Text, value: Any, at: str) -> Iterator[AnswerError]:
+    if not isinstance(value, str):
+        yield _err(at, "应为文字", "expected text")
+    elif len(value) > item.max_length:
+        yield _err(at, f"超过 {item.max_length} 字", f"longer than {item.max_length} characters")
 
 
 def _in_range(value: float, lo: float | None, hi: float | None) -> bool:
@@ -213,19 +226,21 @@ def _check_signature(value: Any, at: str) -> Iterator[AnswerError]:
     for key in sorted(value.keys() - needed - optional):
         yield _err(f"{at}/{pointer_token(key)}", "多余的字段", "unexpected field")
     for key in sorted((needed | optional) & value.keys()):
-        field = value[key]
-        if key == "status":
-            continue
-        if key.endswith("sha256") or key == "content_hash":
-            if not isinstance(field, str) or not _SHA256.fullmatch(field):
-                yield _err(f"{at}/{key}", "哈希无效", "expected a lowercase hex SHA-256")
-        elif key.endswith("_at"):
-            if _parse_datetime(field) is None:
-                yield _err(f"{at}/{key}", "时间格式无效", "expected an RFC 3339 date-time with offset")
-        else:
-            limit = _TEXT_MAX.get(key, NAME_MAX)
-            if not isinstance(field, str) or _BLANK.fullmatch(field) or len(field) > limit:
-                yield _err(f"{at}/{key}", f"应为非空文字，最多 {limit} 字", f"expected text of 1 to {limit} characters")
+        if key != "status":
+            yield from _check_signature_field(key, value[key], f"{at}/{key}")
+
+
+def _check_signature_field(key: str, field: Any, at: str) -> Iterator[AnswerError]:
+    if key.endswith("sha256") or key == "content_hash":
+        if not isinstance(field, str) or not _SHA256.fullmatch(field):
+            yield _err(at, "哈希无效", "expected a lowercase hex SHA-256")
+    elif key.endswith("_at"):
+        if _parse_datetime(field) is None:
+            yield _err(at, "时间格式无效", "expected an RFC 3339 date-time with offset")
+    else:
+        limit = _TEXT_MAX.get(key, NAME_MAX)
+        if not isinstance(field, str) or _BLANK.fullmatch(field) or len(field) > limit:
+            yield _err(at, f"应为非空文字，最多 {limit} 字", f"expected text of 1 to {limit} characters")
 
 
 def _check_gps(value: Any, at: str) -> Iterator[AnswerError]:

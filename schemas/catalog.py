@@ -121,6 +121,7 @@ class Catalog:
     indexes: dict[tuple[str, int], TemplateIndex] = field(default_factory=dict)
 
     def get(self, checklist_id: str, version: int) -> Template | None:
+        """The template of one published version, or ``None``."""
         return self.templates.get((checklist_id, version))
 
     def index(self, checklist_id: str, version: int) -> TemplateIndex | None:
@@ -132,12 +133,15 @@ class Catalog:
         return held
 
     def versions(self, checklist_id: str) -> list[int]:
+        """The published versions of a checklist, oldest first."""
         return sorted(v for (cid, v) in self.templates if cid == checklist_id)
 
     def checklist_ids(self) -> list[str]:
+        """Every checklist with a published version, by id."""
         return sorted({cid for (cid, _) in self.templates})
 
     def latest(self, checklist_id: str) -> Template | None:
+        """The newest published version of a checklist, or ``None``."""
         versions = self.versions(checklist_id)
         return self.templates[(checklist_id, versions[-1])] if versions else None
 
@@ -204,17 +208,9 @@ def _check_item(item: Item, earlier: dict[str, Item], at: str) -> Iterator[str]:
     if item.show_if is not None:
         yield from _check_condition(item.show_if, earlier, f"{at}.show_if")
     if isinstance(item, Number):
-        for name, rng in (("acceptable", item.acceptable), ("bounds", item.bounds)):
-            if rng is not None and rng.min is not None and rng.max is not None and rng.min > rng.max:
-                yield f"{at}.{name}: min {rng.min} is above max {rng.max}"
-        if item.acceptable is not None and item.bounds is not None and not _within(item.acceptable, item.bounds):
-            yield f"{at}.acceptable: must lie within bounds"
+        yield from _check_ranges(item, at)
     if isinstance(item, SingleChoice | MultiChoice):
-        values = [o.value for o in item.options]
-        if len(set(values)) != len(values):
-            yield f"{at}.options: duplicate option values"
-        for bad in set(item.fail_values) - set(values):
-            yield f"{at}.fail_values: {bad!r} is not an option"
+        yield from _check_options(item, at)
     if isinstance(item, MultiChoice) and item.max_selected is not None and item.max_selected < item.min_selected:
         yield f"{at}.max_selected: below min_selected"
     if isinstance(item, Photo) and item.max_count < item.min_count:
@@ -225,6 +221,22 @@ def _check_item(item: Item, earlier: dict[str, Item], at: str) -> Iterator[str]:
                 yield f"{at}.covers: {covered!r} is not an earlier item"
     if isinstance(item, Group) and item.max_entries is not None and item.max_entries < item.min_entries:
         yield f"{at}.max_entries: below min_entries"
+
+
+def _check_ranges(item: Number, at: str) -> Iterator[str]:
+    for name, rng in (("acceptable", item.acceptable), ("bounds", item.bounds)):
+        if rng is not None and rng.min is not None and rng.max is not None and rng.min > rng.max:
+            yield f"{at}.{name}: min {rng.min} is above max {rng.max}"
+    if item.acceptable is not None and item.bounds is not None and not _within(item.acceptable, item.bounds):
+        yield f"{at}.acceptable: must lie within bounds"
+
+
+def _check_options(item: SingleChoice | MultiChoice, at: str) -> Iterator[str]:
+    values = [o.value for o in item.options]
+    if len(set(values)) != len(values):
+        yield f"{at}.options: duplicate option values"
+    for bad in set(item.fail_values) - set(values):
+        yield f"{at}.fail_values: {bad!r} is not an option"
 
 
 def _within(inner: Range, outer: Range) -> bool:

@@ -160,34 +160,13 @@ def _range(rng: Range | None) -> dict[str, float]:
 
 
 def _value_schema(item: Item) -> dict[str, Any]:
+    """The schema of an item's answer, with the annotations of its kind."""
     if isinstance(item, PassFail):
         return {"type": "string", "enum": ["pass", "fail", "na"] if item.allow_na else ["pass", "fail"]}
     if isinstance(item, Number):
-        schema: dict[str, Any] = {"type": "number", "x-unit": item.unit, "x-decimals": item.decimals}
-        bounds = _range(item.bounds)
-        if "min" in bounds:
-            schema["minimum"] = bounds["min"]
-        if "max" in bounds:
-            schema["maximum"] = bounds["max"]
-        if item.acceptable is not None:
-            schema["x-acceptable"] = _range(item.acceptable)
-        return schema
+        return _number_schema(item)
     if isinstance(item, SingleChoice | MultiChoice):
-        options = [{"value": o.value, "label": _label(o.label)} for o in item.options]
-        values = [o.value for o in item.options]
-        annotations = {"x-options": options, "x-fail-values": list(item.fail_values)}
-        if isinstance(item, SingleChoice):
-            return {"type": "string", "enum": values, **annotations}
-        multi: dict[str, Any] = {
-            "type": "array",
-            "items": {"enum": values},
-            "uniqueItems": True,
-            "x-min-selected": item.min_selected,
-            **annotations,
-        }
-        if item.max_selected is not None:
-            multi["maxItems"] = item.max_selected
-        return multi
+        return _choice_schema(item)
     if isinstance(item, Text):
         return {"type": "string", "maxLength": item.max_length, "x-multiline": item.multiline}
     if isinstance(item, Photo):
@@ -206,25 +185,65 @@ def _value_schema(item: Item) -> dict[str, Any]:
             "x-witness-on-refusal": item.witness_on_refusal,
         }
     if isinstance(item, Gps):
-        gps: dict[str, Any] = {
-            "type": "object",
-            "required": ["lat", "lon"],
-            "properties": {
-                "lat": {"type": "number", "minimum": -90, "maximum": 90},
-                "lon": {"type": "number", "minimum": -180, "maximum": 180},
-                "accuracy_m": {"type": "number", "minimum": 0},
-                "captured_at": _WHEN,
-            },
-            "additionalProperties": False,
-        }
-        if item.max_accuracy_m is not None:
-            gps["x-max-accuracy-m"] = item.max_accuracy_m
-        return gps
+        return _gps_schema(item)
     if isinstance(item, DateTime):
-        if item.date_only:
-            return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-        return dict(_WHEN)
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN} if item.date_only else dict(_WHEN)
     assert isinstance(item, Group)
+    return _group_schema(item)
+
+
+def _number_schema(item: Number) -> dict[str, Any]:
+    """A number: its unit and decimals, bounds as ``minimum``/``maximum``, the acceptable range annotated."""
+    schema: dict[str, Any] = {"type": "number", "x-unit": item.unit, "x-decimals": item.decimals}
+    bounds = _range(item.bounds)
+    if "min" in bounds:
+        schema["minimum"] = bounds["min"]
+    if "max" in bounds:
+        schema["maximum"] = bounds["max"]
+    if item.acceptable is not None:
+        schema["x-acceptable"] = _range(item.acceptable)
+    return schema
+
+
+def _choice_schema(item: SingleChoice | MultiChoice) -> dict[str, Any]:
+    """One option's value, or a set of them; the options' labels and the failing values annotated."""
+    options = [{"value": o.value, "label": _label(o.label)} for o in item.options]
+    values = [o.value for o in item.options]
+    annotations = {"x-options": options, "x-fail-values": list(item.fail_values)}
+    if isinstance(item, SingleChoice):
+        return {"type": "string", "enum": values, **annotations}
+    multi: dict[str, Any] = {
+        "type": "array",
+        "items": {"enum": values},
+        "uniqueItems": True,
+        "x-min-selected": item.min_selected,
+        **annotations,
+    }
+    if item.max_selected is not None:
+        multi["maxItems"] = item.max_selected
+    return multi
+
+
+def _gps_schema(item: Gps) -> dict[str, Any]:
+    """A position: latitude and longitude, with its accuracy and when it was taken."""
+    gps: dict[str, Any] = {
+        "type": "object",
+        "required": ["lat", "lon"],
+        "properties": {
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "accuracy_m": {"type": "number", "minimum": 0},
+            "captured_at": _WHEN,
+        },
+        "additionalProperties": False,
+    }
+    if item.max_accuracy_m is not None:
+        gps["x-max-accuracy-m"] = item.max_accuracy_m
+    return gps
+
+
+def _group_schema(item: Group) -> dict[str, Any]:
+    """A repeating group: entries keyed by UUID, each an object of the child items' answers."""
     entry = {
         "type": "object",
         "properties": {child.id: _item_schema(child, None) for child in item.items},

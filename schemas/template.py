@@ -34,6 +34,8 @@ class Condition(Struct, forbid_unknown_fields=True, frozen=True):
 
 
 class Option(Struct, forbid_unknown_fields=True, frozen=True):
+    """One choice of a single- or multiple-choice item: the stored value and its label."""
+
     value: Identifier
     label: Label
 
@@ -79,11 +81,15 @@ class Number(ItemBase, tag="number", frozen=True):
 
 
 class SingleChoice(ItemBase, tag="single_choice", frozen=True):
+    """One option of several; choosing one of ``fail_values`` fails the item."""
+
     options: Annotated[list[Option], Meta(min_length=2)]
     fail_values: list[Identifier] = []
 
 
 class MultiChoice(ItemBase, tag="multi_choice", frozen=True):
+    """A set of options, between ``min_selected`` and ``max_selected``; any of ``fail_values`` fails it."""
+
     options: Annotated[list[Option], Meta(min_length=2)]
     fail_values: list[Identifier] = []
     min_selected: Annotated[int, Meta(ge=0)] = 0
@@ -91,11 +97,15 @@ class MultiChoice(ItemBase, tag="multi_choice", frozen=True):
 
 
 class Text(ItemBase, tag="text", frozen=True):
+    """Free text of at most ``max_length`` characters, on one line or several."""
+
     max_length: Annotated[int, Meta(ge=1, le=20000)] = 2000
     multiline: bool = False
 
 
 class Photo(ItemBase, tag="photo", frozen=True):
+    """Evidence photos, by SHA-256: between ``min_count`` and ``max_count`` of them."""
+
     min_count: Annotated[int, Meta(ge=0)] = 1
     max_count: Annotated[int, Meta(ge=1, le=50)] = 10
 
@@ -109,10 +119,14 @@ class Signature(ItemBase, tag="signature", frozen=True):
 
 
 class Gps(ItemBase, tag="gps", frozen=True):
+    """A position (latitude, longitude, accuracy, when taken); ``max_accuracy_m`` is the form's accuracy limit."""
+
     max_accuracy_m: Annotated[float, Meta(gt=0)] | None = None
 
 
 class DateTime(ItemBase, tag="datetime", frozen=True):
+    """An RFC 3339 date-time, or only a date."""
+
     date_only: bool = False
 
 
@@ -132,6 +146,8 @@ Item = LeafItem | Group
 
 
 class Section(Struct, forbid_unknown_fields=True, frozen=True):
+    """A titled part of the form and its items, shown only when ``show_if`` holds."""
+
     id: Identifier
     title: Label
     items: Annotated[list[Item], Meta(min_length=1)]

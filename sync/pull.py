@@ -18,7 +18,7 @@ from msgspec import Struct
 
 from schemas.catalog import Catalog
 from sync.db.store import Store
-from sync.engine.rows import row_from
+from sync.engine.rows import COLUMNS, row_from
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 from sync.review.views import InspectionView, view_of
@@ -47,9 +47,7 @@ def pull(store: Store, catalog: Catalog, user: User, checkpoint: int, limit: int
     marks = ",".join("?" * len(scope))
     conn = store.db.conn
     rows = conn.execute(
-        "SELECT id, org_id, site_id, checklist_id, version, inspector_id, status, created_at, updated_at,"
-        f" created_seq, updated_seq, open_conflicts, state_json FROM inspection WHERE site_id IN ({marks})"
-        " AND updated_seq > ? ORDER BY updated_seq LIMIT ?",
+        f"SELECT {COLUMNS} FROM inspection WHERE site_id IN ({marks}) AND updated_seq > ? ORDER BY updated_seq LIMIT ?",
         [*scope, checkpoint, limit + 1],
     ).fetchall()
     has_more = len(rows) > limit
@@ -68,6 +66,7 @@ def latest_seq(store: Store) -> int:
 
 
 def purged_through(store: Store) -> int:
+    """The newest sequence of a purged tombstone (0 for none): older checkpoints must reset."""
     row = store.db.execute("SELECT value FROM server_meta WHERE key = ?", [PURGED_KEY]).fetchone()
     return int(row[0]) if row else 0
 
@@ -89,12 +88,12 @@ def purge_tombstones(store: Store, older_than: str) -> int:
         ).fetchall()
         if not rows:
             return 0
-        ids = [r[0] for r in rows]
+        ids = [inspection_id for inspection_id, _ in rows]
         marks = ",".join("?" * len(ids))
         for table in ("evidence_ref", "conflict"):
             conn.execute(f"DELETE FROM {table} WHERE inspection_id IN ({marks})", ids)
         conn.execute(f"DELETE FROM inspection WHERE id IN ({marks})", ids)
-        through = max([r[1] for r in rows] + [purged_through(store)])
+        through = max([seq for _, seq in rows] + [purged_through(store)])
         conn.execute(
             "INSERT INTO server_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [PURGED_KEY, str(through)],

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from schemas.catalog import Catalog
+from schemas.catalog import Catalog, TemplateIndex
 from schemas.template import Photo, Signature
 from sync import clock
 from sync.clock import iso_from_ms, now_iso
+from sync.db.named import named_row
 from sync.db.store import Store
 from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer, resolve_item
@@ -140,6 +141,7 @@ class Batch:
             self.rows[inspection_id] = found.get(inspection_id)
 
     def row(self, inspection_id: str) -> InspectionRow | None:
+        """The row of an inspection, read once per batch (``None`` when not stored)."""
         if inspection_id not in self.rows:
             self.rows[inspection_id] = load_row(self.conn, inspection_id)
         return self.rows[inspection_id]
@@ -147,12 +149,14 @@ class Batch:
     def writer(self, seq: int) -> Writer:
         """Who made the op at ``seq``: from this batch, or from the op log."""
         if seq not in self.writers:
-            row = self.conn.execute(
-                "SELECT l.user_id, coalesce(l.client_id, ''), l.op_id, l.hlc, coalesce(u.role, '')"
-                " FROM op_log l LEFT JOIN user u ON u.id = l.user_id WHERE l.seq = ?",
-                [seq],
-            ).fetchone()
-            self.writers[seq] = Writer(*row) if row else Writer("", "", f"fv:{seq}", 0, "")
+            row = named_row(
+                self.conn.execute(
+                    "SELECT l.user_id, coalesce(l.client_id, '') AS client_id, l.op_id, l.hlc,"
+                    " coalesce(u.role, '') AS role FROM op_log l LEFT JOIN user u ON u.id = l.user_id WHERE l.seq = ?",
+                    [seq],
+                )
+            )
+            self.writers[seq] = Writer(**row) if row else Writer("", "", f"fv:{seq}", 0, "")
         return self.writers[seq]
 
     def apply(self, op: Op) -> OpResult:
@@ -191,24 +195,10 @@ class Batch:
         return result
 
     def _apply(self, op: Op, seq: int, hlc: int, now: str) -> tuple[list[FieldResult], list[str]]:
+        """Apply one op to its row in memory; returns its field results and the conflicts it names."""
         if isinstance(op, Create):
-            started = started_at(hlc, self.now_ms, now)
-            new = create_row(self.row(op.inspection_id), self.catalog, self.user, self.scope, op, seq, started, now)
-            if new is None:
-                held = self.rows[op.inspection_id]
-                assert held is not None
-                return [FieldResult("", "applied", held.created_seq)], []
-            self.rows[new.id] = new
-            self.new_rows.append(new.id)
-            return [FieldResult("", "applied", seq)], []
-        row = self.row(op.inspection_id)
-        if row is None or row.org_id != self.user.org_id:
-            raise Rejected("not-found", f"no inspection {op.inspection_id}; send its create op first")
-        if row.site_id not in self.scope:
-            raise Rejected("out-of-scope", "this inspection's site is outside your assigned sites")
-        index = self.catalog.index(row.checklist_id, row.version)
-        if index is None:
-            raise Rejected("not-found", f"checklist {row.checklist_id} version {row.version} is not published here")
+            return self._create(op, seq, hlc, now)
+        row, index = self._target(op)
         conflicts = open_conflicts(self.conn, row.id) if row.open_conflicts else {}
         ctx = Context(
             index,
@@ -232,22 +222,50 @@ class Batch:
         if isinstance(op, Transition) and row.status == "submitted":
             for finding_id, earlier in record_findings(self.conn, row, index, seq, now):
                 self._log_verified(finding_id, earlier, row.id, now)
-        if ctx.changed and row.status not in LOCKED and index.signatures:
-            mark_stale_signatures(row.doc, ctx)
         if ctx.changed:
-            row.updated_seq, row.updated_at = seq, now
-            self.dirty.add(row.id)
-            if ctx.new_conflicts or ctx.touched_conflicts:
-                touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
-                new_ids = {c.id for c in ctx.new_conflicts}
-                save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
-            if touches_evidence(op, ctx):
-                self.evidence_dirty.add(row.id)
+            self._changed(row, op, index, ctx)
         record_op_events(self.conn, row, op, before, ctx)
         if not fields and not ctx.new_conflicts:  # a plain op: its answers all set on the fast path
             return fields, []
         conflict_ids = sorted({f.conflict_id for f in fields if f.conflict_id} | {c.id for c in ctx.new_conflicts})
         return fields, conflict_ids
+
+    def _create(self, op: Create, seq: int, hlc: int, now: str) -> tuple[list[FieldResult], list[str]]:
+        """A new row for a create op, or the held one when it was created with the same details."""
+        started = started_at(hlc, self.now_ms, now)
+        new = create_row(self.row(op.inspection_id), self.catalog, self.user, self.scope, op, seq, started, now)
+        if new is None:
+            held = self.rows[op.inspection_id]
+            assert held is not None
+            return [FieldResult("", "applied", held.created_seq)], []
+        self.rows[new.id] = new
+        self.new_rows.append(new.id)
+        return [FieldResult("", "applied", seq)], []
+
+    def _target(self, op: Op) -> tuple[InspectionRow, TemplateIndex]:
+        """The row an op changes and its checklist version; rejected unless both are here and in scope."""
+        row = self.row(op.inspection_id)
+        if row is None or row.org_id != self.user.org_id:
+            raise Rejected("not-found", f"no inspection {op.inspection_id}; send its create op first")
+        if row.site_id not in self.scope:
+            raise Rejected("out-of-scope", "this inspection's site is outside your assigned sites")
+        index = self.catalog.index(row.checklist_id, row.version)
+        if index is None:
+            raise Rejected("not-found", f"checklist {row.checklist_id} version {row.version} is not published here")
+        return row, index
+
+    def _changed(self, row: InspectionRow, op: Op, index: TemplateIndex, ctx: Context) -> None:
+        """After an op changed a document: stale signatures, the row's last change, conflicts and evidence to write."""
+        if row.status not in LOCKED and index.signatures:
+            mark_stale_signatures(row.doc, ctx)
+        row.updated_seq, row.updated_at = ctx.seq, ctx.now
+        self.dirty.add(row.id)
+        if ctx.new_conflicts or ctx.touched_conflicts:
+            touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
+            new_ids = {c.id for c in ctx.new_conflicts}
+            save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
+        if touches_evidence(op, ctx):
+            self.evidence_dirty.add(row.id)
 
     def _log_verified(self, finding_id: str, inspection_id: str, by: str, now: str) -> None:
         """Log an earlier inspection's action verified by this one as its own op, and move that inspection.
@@ -282,18 +300,18 @@ class Batch:
 
 
 def _register_client(conn: sqlite3.Connection, client_id: str, user: User, device_id: str) -> int:
-    row = conn.execute("SELECT user_id, last_seq, device_id FROM client WHERE client_id = ?", [client_id]).fetchone()
+    row = named_row(conn.execute("SELECT user_id, last_seq, device_id FROM client WHERE client_id = ?", [client_id]))
     if row is None:
         conn.execute(
             "INSERT INTO client (client_id, user_id, device_id, last_seq, created_at) VALUES (?, ?, ?, 0, ?)",
             [client_id, user.id, device_id, now_iso()],
         )
         return 0
-    if row[0] != user.id:
+    if row["user_id"] != user.id:
         raise Forbidden("this client_id belongs to another user; generate a new one after a change of user")
-    if row[2] != device_id:
+    if row["device_id"] != device_id:
         conn.execute("UPDATE client SET device_id = ? WHERE client_id = ?", [device_id, client_id])
-    last: int = row[1]
+    last: int = row["last_seq"]
     return last
 
 
@@ -316,10 +334,9 @@ def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: C
                 sha = state.v.get(key)
                 if isinstance(sha, str):
                     wanted.add((sha, path, "signature"))
-    held = {
-        (r[0], r[1], r[2])
-        for r in conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])
-    }
+    held: set[tuple[str, str, str]] = set(
+        conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])
+    )
     for sha, path, _kind in held - wanted:
         conn.execute(
             "DELETE FROM evidence_ref WHERE org_id = ? AND sha256 = ? AND inspection_id = ? AND path = ?",

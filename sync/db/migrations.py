@@ -20,6 +20,7 @@ def run_script(db: sqlite_utils.Database, script: str) -> None:
 
 @migrations()
 def m001_accounts_and_sites(db: sqlite_utils.Database) -> None:
+    """Organisations, districts, sites, users and their assignments, devices, login failures, checklist versions."""
     run_script(
         db,
         """
@@ -93,6 +94,7 @@ def m001_accounts_and_sites(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m002_sync(db: sqlite_utils.Database) -> None:
+    """Clients, the op log, inspections, conflicts, evidence references and server settings."""
     run_script(
         db,
         """
@@ -175,6 +177,7 @@ def m002_sync(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m003_evidence(db: sqlite_utils.Database) -> None:
+    """Stored blobs and uploads in progress."""
     run_script(
         db,
         """
@@ -213,6 +216,7 @@ def m003_evidence(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m004_findings(db: sqlite_utils.Database) -> None:
+    """Findings, their corrective actions, histories and fix or verification photos."""
     run_script(
         db,
         """
@@ -282,6 +286,7 @@ def m004_findings(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m005_schedules(db: sqlite_utils.Database) -> None:
+    """Inspection plans per site and checklist."""
     run_script(
         db,
         """
@@ -306,6 +311,7 @@ def m005_schedules(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m006_events(db: sqlite_utils.Database) -> None:
+    """The change feed, webhooks and their delivery log."""
     run_script(
         db,
         """

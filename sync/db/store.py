@@ -79,6 +79,7 @@ class Store:
             running.join()
 
     def close(self) -> None:
+        """Wait for a running checkpoint, then close the connection."""
         with self.lock:
             self.wait_for_checkpoint()
             self.db.close()

@@ -70,19 +70,19 @@ def create_row(
             return None
         raise Rejected("already-exists", f"inspection {op.inspection_id} already exists with other details")
     return InspectionRow(
-        op.inspection_id,
-        user.org_id,
-        op.site_id,
-        op.checklist_id,
-        op.version,
-        user.id,
-        "draft",
-        started,
-        now,
-        seq,
-        seq,
-        0,
-        Document(),
+        id=op.inspection_id,
+        site_id=op.site_id,
+        checklist_id=op.checklist_id,
+        version=op.version,
+        inspector_id=user.id,
+        status="draft",
+        created_at=started,
+        updated_at=now,
+        org_id=user.org_id,
+        created_seq=seq,
+        updated_seq=seq,
+        open_conflicts=0,
+        doc=Document(),
     )
 
 
@@ -145,14 +145,7 @@ def _validate_answers(
         twice = [_err("/" + path, "the same path twice in one op") for path, n in counts.items() if n > 1]
         raise Rejected("invalid-answers", "the same path twice in one op", twice)
     if ctx.index.fits_plain(answers):
-        if not fast:
-            return {}, [(path, index_items[path]) for path in answers]
-        if not fields:
-            return answers, []
-        return (
-            {p: v for p, v in answers.items() if p not in fields},
-            [(p, index_items[p]) for p in answers if p in fields],
-        )
+        return _plain_answers(answers, index_items, fields, fast=fast)
     errors: list[dict[str, str]] = []
     fresh: dict[str, Any] = {}
     rest: list[tuple[str, Item]] = []
@@ -161,10 +154,9 @@ def _validate_answers(
         if item is None:
             errors.append(_err("/" + path, f"no item at {path!r} in this checklist version"))
             continue
-        if isinstance(item, Group):
-            errors.append(_err("/" + path, "add or remove entries with add_entry and remove_entry"))
-        elif isinstance(item, Signature):
-            errors.append(_err("/" + path, "signatures are given with the sign op"))
+        wrong_op = _wrong_op(item, path)
+        if wrong_op is not None:
+            errors.append(wrong_op)
         elif isinstance(item, Photo):
             ctx.evidence = True
         if value is not None and not quick_check(item, value):
@@ -176,6 +168,29 @@ def _validate_answers(
     if errors:
         raise Rejected("invalid-answers", f"{len(errors)} answer(s) do not fit this checklist version", errors)
     return fresh, rest
+
+
+def _plain_answers(
+    answers: dict[str, Any], index_items: dict[str, Item], fields: dict[str, FieldState], *, fast: bool
+) -> tuple[dict[str, Any], list[tuple[str, Item]]]:
+    """Answers that all fit plain items: those to fields not set yet go without a merge when ``fast``."""
+    if not fast:
+        return {}, [(path, index_items[path]) for path in answers]
+    if not fields:
+        return answers, []
+    return (
+        {p: v for p, v in answers.items() if p not in fields},
+        [(p, index_items[p]) for p in answers if p in fields],
+    )
+
+
+def _wrong_op(item: Item, path: str) -> dict[str, str] | None:
+    """The error of setting a group or a signature as an answer: each has its own ops."""
+    if isinstance(item, Group):
+        return _err("/" + path, "add or remove entries with add_entry and remove_entry")
+    if isinstance(item, Signature):
+        return _err("/" + path, "signatures are given with the sign op")
+    return None
 
 
 def _entry_op(row: InspectionRow, op: AddEntry | RemoveEntry, ctx: Context) -> list[FieldResult]:

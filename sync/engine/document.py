@@ -49,6 +49,8 @@ class EntryState(Struct, omit_defaults=True):
 
 
 class CommentState(Struct):
+    """A reviewer's comment on an answer (``path``), or on the whole inspection (empty path)."""
+
     id: str
     path: str
     text: str
@@ -58,6 +60,8 @@ class CommentState(Struct):
 
 
 class Document(Struct, omit_defaults=True):
+    """An inspection's merge state: field versions, group entries, review comments, the rejection reason."""
+
     fields: dict[str, FieldState] = {}
     entries: dict[str, EntryState] = {}
     comments: list[CommentState] = []
@@ -98,6 +102,7 @@ encoder = msgspec.json.Encoder()
 
 
 def decode_document(data: str | bytes) -> Document:
+    """A document from its stored JSON."""
     return doc_decoder.decode(data)
 
 

@@ -63,13 +63,16 @@ class Context:
 
     @property
     def template(self) -> Template:
+        """The checklist version the op writes to."""
         return self.index.template
 
     @property
     def items(self) -> dict[str, Item]:
+        """The version's items by path."""
         return self.index.items
 
     def candidate(self, value: Any, base_fv: int) -> Candidate:
+        """This op's value as a conflict candidate, based on ``base_fv``."""
         return Candidate(self.op_id, value, self.user_id, self.client_id, self.hlc, base_fv, self.seq, self.now)
 
     def saw(self, fv: int, dev: str, base_fv: int) -> bool:
@@ -77,9 +80,11 @@ class Context:
         return base_fv >= fv or (bool(dev) and dev == self.client_id)
 
     def saw_field(self, state: FieldState, base_fv: int) -> bool:
+        """Whether the writer had seen the field's current write: its version, or its own client wrote it."""
         return base_fv >= state.fv or (bool(self.client_id) and self.writer(state.fv).client_id == self.client_id)
 
     def write(self, doc: Document, path: str, value: Any, tags: Tags | None = None) -> FieldState:
+        """Set a field to ``value`` at this op's sequence, and mark the document changed."""
         state = FieldState(value, self.seq, tags)
         doc.fields[path] = state
         self.changed = True
@@ -145,17 +150,22 @@ def merge_value(doc: Document, path: str, item: Item, value: Any, base_fv: int, 
         ctx.write(doc, path, f"{first}\n{second}")
         return FieldResult(path, "merged", ctx.seq)
     if policy == "role":
-        writer = ctx.writer(cur.fv)
-        incoming_wins = (ROLE_RANK.get(ctx.role, 0), ctx.hlc) > (ROLE_RANK.get(writer.role, 0), writer.hlc)
-        winner, loser = ctx.candidate(value, base_fv), ctx.current(cur)
-        if incoming_wins:
-            ctx.write(doc, path, value)
-        else:
-            winner, loser = loser, winner
-        cid = ctx.open_conflict(path, "soft", [winner, loser], status="resolved")
-        return FieldResult(path, "merged", doc.fields[path].fv, cid)
+        return _merge_by_role(doc, path, cur, value, base_fv, ctx)
     cid = ctx.open_conflict(path, "hard", [ctx.current(cur), ctx.candidate(value, base_fv)])
     return FieldResult(path, "conflict", cur.fv, cid)
+
+
+def _merge_by_role(doc: Document, path: str, cur: FieldState, value: Any, base_fv: int, ctx: Context) -> FieldResult:
+    """The higher role wins a concurrent write (then the later clock); the loser is kept in a resolved conflict."""
+    writer = ctx.writer(cur.fv)
+    incoming_wins = (ROLE_RANK.get(ctx.role, 0), ctx.hlc) > (ROLE_RANK.get(writer.role, 0), writer.hlc)
+    winner, loser = ctx.candidate(value, base_fv), ctx.current(cur)
+    if incoming_wins:
+        ctx.write(doc, path, value)
+    else:
+        winner, loser = loser, winner
+    cid = ctx.open_conflict(path, "soft", [winner, loser], status="resolved")
+    return FieldResult(path, "merged", doc.fields[path].fv, cid)
 
 
 def merge_set(doc: Document, path: str, item: Item, target: list[Any], base_fv: int, ctx: Context) -> FieldResult:
@@ -186,6 +196,7 @@ def _remove_seen(tags: Tags, element: str, base_fv: int, ctx: Context) -> None:
 
 
 def merge_attach(doc: Document, path: str, item: Item, sha256: str, ctx: Context) -> FieldResult:
+    """Add a photo to a photo item's set (an add always wins)."""
     cur = doc.fields.get(path)
     tags = _tags(doc, path)
     tags.setdefault(sha256, []).append((ctx.seq, ctx.client_id))
@@ -193,6 +204,7 @@ def merge_attach(doc: Document, path: str, item: Item, sha256: str, ctx: Context
 
 
 def merge_detach(doc: Document, path: str, item: Item, sha256: str, base_fv: int, ctx: Context) -> FieldResult:
+    """Remove a photo from a photo item's set, as far as the writer had seen its adds."""
     tags = _tags(doc, path)
     if sha256 in tags:
         _remove_seen(tags, sha256, base_fv, ctx)

@@ -36,6 +36,8 @@ HLC_SHIFT = 16
 
 
 class OpBase(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True, tag_field="kind", gc=False):
+    """What every op carries: its id, the client's sequence, the inspection and the clock stamp."""
+
     op_id: Uuid
     client_seq: Seq
     inspection_id: Uuid
@@ -93,11 +95,15 @@ class SetAnswers(OpBase, tag="set", frozen=True, omit_defaults=True):
 
 
 class AddEntry(OpBase, tag="add_entry", frozen=True):
+    """Add an entry (its id made by the device) to a repeating group."""
+
     group: Path
     entry_id: Uuid
 
 
 class RemoveEntry(OpBase, tag="remove_entry", frozen=True):
+    """Remove a group entry; an edit the remover had not seen (after ``base_fv``) makes it a conflict instead."""
+
     group: Path
     entry_id: Uuid
     base_fv: Fv = 0
@@ -154,6 +160,8 @@ Op = Create | SetAnswers | AddEntry | RemoveEntry | Attach | Detach | Sign | Tra
 
 
 class PushBatch(Struct, forbid_unknown_fields=True, frozen=True):
+    """One push: a client's ops, in any order (applied in ``client_seq`` order)."""
+
     client_id: Uuid
     ops: Annotated[list[Op], Meta(max_length=1000)]
 
@@ -167,6 +175,8 @@ class Rejection(Struct, frozen=True, omit_defaults=True, gc=False):
 
 
 class FieldResult(Struct, frozen=True, omit_defaults=True, gc=False):
+    """What became of one field an op wrote, at which field version, and the conflict it opened or joined."""
+
     path: str
     outcome: Outcome
     fv: int
@@ -187,6 +197,8 @@ class OpResult(Struct, frozen=True, omit_defaults=True, gc=False):
 
 
 class PushResult(Struct, frozen=True):
+    """The answer to a push: each op's result, the client's last sequence, the server's clock."""
+
     results: list[OpResult]
     last_seq: int
     server_hlc: int
@@ -204,4 +216,5 @@ def hlc_millis(hlc: int) -> int:
 
 
 def make_hlc(millis: int, counter: int = 0) -> int:
+    """A clock stamp from wall-clock milliseconds and a counter."""
     return (millis << HLC_SHIFT) | (counter & 0xFFFF)

@@ -5,21 +5,17 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 
+from sync.db.named import named_rows
 from sync.engine.document import ConflictRecord, Document, candidates_decoder, decode_document, encoder
 
-_COLUMNS = (
-    "id, org_id, site_id, checklist_id, version, inspector_id, status, created_at, updated_at,"
-    " created_seq, updated_seq, open_conflicts, state_json"
-)
 
-
-class InspectionRow(Struct):
-    """An inspection's row: metadata plus its document."""
+class InspectionHead(Struct):
+    """What every form of an inspection starts with: its site, checklist version, inspector, status and times."""
 
     id: str
-    org_id: str
     site_id: str
     checklist_id: str
     version: int
@@ -27,43 +23,50 @@ class InspectionRow(Struct):
     status: str
     created_at: str
     updated_at: str
+
+
+class InspectionRow(InspectionHead):
+    """An inspection's row: metadata plus its document."""
+
+    org_id: str
     created_seq: int
     updated_seq: int
     open_conflicts: int
     doc: Document
 
 
+# the stored columns, named as InspectionRow's fields (the document, last, is stored as ``state_json``)
+_FIELDS = tuple(name for name in InspectionRow.__struct_fields__ if name != "doc")
+COLUMNS = ", ".join((*_FIELDS, "state_json"))
+
+
 def row_from(values: tuple[Any, ...]) -> InspectionRow:
-    return InspectionRow(
-        values[0],
-        values[1],
-        values[2],
-        values[3],
-        values[4],
-        values[5],
-        values[6],
-        values[7],
-        values[8],
-        values[9],
-        values[10],
-        values[11],
-        decode_document(values[12]),
-    )
+    """The row read as ``SELECT {COLUMNS}``: each value into the field its column is named after."""
+    return InspectionRow(**dict(zip(_FIELDS, values[:-1], strict=True)), doc=decode_document(values[-1]))
 
 
 def load_row(conn: sqlite3.Connection, inspection_id: str) -> InspectionRow | None:
-    values = conn.execute(f"SELECT {_COLUMNS} FROM inspection WHERE id = ?", [inspection_id]).fetchone()
+    """The stored row of one inspection, or ``None``."""
+    values = conn.execute(f"SELECT {COLUMNS} FROM inspection WHERE id = ?", [inspection_id]).fetchone()
     return None if values is None else row_from(values)
+
+
+def rows_where(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[InspectionRow]:
+    """The rows matching ``where`` (which may end with ``ORDER BY`` and ``LIMIT``)."""
+    return [row_from(values) for values in conn.execute(f"SELECT {COLUMNS} FROM inspection WHERE {where}", args)]
 
 
 def open_conflicts(conn: sqlite3.Connection, inspection_id: str) -> dict[str, ConflictRecord]:
     """The open conflicts of an inspection by path."""
     rows = conn.execute(
-        "SELECT id, path, kind, status, opened_seq, opened_at, candidates_json FROM conflict"
+        "SELECT id, path, kind, status, opened_seq, opened_at, candidates_json AS candidates FROM conflict"
         " WHERE inspection_id = ? AND status = 'open'",
         [inspection_id],
-    ).fetchall()
-    return {r[1]: ConflictRecord(r[0], r[1], r[2], r[3], r[4], r[5], candidates_decoder.decode(r[6])) for r in rows}
+    )
+    records = [
+        ConflictRecord(**{**r, "candidates": candidates_decoder.decode(r["candidates"])}) for r in named_rows(rows)
+    ]
+    return {record.path: record for record in records}
 
 
 def load_rows(conn: sqlite3.Connection, inspection_ids: list[str]) -> dict[str, InspectionRow]:
@@ -72,40 +75,32 @@ def load_rows(conn: sqlite3.Connection, inspection_ids: list[str]) -> dict[str, 
     for start in range(0, len(inspection_ids), 500):
         chunk = inspection_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        for values in conn.execute(f"SELECT {_COLUMNS} FROM inspection WHERE id IN ({marks})", chunk):
-            found[values[0]] = row_from(values)
+        for row in rows_where(conn, f"id IN ({marks})", chunk):
+            found[row.id] = row
     return found
 
 
 def insert_row(conn: sqlite3.Connection, row: InspectionRow) -> None:
+    """Store a new inspection's row."""
     insert_rows(conn, [row])
 
 
+_INSERT = f"INSERT INTO inspection ({COLUMNS}) VALUES ({', '.join(f':{name}' for name in (*_FIELDS, 'state_json'))})"
+
+
 def insert_rows(conn: sqlite3.Connection, rows: list[InspectionRow]) -> None:
-    conn.executemany(
-        f"INSERT INTO inspection ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                row.id,
-                row.org_id,
-                row.site_id,
-                row.checklist_id,
-                row.version,
-                row.inspector_id,
-                row.status,
-                row.created_at,
-                row.updated_at,
-                row.created_seq,
-                row.updated_seq,
-                row.open_conflicts,
-                encoder.encode(row.doc),
-            )
-            for row in rows
-        ],
-    )
+    """Store new inspections' rows, each column from the field of its name."""
+    conn.executemany(_INSERT, [_params(row) for row in rows])
+
+
+def _params(row: InspectionRow) -> dict[str, Any]:
+    params = msgspec.structs.asdict(row)
+    params["state_json"] = encoder.encode(params.pop("doc"))
+    return params
 
 
 def save_row(conn: sqlite3.Connection, row: InspectionRow) -> None:
+    """Write what an op can change of a stored row: status, last change, open conflicts, document."""
     conn.execute(
         "UPDATE inspection SET status = ?, updated_at = ?, updated_seq = ?, open_conflicts = ?, state_json = ?"
         " WHERE id = ?",
@@ -118,48 +113,59 @@ def save_conflicts(
 ) -> None:
     """Insert new conflict records and update the candidates and status of touched ones."""
     for record in new:
-        conn.execute(
-            "INSERT INTO conflict (id, inspection_id, org_id, site_id, checklist_id, path, kind, status,"
-            " opened_seq, opened_at, candidates_json, resolved_seq, resolved_at, resolution_json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                record.id,
-                row.id,
-                row.org_id,
-                row.site_id,
-                row.checklist_id,
-                record.path,
-                record.kind,
-                record.status,
-                record.opened_seq,
-                record.opened_at,
-                encoder.encode(record.candidates),
-                record.opened_seq if record.status == "resolved" else None,
-                record.opened_at if record.status == "resolved" else None,
-                encoder.encode({"winner": record.winner, "rule": "role"}) if record.status == "resolved" else None,
-            ],
-        )
+        _insert_conflict(conn, row, record)
     for record in touched:
-        resolved = record.status == "resolved"
-        conn.execute(
-            "UPDATE conflict SET candidates_json = ?, status = ?,"
-            " resolved_seq = CASE WHEN ? THEN ? ELSE resolved_seq END,"
-            " resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,"
-            " resolution_json = CASE WHEN ? THEN ? ELSE resolution_json END WHERE id = ?",
-            [
-                encoder.encode(record.candidates),
-                record.status,
-                resolved,
-                row.updated_seq,
-                resolved,
-                row.updated_at,
-                resolved,
-                encoder.encode({"winner": record.winner, "rule": "re-signed"}),
-                record.id,
-            ],
-        )
+        _update_conflict(conn, row, record)
     if not (new or touched):
         return
     row.open_conflicts = conn.execute(
         "SELECT count(*) FROM conflict WHERE inspection_id = ? AND status = 'open'", [row.id]
     ).fetchone()[0]
+
+
+def _insert_conflict(conn: sqlite3.Connection, row: InspectionRow, record: ConflictRecord) -> None:
+    """A new conflict record: open, or resolved at once by role (the winner kept in its resolution)."""
+    resolved = record.status == "resolved"
+    conn.execute(
+        "INSERT INTO conflict (id, inspection_id, org_id, site_id, checklist_id, path, kind, status,"
+        " opened_seq, opened_at, candidates_json, resolved_seq, resolved_at, resolution_json)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            record.id,
+            row.id,
+            row.org_id,
+            row.site_id,
+            row.checklist_id,
+            record.path,
+            record.kind,
+            record.status,
+            record.opened_seq,
+            record.opened_at,
+            encoder.encode(record.candidates),
+            record.opened_seq if resolved else None,
+            record.opened_at if resolved else None,
+            encoder.encode({"winner": record.winner, "rule": "role"}) if resolved else None,
+        ],
+    )
+
+
+def _update_conflict(conn: sqlite3.Connection, row: InspectionRow, record: ConflictRecord) -> None:
+    """A held conflict's new candidates and status; once resolved (re-signed), when and by which winner."""
+    resolved = record.status == "resolved"
+    conn.execute(
+        "UPDATE conflict SET candidates_json = ?, status = ?,"
+        " resolved_seq = CASE WHEN ? THEN ? ELSE resolved_seq END,"
+        " resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,"
+        " resolution_json = CASE WHEN ? THEN ? ELSE resolution_json END WHERE id = ?",
+        [
+            encoder.encode(record.candidates),
+            record.status,
+            resolved,
+            row.updated_seq,
+            resolved,
+            row.updated_at,
+            resolved,
+            encoder.encode({"winner": record.winner, "rule": "re-signed"}),
+            record.id,
+        ],
+    )

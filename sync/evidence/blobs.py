@@ -18,6 +18,7 @@ from typing import Any, Literal
 import msgspec
 from msgspec import Struct
 
+from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import Forbidden, NotFound
 from sync.org.accounts import User
@@ -30,7 +31,13 @@ KINDS: tuple[Kind, ...] = ("photo", "signature")
 VARIANTS: tuple[Variant, ...] = ("original", "display", "thumb")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
-_COLUMNS = "sha256, kind, media_type, size, width, height, uploaded_by, created_at, metadata_json"
+# the blob table's columns, named as Blob's fields but for ``metadata``, held as JSON in ``metadata_json``
+_COLUMNS = ("sha256", "kind", "media_type", "size", "width", "height", "uploaded_by", "created_at")
+_SELECT = f"SELECT {', '.join(_COLUMNS)}, metadata_json AS metadata FROM blob"
+_INSERT = (
+    f"INSERT OR IGNORE INTO blob (org_id, {', '.join(_COLUMNS)}, metadata_json)"
+    f" VALUES (:org_id, {', '.join(f':{name}' for name in _COLUMNS)}, :metadata_json)"
+)
 
 
 class Blob(Struct, frozen=True):
@@ -75,8 +82,10 @@ def missing_hashes(store: Store, org_id: str, hashes: Iterable[str]) -> list[str
 
 def get_blob(store: Store, org_id: str, sha256: str) -> Blob | None:
     """The organisation's blob with this hash, if stored."""
-    row = store.db.execute(f"SELECT {_COLUMNS} FROM blob WHERE org_id = ? AND sha256 = ?", [org_id, sha256]).fetchone()
-    return None if row is None else _row_to_blob(row)
+    found = rows_as(
+        store.db.execute(f"{_SELECT} WHERE org_id = ? AND sha256 = ?", [org_id, sha256]), Blob, json=("metadata",)
+    )
+    return found[0] if found else None
 
 
 def add_blob(
@@ -94,21 +103,9 @@ def add_blob(
     files are written inside the caller's transaction, so a failure leaves no row, and
     garbage collection (which deletes inside its own transaction) never races with it.
     """
-    inserted = conn.execute(
-        f"INSERT OR IGNORE INTO blob (org_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            org_id,
-            blob.sha256,
-            blob.kind,
-            blob.media_type,
-            blob.size,
-            blob.width,
-            blob.height,
-            blob.uploaded_by,
-            blob.created_at,
-            msgspec.json.encode(blob.metadata).decode(),
-        ],
-    ).rowcount
+    params = msgspec.structs.asdict(blob)
+    params["org_id"], params["metadata_json"] = org_id, msgspec.json.encode(blob.metadata).decode()
+    inserted = conn.execute(_INSERT, params).rowcount
     if not inserted:
         source.unlink(missing_ok=True)
         return False
@@ -129,9 +126,10 @@ def remove_blob_files(root: Path, org_id: str, sha256: str) -> None:
 
 
 def may_read_original(user: User, blob: Blob) -> bool:
-    """The original keeps the camera's EXIF (GPS included): only its uploader, admins and
-    supervisors may fetch it; other inspectors get the display and thumbnail versions.
-    A signature has no separate versions, so anyone who may read it reads the original.
+    """Whether ``user`` may fetch the original: its uploader, admins and supervisors may.
+
+    The original keeps the camera's EXIF (GPS included); other inspectors get the display and
+    thumbnail versions. A signature has no separate versions, so anyone who may read it reads the original.
     """
     return blob.kind == "signature" or user.id == blob.uploaded_by or user.role in ("admin", "supervisor")
 
@@ -164,9 +162,3 @@ def _in_reach(store: Store, user: User, blob: Blob) -> bool:
         )
     }
     return bool(sites) and not sites.isdisjoint(site_ids_in_scope(store, user))
-
-
-def _row_to_blob(row: tuple[Any, ...]) -> Blob:
-    sha256, kind, media_type, size, width, height, uploaded_by, created_at, metadata_json = row
-    metadata = msgspec.json.decode(metadata_json)
-    return Blob(sha256, kind, media_type, size, width, height, uploaded_by, created_at, metadata)

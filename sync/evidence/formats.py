@@ -72,17 +72,24 @@ def jpeg_end(data: Buffer, start: int) -> int:
         if marker == 0x01 or 0xD0 <= marker <= 0xD7:
             pos += 2
             continue
-        if pos + 4 > size:
-            raise InvalidImage("the JPEG is truncated inside a segment header")
-        length: int = struct.unpack_from(">H", data, pos + 2)[0]
-        pos += 2 + length
-        if length < 2 or pos > size:
-            raise InvalidImage("the JPEG is truncated: a segment runs past the end of the file")
-        if marker == 0xDA:  # start of scan: entropy-coded data runs to the next marker
-            found = _JPEG_MARKER.search(data, pos)
-            if found is None:
-                raise InvalidImage("the JPEG is truncated: its image data has no end-of-image marker")
-            pos = found.start()
+        pos = _after_segment(data, pos, marker)
+
+
+def _after_segment(data: Buffer, pos: int, marker: int) -> int:
+    """The offset after the JPEG segment whose marker is at ``pos`` (for a start of scan, after its image data)."""
+    size = len(data)
+    if pos + 4 > size:
+        raise InvalidImage("the JPEG is truncated inside a segment header")
+    length: int = struct.unpack_from(">H", data, pos + 2)[0]
+    pos += 2 + length
+    if length < 2 or pos > size:
+        raise InvalidImage("the JPEG is truncated: a segment runs past the end of the file")
+    if marker == 0xDA:  # start of scan: entropy-coded data runs to the next marker
+        found = _JPEG_MARKER.search(data, pos)
+        if found is None:
+            raise InvalidImage("the JPEG is truncated: its image data has no end-of-image marker")
+        pos = found.start()
+    return pos
 
 
 def _jpeg_followers_end(data: Buffer, end: int) -> int:

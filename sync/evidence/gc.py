@@ -15,6 +15,7 @@ from pathlib import Path
 from msgspec import Struct
 
 from sync.clock import iso_from_epoch
+from sync.db.named import rows_as
 from sync.db.store import Store, open_store
 from sync.evidence.blobs import remove_blob_files
 
@@ -43,8 +44,8 @@ def find_garbage(store: Store, *, grace_s: float = DEFAULT_GRACE_S, now: float |
         f"SELECT org_id, sha256, size, created_at FROM blob WHERE created_at < ? AND {_UNREFERENCED}"
         " ORDER BY created_at, org_id, sha256",
         [cutoff],
-    ).fetchall()
-    return [Garbage(*r) for r in rows]
+    )
+    return rows_as(rows, Garbage)
 
 
 def collect_garbage(
@@ -72,6 +73,7 @@ def collect_garbage(
 
 
 def main(argv: list[str]) -> int:
+    """``python -m sync.evidence.gc``: list, or remove, the blobs past their grace period."""
     parser = argparse.ArgumentParser(
         prog="python -m sync.evidence.gc", description="remove unreferenced evidence blobs"
     )

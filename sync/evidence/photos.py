@@ -145,8 +145,10 @@ def encode_jpeg(image: Image.Image, quality: int, icc: bytes | None = None) -> b
 
 
 def _plain_rgb(image: Image.Image) -> Image.Image:
-    """``image`` (a copy of no use elsewhere) as RGB with transparency flattened onto white,
-    its info dropped so no EXIF, comment or XMP is carried over."""
+    """``image`` (a copy of no use elsewhere) as RGB with transparency flattened onto white.
+
+    Its info is dropped, so no EXIF, comment or XMP is carried over.
+    """
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")

@@ -21,6 +21,7 @@ import msgspec
 from msgspec import Struct
 
 from sync.clock import new_id, now_iso
+from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import (
     ChecksumMismatch,
@@ -43,8 +44,6 @@ MEDIA_TYPES: dict[str, tuple[str, ...]] = {
 }
 CHECKSUM_ALGORITHMS = ("sha1", "sha256")
 
-_COLUMNS = "id, org_id, user_id, sha256, length, media_type, kind, filename, created_at, expires_at, completed_at"
-
 
 class Upload(Struct, frozen=True):
     """One upload in progress (or just completed) of one user."""
@@ -60,6 +59,9 @@ class Upload(Struct, frozen=True):
     created_at: str
     expires_at: float
     completed_at: str | None = None
+
+
+_COLUMNS = ", ".join(Upload.__struct_fields__)  # the upload table's columns are named as Upload's fields
 
 
 @dataclass(frozen=True)
@@ -103,13 +105,9 @@ def create_upload(
         if blob.size != length:
             raise HashMismatch(f"this organisation holds {sha256} with {blob.size} bytes, not {length}")
         return blob
-    row = store.db.execute(
-        f"SELECT {_COLUMNS} FROM upload WHERE user_id = ? AND sha256 = ? AND length = ? AND kind = ?"
-        " AND completed_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
-        [user.id, sha256, length, kind, at],
-    ).fetchone()
-    if row is not None:
-        return Upload(*row)
+    held = _unfinished(store, user, sha256, length, kind, at)
+    if held is not None:
+        return held
     upload = Upload(
         new_id(),
         user.org_id,
@@ -122,15 +120,33 @@ def create_upload(
         now_iso(),
         at + limits.expiry_s,
     )
+    _begin(store, root, upload)
+    return upload
+
+
+def _unfinished(store: Store, user: User, sha256: str, length: int, kind: str, at: float) -> Upload | None:
+    """The user's latest unexpired, unfinished upload of these bytes, if any."""
+    held = rows_as(
+        store.db.execute(
+            f"SELECT {_COLUMNS} FROM upload WHERE user_id = ? AND sha256 = ? AND length = ? AND kind = ?"
+            " AND completed_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
+            [user.id, sha256, length, kind, at],
+        ),
+        Upload,
+    )
+    return held[0] if held else None
+
+
+def _begin(store: Store, root: Path, upload: Upload) -> None:
+    """Create the upload's empty file, then its row."""
     path = upload_path(root, upload.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
     with store.transaction() as conn:
         conn.execute(
-            f"INSERT INTO upload ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            list(msgspec.structs.astuple(upload)),
+            f"INSERT INTO upload ({_COLUMNS}) VALUES ({', '.join(f':{name}' for name in Upload.__struct_fields__)})",
+            msgspec.structs.asdict(upload),
         )
-    return upload
 
 
 def _check_declared(sha256: str, length: int, media_type: str, kind: str, limits: UploadLimits) -> None:
@@ -150,12 +166,12 @@ def _check_declared(sha256: str, length: int, media_type: str, kind: str, limits
 
 def get_upload(store: Store, root: Path, user: User, upload_id: str, *, now: float | None = None) -> Upload:
     """The user's upload; :class:`NotFound` for anyone else's, an unknown or an expired one."""
-    row = store.db.execute(
-        f"SELECT {_COLUMNS} FROM upload WHERE id = ? AND user_id = ?", [upload_id, user.id]
-    ).fetchone()
-    if row is None:
+    found = rows_as(
+        store.db.execute(f"SELECT {_COLUMNS} FROM upload WHERE id = ? AND user_id = ?", [upload_id, user.id]), Upload
+    )
+    if not found:
         raise NotFound(f"no upload {upload_id[:64]!r} of yours")
-    upload = Upload(*row)
+    upload = found[0]
     if upload.expires_at <= (time.time() if now is None else now):
         _forget(store, root, upload.id)
         raise NotFound(f"no upload {upload_id[:64]!r} of yours (it expired)")

@@ -19,6 +19,7 @@ import msgspec
 from msgspec import Struct
 
 from sync.clock import now_iso
+from sync.db.named import as_struct, named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.merge import Context
 from sync.engine.ops import Op, Transition
@@ -55,6 +56,8 @@ class Event(Struct):
 
 
 class EventPage(Struct):
+    """Events oldest first; ``last_seq`` is the cursor of the next page."""
+
     events: list[Event]
     last_seq: int
     has_more: bool
@@ -150,11 +153,7 @@ def record_overdue(store: Store, today: date) -> int:
         return cursor.rowcount
 
 
-def _decode(r: tuple[Any, ...]) -> Event:
-    return Event(r[0], r[1], r[2], r[3], r[4], msgspec.json.decode(r[5]), r[6])
-
-
-_COLUMNS = "seq, kind, site_id, inspection_id, finding_id, payload_json, created_at"
+_COLUMNS = "seq, kind, site_id, inspection_id, finding_id, payload_json AS payload, created_at"
 
 
 def list_events(store: Store, user: User, *, after: int = 0, limit: int = 100) -> EventPage:
@@ -168,9 +167,10 @@ def list_events(store: Store, user: User, *, after: int = 0, limit: int = 100) -
     rows = store.db.execute(
         f"SELECT {_COLUMNS} FROM event WHERE org_id = ? AND seq > ? AND site_id IN ({marks}) ORDER BY seq LIMIT ?",
         [user.org_id, after, *scope, limit + 1],
-    ).fetchall()
-    events = [_decode(r) for r in rows[:limit]]
-    return EventPage(events, events[-1].seq if events else after, len(rows) > limit)
+    )
+    found = list(named_rows(rows))
+    events = [as_struct(r, Event, json=("payload",)) for r in found[:limit]]
+    return EventPage(events, events[-1].seq if events else after, len(found) > limit)
 
 
 def events_for(conn: sqlite3.Connection, org_id: str, kinds: list[str], after: int, limit: int) -> list[Event]:
@@ -179,10 +179,11 @@ def events_for(conn: sqlite3.Connection, org_id: str, kinds: list[str], after: i
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM event WHERE org_id = ? AND seq > ? AND kind IN ({marks}) ORDER BY seq LIMIT ?",
         [org_id, after, *kinds, limit],
-    ).fetchall()
-    return [_decode(r) for r in rows]
+    )
+    return rows_as(rows, Event, json=("payload",))
 
 
 def last_seq(conn: sqlite3.Connection) -> int:
+    """The sequence of the newest event (0 for none)."""
     seq: int = conn.execute("SELECT coalesce(max(seq), 0) FROM event").fetchone()[0]
     return seq

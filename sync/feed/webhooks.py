@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
@@ -27,6 +27,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from sync.clock import iso_from_epoch, new_id, now_iso
+from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound
 from sync.feed.events import KINDS, Event, events_for, last_seq
@@ -47,10 +48,13 @@ class DeliveryPolicy:
     max_attempts: int = 8
 
     def delay(self, attempt: int) -> float:
+        """Seconds to wait before the retry after failed attempt number ``attempt``."""
         return float(self.base_s * 2 ** (attempt - 1))
 
 
 class NewWebhook(Struct, forbid_unknown_fields=True):
+    """A webhook to add: where to post, which event kinds, the secret that signs each body."""
+
     url: Annotated[str, Meta(min_length=1, max_length=2000)]
     kinds: Annotated[list[str], Meta(min_length=1, max_length=len(KINDS))]
     secret: Annotated[str, Meta(min_length=16, max_length=200)]
@@ -101,25 +105,27 @@ def create_webhook(store: Store, user: User, body: NewWebhook) -> WebhookView:
     return get_webhook(store, user, webhook_id)
 
 
-_VIEW = "SELECT id, url, kinds_json, created_by, created_at, cursor, attempts FROM webhook"
-
-
-def _view(r: tuple[Any, ...]) -> WebhookView:
-    return WebhookView(r[0], r[1], msgspec.json.decode(r[2]), r[3], r[4], r[5], r[6])
+_VIEW = "SELECT id, url, kinds_json AS kinds, created_by, created_at, cursor, attempts FROM webhook"
 
 
 def get_webhook(store: Store, user: User, webhook_id: str) -> WebhookView:
+    """One webhook of the caller's organisation (admins only)."""
     require_role(user, "admin")
-    row = store.db.execute(f"{_VIEW} WHERE id = ? AND org_id = ?", [webhook_id, user.org_id]).fetchone()
-    if row is None:
+    found = rows_as(
+        store.db.execute(f"{_VIEW} WHERE id = ? AND org_id = ?", [webhook_id, user.org_id]),
+        WebhookView,
+        json=("kinds",),
+    )
+    if not found:
         raise NotFound(f"no webhook {webhook_id!r}")
-    return _view(row)
+    return found[0]
 
 
 def list_webhooks(store: Store, user: User) -> list[WebhookView]:
+    """The organisation's webhooks, oldest first (admins only)."""
     require_role(user, "admin")
-    rows = store.db.execute(f"{_VIEW} WHERE org_id = ? ORDER BY created_at, id", [user.org_id]).fetchall()
-    return [_view(r) for r in rows]
+    rows = store.db.execute(f"{_VIEW} WHERE org_id = ? ORDER BY created_at, id", [user.org_id])
+    return rows_as(rows, WebhookView, json=("kinds",))
 
 
 def delete_webhook(store: Store, user: User, webhook_id: str) -> None:
@@ -137,8 +143,8 @@ def list_deliveries(store: Store, user: User, webhook_id: str, *, limit: int = 2
         "SELECT event_seq, attempt, outcome, status_code, error, at, next_at FROM webhook_delivery"
         " WHERE webhook_id = ? ORDER BY id DESC LIMIT ?",
         [webhook_id, max(1, min(limit, 1000))],
-    ).fetchall()
-    return [Delivery(*r) for r in rows]
+    )
+    return rows_as(rows, Delivery)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -200,11 +206,11 @@ def deliver_due(
     with lock:
         with store.lock:
             rows = store.db.execute(
-                "SELECT id, org_id, url, kinds_json, secret, cursor, attempts FROM webhook"
+                "SELECT id, org_id, url, kinds_json AS kinds, secret, cursor, attempts FROM webhook"
                 " WHERE next_at <= ? ORDER BY created_at, id",
                 [now],
-            ).fetchall()
-        due = [_Due(r[0], r[1], r[2], msgspec.json.decode(r[3]), r[4], r[5], r[6]) for r in rows]
+            )
+            due = rows_as(rows, _Due, json=("kinds",))
         if not due:
             return 0
         with ThreadPoolExecutor(max_workers=min(8, len(due))) as pool:

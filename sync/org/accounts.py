@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from msgspec import Struct
 
 from sync.clock import new_id, now_iso
+from sync.db.named import as_struct, named_row, rows_as
 from sync.db.store import Store
 from sync.errors import AlreadyExists, AuthenticationFailed, InvalidInput, LoginThrottled, NotFound
 
@@ -22,6 +23,8 @@ TOKEN_PREFIX = "xj_"  # noqa: S105 - a prefix, not a secret
 
 
 class User(Struct, frozen=True):
+    """An account of one organisation, with its role."""
+
     id: str
     org_id: str
     username: str
@@ -56,6 +59,7 @@ class LoginPolicy:
 
 
 def hash_token(token: str) -> str:
+    """The SHA-256 of a bearer token, as stored (the token itself never is)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -87,27 +91,23 @@ def create_user(
     return user
 
 
-def _row_to_user(row: tuple[str, str, str, str, str, int]) -> User:
-    return User(row[0], row[1], row[2], row[3], row[4], bool(row[5]))  # type: ignore[arg-type]
-
-
 _USER_COLUMNS = "id, org_id, username, display_name, role, active"
 
 
 def get_user(store: Store, org_id: str, user_id: str) -> User:
-    row = store.db.execute(
-        f"SELECT {_USER_COLUMNS} FROM user WHERE id = ? AND org_id = ?", [user_id, org_id]
-    ).fetchone()
-    if row is None:
+    """One user of the organisation; :class:`NotFound` otherwise."""
+    found = rows_as(
+        store.db.execute(f"SELECT {_USER_COLUMNS} FROM user WHERE id = ? AND org_id = ?", [user_id, org_id]), User
+    )
+    if not found:
         raise NotFound(f"no user {user_id!r}")
-    return _row_to_user(row)
+    return found[0]
 
 
 def list_users(store: Store, org_id: str) -> list[User]:
-    rows = store.db.execute(
-        f"SELECT {_USER_COLUMNS} FROM user WHERE org_id = ? ORDER BY role, username", [org_id]
-    ).fetchall()
-    return [_row_to_user(r) for r in rows]
+    """The organisation's users, by role and username."""
+    rows = store.db.execute(f"SELECT {_USER_COLUMNS} FROM user WHERE org_id = ? ORDER BY role, username", [org_id])
+    return rows_as(rows, User)
 
 
 def set_active(store: Store, user: User, active: bool) -> User:
@@ -141,12 +141,12 @@ def login(
     wait = _throttle_wait(store, policy, username, at)
     if wait > 0:
         raise LoginThrottled(wait)
-    row = store.db.execute(f"SELECT {_USER_COLUMNS}, password_hash FROM user WHERE username = ?", [username]).fetchone()
-    if row is None or not row[5] or not _verify(hasher, row[6], password):
+    row = named_row(store.db.execute(f"SELECT {_USER_COLUMNS}, password_hash FROM user WHERE username = ?", [username]))
+    if row is None or not row["active"] or not _verify(hasher, row["password_hash"], password):
         with store.transaction() as conn:
             conn.execute("INSERT INTO login_failure (username, at) VALUES (?, ?)", [username, at])
         raise AuthenticationFailed("wrong username or password")
-    user = _row_to_user(row[:6])
+    user = as_struct(row, User)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     stamp = now_iso()
     device = Device(new_id(), device_name, stamp, stamp, None)
@@ -181,36 +181,40 @@ def _throttle_wait(store: Store, policy: LoginPolicy, username: str, now: float)
 
 def authenticate(store: Store, token: str) -> tuple[User, str]:
     """The active user and device id behind a bearer token."""
-    row = store.db.execute(
-        "SELECT u.id, u.org_id, u.username, u.display_name, u.role, u.active, d.id, d.last_seen_at"
-        " FROM device d JOIN user u ON u.id = d.user_id"
-        " WHERE d.token_hash = ? AND d.revoked_at IS NULL",
-        [hash_token(token)],
-    ).fetchone()
-    if row is None or not row[5]:
+    row = named_row(
+        store.db.execute(
+            "SELECT u.id, u.org_id, u.username, u.display_name, u.role, u.active, d.id AS device_id"
+            " FROM device d JOIN user u ON u.id = d.user_id"
+            " WHERE d.token_hash = ? AND d.revoked_at IS NULL",
+            [hash_token(token)],
+        )
+    )
+    if row is None or not row["active"]:
         raise AuthenticationFailed("missing, unknown or revoked token")
-    return _row_to_user(row[:6]), row[6]
+    return as_struct(row, User), row["device_id"]
 
 
 def list_devices(store: Store, user: User) -> list[Device]:
+    """The user's devices, revoked ones included, oldest first."""
     rows = store.db.execute(
         "SELECT id, name, created_at, last_seen_at, revoked_at FROM device WHERE user_id = ? ORDER BY created_at",
         [user.id],
-    ).fetchall()
-    return [Device(*r) for r in rows]
+    )
+    return rows_as(rows, Device)
 
 
 def revoke_device(store: Store, user: User, device_id: str) -> Device:
     """Revoke one of the user's device tokens (idempotent)."""
     with store.transaction() as conn:
-        row = conn.execute(
-            "SELECT id, name, created_at, last_seen_at, revoked_at FROM device WHERE id = ? AND user_id = ?",
-            [device_id, user.id],
-        ).fetchone()
+        row = named_row(
+            conn.execute(
+                "SELECT id, name, created_at, last_seen_at, revoked_at FROM device WHERE id = ? AND user_id = ?",
+                [device_id, user.id],
+            )
+        )
         if row is None:
             raise NotFound(f"no device {device_id!r} of this user")
-        if row[4] is None:
-            stamp = now_iso()
-            conn.execute("UPDATE device SET revoked_at = ? WHERE id = ?", [stamp, device_id])
-            row = (*row[:4], stamp)
-    return Device(*row)
+        if row["revoked_at"] is None:
+            row["revoked_at"] = now_iso()
+            conn.execute("UPDATE device SET revoked_at = ? WHERE id = ?", [row["revoked_at"], device_id])
+    return as_struct(row, Device)

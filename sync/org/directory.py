@@ -13,12 +13,15 @@ from typing import Any
 
 from msgspec import Struct
 
+from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
 
 
 class DirectoryUser(Struct, frozen=True):
+    """A user as the directory names them."""
+
     id: str
     username: str
     display_name: str
@@ -27,12 +30,16 @@ class DirectoryUser(Struct, frozen=True):
 
 
 class DirectoryDevice(Struct, frozen=True):
+    """A device and whose it is."""
+
     id: str
     name: str
     user_id: str
 
 
 class Directory(Struct, frozen=True):
+    """The users and devices a supervisor or admin may see by name."""
+
     users: list[DirectoryUser]
     devices: list[DirectoryDevice]
 
@@ -53,22 +60,22 @@ def directory(store: Store, user: User) -> Directory:
             )
             args += sites + sites
         where += ")"
-    users = [
-        DirectoryUser(r[0], r[1], r[2], r[3], bool(r[4]))
-        for r in store.db.execute(
+    users = rows_as(
+        store.db.execute(
             f"SELECT id, username, display_name, role, active FROM user WHERE {where} ORDER BY role, username", args
-        )
-    ]
+        ),
+        DirectoryUser,
+    )
     ids = [u.id for u in users]
     devices: list[DirectoryDevice] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        devices += [
-            DirectoryDevice(*r)
-            for r in store.db.execute(
+        devices += rows_as(
+            store.db.execute(
                 f"SELECT id, name, user_id FROM device WHERE user_id IN ({','.join('?' * len(chunk))})"
                 " ORDER BY created_at",
                 chunk,
-            )
-        ]
+            ),
+            DirectoryDevice,
+        )
     return Directory(users, devices)

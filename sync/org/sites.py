@@ -12,6 +12,7 @@ from typing import Literal
 from msgspec import Struct
 
 from sync.clock import new_id, now_iso
+from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, OutOfScope
 from sync.org.accounts import User
@@ -21,16 +22,22 @@ SITE_TYPES: tuple[SiteType, ...] = ("supermarket", "market", "service_hall")
 
 
 class Organisation(Struct, frozen=True):
+    """A tenant: its users, districts and sites are its own."""
+
     id: str
     name: str
 
 
 class District(Struct, frozen=True):
+    """A group of sites a supervisor is responsible for."""
+
     id: str
     name: str
 
 
 class Site(Struct, frozen=True):
+    """A place that is inspected: its district, name, type and address."""
+
     id: str
     district_id: str
     name: str
@@ -39,6 +46,7 @@ class Site(Struct, frozen=True):
 
 
 def create_organisation(store: Store, name: str) -> Organisation:
+    """Store a new organisation."""
     org = Organisation(new_id(), name)
     with store.transaction() as conn:
         conn.execute("INSERT INTO organisation (id, name) VALUES (?, ?)", [org.id, name])
@@ -46,13 +54,15 @@ def create_organisation(store: Store, name: str) -> Organisation:
 
 
 def get_organisation(store: Store, org_id: str) -> Organisation:
-    row = store.db.execute("SELECT id, name FROM organisation WHERE id = ?", [org_id]).fetchone()
-    if row is None:
+    """One organisation; :class:`NotFound` otherwise."""
+    found = rows_as(store.db.execute("SELECT id, name FROM organisation WHERE id = ?", [org_id]), Organisation)
+    if not found:
         raise NotFound(f"no organisation {org_id!r}")
-    return Organisation(*row)
+    return found[0]
 
 
 def create_district(store: Store, org_id: str, name: str) -> District:
+    """Add a district; its name is unique in the organisation."""
     district = District(new_id(), name)
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM district WHERE org_id = ? AND name = ?", [org_id, name]).fetchone():
@@ -62,6 +72,7 @@ def create_district(store: Store, org_id: str, name: str) -> District:
 
 
 def create_site(store: Store, org_id: str, *, district_id: str, name: str, site_type: SiteType, address: str) -> Site:
+    """Add a site to one of the organisation's districts."""
     if site_type not in SITE_TYPES:
         raise InvalidInput(f"unknown site type {site_type!r}; expected one of {', '.join(SITE_TYPES)}")
     site = Site(new_id(), district_id, name, site_type, address)
@@ -93,7 +104,7 @@ def list_districts(store: Store, user: User) -> list[District]:
             " JOIN inspector_site a ON a.site_id = site.id WHERE a.user_id = ? ORDER BY d.name"
         )
         args = [user.id]
-    return [District(*r) for r in store.db.execute(sql, args).fetchall()]
+    return rows_as(store.db.execute(sql, args), District)
 
 
 _SITE_COLUMNS = "site.id, site.district_id, site.name, site.site_type, site.address"
@@ -113,25 +124,28 @@ def _scope_sql(user: User) -> tuple[str, list[str]]:
 def list_sites(store: Store, user: User) -> list[Site]:
     """Sites in the user's scope, by name."""
     where, args = _scope_sql(user)
-    rows = store.db.execute(f"SELECT {_SITE_COLUMNS} FROM site WHERE {where} ORDER BY site.name", args).fetchall()
-    return [Site(*r) for r in rows]
+    return rows_as(store.db.execute(f"SELECT {_SITE_COLUMNS} FROM site WHERE {where} ORDER BY site.name", args), Site)
 
 
 def site_ids_in_scope(store: Store, user: User) -> set[str]:
+    """The ids of the sites the user may see and work on."""
     where, args = _scope_sql(user)
     return {r[0] for r in store.db.execute(f"SELECT site.id FROM site WHERE {where}", args)}
 
 
 def get_site(store: Store, user: User, site_id: str) -> Site:
     """One site; :class:`NotFound` outside the organisation, :class:`OutOfScope` outside scope."""
-    row = store.db.execute(
-        f"SELECT {_SITE_COLUMNS} FROM site WHERE site.id = ? AND site.org_id = ?", [site_id, user.org_id]
-    ).fetchone()
-    if row is None:
+    found = rows_as(
+        store.db.execute(
+            f"SELECT {_SITE_COLUMNS} FROM site WHERE site.id = ? AND site.org_id = ?", [site_id, user.org_id]
+        ),
+        Site,
+    )
+    if not found:
         raise NotFound(f"no site {site_id!r}")
     if site_id not in site_ids_in_scope(store, user):
         raise OutOfScope(f"site {site_id!r} is outside your assigned sites")
-    return Site(*row)
+    return found[0]
 
 
 def require_role(user: User, *roles: str) -> None:

@@ -17,6 +17,7 @@ import msgspec
 from schemas.catalog import Catalog
 from schemas.scoring import answer_outcomes, score_inspection
 from schemas.template import Photo, Signature
+from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import answers_of, decode_document
 from sync.errors import InvalidInput
@@ -55,8 +56,9 @@ ANSWER_COLUMNS = [
 ]
 _PHOTOS = (
     "(SELECT count(DISTINCT r.sha256) FROM evidence_ref r JOIN blob b ON b.org_id = r.org_id"
-    " AND b.sha256 = r.sha256 WHERE r.inspection_id = i.id AND r.kind = 'photo'),"
+    " AND b.sha256 = r.sha256 WHERE r.inspection_id = i.id AND r.kind = 'photo') AS photos_received,"
     " (SELECT count(DISTINCT r.sha256) FROM evidence_ref r WHERE r.inspection_id = i.id AND r.kind = 'photo')"
+    " AS photos_expected"
 )
 
 
@@ -76,8 +78,8 @@ def export_range(month: str | None, first: str | None, last: str | None) -> tupl
     return days
 
 
-def _pages(store: Store, sites: list[str], first: date | None, last: date | None) -> Iterator[tuple[Any, ...]]:
-    """The inspections in range, a page per query, keyed on ``(created_at, id)``."""
+def _pages(store: Store, sites: list[str], first: date | None, last: date | None) -> Iterator[dict[str, Any]]:
+    """The inspections in range by column name, a page per query, keyed on ``(created_at, id)``."""
     if not sites:
         return
     start = utc_bounds(first, first)[0] if first else ""
@@ -86,44 +88,33 @@ def _pages(store: Store, sites: list[str], first: date | None, last: date | None
     after = ("", "")
     while True:
         with store.lock:
-            rows = store.db.execute(
-                "SELECT i.id, i.site_id, s.name, i.checklist_id, i.version, u.username, i.status, i.created_at,"
-                f" i.updated_at, i.open_conflicts, {_PHOTOS}, i.state_json FROM inspection i"
+            cursor = store.db.execute(
+                "SELECT i.id AS inspection_id, i.site_id, s.name AS site, i.checklist_id, i.version,"
+                " u.username AS inspector, i.status, i.created_at, i.updated_at, i.open_conflicts,"
+                f" {_PHOTOS}, i.state_json FROM inspection i"
                 " JOIN site s ON s.id = i.site_id LEFT JOIN user u ON u.id = i.inspector_id"
                 f" WHERE i.site_id IN ({marks}) AND i.status != 'deleted' AND i.created_at >= ? AND i.created_at < ?"
                 " AND (i.created_at, i.id) > (?, ?) ORDER BY i.created_at, i.id LIMIT ?",
                 [*sites, start, end, *after, PAGE],
-            ).fetchall()
+            )
+            rows = list(named_rows(cursor))
         yield from rows
         if len(rows) < PAGE:
             return
-        after = (rows[-1][7], rows[-1][0])
+        after = (rows[-1]["created_at"], rows[-1]["inspection_id"])
 
 
 def inspection_rows(
     store: Store, catalog: Catalog, sites: list[str], first: date | None, last: date | None
 ) -> Iterator[list[Any]]:
-    """One row per inspection, in :data:`INSPECTION_COLUMNS` order."""
+    """One row per inspection, in :data:`INSPECTION_COLUMNS` order (the query names its columns so)."""
     for r in _pages(store, sites, first, last):
-        template = catalog.get(r[3], r[4])
-        score = score_inspection(template, answers_of(decode_document(r[12]))) if template else None
-        yield [
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            r[6],
-            r[7],
-            r[8],
-            None if score is None else score.score,
-            None if score is None else score.passed,
-            None if score is None else score.counts.failed,
-            r[9],
-            r[10],
-            r[11],
-        ]
+        template = catalog.get(r["checklist_id"], r["version"])
+        score = score_inspection(template, answers_of(decode_document(r["state_json"]))) if template else None
+        r["score"] = None if score is None else score.score
+        r["passed"] = None if score is None else score.passed
+        r["failed_items"] = None if score is None else score.counts.failed
+        yield [r[column] for column in INSPECTION_COLUMNS]
 
 
 def answer_rows(
@@ -131,13 +122,13 @@ def answer_rows(
 ) -> Iterator[list[Any]]:
     """One row per visible answer (each group entry's answers apart), in :data:`ANSWER_COLUMNS` order."""
     for r in _pages(store, sites, first, last):
-        template = catalog.get(r[3], r[4])
+        template = catalog.get(r["checklist_id"], r["version"])
         if template is None:
             continue
-        for answer in answer_outcomes(template, answers_of(decode_document(r[12]))):
+        for answer in answer_outcomes(template, answers_of(decode_document(r["state_json"]))):
             hashes = _hashes(answer.item, answer.value)
             yield [
-                r[0],
+                r["inspection_id"],
                 answer.pointer,
                 answer.item_path,
                 answer.item.label.zh,

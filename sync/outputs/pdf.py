@@ -1,5 +1,6 @@
-"""The PDF report of one inspection: site, inspector, score, failed items with their clauses,
-photos, corrective actions and signatures, in Chinese with a CJK font embedded (subset).
+"""The PDF report of one inspection, in Chinese with a CJK font embedded (subset).
+
+Site, inspector, score, failed items with their clauses, photos, corrective actions and signatures.
 
 Rendered with fpdf2. The font is Noto Sans CJK SC from Debian's ``fonts-noto-cjk`` unless
 another is given; without one the report cannot be made (:class:`FontMissing`).

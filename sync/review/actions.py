@@ -79,6 +79,8 @@ class Verification(Struct, forbid_unknown_fields=True):
 
 
 class Closure(Struct, forbid_unknown_fields=True):
+    """Closing a verified action, with a note."""
+
     note: Note = ""
 
 

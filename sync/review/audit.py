@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from msgspec import Struct
 
+from sync.db.named import named_row, rows_as
 from sync.db.store import Store
 from sync.errors import NotFound, OutOfScope
 from sync.org.accounts import User
@@ -31,20 +31,15 @@ class AuditEntry(Struct):
 
 def audit_log(store: Store, user: User, inspection_id: str) -> list[AuditEntry]:
     """Every op ever sent for an inspection in the caller's scope, oldest first."""
-    row = store.db.execute("SELECT org_id, site_id FROM inspection WHERE id = ?", [inspection_id]).fetchone()
-    if row is None or row[0] != user.org_id:
+    row = named_row(store.db.execute("SELECT org_id, site_id FROM inspection WHERE id = ?", [inspection_id]))
+    if row is None or row["org_id"] != user.org_id:
         raise NotFound(f"no inspection {inspection_id!r}")
-    if row[1] not in site_ids_in_scope(store, user):
+    if row["site_id"] not in site_ids_in_scope(store, user):
         raise OutOfScope(f"inspection {inspection_id!r} is at a site outside your scope")
     rows = store.db.execute(
-        "SELECT l.seq, l.op_id, l.kind, l.user_id, l.client_id, l.client_seq, l.received_at, l.outcome, l.op_json,"
-        " l.result_json, c.device_id FROM op_log l LEFT JOIN client c ON c.client_id = l.client_id"
-        " WHERE l.inspection_id = ? ORDER BY l.seq",
+        "SELECT l.seq, l.op_id, l.kind, l.user_id, l.client_id, l.client_seq, l.received_at, l.outcome,"
+        " l.op_json AS op, l.result_json AS result, c.device_id"
+        " FROM op_log l LEFT JOIN client c ON c.client_id = l.client_id WHERE l.inspection_id = ? ORDER BY l.seq",
         [inspection_id],
-    ).fetchall()
-    return [
-        AuditEntry(
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], msgspec.json.decode(r[8]), msgspec.json.decode(r[9]), r[10]
-        )
-        for r in rows
-    ]
+    )
+    return rows_as(rows, AuditEntry, json=("op", "result"))

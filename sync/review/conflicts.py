@@ -26,6 +26,8 @@ from sync.review.views import ConflictView, conflict_views
 
 
 class ConflictFilter(Struct, omit_defaults=True):
+    """Every filter is optional; ``status`` is ``open`` unless given (``None`` for any)."""
+
     status: str | None = "open"
     site_id: str | None = None
     district_id: str | None = None
@@ -62,6 +64,7 @@ def list_conflicts(store: Store, user: User, filters: ConflictFilter) -> list[Co
 
 
 def get_conflict(store: Store, user: User, conflict_id: str) -> ConflictView:
+    """One conflict in the caller's scope (supervisors and admins)."""
     require_role(user, "supervisor", "admin")
     views = conflict_views(store.db.conn, "id = ? AND org_id = ?", [conflict_id, user.org_id])
     if not views:

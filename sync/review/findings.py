@@ -32,6 +32,7 @@ from schemas.catalog import TemplateIndex
 from schemas.scoring import AnswerOutcome, answer_outcomes
 from schemas.template import Group, Photo, Signature, Template
 from sync.clock import new_id
+from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
 
@@ -60,6 +61,8 @@ class SignatureCover(Struct, frozen=True, omit_defaults=True):
 
 
 class FindingEvidence(Struct, frozen=True):
+    """A finding's evidence photos and the signatures covering it."""
+
     photos: list[str] = []
     signatures: list[SignatureCover] = []
 
@@ -112,42 +115,51 @@ def record_findings(
     failed = {a.pointer: a for a in outcomes if a.outcome == "fail"}
     covers = _signature_covers(template, row.doc, answers)
     form_photos = _form_photos(template, answers)
-    held = {
-        r[1]: (r[0], r[2], r[3], r[4], r[5])
-        for r in conn.execute(
-            "SELECT id, pointer, status, value_json, evidence_json, confirmed FROM finding WHERE inspection_id = ?",
-            [row.id],
-        )
-    }
+    held = _held_findings(conn, row.id)
     window = finding_rules(conn).repeat_window_days
     for pointer, answer in failed.items():
-        top = answer.item_path.split("/", 1)[0]
         photos = _entry_photos(template, answers, answer) if answer.entry is not None else form_photos
-        photos = evidence_of(photos, row.doc.photo_items, answer.pointer[1:])
-        signatures = covers.get(top, [])
-        evidence = encoder.encode(FindingEvidence(photos, signatures)).decode()
-        value = encoder.encode(answer.value).decode()
+        signatures = covers.get(answer.item_path.split("/", 1)[0], [])
+        evidence = FindingEvidence(evidence_of(photos, row.doc.photo_items, answer.pointer[1:]), signatures)
+        value, evidence_json = encoder.encode(answer.value).decode(), encoder.encode(evidence).decode()
         confirmed = int(any(_confirms(s) for s in signatures))
-        if pointer not in held:
-            _insert(conn, row, answer, value, evidence, confirmed, seq, now, window)
-            continue
-        finding_id, status, old_value, old_evidence, old_confirmed = held[pointer]
-        if (status, old_value, old_evidence, old_confirmed) == ("active", value, evidence, confirmed):
-            continue
-        conn.execute(
-            "UPDATE finding SET status = 'active', value_json = ?, evidence_json = ?, confirmed = ?,"
-            " updated_seq = ?, updated_at = ? WHERE id = ?",
-            [value, evidence, confirmed, seq, now, finding_id],
-        )
-        add_history(conn, finding_id, "reinstated" if status == "withdrawn" else "updated", None, seq, now, {})
-    for pointer, (finding_id, status, *_) in held.items():
-        if pointer not in failed and status == "active":
+        if pointer in held:
+            _refresh(conn, held[pointer], value, evidence_json, confirmed, seq, now)
+        else:
+            _insert(conn, row, answer, value, evidence_json, confirmed, seq, now, window)
+    for pointer, old in held.items():
+        if pointer not in failed and old["status"] == "active":
             conn.execute(
                 "UPDATE finding SET status = 'withdrawn', updated_seq = ?, updated_at = ? WHERE id = ?",
-                [seq, now, finding_id],
+                [seq, now, old["id"]],
             )
-            add_history(conn, finding_id, "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
+            add_history(conn, old["id"], "withdrawn", None, seq, now, {"reason": "the item no longer fails"})
     return _verify_by_inspection(conn, row, outcomes, seq, now)
+
+
+def _held_findings(conn: sqlite3.Connection, inspection_id: str) -> dict[str, dict[str, Any]]:
+    """The inspection's recorded findings by pointer: id, status and the stored value, evidence, confirmation."""
+    rows = conn.execute(
+        "SELECT id, pointer, status, value_json, evidence_json, confirmed FROM finding WHERE inspection_id = ?",
+        [inspection_id],
+    )
+    return {r["pointer"]: r for r in named_rows(rows)}
+
+
+def _refresh(
+    conn: sqlite3.Connection, old: dict[str, Any], value: str, evidence: str, confirmed: int, seq: int, now: str
+) -> None:
+    """Bring a recorded finding up to date with its still failing answer (reinstated if withdrawn)."""
+    unchanged = (old["value_json"], old["evidence_json"], old["confirmed"]) == (value, evidence, confirmed)
+    if old["status"] == "active" and unchanged:
+        return
+    conn.execute(
+        "UPDATE finding SET status = 'active', value_json = ?, evidence_json = ?, confirmed = ?,"
+        " updated_seq = ?, updated_at = ? WHERE id = ?",
+        [value, evidence, confirmed, seq, now, old["id"]],
+    )
+    kind = "reinstated" if old["status"] == "withdrawn" else "updated"
+    add_history(conn, old["id"], kind, None, seq, now, {})
 
 
 def add_history(
@@ -328,9 +340,9 @@ def _entry_photos(template: Template, answers: dict[str, Any], answer: AnswerOut
 def findings_of(conn: sqlite3.Connection, inspection_id: str) -> list[FindingBrief]:
     """The findings of one inspection, in the order they were recorded."""
     rows = conn.execute(
-        "SELECT f.id, f.pointer, f.severity, f.status, a.status, f.confirmed, a.responsible, a.deadline, f.repeat_of"
-        " FROM finding f JOIN corrective_action a ON a.finding_id = f.id WHERE f.inspection_id = ?"
-        " ORDER BY f.created_seq, f.pointer",
+        "SELECT f.id, f.pointer, f.severity, f.status, a.status AS action_status, f.confirmed, a.responsible,"
+        " a.deadline, f.repeat_of FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
+        " WHERE f.inspection_id = ? ORDER BY f.created_seq, f.pointer",
         [inspection_id],
-    ).fetchall()
-    return [FindingBrief(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], r[8]) for r in rows]
+    )
+    return rows_as(rows, FindingBrief)

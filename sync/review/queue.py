@@ -20,8 +20,10 @@ from msgspec import Struct
 
 from schemas.catalog import Catalog
 from schemas.scoring import score_inspection
+from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import answers_of, decode_document
+from sync.engine.rows import InspectionHead
 from sync.errors import InvalidFilter
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
@@ -47,15 +49,9 @@ class InspectionFilter(Struct, omit_defaults=True):
     verdict: Verdict | None = None
 
 
-class InspectionSummary(Struct):
-    id: str
-    site_id: str
-    checklist_id: str
-    version: int
-    inspector_id: str
-    status: str
-    created_at: str
-    updated_at: str
+class InspectionSummary(InspectionHead):
+    """One inspection as the queue lists it: open conflicts, photos received of those expected, its score."""
+
     open_conflicts: int
     photos_expected: int
     photos_received: int
@@ -69,6 +65,11 @@ _PHOTOS = (
     "(SELECT count(DISTINCT r.sha256) FROM evidence_ref r JOIN blob b ON b.org_id = r.org_id"
     " AND b.sha256 = r.sha256 WHERE r.inspection_id = i.id AND r.kind = 'photo')",
 )
+_SELECT = (
+    "SELECT i.id, i.site_id, i.checklist_id, i.version, i.inspector_id, i.status, i.created_at, i.updated_at,"
+    f" i.open_conflicts, {_PHOTOS[0]} AS photos_expected, {_PHOTOS[1]} AS photos_received, i.state_json"
+    " FROM inspection i"
+)
 
 
 def list_inspections(store: Store, catalog: Catalog, user: User, filters: InspectionFilter) -> list[InspectionSummary]:
@@ -79,37 +80,14 @@ def list_inspections(store: Store, catalog: Catalog, user: User, filters: Inspec
     scope = sorted(site_ids_in_scope(store, user))
     if not scope:
         return []
-    where = [f"i.site_id IN ({','.join('?' * len(scope))})", "i.status != 'deleted'"]
-    args: list[Any] = list(scope)
-    for column in ("status", "site_id", "checklist_id", "inspector_id"):
-        value = getattr(filters, column)
-        if value is not None:
-            where.append(f"i.{column} = ?")
-            args.append(value)
-    if filters.district_id is not None:
-        where.append("i.site_id IN (SELECT id FROM site WHERE district_id = ?)")
-        args.append(filters.district_id)
-    if filters.since is not None:
-        where.append("i.updated_at >= ?")
-        args.append(filters.since)
-    if filters.until is not None:
-        where.append("i.updated_at < date(?, '+1 day')")
-        args.append(filters.until)
-    if filters.has_conflicts is not None:
-        where.append("i.open_conflicts > 0" if filters.has_conflicts else "i.open_conflicts = 0")
-    if filters.has_missing_photos is not None:
-        where.append(f"{_PHOTOS[0]} {'>' if filters.has_missing_photos else '='} {_PHOTOS[1]}")
+    where, args = _conditions(scope, filters)
     by_score = low is not None or high is not None or filters.verdict is not None
-    sql = (
-        "SELECT i.id, i.site_id, i.checklist_id, i.version, i.inspector_id, i.status, i.created_at, i.updated_at,"
-        f" i.open_conflicts, {_PHOTOS[0]}, {_PHOTOS[1]}, i.state_json FROM inspection i WHERE {' AND '.join(where)}"
-        " ORDER BY i.updated_seq DESC"
-    )
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY i.updated_seq DESC"
     if not by_score:
         sql += " LIMIT ?"
         args.append(filters.limit)
     found: list[InspectionSummary] = []
-    for row in _scored(catalog, store.db.execute(sql, args)):
+    for row in _scored(catalog, named_rows(store.db.execute(sql, args))):
         if by_score and not _matches(row, filters):
             continue
         found.append(row)
@@ -118,12 +96,38 @@ def list_inspections(store: Store, catalog: Catalog, user: User, filters: Inspec
     return found
 
 
-def _scored(catalog: Catalog, rows: Iterable[tuple[Any, ...]]) -> Iterable[InspectionSummary]:
+def _conditions(scope: list[str], filters: InspectionFilter) -> tuple[list[str], list[Any]]:
+    """The ``WHERE`` conditions and their arguments of every filter but the score ones."""
+    where = [f"i.site_id IN ({','.join('?' * len(scope))})", "i.status != 'deleted'"]
+    args: list[Any] = list(scope)
+    for column in ("status", "site_id", "checklist_id", "inspector_id"):
+        value = getattr(filters, column)
+        if value is not None:
+            where.append(f"i.{column} = ?")
+            args.append(value)
+    for condition, value in (
+        ("i.site_id IN (SELECT id FROM site WHERE district_id = ?)", filters.district_id),
+        ("i.updated_at >= ?", filters.since),
+        ("i.updated_at < date(?, '+1 day')", filters.until),
+    ):
+        if value is not None:
+            where.append(condition)
+            args.append(value)
+    if filters.has_conflicts is not None:
+        where.append("i.open_conflicts > 0" if filters.has_conflicts else "i.open_conflicts = 0")
+    if filters.has_missing_photos is not None:
+        where.append(f"{_PHOTOS[0]} {'>' if filters.has_missing_photos else '='} {_PHOTOS[1]}")
+    return where, args
+
+
+def _scored(catalog: Catalog, rows: Iterable[dict[str, Any]]) -> Iterable[InspectionSummary]:
+    """Each row as its summary, with the score of its answers where its checklist version is known."""
     for r in rows:
-        summary = InspectionSummary(*r[:11])
+        state = r.pop("state_json")
+        summary = InspectionSummary(**r)
         template = catalog.get(summary.checklist_id, summary.version)
         if template is not None:
-            score = score_inspection(template, answers_of(decode_document(r[11])))
+            score = score_inspection(template, answers_of(decode_document(state)))
             summary.score = score.score
             summary.verdict = None if score.passed is None else "pass" if score.passed else "fail"
             summary.failed_critical = len(score.failed_critical)
@@ -131,6 +135,7 @@ def _scored(catalog: Catalog, rows: Iterable[tuple[Any, ...]]) -> Iterable[Inspe
 
 
 def _matches(row: InspectionSummary, filters: InspectionFilter) -> bool:
+    """Whether a scored row meets the score and verdict filters."""
     if filters.verdict is not None and row.verdict != filters.verdict:
         return False
     if filters.min_score is not None and (row.score is None or row.score < filters.min_score):

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import msgspec
 from msgspec import Struct
 
+from sync.db.named import named_row, named_rows, rows_as
 from sync.db.store import Store
 from sync.errors import NotFound, OutOfScope
 from sync.org.accounts import User
@@ -90,6 +91,8 @@ class FindingView(Struct):
 
 
 class FindingEvent(Struct):
+    """One entry of a finding's history: what happened, by whom, at which sequence, with details."""
+
     kind: str
     user_id: str | None
     seq: int | None
@@ -127,6 +130,8 @@ class PlaceCount(Struct, omit_defaults=True):
 
 
 class OverdueSummary(Struct):
+    """Unverified and overdue actions in total, per site and per district, on ``today``."""
+
     today: str
     open: int
     overdue: int
@@ -135,10 +140,11 @@ class OverdueSummary(Struct):
 
 
 _SELECT = (
-    "SELECT f.id, f.inspection_id, i.status, f.site_id, s.district_id, f.checklist_id, f.version, f.pointer,"
-    " f.item_path, f.label_json, f.clause, f.severity, f.value_json, f.evidence_json, f.confirmed, f.status,"
-    " f.repeat_of, f.created_seq, f.created_at, f.updated_at, a.status, a.responsible, a.deadline, a.working_days,"
-    " a.assigned_by, a.assigned_at, a.fix_json, a.verification_json, a.closed_by, a.closed_at, a.reopen_count"
+    "SELECT f.id, f.inspection_id, i.status AS inspection_status, f.site_id, s.district_id, f.checklist_id,"
+    " f.version, f.pointer, f.item_path, f.label_json AS label, f.clause, f.severity, f.value_json AS value,"
+    " f.evidence_json AS evidence, f.confirmed, f.status, f.repeat_of, f.created_seq, f.created_at, f.updated_at,"
+    " a.status AS action_status, a.responsible, a.deadline, a.working_days, a.assigned_by, a.assigned_at,"
+    " a.fix_json AS fix, a.verification_json AS verification, a.closed_by, a.closed_at, a.reopen_count"
     " FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
     " LEFT JOIN inspection i ON i.id = f.inspection_id LEFT JOIN site s ON s.id = f.site_id"
 )
@@ -160,45 +166,46 @@ def is_overdue(finding_status: str, action_status: str, deadline: str | None, to
     )
 
 
-def _view(r: tuple[Any, ...], today: date) -> FindingView:
-    overdue = is_overdue(r[15], r[20], r[22], today)
+def _view(r: dict[str, Any], today: date) -> FindingView:
+    """A row of ``_SELECT`` as its view, the action overdue or not on ``today``."""
+    overdue = is_overdue(r["status"], r["action_status"], r["deadline"], today)
     action = ActionView(
-        r[20],
-        r[21],
-        r[22],
-        r[23],
-        r[24],
-        r[25],
-        _fix.decode(r[26]) if r[26] else None,
-        _verification.decode(r[27]) if r[27] else None,
-        r[28],
-        r[29],
-        r[30],
-        overdue,
-        (today - date.fromisoformat(r[22])).days if overdue else 0,
+        status=r["action_status"],
+        responsible=r["responsible"],
+        deadline=r["deadline"],
+        working_days=r["working_days"],
+        assigned_by=r["assigned_by"],
+        assigned_at=r["assigned_at"],
+        fix=_fix.decode(r["fix"]) if r["fix"] else None,
+        verification=_verification.decode(r["verification"]) if r["verification"] else None,
+        closed_by=r["closed_by"],
+        closed_at=r["closed_at"],
+        reopen_count=r["reopen_count"],
+        overdue=overdue,
+        days_overdue=(today - date.fromisoformat(r["deadline"])).days if overdue else 0,
     )
     return FindingView(
-        id=r[0],
-        inspection_id=r[1],
-        inspection_status=r[2],
-        site_id=r[3],
-        district_id=r[4],
-        checklist_id=r[5],
-        version=r[6],
-        pointer=r[7],
-        item_path=r[8],
-        label=msgspec.json.decode(r[9]),
-        clause=r[10],
-        severity=r[11],
-        value=msgspec.json.decode(r[12]),
-        evidence=_evidence.decode(r[13]),
-        confirmed=bool(r[14]),
-        status=r[15],
-        repeat=r[16] is not None,
-        repeat_of=r[16],
-        created_seq=r[17],
-        created_at=r[18],
-        updated_at=r[19],
+        id=r["id"],
+        inspection_id=r["inspection_id"],
+        inspection_status=r["inspection_status"],
+        site_id=r["site_id"],
+        district_id=r["district_id"],
+        checklist_id=r["checklist_id"],
+        version=r["version"],
+        pointer=r["pointer"],
+        item_path=r["item_path"],
+        label=msgspec.json.decode(r["label"]),
+        clause=r["clause"],
+        severity=r["severity"],
+        value=msgspec.json.decode(r["value"]),
+        evidence=_evidence.decode(r["evidence"]),
+        confirmed=bool(r["confirmed"]),
+        status=r["status"],
+        repeat=r["repeat_of"] is not None,
+        repeat_of=r["repeat_of"],
+        created_seq=r["created_seq"],
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
         action=action,
     )
 
@@ -239,16 +246,16 @@ def list_findings(
         args.append(today.isoformat())
     rows = store.db.execute(
         f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY f.created_seq DESC, f.pointer LIMIT ?", [*args, limit]
-    ).fetchall()
-    return [_view(r, today) for r in rows]
+    )
+    return [_view(r, today) for r in named_rows(rows)]
 
 
 def find_in_scope(store: Store, user: User, finding_id: str, today: date) -> FindingView:
     """One finding; :class:`NotFound` outside the organisation, :class:`OutOfScope` outside scope."""
-    row = store.db.execute(f"{_SELECT} WHERE f.id = ? AND f.org_id = ?", [finding_id, user.org_id]).fetchone()
+    row = named_row(store.db.execute(f"{_SELECT} WHERE f.id = ? AND f.org_id = ?", [finding_id, user.org_id]))
     if row is None:
         raise NotFound(f"no finding {finding_id!r}")
-    if row[3] not in site_ids_in_scope(store, user):
+    if row["site_id"] not in site_ids_in_scope(store, user):
         raise OutOfScope(f"finding {finding_id!r} is at a site outside your scope")
     return _view(row, today)
 
@@ -256,13 +263,14 @@ def find_in_scope(store: Store, user: User, finding_id: str, today: date) -> Fin
 def get_finding(store: Store, user: User, finding_id: str, *, today: date | None = None) -> FindingDetail:
     """One finding in the caller's scope, with its history."""
     view = find_in_scope(store, user, finding_id, today_in_china() if today is None else today)
-    events = [
-        FindingEvent(r[0], r[1], r[2], r[3], msgspec.json.decode(r[4]))
-        for r in store.db.execute(
-            "SELECT kind, user_id, seq, at, detail_json FROM finding_event WHERE finding_id = ? ORDER BY id",
+    events = rows_as(
+        store.db.execute(
+            "SELECT kind, user_id, seq, at, detail_json AS detail FROM finding_event WHERE finding_id = ? ORDER BY id",
             [finding_id],
-        )
-    ]
+        ),
+        FindingEvent,
+        json=("detail",),
+    )
     return FindingDetail(**msgspec.structs.asdict(view), history=events)
 
 
@@ -275,7 +283,8 @@ def overdue_summary(store: Store, user: User, *, today: date | None = None) -> O
     marks = ",".join("?" * len(scope))
     statuses = ",".join("?" * len(LISTED_INSPECTIONS))
     rows = store.db.execute(
-        f"SELECT s.id, s.name, d.id, d.name, count(*), sum({_OVERDUE})"
+        f"SELECT s.id AS site_id, s.name AS site_name, d.id AS district_id, d.name AS district_name,"
+        f" count(*) AS open, sum({_OVERDUE}) AS overdue"
         " FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
         " JOIN inspection i ON i.id = f.inspection_id JOIN site s ON s.id = f.site_id"
         " JOIN district d ON d.id = s.district_id"
@@ -283,13 +292,16 @@ def overdue_summary(store: Store, user: User, *, today: date | None = None) -> O
         " AND f.status = 'active' AND a.status IN ('open', 'fixed_reported')"
         " GROUP BY s.id ORDER BY s.name",
         [today.isoformat(), *scope, user.org_id, *LISTED_INSPECTIONS],
-    ).fetchall()
-    sites = [PlaceCount(r[0], r[1], r[4], r[5], r[2]) for r in rows]
+    )
+    sites: list[PlaceCount] = []
     districts: dict[str, PlaceCount] = {}
-    for r in rows:
-        held = districts.setdefault(r[2], PlaceCount(r[2], r[3], 0, 0))
-        held.open += r[4]
-        held.overdue += r[5]
+    for r in named_rows(rows):
+        sites.append(PlaceCount(r["site_id"], r["site_name"], r["open"], r["overdue"], district_id=r["district_id"]))
+        held = districts.setdefault(
+            r["district_id"], PlaceCount(r["district_id"], r["district_name"], open=0, overdue=0)
+        )
+        held.open += r["open"]
+        held.overdue += r["overdue"]
     return OverdueSummary(
         today.isoformat(),
         sum(s.open for s in sites),

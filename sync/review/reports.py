@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from math import floor
@@ -36,6 +37,7 @@ from msgspec import Struct
 
 from schemas.catalog import Catalog
 from schemas.scoring import answer_outcomes, score_inspection
+from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import answers_of, decode_document
 from sync.errors import InvalidInput, NotFound, OutOfScope
@@ -52,6 +54,8 @@ _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
 class Period(Struct, frozen=True):
+    """A month (``YYYY-MM``) or quarter (``YYYY-Qn``) with its first and last day."""
+
     kind: Literal["month", "quarter"]
     label: str
     first: str
@@ -59,12 +63,16 @@ class Period(Struct, frozen=True):
 
 
 class Deadline(Struct, frozen=True):
+    """What is due when, and by which rule."""
+
     what: str
     due: str
     rule: str
 
 
 class FailingItem(Struct):
+    """A checklist item with how many answers failed it."""
+
     checklist_id: str
     item_path: str
     label: dict[str, str]
@@ -74,11 +82,15 @@ class FailingItem(Struct):
 
 
 class FailingClause(Struct):
+    """A clause with how many failed answers cite it."""
+
     clause: str
     count: int
 
 
 class ActionFigures(Struct):
+    """The corrective actions of a period's findings, as they stand on the report's day."""
+
     findings: int
     open: int
     overdue: int
@@ -88,6 +100,8 @@ class ActionFigures(Struct):
 
 
 class Figures(Struct):
+    """A period's figures (see the module docstring for how each is counted)."""
+
     period: Period
     inspections: int
     by_status: dict[str, int]
@@ -117,6 +131,8 @@ class Change(Struct):
 
 
 class Report(Struct):
+    """A period's figures beside the previous period's, the change, and the deadlines."""
+
     period: Period
     district_id: str | None
     today: str
@@ -151,6 +167,7 @@ def quarter_period(text: str) -> Period:
 
 
 def previous_period(period: Period) -> Period:
+    """The month or quarter before ``period``."""
     before = date.fromisoformat(period.first) - timedelta(days=1)
     if period.kind == "month":
         return month_period(f"{before.year}-{before.month:02d}")
@@ -212,8 +229,8 @@ def report_sites(store: Store, user: User, district_id: str | None) -> list[str]
     return sorted(sites)
 
 
-def done_inspections(store: Store, sites: list[str], first: date, last: date) -> Iterator[tuple[Any, ...]]:
-    """``(id, site_id, checklist_id, version, status, state_json)`` of done inspections started in the days."""
+def done_inspections(store: Store, sites: list[str], first: date, last: date) -> Iterator[dict[str, Any]]:
+    """``id, site_id, checklist_id, version, status, state_json`` of done inspections started in the days, by name."""
     if not sites:
         return
     start, end = utc_bounds(first, last)
@@ -221,70 +238,82 @@ def done_inspections(store: Store, sites: list[str], first: date, last: date) ->
     after = ""
     while True:
         with store.lock:
-            rows = store.db.execute(
+            cursor = store.db.execute(
                 "SELECT id, site_id, checklist_id, version, status, state_json FROM inspection"
                 f" WHERE site_id IN ({marks}) AND status IN ({','.join('?' * len(DONE))})"
                 " AND created_at >= ? AND created_at < ? AND id > ? ORDER BY id LIMIT 200",
                 [*sites, *DONE, start, end, after],
-            ).fetchall()
+            )
+            rows = list(named_rows(cursor))
         yield from rows
         if len(rows) < 200:
             return
-        after = rows[-1][0]
+        after = rows[-1]["id"]
+
+
+@dataclass
+class _Tally:
+    """A period's done inspections added up one by one: statuses, scores, verdicts, failed answers."""
+
+    ids: list[str] = field(default_factory=list)
+    by_status: Counter[str] = field(default_factory=Counter)
+    scores: list[Fraction] = field(default_factory=list)
+    passed: int = 0
+    verdicts: int = 0
+    items: Counter[tuple[str, str]] = field(default_factory=Counter)
+    clauses: Counter[str] = field(default_factory=Counter)
+    labels: dict[tuple[str, str], tuple[dict[str, str], str, str]] = field(default_factory=dict)
+
+    def add(self, inspection: dict[str, Any], catalog: Catalog) -> None:
+        """Count one done inspection; its answers only when its checklist version is known here."""
+        self.ids.append(inspection["id"])
+        self.by_status[inspection["status"]] += 1
+        template = catalog.get(inspection["checklist_id"], inspection["version"])
+        if template is None:
+            return
+        answers = answers_of(decode_document(inspection["state_json"]))
+        score = score_inspection(template, answers)
+        if score.score is not None:
+            self.scores.append(Fraction(str(score.score)))
+        if score.passed is not None:
+            self.verdicts += 1
+            self.passed += score.passed
+        for answer in answer_outcomes(template, answers):
+            if answer.outcome == "fail":
+                key = (inspection["checklist_id"], answer.item_path)
+                self.items[key] += 1
+                self.clauses[answer.item.clause] += 1
+                self.labels[key] = (
+                    {"zh": answer.item.label.zh, "en": answer.item.label.en},
+                    answer.item.clause,
+                    answer.item.severity,
+                )
 
 
 def figures(store: Store, catalog: Catalog, user: User, sites: list[str], period: Period, today: date) -> Figures:
     """The figures of one period (see the module docstring for every rule)."""
     first, last = date.fromisoformat(period.first), date.fromisoformat(period.last)
-    by_status: Counter[str] = Counter()
-    scores: list[Fraction] = []
-    passed = verdicts = 0
-    items: Counter[tuple[str, str]] = Counter()
-    clauses: Counter[str] = Counter()
-    labels: dict[tuple[str, str], tuple[dict[str, str], str, str]] = {}
-    ids: list[str] = []
-    for inspection_id, _site, checklist_id, version, status, state in done_inspections(store, sites, first, last):
-        ids.append(inspection_id)
-        by_status[status] += 1
-        template = catalog.get(checklist_id, version)
-        if template is None:
-            continue
-        answers = answers_of(decode_document(state))
-        score = score_inspection(template, answers)
-        if score.score is not None:
-            scores.append(Fraction(str(score.score)))
-        if score.passed is not None:
-            verdicts += 1
-            passed += score.passed
-        for answer in answer_outcomes(template, answers):
-            if answer.outcome != "fail":
-                continue
-            key = (checklist_id, answer.item_path)
-            items[key] += 1
-            clauses[answer.item.clause] += 1
-            labels[key] = (
-                {"zh": answer.item.label.zh, "en": answer.item.label.en},
-                answer.item.clause,
-                answer.item.severity,
-            )
-    findings_rows = list(_finding_rows(store, ids))
-    top_items = sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+    tally = _Tally()
+    for inspection in done_inspections(store, sites, first, last):
+        tally.add(inspection, catalog)
+    findings_rows = list(_finding_rows(store, tally.ids))
+    top_items = sorted(tally.items.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+    top_clauses = sorted(tally.clauses.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+    scores, verdicts = tally.scores, tally.verdicts
     return Figures(
         period=period,
-        inspections=len(ids),
-        by_status=dict(sorted(by_status.items())),
+        inspections=len(tally.ids),
+        by_status=dict(sorted(tally.by_status.items())),
         **_planned(store, user, sites, first, last, today),
         scored=len(scores),
         average_score=half_up(sum(scores, Fraction(0)) / len(scores)) if scores else None,
-        passed=passed,
-        pass_rate=half_up(Fraction(100 * passed, verdicts)) if verdicts else None,
-        failed_answers=sum(items.values()),
-        top_failing_items=[FailingItem(c, p, *labels[(c, p)], n) for (c, p), n in top_items],
-        top_failing_clauses=[
-            FailingClause(c, n) for c, n in sorted(clauses.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
-        ],
+        passed=tally.passed,
+        pass_rate=half_up(Fraction(100 * tally.passed, verdicts)) if verdicts else None,
+        failed_answers=sum(tally.items.values()),
+        top_failing_items=[FailingItem(c, p, *tally.labels[(c, p)], n) for (c, p), n in top_items],
+        top_failing_clauses=[FailingClause(c, n) for c, n in top_clauses],
         actions=_actions(findings_rows, today),
-        repeat_findings=sum(r[5] is not None for r in findings_rows),
+        repeat_findings=sum(r["repeat_of"] is not None for r in findings_rows),
     )
 
 
@@ -303,25 +332,33 @@ def _planned(store: Store, user: User, sites: list[str], first: date, last: date
     return {"planned": len(periods), "planned_done": sum(p.status == "done" for p in periods)}
 
 
-def _finding_rows(store: Store, ids: list[str]) -> Iterator[tuple[Any, ...]]:
+def _finding_rows(store: Store, ids: list[str]) -> Iterator[dict[str, Any]]:
+    """The active findings of these inspections with their actions, by name."""
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        yield from store.db.execute(
-            "SELECT f.status, a.status, a.deadline, f.created_at, a.closed_at, f.repeat_of FROM finding f"
-            " JOIN corrective_action a ON a.finding_id = f.id"
+        rows = store.db.execute(
+            "SELECT f.status, a.status AS action_status, a.deadline, f.created_at, a.closed_at, f.repeat_of"
+            " FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
             f" WHERE f.status = 'active' AND f.inspection_id IN ({','.join('?' * len(chunk))})",
             chunk,
-        ).fetchall()
+        )
+        yield from list(named_rows(rows))
 
 
-def _actions(rows: list[tuple[Any, ...]], today: date) -> ActionFigures:
-    days = [(china_date(r[4]) - china_date(r[3])).days for r in rows if r[1] == "closed" and r[4]]
+def _actions(rows: list[dict[str, Any]], today: date) -> ActionFigures:
+    """The corrective action figures of these findings, as they stand ``today``."""
+    states = [r["action_status"] for r in rows]
+    days = [
+        (china_date(r["closed_at"]) - china_date(r["created_at"])).days
+        for r in rows
+        if r["action_status"] == "closed" and r["closed_at"]
+    ]
     return ActionFigures(
         findings=len(rows),
-        open=sum(r[1] in ("open", "fixed_reported") for r in rows),
-        overdue=sum(is_overdue(r[0], r[1], r[2], today) for r in rows),
-        verified=sum(r[1] == "verified" for r in rows),
-        closed=sum(r[1] == "closed" for r in rows),
+        open=sum(state in ("open", "fixed_reported") for state in states),
+        overdue=sum(is_overdue(r["status"], r["action_status"], r["deadline"], today) for r in rows),
+        verified=states.count("verified"),
+        closed=states.count("closed"),
         median_days_to_close=float(median(days)) if days else None,
     )
 

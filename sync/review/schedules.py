@@ -17,6 +17,7 @@ from typing import Literal
 from msgspec import Struct
 
 from sync.clock import new_id, now_iso
+from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound, OutOfScope
 from sync.org.accounts import User
@@ -34,6 +35,8 @@ KIND_CADENCE: dict[str, Cadence] = {
 
 
 class Plan(Struct, frozen=True):
+    """Inspect a site on a checklist at a cadence, from ``starts_on``; assigned to one inspector or to none."""
+
     id: str
     site_id: str
     checklist_id: str
@@ -57,6 +60,8 @@ class PeriodStatus(Struct, frozen=True):
 
 
 class Coverage(Struct):
+    """Plan periods in a range, and how many are done, missed and due."""
+
     periods: list[PeriodStatus]
     planned: int
     done: int
@@ -148,11 +153,12 @@ def list_plans(store: Store, user: User) -> list[Plan]:
         "SELECT id, site_id, checklist_id, cadence, kind, assignee_id, starts_on, active FROM plan"
         f" WHERE active = 1 AND site_id IN ({','.join('?' * len(scope))}) ORDER BY site_id, checklist_id",
         scope,
-    ).fetchall()
-    return [Plan(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+    )
+    return rows_as(rows, Plan)
 
 
 def deactivate_plan(store: Store, user: User, plan_id: str) -> None:
+    """Deactivate a plan in the caller's scope (supervisors and admins)."""
     require_role(user, "supervisor", "admin")
     row = store.db.execute("SELECT site_id FROM plan WHERE id = ? AND org_id = ?", [plan_id, user.org_id]).fetchone()
     if row is None:
@@ -211,11 +217,11 @@ def possible_duplicates(store: Store, user: User) -> list[Duplicate]:
     if not scope:
         return []
     rows = store.db.execute(
-        "SELECT i.site_id, i.checklist_id, date(i.created_at, '+8 hours') AS day, group_concat(i.id),"
-        " count(DISTINCT l.client_id) FROM inspection i JOIN op_log l ON l.seq = i.created_seq"
+        "SELECT i.site_id, i.checklist_id, date(i.created_at, '+8 hours') AS day, group_concat(i.id) AS ids,"
+        " count(DISTINCT l.client_id) AS clients FROM inspection i JOIN op_log l ON l.seq = i.created_seq"
         f" WHERE i.status != 'deleted' AND i.site_id IN ({','.join('?' * len(scope))})"
         " GROUP BY i.site_id, i.checklist_id, day HAVING count(*) > 1 AND count(DISTINCT l.client_id) > 1"
         " ORDER BY day DESC",
         scope,
-    ).fetchall()
-    return [Duplicate(r[0], r[1], r[2], sorted(r[3].split(","))) for r in rows]
+    )
+    return [Duplicate(r["site_id"], r["checklist_id"], r["day"], sorted(r["ids"].split(","))) for r in named_rows(rows)]

@@ -11,9 +11,10 @@ from msgspec import Struct
 from schemas.answers import failed_items
 from schemas.catalog import Catalog
 from schemas.scoring import Score, score_inspection
+from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
-from sync.engine.rows import InspectionRow, load_row
+from sync.engine.rows import InspectionHead, InspectionRow, load_row
 from sync.errors import NotFound, OutOfScope
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
@@ -21,6 +22,8 @@ from sync.review.findings import FindingBrief, findings_of
 
 
 class FieldView(Struct, omit_defaults=True):
+    """An answer with its field version, who wrote it and their clock; ``stale``: signed before its content changed."""
+
     value: Any
     fv: int
     hlc: int
@@ -29,6 +32,8 @@ class FieldView(Struct, omit_defaults=True):
 
 
 class ConflictView(Struct, omit_defaults=True):
+    """A conflict on one field with its candidates; ``winner`` is the kept candidate."""
+
     id: str
     inspection_id: str
     site_id: str
@@ -54,17 +59,9 @@ class EvidenceSummary(Struct):
     states: dict[str, str]
 
 
-class InspectionView(Struct):
+class InspectionView(InspectionHead):
     """What a device or supervisor sees of one inspection."""
 
-    id: str
-    site_id: str
-    checklist_id: str
-    version: int
-    inspector_id: str
-    status: str
-    created_at: str
-    updated_at: str
     updated_seq: int
     answers: dict[str, Any]
     fields: dict[str, FieldView]
@@ -77,44 +74,45 @@ class InspectionView(Struct):
     score: Score | None
     findings: list[FindingBrief]
     # answer path → the attached photos taken as its evidence
-    photo_evidence: dict[str, list[str]] = {}
+    photo_evidence: dict[str, list[str]] = {}  # noqa: RUF012 - a msgspec Struct copies mutable defaults
 
 
 def conflict_views(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[ConflictView]:
     """Conflicts with their inspection's checklist version; each candidate names its device (``device_id``)."""
     rows = conn.execute(
         "SELECT id, inspection_id, site_id, checklist_id, path, kind, status, opened_seq, opened_at,"
-        " candidates_json, resolved_at, resolved_by, resolution_json,"
-        " (SELECT i.version FROM inspection i WHERE i.id = conflict.inspection_id)"
+        " candidates_json AS candidates, resolved_at, resolved_by, resolution_json AS resolution,"
+        " (SELECT i.version FROM inspection i WHERE i.id = conflict.inspection_id) AS version"
         f" FROM conflict WHERE {where} ORDER BY opened_seq",
         args,
-    ).fetchall()
-    views = []
-    for r in rows:
-        resolution = msgspec.json.decode(r[12]) if r[12] else None
-        candidates = msgspec.json.decode(r[9])
-        winner = resolution.get("winner", "") if isinstance(resolution, dict) else ""
-        views.append(
-            ConflictView(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                candidates,
-                winner or (candidates[0]["id"] if candidates else ""),
-                r[10],
-                r[11],
-                resolution,
-                r[13] or 0,
-            )
-        )
+    )
+    views = [_conflict_view(r) for r in named_rows(rows)]
     _name_devices(conn, [c for v in views for c in v.candidates])
     return views
+
+
+def _conflict_view(r: dict[str, Any]) -> ConflictView:
+    """A conflict row as its view: the winner is the resolution's, else the first candidate."""
+    resolution = msgspec.json.decode(r["resolution"]) if r["resolution"] else None
+    candidates = msgspec.json.decode(r["candidates"])
+    winner = resolution.get("winner", "") if isinstance(resolution, dict) else ""
+    return ConflictView(
+        id=r["id"],
+        inspection_id=r["inspection_id"],
+        site_id=r["site_id"],
+        checklist_id=r["checklist_id"],
+        path=r["path"],
+        kind=r["kind"],
+        status=r["status"],
+        opened_seq=r["opened_seq"],
+        opened_at=r["opened_at"],
+        candidates=candidates,
+        winner=winner or (candidates[0]["id"] if candidates else ""),
+        resolved_at=r["resolved_at"],
+        resolved_by=r["resolved_by"],
+        resolution=resolution,
+        version=r["version"] or 0,
+    )
 
 
 def _name_devices(conn: sqlite3.Connection, candidates: list[dict[str, Any]]) -> None:
@@ -135,26 +133,26 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
     answers = answers_of(doc)
     template = catalog.get(row.checklist_id, row.version)
     return InspectionView(
-        row.id,
-        row.site_id,
-        row.checklist_id,
-        row.version,
-        row.inspector_id,
-        row.status,
-        row.created_at,
-        row.updated_at,
-        row.updated_seq,
-        answers,
-        _field_views(conn, doc),
-        {k: {"fv": e.fv, "removed": e.removed} for k, e in doc.entries.items()},
-        [msgspec.to_builtins(c) for c in doc.comments],
-        conflict_views(conn, "inspection_id = ?", [row.id]),
-        failed_items(template, answers) if template is not None else [],
-        doc.reason,
-        evidence_summary(conn, row.id),
-        score_inspection(template, answers) if template is not None else None,
-        findings_of(conn, row.id),
-        _photo_evidence(doc),
+        id=row.id,
+        site_id=row.site_id,
+        checklist_id=row.checklist_id,
+        version=row.version,
+        inspector_id=row.inspector_id,
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        updated_seq=row.updated_seq,
+        answers=answers,
+        fields=_field_views(conn, doc),
+        entries={k: {"fv": e.fv, "removed": e.removed} for k, e in doc.entries.items()},
+        comments=[msgspec.to_builtins(c) for c in doc.comments],
+        conflicts=conflict_views(conn, "inspection_id = ?", [row.id]),
+        failed_items=failed_items(template, answers) if template is not None else [],
+        reason=doc.reason,
+        evidence=evidence_summary(conn, row.id),
+        score=score_inspection(template, answers) if template is not None else None,
+        findings=findings_of(conn, row.id),
+        photo_evidence=_photo_evidence(doc),
     )
 
 

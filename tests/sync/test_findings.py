@@ -91,19 +91,19 @@ class Office:
         """A new inspection, submitted: its row and its findings."""
         created = next(self.seq)
         row = InspectionRow(
-            f"00000000-0000-4000-8000-{created:012d}",
-            self.users["admin"].org_id,
-            self.sites[site],
-            "sync_probe",
-            1,
-            self.users["inspector"].id,
-            "submitted",
-            stamp(days),
-            stamp(days),
-            created,
-            created,
-            0,
-            document(answers, stale),
+            id=f"00000000-0000-4000-8000-{created:012d}",
+            org_id=self.users["admin"].org_id,
+            site_id=self.sites[site],
+            checklist_id="sync_probe",
+            version=1,
+            inspector_id=self.users["inspector"].id,
+            status="submitted",
+            created_at=stamp(days),
+            updated_at=stamp(days),
+            created_seq=created,
+            updated_seq=created,
+            open_conflicts=0,
+            doc=document(answers, stale),
         )
         with self.store.transaction() as conn:
             insert_row(conn, row)
