@@ -10,7 +10,8 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext
 
-from tests.pwa.conftest import ARTIFACTS, LiveServer
+from bench.live import LiveServer
+from tests.pwa.browser import ARTIFACTS
 from tests.pwa.phone import Phone
 
 ITEM = "gm_responsibility"

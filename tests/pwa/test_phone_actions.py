@@ -16,10 +16,11 @@ from typing import Any
 from playwright.sync_api import BrowserContext
 
 from bench.device import Device
+from bench.live import LiveServer
 from bench.uploader import upload
 from tests.conftest import SHOP
 from tests.images import phone_jpeg
-from tests.pwa.conftest import ARTIFACTS, LiveServer
+from tests.pwa.browser import ARTIFACTS
 from tests.pwa.phone import Phone, sha256
 from tests.sync_template import SYNC_TEMPLATE
 

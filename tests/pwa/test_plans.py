@@ -15,7 +15,8 @@ import httpx
 from playwright.sync_api import BrowserContext, Locator, Page
 
 from bench.device import Device
-from tests.pwa.conftest import ARTIFACTS, LiveServer
+from bench.live import LiveServer
+from tests.pwa.browser import ARTIFACTS
 from tests.pwa.phone import SHOP, SUPERMARKET, Phone
 from tests.pwa.test_desk import DESK, desk_log_in
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from PIL import Image
 
+from bench.live import in_thread
 from bench.uploader import TUS, metadata, upload
 from server.app import create_app
 from server.settings import Settings
@@ -94,21 +94,12 @@ class Running:
 
 @contextmanager
 def serving(settings: Settings) -> Iterator[Running]:
-    """The real app under uvicorn in a thread, on a socket bound before it starts (no waiting)."""
+    """The real app under uvicorn in a thread, on a socket bound before it starts."""
     app = create_app(replace(settings, demo=True))
-    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
-    config = uvicorn.Config(app, log_level="warning", ws="none", http="h11", lifespan="on")
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    host, port = listener.getsockname()[:2]
-    org_id = app.state.store.db.execute("SELECT id FROM organisation").fetchone()[0]
-    try:
-        yield Running(f"http://{host}:{port}", (host, port), app.state.store, app.state.evidence_dir, org_id)
-    finally:
-        uvicorn_server.should_exit = True
-        thread.join(timeout=30)
-        listener.close()
+    with in_thread(app, ws="none", http="h11") as url:
+        host, port = url.removeprefix("http://").split(":")
+        org_id = app.state.store.db.execute("SELECT id FROM organisation").fetchone()[0]
+        yield Running(url, (host, int(port)), app.state.store, app.state.evidence_dir, org_id)
 
 
 @pytest.fixture
