@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import Client, World, bearer, login
+from tests.clients import Client, World, bearer, login
 
 
 def test_login_returns_a_token_bound_to_a_named_device(client: Client) -> None:

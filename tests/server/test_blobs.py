@@ -14,11 +14,9 @@ from PIL import Image
 
 from sync.org.accounts import create_user
 from sync.org.sites import create_organisation
-from tests.conftest import Client, World, bearer, login
-from tests.evidence import reference, sha256
+from tests.clients import Client, World, assert_problem, bearer, login, still_up
+from tests.evidence import PHOTO, SVG, reference, sha256, upload
 from tests.images import encode, quadrants
-from tests.server.test_problems import assert_problem, still_up
-from tests.server.test_uploads import PHOTO, SVG, upload
 
 MARKET = "望江农贸市场"
 DIGEST = sha256(PHOTO)

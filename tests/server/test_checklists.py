@@ -8,33 +8,10 @@ from typing import Any
 import jsonschema_rs
 
 from sync.org.demo import ACCOUNTS
-from tests.conftest import Client, World
+from tests.clients import Client, World
+from tests.templates import minimal_template
 
 SCHEMA = "/api/checklists/{}/versions/{}/schema"
-
-
-def minimal_template(checklist_id: str = "night_market", version: int = 1, label: str = "摊位卫生") -> dict[str, Any]:
-    return {
-        "checklist_id": checklist_id,
-        "version": version,
-        "title": {"zh": "夜市巡查", "en": "Night market patrol"},
-        "description": {"zh": "夜市秩序", "en": "Night market order"},
-        "sources": [{"title": "市场管理办法"}],
-        "sections": [
-            {
-                "id": "main",
-                "title": {"zh": "检查", "en": "Checks"},
-                "items": [
-                    {
-                        "kind": "pass_fail",
-                        "id": "stall_hygiene",
-                        "label": {"zh": label, "en": "Stall hygiene"},
-                        "clause": "市场管理办法 第十条",
-                    }
-                ],
-            }
-        ],
-    }
 
 
 def test_catalog_lists_five_checklists_with_both_titles(client: Client, world: World) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from bench.device import Device
 from bench.live import ServerProcess
-from tests.sync_template import SYNC_TEMPLATE
+from tests.templates import SYNC_TEMPLATE
 
 KILLS = 12
 

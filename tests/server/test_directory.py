@@ -7,7 +7,7 @@ from typing import Any
 
 from sync.org.accounts import Role, create_user
 from sync.org.sites import assign_districts, assign_sites, create_district, create_organisation, create_site
-from tests.conftest import SHOP, Client, World, bearer, device, login, started
+from tests.clients import SHOP, Client, World, bearer, device, login, started
 
 USER_KEYS = {"id", "username", "display_name", "role", "active"}
 DEVICE_KEYS = {"id", "name", "user_id"}

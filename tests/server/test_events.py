@@ -18,8 +18,8 @@ from litestar.testing import TestClient
 from server.app import create_app
 from server.settings import Settings
 from sync.feed.webhooks import DeliveryPolicy, deliver_due, urllib_post
-from tests.conftest import SHOP, Client, World, bearer, device, login
-from tests.sync_template import SYNC_TEMPLATE
+from tests.clients import SHOP, Client, World, bearer, device, login, review
+from tests.templates import SYNC_TEMPLATE
 
 PROBLEM = "urn:xunjian:problem:"
 SECRET = "loopback-secret-1234"
@@ -80,12 +80,6 @@ def events(client: Client, world: World, user: str = "admin", **params: Any) -> 
     assert response.status_code == 200, response.text
     found: list[dict[str, Any]] = response.json()["events"]
     return found
-
-
-def review(client: Client, world: World, inspection_id: str, **body: Any) -> None:
-    url = f"/api/inspections/{inspection_id}/review"
-    response = client.post(url, json=body, headers=world.headers["supervisor1"])
-    assert response.status_code == 200, response.text
 
 
 def workflow(client: Client, world: World) -> str:

@@ -13,8 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sync.review.workdays import CHINA
-from tests.conftest import SHOP, Client, World, device
-from tests.server.test_findings import problem_type
+from tests.clients import SHOP, Client, World, device, problem_type
 
 MARKET = "望江农贸市场"
 PHOTO = hashlib.sha256(b"a photo that has not arrived").hexdigest()

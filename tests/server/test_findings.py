@@ -12,14 +12,12 @@ from litestar import Litestar
 
 from bench.device import Device
 from server.settings import Settings
-from sync.org.accounts import User
 from sync.review.actions import ActionRules, Assignment, assign_action
 from sync.review.register import FindingFilter, list_findings
 from sync.review.workdays import make_calendar, today_in_china
-from tests.conftest import SHOP, Client, World, device
+from tests.clients import SHOP, Client, World, act, device, problem_type, user_of
 
 MARKET = "望江农贸市场"  # inspector1's other site, in the same district as the shop
-PROBLEM = "urn:xunjian:problem:"
 PHOTO = hashlib.sha256(b"after the fix").hexdigest()
 HOLIDAYS_FROM = 1  # the 10 days after today are holidays in these tests' settings
 HOLIDAYS = 10
@@ -53,20 +51,6 @@ def finding_of(client: Client, world: World, inspection_id: str, pointer: str = 
     found = [f for f in findings(client, world, inspection_id=inspection_id) if f["pointer"] == pointer]
     assert len(found) == 1
     return found[0]
-
-
-def act(client: Client, world: World, user: str, finding_id: str, action: str, body: dict[str, Any]) -> Any:
-    return client.post(f"/api/findings/{finding_id}/{action}", json=body, headers=world.headers[user])
-
-
-def problem_type(response: Any) -> str:
-    assert response.headers["content-type"].startswith("application/problem+json"), response.text
-    return str(response.json()["type"]).removeprefix(PROBLEM)
-
-
-def user_of(client: Client, world: World, name: str) -> User:
-    me = client.get("/api/auth/me", headers=world.headers[name]).json()["user"]
-    return User(**me)
 
 
 def test_a_submission_is_scored_and_each_failed_item_becomes_a_finding(

@@ -11,7 +11,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from bench.uploader import upload
-from tests.conftest import Client, World, device, started
+from tests.clients import Client, World, device, started
 from tests.images import phone_jpeg
 
 ARTIFACTS = Path(__file__).parent.parent / "artifacts"

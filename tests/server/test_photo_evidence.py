@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.conftest import SHOP, Client, World, device
+from tests.clients import SHOP, Client, World, device
 
 LICENCE_PHOTO = hashlib.sha256(b"expired licence on the wall").hexdigest()
 FREEZER_PHOTO = hashlib.sha256(b"thermometer at -10").hexdigest()

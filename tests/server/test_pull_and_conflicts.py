@@ -6,7 +6,7 @@ from typing import Any
 
 from bench.device import Device
 from sync.pull import purge_tombstones
-from tests.conftest import SHOP, Client, World, device, login, started
+from tests.clients import SHOP, Client, World, device, login, started
 
 MARKET = "望江农贸市场"
 

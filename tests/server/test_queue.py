@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
-from tests.conftest import Client, World, device, started
+from tests.clients import Client, World, device, started
 
 MARKET = "望江农贸市场"
 

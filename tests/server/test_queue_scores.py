@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHOP, Client, World, device
-from tests.sync_template import SYNC_TEMPLATE
+from tests.clients import SHOP, Client, World, device
+from tests.templates import SYNC_TEMPLATE
 
 
 def critical_heavy_template() -> dict[str, Any]:

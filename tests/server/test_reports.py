@@ -23,9 +23,8 @@ from bench.device import Device
 from sync.review.actions import ActionRules, Assignment, assign_action
 from sync.review.reports import deadlines, month_period, previous_period, quarter_period
 from sync.review.workdays import CHINA, today_in_china
-from tests.conftest import SHOP, Client, World, device
-from tests.server.test_findings import act, problem_type, user_of
-from tests.sync_template import SYNC_TEMPLATE
+from tests.clients import SHOP, Client, World, act, device, problem_type, review, user_of
+from tests.templates import SYNC_TEMPLATE
 
 MARKET = "望江农贸市场"
 DONE = {"submitted", "returned", "approved"}
@@ -162,11 +161,6 @@ def with_stalls(world: World, phone: Device, site: str, answers: dict[str, Any],
     return inspection_id
 
 
-def review(client: Client, world: World, inspection_id: str, body: dict[str, Any]) -> None:
-    response = client.post(f"/api/inspections/{inspection_id}/review", json=body, headers=world.headers["supervisor1"])
-    assert response.status_code == 200, response.text
-
-
 def month_before(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
 
@@ -202,9 +196,9 @@ def month_of_work(client: Client, world: World, probe: None, app: Litestar) -> l
     gone = inspect(world, phone, MARKET, {"licence": "fail", "frozen_temp": -10}, submit=False)
     phone.delete(gone)
     phone.sync()
-    review(client, world, f, {"action": "return", "comments": [{"path": "frozen_temp", "text": "请复测"}]})
-    review(client, world, g, {"action": "approve"})
-    review(client, world, h, {"action": "reject", "reason": "检查对象填错"})
+    review(client, world, f, action="return", comments=[{"path": "frozen_temp", "text": "请复测"}])
+    review(client, world, g, action="approve")
+    review(client, world, h, action="reject", reason="检查对象填错")
 
     # actions: b's licence overdue; a's failed stall closed after a fix and a verification
     licence = next(

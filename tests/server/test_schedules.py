@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from sync.review.schedules import period_of, periods
-from tests.conftest import SHOP, Client, World, device, started
+from tests.clients import SHOP, Client, World, device, started
 
 
 @pytest.mark.parametrize(

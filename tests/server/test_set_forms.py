@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHOP, Client, World, device
+from tests.clients import SHOP, Client, World, device
 
 CLIENT = "0190a0c4-1234-7abc-8def-0123456789ab"
 

@@ -9,9 +9,9 @@ import pytest
 
 from bench.device import Device, LostResponse
 from bench.uploader import upload
-from tests.conftest import SHOP, Client, World, device, login, started
+from tests.clients import SHOP, Client, World, device, login, started
 from tests.images import phone_jpeg
-from tests.sync_template import SYNC_TEMPLATE
+from tests.templates import SYNC_TEMPLATE
 
 OTHER_DISTRICT_SITE = "物美超市(文三路店)"
 

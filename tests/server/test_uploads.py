@@ -16,53 +16,9 @@ from PIL import Image
 
 from server.app import create_app
 from server.settings import Settings
-from tests.conftest import Client, World
-from tests.evidence import sha256
+from tests.clients import Client, World, assert_problem, still_up
+from tests.evidence import CHUNK, PHOTO, SVG, TUS, create, metadata, send, sha256, upload
 from tests.images import encode, phone_jpeg, png_bomb, quadrants, zip_bytes
-from tests.server.test_problems import assert_problem, still_up
-
-TUS = {"Tus-Resumable": "1.0.0"}
-CHUNK = {**TUS, "Content-Type": "application/offset+octet-stream"}
-PHOTO = phone_jpeg(6, size=(1200, 900), gps=(30.2741, 120.1551))
-
-
-def metadata(**pairs: str) -> str:
-    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in pairs.items())
-
-
-def create(
-    client: Client,
-    headers: dict[str, str],
-    data: bytes,
-    *,
-    kind: str = "photo",
-    media_type: str = "image/jpeg",
-    digest: str | None = None,
-    length: int | None = None,
-) -> Response:
-    meta = metadata(sha256=digest or sha256(data), kind=kind, media_type=media_type, filename="IMG_0001.JPG")
-    sent = {**headers, **TUS, "Upload-Length": str(len(data) if length is None else length), "Upload-Metadata": meta}
-    return client.post("/api/uploads", headers=sent)
-
-
-def send(client: Client, headers: dict[str, str], url: str, offset: int, chunk: bytes, **extra: str) -> Response:
-    return client.patch(url, content=chunk, headers={**headers, **CHUNK, "Upload-Offset": str(offset), **extra})
-
-
-def upload(client: Client, headers: dict[str, str], data: bytes, *, chunk: int = 64 * 1024, **options: str) -> Response:
-    """Create and send every chunk; the response of the last PATCH (or of the creation when complete)."""
-    created = create(client, headers, data, **options)  # type: ignore[arg-type]
-    if created.status_code != 201:
-        return created
-    url = created.headers["location"]
-    offset = int(created.headers["upload-offset"])
-    response = created
-    while offset < len(data):
-        response = send(client, headers, url, offset, data[offset : offset + chunk])
-        if response.status_code != 204:
-            return response
-        offset = int(response.headers["upload-offset"])
-    return response
 
 
 def assert_gone(response: Response) -> None:
@@ -226,7 +182,7 @@ def small_chunks(settings: Settings) -> Iterator[Client]:
 
 
 def test_chunks_may_pass_the_json_body_limit_up_to_the_chunk_limit(small_chunks: Client) -> None:
-    from tests.conftest import bearer, login
+    from tests.clients import bearer, login
 
     inspector = bearer(login(small_chunks, "inspector1"))
     data = encode(Image.merge("RGB", [Image.effect_noise((1800, 1800), 90)] * 3), "PNG")
@@ -317,7 +273,7 @@ def test_a_terminated_upload_is_gone(client: Client, world: World) -> None:
 
 
 def test_an_expired_upload_is_gone(settings: Settings) -> None:
-    from tests.conftest import bearer, login
+    from tests.clients import bearer, login
 
     with TestClient(create_app(replace(settings, demo=True, upload_expiry_s=-1))) as expired:
         inspector = bearer(login(expired, "inspector1"))
@@ -345,12 +301,6 @@ def test_a_completion_that_failed_is_retried_with_an_empty_chunk(
     assert (retried.status_code, retried.headers["upload-complete"]) == (204, "?1")
     assert client.head(url, headers={**inspector, **TUS}).headers["upload-complete"] == "?1"
     assert client.get(f"/api/blobs/{sha256(PHOTO)}", headers=inspector).content == PHOTO
-
-
-SVG = (
-    b'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100">'
-    b'<path d="M 10 80 C 40 10, 65 10, 95 80" stroke="black" fill="none"/></svg>'
-)
 
 
 def test_signatures_are_stored_as_png_or_svg(client: Client, world: World) -> None:

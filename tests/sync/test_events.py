@@ -8,14 +8,11 @@ import json
 from datetime import date
 
 import pytest
-from argon2 import PasswordHasher
 
 from sync.db.store import Store
 from sync.errors import Forbidden, InvalidInput
 from sync.feed.events import emit, list_events, record_overdue
 from sync.feed.webhooks import DeliveryPolicy, NewWebhook, create_webhook, deliver_due, list_deliveries
-from sync.org import sites
-from sync.org.accounts import create_user
 from sync.review.actions import (
     ActionRules,
     Assignment,
@@ -25,32 +22,11 @@ from sync.review.actions import (
     close_action,
     verify_action,
 )
-from tests.sync.test_findings import H1, Office, template_index
+from tests.sync.office import H1, Office
 
 MONDAY = date(2026, 3, 2)
 SECRET = "s3cret-s3cret-s3cret"
 T0 = 1_800_000_000.0
-
-
-@pytest.fixture
-def office(store: Store, hasher: PasswordHasher) -> Office:
-    """Districts north (n1, n2) and south (s1); the supervisor has the north."""
-    org = sites.create_organisation(store, "市场监管所")
-    north = sites.create_district(store, org.id, "北区")
-    south = sites.create_district(store, org.id, "南区")
-    made = {
-        name: sites.create_site(store, org.id, district_id=district.id, name=name, site_type="market", address="路").id
-        for name, district in [("n1", north), ("n2", north), ("s1", south)]
-    }
-    users = {
-        role: create_user(
-            store, hasher, org_id=org.id, username=role, password="password1", role=role, display_name=role
-        )
-        for role in ("admin", "supervisor", "inspector")
-    }
-    sites.assign_districts(store, org.id, users["supervisor"].id, [north.id])
-    sites.assign_sites(store, org.id, users["inspector"].id, list(made.values()))
-    return Office(store, template_index(), users, made, {"north": north.id, "south": south.id})
 
 
 class Receiver:

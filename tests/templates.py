@@ -1,4 +1,8 @@
-"""A small checklist with every merge policy, published by sync tests through the real API."""
+"""Checklists the tests publish through the real API.
+
+``SYNC_TEMPLATE``: a small checklist with every merge policy, for the sync tests;
+:func:`minimal_template`: one pass/fail item, for publishing and authorization tests.
+"""
 
 from __future__ import annotations
 
@@ -103,3 +107,27 @@ SYNC_TEMPLATE: dict[str, Any] = {
         }
     ],
 }
+
+
+def minimal_template(checklist_id: str = "night_market", version: int = 1, label: str = "摊位卫生") -> dict[str, Any]:
+    return {
+        "checklist_id": checklist_id,
+        "version": version,
+        "title": {"zh": "夜市巡查", "en": "Night market patrol"},
+        "description": {"zh": "夜市秩序", "en": "Night market order"},
+        "sources": [{"title": "市场管理办法"}],
+        "sections": [
+            {
+                "id": "main",
+                "title": {"zh": "检查", "en": "Checks"},
+                "items": [
+                    {
+                        "kind": "pass_fail",
+                        "id": "stall_hygiene",
+                        "label": {"zh": label, "en": "Stall hygiene"},
+                        "clause": "市场管理办法 第十条",
+                    }
+                ],
+            }
+        ],
+    }
