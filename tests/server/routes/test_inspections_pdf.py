@@ -14,7 +14,7 @@ from bench.uploader import upload
 from tests.clients import Client, World, device, started
 from tests.images import phone_jpeg
 
-ARTIFACTS = Path(__file__).parent.parent / "artifacts"
+ARTIFACTS = Path(__file__).parents[2] / "artifacts"
 
 
 def signature_png() -> bytes:
