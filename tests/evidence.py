@@ -7,6 +7,7 @@ import base64
 import hashlib
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from httpx import Response
 
 from sync.clock import new_id, now_iso
@@ -14,7 +15,8 @@ from sync.db.store import Store
 from sync.evidence import uploads
 from sync.evidence.blobs import Blob
 from sync.evidence.uploads import ChunkWriter, Upload, UploadLimits
-from sync.org.accounts import User
+from sync.org.accounts import Role, User, create_user
+from sync.org.sites import assign_sites, create_district, create_organisation, create_site
 from tests.clients import Client
 from tests.images import phone_jpeg
 
@@ -127,3 +129,33 @@ SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100">'
     b'<path d="M 10 80 C 40 10, 65 10, 95 80" stroke="black" fill="none"/></svg>'
 )
+
+
+PHOTOS = [phone_jpeg(n) for n in (1, 3, 6)]  # three different photos
+
+
+class Org:
+    """An organisation with two sites; an admin, an uploader and a colleague at the first, an outsider at the other."""
+
+    def __init__(self, store: Store, hasher: PasswordHasher, name: str) -> None:
+        org = create_organisation(store, name)
+        self.id = org.id
+        district = create_district(store, org.id, "d")
+        self.sites = [
+            create_site(store, org.id, district_id=district.id, name=f"s{n}", site_type="market", address="a").id
+            for n in range(2)
+        ]
+
+        def user(username: str, role: Role) -> User:
+            login = f"{name}-{username}"
+            return create_user(
+                store, hasher, org_id=org.id, username=login, password="password1", role=role, display_name=username
+            )
+
+        self.admin = user("admin", "admin")
+        self.uploader = user("uploader", "inspector")
+        self.colleague = user("colleague", "inspector")
+        self.outsider = user("outsider", "inspector")
+        assign_sites(store, org.id, self.uploader.id, [self.sites[0]])
+        assign_sites(store, org.id, self.colleague.id, [self.sites[0]])
+        assign_sites(store, org.id, self.outsider.id, [self.sites[1]])

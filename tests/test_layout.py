@@ -158,6 +158,32 @@ def test_tests_import_helpers_from_support_modules_never_from_a_test_file_or_a_c
     assert wrong == []
 
 
+# test folders mirrored on the package tree: tests/<package>/<unit>/test_<module>.py tests <package>/<unit>/<module>.py
+MIRRORED = ("schemas", "sync", "bench")
+
+
+def test_tests_mirror_the_package_tree() -> None:
+    """The tests of ``sync/engine/merge.py`` are ``tests/sync/engine/test_merge.py``, and so on; a test of one
+    resource's routes is ``tests/server/routes/test_<resource>.py`` (or ``test_<resource>_<aspect>.py``)."""
+    tests = ROOT / "tests"
+    wrong = []
+    for package in MIRRORED:
+        for path in sorted((tests / package).rglob("test_*.py")):
+            relative = path.relative_to(tests)
+            if not (ROOT / relative.parent / f"{path.stem.removeprefix('test_')}.py").is_file():
+                wrong.append(f"{path.relative_to(ROOT)} names no module {relative.parent}/{path.stem[5:]}.py")
+    for path in sorted((tests / "server" / "routes").glob("test_*.py")):
+        words = path.stem.removeprefix("test_").split("_")
+        resources = ["_".join(words[:n]) for n in range(len(words), 0, -1)]
+        if not any((ROOT / "server" / where / f"{r}.py").is_file() for r in resources for where in ("routes", ".")):
+            wrong.append(f"{path.relative_to(ROOT)} names no resource of server/ (server/routes/<resource>.py)")
+    folders = {path.parent for path in tests.rglob("*.py") if "__pycache__" not in path.parts}
+    wrong.extend(
+        f"{f.relative_to(ROOT)} has no __init__.py" for f in sorted(folders) if not (f / "__init__.py").is_file()
+    )
+    assert wrong == []
+
+
 def test_modules_stay_under_400_lines() -> None:
     long = [
         f"{path.relative_to(ROOT)}: {n}"

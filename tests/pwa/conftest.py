@@ -15,7 +15,9 @@ from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwr
 
 from bench.live import CHROMIUM_ARGS, LiveServer, chromium_path, serve, server_settings
 from server.pwa import PWA_DIST
-from tests.pwa.browser import ARTIFACTS, PHONE
+from tests import ARTIFACTS
+
+PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="session")

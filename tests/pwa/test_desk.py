@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext
 
 from bench.live import LiveServer
-from tests.pwa.browser import ARTIFACTS
+from tests import ARTIFACTS
 from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import Phone
 

@@ -27,9 +27,9 @@ from bench.device import Device
 from bench.live import LiveServer
 from bench.uploader import upload
 from schemas.catalog import Catalog, parse_template
+from tests import ARTIFACTS
 from tests.clients import SHOP
 from tests.images import phone_jpeg
-from tests.pwa.browser import ARTIFACTS
 from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import Phone, camera_jpeg, sha256
 from tests.templates import SYNC_TEMPLATE

@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page
 
 from bench.device import Device
 from bench.live import LiveServer
-from tests.pwa.browser import ARTIFACTS
+from tests import ARTIFACTS
 from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import Phone, camera_jpeg, sha256
 

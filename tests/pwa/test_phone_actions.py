@@ -18,9 +18,9 @@ from playwright.sync_api import BrowserContext
 from bench.device import Device
 from bench.live import LiveServer
 from bench.uploader import upload
+from tests import ARTIFACTS
 from tests.clients import SHOP
 from tests.images import phone_jpeg
-from tests.pwa.browser import ARTIFACTS
 from tests.pwa.phone import Phone, sha256
 from tests.templates import SYNC_TEMPLATE
 

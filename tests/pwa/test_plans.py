@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Locator, Page
 
 from bench.device import Device
 from bench.live import LiveServer
-from tests.pwa.browser import ARTIFACTS
+from tests import ARTIFACTS
 from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import SHOP, SUPERMARKET, Phone
 

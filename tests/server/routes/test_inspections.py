@@ -1,4 +1,5 @@
-"""The review queue's filters: status, district, site, checklist, inspector, date, conflicts, missing photos."""
+"""Inspections over HTTP: the review queue's filters (status, district, site, checklist, inspector, date,
+conflicts, missing photos); one inspection's detail, review and audit log, in scope."""
 
 from __future__ import annotations
 
@@ -60,3 +61,37 @@ def test_queue_is_scoped_and_checks_its_parameters(client: Client, world: World,
     bad = client.get("/api/inspections", params={"since": "yesterday"}, headers=world.headers["supervisor1"])
     assert bad.status_code == 400
     assert bad.headers["content-type"].startswith("application/problem+json")
+
+
+def test_audit_log_keeps_every_op_including_rejected(client: Client, world: World, probe: None) -> None:
+    phone = device(client)
+    inspection_id = started(client, world, phone)
+    phone.set(inspection_id, {"frozen_temp": "hot"})
+    phone.set(inspection_id, {"frozen_temp": -19})
+    phone.sync()
+    audit = client.get(f"/api/inspections/{inspection_id}/audit", headers=world.headers["supervisor1"]).json()
+    assert [(a["kind"], a["outcome"]) for a in audit] == [
+        ("create", "applied"),
+        ("set", "rejected"),
+        ("set", "applied"),
+    ]
+    assert audit[1]["result"]["problem"]["type"] == "invalid-answers"
+    far = client.get(f"/api/inspections/{inspection_id}/audit", headers=world.headers["supervisor2"])
+    assert far.status_code == 403
+
+
+def test_inspection_detail_is_scoped(client: Client, world: World, probe: None) -> None:
+    phone = device(client)
+    inspection_id = started(client, world, phone)
+    assert client.get(f"/api/inspections/{inspection_id}", headers=world.headers["inspector1"]).status_code == 200
+    assert client.get(f"/api/inspections/{inspection_id}", headers=world.headers["inspector3"]).status_code == 403
+    assert client.get("/api/inspections/unknown", headers=world.headers["admin"]).status_code == 404
+    review = client.post(
+        f"/api/inspections/{inspection_id}/review", json={"action": "approve"}, headers=world.headers["inspector1"]
+    )
+    assert review.status_code == 403
+    draft = client.post(
+        f"/api/inspections/{inspection_id}/review", json={"action": "approve"}, headers=world.headers["supervisor1"]
+    )
+    assert draft.status_code == 409
+    assert draft.json()["type"] == "urn:xunjian:problem:invalid-transition"

@@ -11,10 +11,9 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from bench.uploader import upload
+from tests import ARTIFACTS
 from tests.clients import Client, World, device, started
 from tests.images import phone_jpeg
-
-ARTIFACTS = Path(__file__).parents[2] / "artifacts"
 
 
 def signature_png() -> bytes:

@@ -1,58 +1,15 @@
-"""Blob states per organisation, who may read a blob, and garbage collection."""
+"""Blob states per organisation, and who may read a blob."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 from sync.db.store import Store
 from sync.errors import Forbidden, NotFound
-from sync.evidence import gc
-from sync.evidence.blobs import blob_path, blob_states, get_blob, missing_hashes, readable_blob
-from sync.org.accounts import Role, User, create_user
-from sync.org.sites import assign_sites, create_district, create_organisation, create_site
-from tests.evidence import reference, sha256, store_blob
-from tests.images import encode, phone_jpeg, quadrants
-
-PHOTOS = [phone_jpeg(n) for n in (1, 3, 6)]
-
-
-class Org:
-    def __init__(self, store: Store, hasher: PasswordHasher, name: str) -> None:
-        org = create_organisation(store, name)
-        self.id = org.id
-        district = create_district(store, org.id, "d")
-        self.sites = [
-            create_site(store, org.id, district_id=district.id, name=f"s{n}", site_type="market", address="a").id
-            for n in range(2)
-        ]
-
-        def user(username: str, role: Role) -> User:
-            login = f"{name}-{username}"
-            return create_user(
-                store, hasher, org_id=org.id, username=login, password="password1", role=role, display_name=username
-            )
-
-        self.admin = user("admin", "admin")
-        self.uploader = user("uploader", "inspector")
-        self.colleague = user("colleague", "inspector")
-        self.outsider = user("outsider", "inspector")
-        assign_sites(store, org.id, self.uploader.id, [self.sites[0]])
-        assign_sites(store, org.id, self.colleague.id, [self.sites[0]])
-        assign_sites(store, org.id, self.outsider.id, [self.sites[1]])
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return tmp_path / "evidence"
-
-
-@pytest.fixture
-def orgs(store: Store, hasher: PasswordHasher) -> tuple[Org, Org]:
-    return Org(store, hasher, "a"), Org(store, hasher, "b")
+from sync.evidence.blobs import blob_path, blob_states, missing_hashes, readable_blob
+from tests.evidence import PHOTOS, Org, reference, sha256, store_blob
 
 
 def test_a_referenced_photo_is_awaiting_until_it_arrives(store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
@@ -116,43 +73,3 @@ def test_not_found_reads_the_same_for_a_hidden_and_an_absent_blob(
             readable_blob(store, a.outsider, digest, "display")
         messages.append(str(hidden.value).replace(digest, "<hash>"))
     assert len(set(messages)) == 1
-
-
-DAY = 24 * 3600
-
-
-def test_garbage_is_unreferenced_and_past_its_grace_period(store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
-    org = orgs[0]
-    kept, dropped = (store_blob(store, root, org.uploader, p) for p in PHOTOS[:2])
-    reference(store, org.id, kept.sha256, org.sites[0], org.uploader.id)
-    assert gc.find_garbage(store, grace_s=7 * DAY) == []
-    later = time.time() + 8 * DAY
-    listed = gc.collect_garbage(store, root, grace_s=7 * DAY, now=later, dry_run=True)
-    assert [g.sha256 for g in listed] == [dropped.sha256]
-    assert get_blob(store, org.id, dropped.sha256) is not None
-    assert blob_path(root, org.id, dropped.sha256).exists()
-    removed = gc.collect_garbage(store, root, grace_s=7 * DAY, now=later)
-    assert removed == listed
-    assert get_blob(store, org.id, dropped.sha256) is None
-    assert not blob_path(root, org.id, dropped.sha256).parent.joinpath(f"{dropped.sha256}.display.jpg").exists()
-    assert not blob_path(root, org.id, dropped.sha256).exists()
-    assert get_blob(store, org.id, kept.sha256) is not None
-    assert blob_path(root, org.id, kept.sha256, "thumb").exists()
-
-
-def test_gc_from_the_command_line(tmp_path: Path, hasher: PasswordHasher, capsys: pytest.CaptureFixture[str]) -> None:
-    from sync.db.store import open_store
-
-    data_dir = tmp_path / "data"
-    store = open_store(data_dir)
-    org = Org(store, hasher, "cli")
-    blob = store_blob(store, data_dir, org.uploader, encode(quadrants(), "PNG"), media_type="image/png")
-    store.close()
-    assert gc.main(["--data-dir", str(data_dir), "--grace-s", "-60", "--dry-run"]) == 0
-    out = capsys.readouterr()
-    assert blob.sha256 in out.out
-    assert "would remove 1 blob(s)" in out.err
-    assert blob_path(data_dir, org.id, blob.sha256).exists()
-    assert gc.main(["--data-dir", str(data_dir), "--grace-s", "-60"]) == 0
-    assert "removed 1 blob(s)" in capsys.readouterr().err
-    assert not blob_path(data_dir, org.id, blob.sha256).exists()

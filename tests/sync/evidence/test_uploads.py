@@ -33,11 +33,6 @@ PHOTO = phone_jpeg(6, gps=(30.25, 120.16))
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
-    return tmp_path / "evidence"
-
-
-@pytest.fixture
 def users(store: Store, hasher: PasswordHasher) -> list[User]:
     org = create_organisation(store, "org")
     return [
