@@ -24,20 +24,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from bench.uploads import running_server
+from bench.live import CHROMIUM_ARGS, ServerProcess, chromium_path
 from server.routes.app_files import PWA_DIST
 from sync.org.demo import DEMO_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TARGET_SHELL_BYTES = 100_000
 TARGET_OFFLINE_MS = 1000
 # Record when a selector first matches, from navigation start (performance.now()).
@@ -81,8 +71,16 @@ def main() -> None:
     target = f"(target < {TARGET_SHELL_BYTES // 1000} kB)"
     print(f"  {'total':38} {raw / 1000:7.1f} kB  gzip {zipped / 1000:6.1f} kB  {target}")
 
-    with tempfile.TemporaryDirectory() as data, running_server(Path(data)) as url, sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    chromium = chromium_path()
+    if chromium is None:
+        raise SystemExit("Chromium is not installed (./dev test installs Debian's chromium)")
+    with (
+        tempfile.TemporaryDirectory() as data,
+        ServerProcess(Path(data), "--demo") as server,
+        sync_playwright() as driver,
+    ):
+        url = server.base
+        browser = driver.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
         context.add_init_script(WATCH % json.dumps(FORM_ITEM))
         page = context.new_page()

@@ -31,14 +31,11 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -49,6 +46,7 @@ from typing import Any
 import httpx
 from argon2 import PasswordHasher
 
+from bench.live import ServerProcess, free_port, wait_for
 from bench.merge import bench_merge
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
@@ -60,7 +58,6 @@ from sync.org.demo import load_demo
 from sync.org.sites import site_ids_in_scope
 from sync.push import apply_push
 
-ROOT = Path(__file__).parent.parent
 DOCS = int(os.environ.get("BENCH_DOCS", "3000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 BATCH = 50
@@ -90,26 +87,6 @@ def answers_for(template: Template, n: int) -> dict[str, Any]:
 def compact(value: Any) -> bytes:
     """JSON as the app's ``JSON.stringify`` writes it (no spaces), for every contender alike."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_for(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{url}: process exited") from None
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 class Poster:
@@ -182,23 +159,16 @@ def bench_engine(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float
 @contextmanager
 def xunjian_server(tmp: Path) -> Iterator[tuple[int, dict[str, str], str]]:
     """``python -m server --demo`` on a free port: the port, an inspector's headers, a site in scope."""
-    port = free_port()
-    env = {**os.environ, "XUNJIAN_DATA_DIR": str(tmp / "xunjian"), "XUNJIAN_PORT": str(port)}
-    command = [sys.executable, "-m", "server", "--demo"]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/api/health", proc)
-        with httpx.Client(base_url=base, timeout=60) as api:
-            login = api.post(
-                "/api/auth/login", json={"username": "inspector1", "password": "demo1234", "device_name": "bench"}
-            ).json()
-            headers = {"Authorization": f"Bearer {login['token']}"}
-            site = api.get("/api/sites", headers=headers).json()[0]["id"]
-        yield port, headers, site
-    finally:
-        proc.terminate()
-        proc.wait()
+    with (
+        ServerProcess(tmp / "xunjian", "--demo", timeout=60) as server,
+        httpx.Client(base_url=server.base, timeout=60) as api,
+    ):
+        login = api.post(
+            "/api/auth/login", json={"username": "inspector1", "password": "demo1234", "device_name": "bench"}
+        ).json()
+        headers = {"Authorization": f"Bearer {login['token']}"}
+        site = api.get("/api/sites", headers=headers).json()[0]["id"]
+        yield server.port, headers, site
 
 
 def bench_sqlite(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float:
@@ -249,10 +219,11 @@ def pouchdb_server(binary: Path, tmp: Path) -> Iterator[int]:
         cwd=binary.parent.parent.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/", proc)
+        wait_for(f"{base}/", proc, timeout=60)
         httpx.put(f"{base}/inspections", timeout=60).raise_for_status()
         yield port
     finally:

@@ -16,51 +16,21 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
+from bench.live import ServerProcess
 from bench.photos import photo_like
 from bench.uploader import TUS, metadata, upload
 from sync.org.demo import DEMO_PASSWORD
 
 MB = 1e6
-
-
-@contextmanager
-def running_server(data_dir: Path) -> Iterator[str]:
-    """``python -m server --demo`` on a free loopback port; stopped on exit."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "XUNJIAN_DATA_DIR": str(data_dir), "XUNJIAN_PORT": str(port)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "server", "--demo"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/api/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def stream_only(client: httpx.Client, data: bytes, chunk_size: int) -> float:
@@ -104,7 +74,8 @@ def main(argv: list[str]) -> int:
             path = folder / f"photo{n}.jpg"
             photo_like().save(path, "JPEG", quality=90 - n)  # a different photo each round: no dedupe
             photos.append(path.read_bytes())
-        with running_server(folder / "data") as url:
+        with ServerProcess(folder / "data", "--demo") as server:
+            url = server.base
             body = {"username": "inspector1", "password": DEMO_PASSWORD, "device_name": "bench"}
             token = httpx.post(f"{url}/api/auth/login", json=body).json()["token"]
             headers = {"Authorization": f"Bearer {token}"}

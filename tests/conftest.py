@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,15 +12,11 @@ from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from bench.device import Device
 from server.app import create_app
 from server.settings import Settings
 from sync.db.store import Store, open_store
-from sync.org.demo import ACCOUNTS, DEMO_PASSWORD
-from tests.sync_template import SYNC_TEMPLATE
-
-Client = TestClient[Litestar]
-SHOP = "联华超市(解放路店)"
+from tests.clients import Client, World, demo_world
+from tests.templates import SYNC_TEMPLATE
 
 # No timed assertions: Hypothesis's per-example deadline fails a property on a busy machine, not on a bug.
 hypothesis_settings.register_profile("xunjian", deadline=None)
@@ -57,47 +53,12 @@ def client(app: Litestar) -> Iterator[Client]:
         yield test_client
 
 
-@dataclass(frozen=True)
-class World:
-    """The demo organisation as the tests see it: tokens and site ids by name."""
-
-    headers: dict[str, dict[str, str]]
-    sites: dict[str, str]
-    districts: dict[str, str]
-    users: dict[str, str]
-
-
-def login(client: Client, username: str, password: str = DEMO_PASSWORD, device: str = "test") -> str:
-    response = client.post("/api/auth/login", json={"username": username, "password": password, "device_name": device})
-    assert response.status_code == 200, response.text
-    token: str = response.json()["token"]
-    return token
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture
 def world(client: Client) -> World:
-    headers = {name: bearer(login(client, name)) for name in ACCOUNTS}
-    sites = {s["name"]: s["id"] for s in client.get("/api/sites", headers=headers["admin"]).json()}
-    districts = {d["name"]: d["id"] for d in client.get("/api/districts", headers=headers["admin"]).json()}
-    users = {u["user"]["username"]: u["user"]["id"] for u in client.get("/api/users", headers=headers["admin"]).json()}
-    return World(headers, sites, districts, users)
+    return demo_world(client)
 
 
 @pytest.fixture
 def probe(client: Client, world: World) -> None:
     response = client.post("/api/checklists", json=SYNC_TEMPLATE, headers=world.headers["admin"])
     assert response.status_code == 201, response.text
-
-
-def device(client: Client, user: str = "inspector1", name: str = "phone") -> Device:
-    return Device(client, login(client, user, device=name), name=name)
-
-
-def started(client: Client, world: World, phone: Device) -> str:
-    inspection_id = phone.create(world.sites[SHOP], "sync_probe")
-    phone.sync()
-    return inspection_id

@@ -1,16 +1,24 @@
-"""Helpers for the evidence tests: storing a blob through an upload, referencing it from an inspection."""
+"""Helpers for the evidence tests: in the store, a blob stored through an upload and referenced from an
+inspection; over HTTP, a tus upload through the test client; a photo and a signature to send."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
+
+from argon2 import PasswordHasher
+from httpx import Response
 
 from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.evidence import uploads
 from sync.evidence.blobs import Blob
 from sync.evidence.uploads import ChunkWriter, Upload, UploadLimits
-from sync.org.accounts import User
+from sync.org.accounts import Role, User, create_user
+from sync.org.sites import assign_sites, create_district, create_organisation, create_site
+from tests.clients import Client
+from tests.images import phone_jpeg
 
 
 def sha256(data: bytes) -> str:
@@ -71,3 +79,83 @@ def reference(store: Store, org_id: str, digest: str, site_id: str, inspector_id
             [org_id, digest, inspection_id, site_id, path, "photo"],
         )
     return inspection_id
+
+
+TUS = {"Tus-Resumable": "1.0.0"}
+CHUNK = {**TUS, "Content-Type": "application/offset+octet-stream"}
+PHOTO = phone_jpeg(6, size=(1200, 900), gps=(30.2741, 120.1551))
+
+
+def metadata(**pairs: str) -> str:
+    return ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in pairs.items())
+
+
+def create(
+    client: Client,
+    headers: dict[str, str],
+    data: bytes,
+    *,
+    kind: str = "photo",
+    media_type: str = "image/jpeg",
+    digest: str | None = None,
+    length: int | None = None,
+) -> Response:
+    meta = metadata(sha256=digest or sha256(data), kind=kind, media_type=media_type, filename="IMG_0001.JPG")
+    sent = {**headers, **TUS, "Upload-Length": str(len(data) if length is None else length), "Upload-Metadata": meta}
+    return client.post("/api/uploads", headers=sent)
+
+
+def send(client: Client, headers: dict[str, str], url: str, offset: int, chunk: bytes, **extra: str) -> Response:
+    return client.patch(url, content=chunk, headers={**headers, **CHUNK, "Upload-Offset": str(offset), **extra})
+
+
+def upload(client: Client, headers: dict[str, str], data: bytes, *, chunk: int = 64 * 1024, **options: str) -> Response:
+    """Create and send every chunk; the response of the last PATCH (or of the creation when complete)."""
+    created = create(client, headers, data, **options)  # type: ignore[arg-type]
+    if created.status_code != 201:
+        return created
+    url = created.headers["location"]
+    offset = int(created.headers["upload-offset"])
+    response = created
+    while offset < len(data):
+        response = send(client, headers, url, offset, data[offset : offset + chunk])
+        if response.status_code != 204:
+            return response
+        offset = int(response.headers["upload-offset"])
+    return response
+
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100">'
+    b'<path d="M 10 80 C 40 10, 65 10, 95 80" stroke="black" fill="none"/></svg>'
+)
+
+
+PHOTOS = [phone_jpeg(n) for n in (1, 3, 6)]  # three different photos
+
+
+class Org:
+    """An organisation with two sites; an admin, an uploader and a colleague at the first, an outsider at the other."""
+
+    def __init__(self, store: Store, hasher: PasswordHasher, name: str) -> None:
+        org = create_organisation(store, name)
+        self.id = org.id
+        district = create_district(store, org.id, "d")
+        self.sites = [
+            create_site(store, org.id, district_id=district.id, name=f"s{n}", site_type="market", address="a").id
+            for n in range(2)
+        ]
+
+        def user(username: str, role: Role) -> User:
+            login = f"{name}-{username}"
+            return create_user(
+                store, hasher, org_id=org.id, username=login, password="password1", role=role, display_name=username
+            )
+
+        self.admin = user("admin", "admin")
+        self.uploader = user("uploader", "inspector")
+        self.colleague = user("colleague", "inspector")
+        self.outsider = user("outsider", "inspector")
+        assign_sites(store, org.id, self.uploader.id, [self.sites[0]])
+        assign_sites(store, org.id, self.colleague.id, [self.sites[0]])
+        assign_sites(store, org.id, self.outsider.id, [self.sites[1]])

@@ -1,4 +1,5 @@
-"""The layout holds: imports run server -> sync -> schemas, sync/ in layers, no import cycles, modules stay small."""
+"""The layout holds: imports run server -> sync -> schemas, sync/ in layers, no import cycles, modules stay small;
+tests import helpers from support modules, never from a test file or a conftest."""
 
 from __future__ import annotations
 
@@ -119,6 +120,68 @@ def test_no_import_cycles_in_python() -> None:
         if module not in state:
             visit(module, [module])
     assert cycles == []
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, relative ones resolved; ``from tests.x import y`` counts ``tests.x.y`` too."""
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            parent = package[: len(package) - node.level + 1] if node.level else []
+            base = ".".join([*parent, *([node.module] if node.module else [])])
+            found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_tests_import_helpers_from_support_modules_never_from_a_test_file_or_a_conftest() -> None:
+    """Helpers two tests share live in support modules (``tests/clients.py``, ``tests/evidence.py``,
+    ``tests/pwa/desk.py``...), fixtures in a ``conftest.py`` that pytest loads; and ``bench/`` needs nothing of
+    ``tests/`` (the tests import ``bench/``, never the reverse)."""
+    wrong = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for module in sorted(imported_modules(path)):
+            parts = module.split(".")
+            if parts[0] == "tests" and any(p.startswith("test_") or p == "conftest" for p in parts[1:]):
+                wrong.append(f"{path.relative_to(ROOT)} imports {module}")
+    for path in sorted((ROOT / "bench").rglob("*.py")):
+        wrong.extend(
+            f"{path.relative_to(ROOT)} imports {m}"
+            for m in sorted(imported_modules(path))
+            if m.split(".")[0] == "tests"
+        )
+    assert wrong == []
+
+
+# test folders mirrored on the package tree: tests/<package>/<unit>/test_<module>.py tests <package>/<unit>/<module>.py
+MIRRORED = ("schemas", "sync", "bench")
+
+
+def test_tests_mirror_the_package_tree() -> None:
+    """The tests of ``sync/engine/merge.py`` are ``tests/sync/engine/test_merge.py``, and so on; a test of one
+    resource's routes is ``tests/server/routes/test_<resource>.py`` (or ``test_<resource>_<aspect>.py``)."""
+    tests = ROOT / "tests"
+    wrong = []
+    for package in MIRRORED:
+        for path in sorted((tests / package).rglob("test_*.py")):
+            relative = path.relative_to(tests)
+            if not (ROOT / relative.parent / f"{path.stem.removeprefix('test_')}.py").is_file():
+                wrong.append(f"{path.relative_to(ROOT)} names no module {relative.parent}/{path.stem[5:]}.py")
+    for path in sorted((tests / "server" / "routes").glob("test_*.py")):
+        words = path.stem.removeprefix("test_").split("_")
+        resources = ["_".join(words[:n]) for n in range(len(words), 0, -1)]
+        if not any((ROOT / "server" / where / f"{r}.py").is_file() for r in resources for where in ("routes", ".")):
+            wrong.append(f"{path.relative_to(ROOT)} names no resource of server/ (server/routes/<resource>.py)")
+    folders = {path.parent for path in tests.rglob("*.py") if "__pycache__" not in path.parts}
+    wrong.extend(
+        f"{f.relative_to(ROOT)} has no __init__.py" for f in sorted(folders) if not (f / "__init__.py").is_file()
+    )
+    assert wrong == []
 
 
 def test_modules_stay_under_400_lines() -> None:

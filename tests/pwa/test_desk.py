@@ -10,22 +10,14 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext
 
-from tests.pwa.conftest import ARTIFACTS, LiveServer
+from bench.live import LiveServer
+from tests import ARTIFACTS
+from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import Phone
 
 ITEM = "gm_responsibility"
 FROZEN = "frozen_cabinet_temp"
 SIGNATURE = "store_manager_signature"
-DESK = {"width": 1280, "height": 800}
-
-
-def desk_log_in(desk: Phone, username: str = "supervisor1") -> None:
-    desk.open()
-    desk.page.fill("input[name=username]", username)
-    desk.page.fill("input[name=password]", "demo1234")
-    desk.page.fill("input[name=device_name]", "办公室电脑")
-    desk.page.click("form button[type=submit]")
-    desk.page.wait_for_selector("[data-desk=queue]")
 
 
 def test_a_supervisor_resolves_a_conflict_returns_and_approves_at_the_desk(

@@ -24,14 +24,15 @@ import httpx
 from playwright.sync_api import BrowserContext, FilePayload, Page, Route
 
 from bench.device import Device
+from bench.live import LiveServer
 from bench.uploader import upload
 from schemas.catalog import Catalog, parse_template
-from tests.conftest import SHOP
+from tests import ARTIFACTS
+from tests.clients import SHOP
 from tests.images import phone_jpeg
-from tests.pwa.conftest import ARTIFACTS, LiveServer
+from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import Phone, camera_jpeg, sha256
-from tests.pwa.test_desk import DESK, desk_log_in
-from tests.sync_template import SYNC_TEMPLATE
+from tests.templates import SYNC_TEMPLATE
 
 RESPONSIBLE = "店长 王经理"
 CHINA = timedelta(hours=8)

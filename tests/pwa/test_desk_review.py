@@ -10,9 +10,10 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page
 
 from bench.device import Device
-from tests.pwa.conftest import ARTIFACTS, LiveServer
+from bench.live import LiveServer
+from tests import ARTIFACTS
+from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import Phone, camera_jpeg, sha256
-from tests.pwa.test_desk import DESK, desk_log_in
 
 OVERVIEW = "site_overview_photos"
 AREA = "sales_area_m2"

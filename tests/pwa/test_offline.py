@@ -8,10 +8,11 @@ from collections.abc import Callable
 from PIL import Image
 from playwright.sync_api import BrowserContext
 
+from bench.live import LiveServer
 from schemas.canonical import content_hash
 from schemas.catalog import load_catalog
+from tests import ARTIFACTS
 from tests.images import GREEN, RED, close
-from tests.pwa.conftest import ARTIFACTS, LiveServer
 from tests.pwa.phone import SHOP, Phone, camera_jpeg, sha256
 
 FROZEN = "frozen_cabinet_temp"

@@ -16,12 +16,13 @@ from typing import Any
 from playwright.sync_api import BrowserContext
 
 from bench.device import Device
+from bench.live import LiveServer
 from bench.uploader import upload
-from tests.conftest import SHOP
+from tests import ARTIFACTS
+from tests.clients import SHOP
 from tests.images import phone_jpeg
-from tests.pwa.conftest import ARTIFACTS, LiveServer
 from tests.pwa.phone import Phone, sha256
-from tests.sync_template import SYNC_TEMPLATE
+from tests.templates import SYNC_TEMPLATE
 
 RESPONSIBLE = "店长 王经理"
 

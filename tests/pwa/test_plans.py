@@ -15,9 +15,10 @@ import httpx
 from playwright.sync_api import BrowserContext, Locator, Page
 
 from bench.device import Device
-from tests.pwa.conftest import ARTIFACTS, LiveServer
+from bench.live import LiveServer
+from tests import ARTIFACTS
+from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import SHOP, SUPERMARKET, Phone
-from tests.pwa.test_desk import DESK, desk_log_in
 
 FROZEN = "frozen_cabinet_temp"
 SIGNATURE = "store_manager_signature"

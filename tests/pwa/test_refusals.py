@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext
 
-from tests.pwa.conftest import LiveServer
+from bench.live import LiveServer
 from tests.pwa.phone import Phone, camera_jpeg, sha256
 
 FROZEN = "frozen_cabinet_temp"

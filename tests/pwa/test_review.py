@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext
 
-from tests.pwa.conftest import LiveServer
+from bench.live import LiveServer
 from tests.pwa.phone import Phone
 
 FROZEN = "frozen_cabinet_temp"

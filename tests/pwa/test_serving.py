@@ -9,7 +9,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.routes.app_files import app_routes
-from tests.conftest import Client
+from tests.clients import Client
 
 
 def test_the_root_opens_the_app(client: Client, pwa_dist: Path) -> None:

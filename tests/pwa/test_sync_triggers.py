@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Request, Route
 
-from tests.pwa.conftest import LiveServer
+from bench.live import LiveServer
 from tests.pwa.phone import Phone
 
 PUSH = "**/api/sync/push"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Route
 
-from tests.pwa.conftest import LiveServer, serve, server_settings
+from bench.live import LiveServer, serve, server_settings
 from tests.pwa.phone import Phone
 
 BUILD_ID = "pytest-update"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Route
 
-from tests.pwa.conftest import LiveServer
+from bench.live import LiveServer
 from tests.pwa.phone import Phone, noisy_jpeg, sha256
 
 OVERVIEW = "site_overview_photos"

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import BrowserContext
 
-from tests.pwa.conftest import LiveServer
+from bench.live import LiveServer
 from tests.pwa.phone import SHOP, Phone
 
 MARKET = "望江农贸市场"

@@ -14,8 +14,8 @@ from httpx import Response
 
 from sync.org.accounts import create_user
 from sync.org.sites import create_district, create_organisation, create_site
-from tests.conftest import Client, World, bearer, login
-from tests.server.test_checklists import minimal_template
+from tests.clients import Client, World, bearer, login
+from tests.templates import minimal_template
 
 IN_SHANGCHENG = "联华超市(解放路店)"
 IN_XIHU = "物美超市(文三路店)"

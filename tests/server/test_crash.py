@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
 import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,59 +13,20 @@ import httpx
 import pytest
 
 from bench.device import Device
-from tests.server.test_startup import free_port
-from tests.sync_template import SYNC_TEMPLATE
+from bench.live import ServerProcess
+from tests.templates import SYNC_TEMPLATE
 
-ROOT = Path(__file__).parent.parent.parent
 KILLS = 12
 
 
-class Server:
-    """``python -m server --demo`` in a subprocess over one data folder, restartable."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.port = free_port()
-        self.env = {**os.environ, "XUNJIAN_DATA_DIR": str(data_dir), "XUNJIAN_PORT": str(self.port)}
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "server", "--demo"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base}/api/health", timeout=1):
-                    return
-            except OSError:
-                assert self.proc.poll() is None, "server exited"
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    running = Server(tmp_path)
-    running.start()
-    yield running
-    if running.proc is not None and running.proc.poll() is None:
-        running.kill()
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """``python -m server --demo`` in a subprocess over one data folder, restartable."""
+    with ServerProcess(tmp_path, "--demo") as running:
+        yield running
 
 
-def send_and_die(server: Server, device: Device, limit: int) -> None:
+def send_and_die(server: ServerProcess, device: Device, limit: int) -> None:
     """Write one push request on a raw socket, then kill the server without reading the answer."""
     body = json.dumps({"client_id": device.client_id, "ops": device.pending()[:limit]}).encode()
     head = (
@@ -83,7 +38,7 @@ def send_and_die(server: Server, device: Device, limit: int) -> None:
         server.kill()
 
 
-def test_kill_9_mid_push_then_retry_is_exactly_once(server: Server, tmp_path: Path) -> None:
+def test_kill_9_mid_push_then_retry_is_exactly_once(server: ServerProcess, tmp_path: Path) -> None:
     rng = random.Random(20261122)
     with httpx.Client(base_url=server.base, timeout=10) as http:
         admin = http.post("/api/auth/login", json={"username": "admin", "password": "demo1234", "device_name": "a"})
@@ -111,7 +66,7 @@ def test_kill_9_mid_push_then_retry_is_exactly_once(server: Server, tmp_path: Pa
 
 
 def crash_many_times(
-    server: Server, phone: Device, sites: list[dict[str, str]], rng: random.Random
+    server: ServerProcess, phone: Device, sites: list[dict[str, str]], rng: random.Random
 ) -> tuple[int, dict[str, dict[str, object]]]:
     """Queue 40 inspections, kill the server mid-push ``KILLS`` times, then sync; returns the ops and answers."""
     expected: dict[str, dict[str, object]] = {}

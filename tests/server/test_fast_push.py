@@ -10,9 +10,9 @@ import msgspec
 import pytest
 
 from bench.device import Device
+from bench.live import LiveServer, serve, server_settings
 from server.routes.sync import PushResponse, push_answer, result_body
 from sync.engine.ops import FieldResult, OpResult, PushResult, Rejection
-from tests.pwa.conftest import LiveServer, serve, server_settings
 
 CLIENT = "0190a0c4-1234-7abc-8def-0123456789ab"
 EMPTY = b'{"client_id": "%s", "ops": []}' % CLIENT.encode()

@@ -5,28 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sync.org import sites
-from tests.conftest import Client, World
-
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response: object, status: int, slug: str) -> dict[str, object]:
-    from httpx import Response
-
-    assert isinstance(response, Response)
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body: dict[str, object] = response.json()
-    assert body["type"] == f"urn:xunjian:problem:{slug}"
-    assert body["status"] == status
-    assert isinstance(body["title"], str)
-    assert isinstance(body["detail"], str)
-    assert body["detail"]
-    return body
-
-
-def still_up(client: Client) -> None:
-    assert client.get("/api/health").json()["status"] == "ok"
+from tests.clients import Client, World, assert_problem, still_up
 
 
 def test_malformed_json_is_a_bad_request(client: Client, world: World) -> None:

@@ -3,68 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.live import ROOT, ServerProcess, free_port, server_env
 from schemas.catalog import TEMPLATES_DIR
-
-ROOT = Path(__file__).parent.parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def server_env(tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "XUNJIAN_DATA_DIR": str(tmp_path / "data"),
-        "XUNJIAN_PORT": str(port),
-        "XUNJIAN_HOST": "127.0.0.1",
-        **extra,
-    }
 
 
 @pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--demo"],
-        cwd=ROOT,
-        env=server_env(tmp_path, port),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/api/health", timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError(f"server did not start: {proc.communicate()[0]}") from None
-            time.sleep(0.1)
-    yield base, proc
-    if proc.poll() is None:
-        proc.terminate()
-        proc.communicate(timeout=10)
-    assert proc.stdout is not None
-    proc.stdout.close()
+def demo_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    with ServerProcess(tmp_path / "data", "--demo", env={"XUNJIAN_HOST": "127.0.0.1"}, output=True) as server:
+        yield server
 
 
 def post_json(url: str, body: object, token: str | None = None) -> dict[str, object]:
@@ -78,10 +33,8 @@ def post_json(url: str, body: object, token: str | None = None) -> dict[str, obj
         return result
 
 
-def test_demo_server_serves_real_http_and_keeps_its_data(
-    demo_server: tuple[str, subprocess.Popen[str]], tmp_path: Path
-) -> None:
-    base, _ = demo_server
+def test_demo_server_serves_real_http_and_keeps_its_data(demo_server: ServerProcess, tmp_path: Path) -> None:
+    base = demo_server.base
     login = post_json(f"{base}/api/auth/login", {"username": "inspector1", "password": "demo1234", "device_name": "t"})
     token = login["token"]
     assert isinstance(token, str)
@@ -94,10 +47,8 @@ def test_demo_server_serves_real_http_and_keeps_its_data(
     assert (tmp_path / "data" / "xunjian.db").stat().st_size > 0
 
 
-def test_demo_start_prints_the_accounts(demo_server: tuple[str, subprocess.Popen[str]]) -> None:
-    _, proc = demo_server
-    proc.terminate()
-    output = proc.communicate(timeout=10)[0]
+def test_demo_start_prints_the_accounts(demo_server: ServerProcess) -> None:
+    output = demo_server.stop()
     assert "inspector4" in output
     assert "demo1234" in output
 
@@ -112,7 +63,7 @@ def test_malformed_template_stops_start_up_naming_file_and_field(tmp_path: Path)
     result = subprocess.run(
         [sys.executable, "-m", "server"],
         cwd=ROOT,
-        env=server_env(tmp_path, free_port(), XUNJIAN_TEMPLATES_DIR=str(templates)),
+        env=server_env(tmp_path / "data", free_port(), XUNJIAN_HOST="127.0.0.1", XUNJIAN_TEMPLATES_DIR=str(templates)),
         capture_output=True,
         text=True,
         timeout=30,

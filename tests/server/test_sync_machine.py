@@ -30,8 +30,8 @@ from litestar.testing import TestClient
 from bench.device import Device, LostResponse, set_changes
 from server.app import create_app
 from server.settings import Settings
-from tests.conftest import bearer, login
-from tests.sync_template import SYNC_TEMPLATE
+from tests.clients import bearer, login
+from tests.templates import SYNC_TEMPLATE
 
 SHOP = "联华超市(解放路店)"
 PATHS = ["licence", "frozen_temp"]

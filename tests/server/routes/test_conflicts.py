@@ -1,0 +1,63 @@
+"""The conflict queue over HTTP: its filters and scope, and resolving with a candidate or a value, once."""
+
+from __future__ import annotations
+
+from bench.device import Device
+from tests.clients import Client, World, device, started
+
+
+def conflict_on(client: Client, world: World) -> tuple[str, Device]:
+    phone, tablet = device(client), device(client, name="tablet")
+    inspection_id = started(client, world, phone)
+    tablet.pull()
+    phone.set(inspection_id, {"licence": "pass"})
+    tablet.set(inspection_id, {"licence": "fail"})
+    phone.sync()
+    tablet.sync()
+    return inspection_id, phone
+
+
+def test_conflict_queue_filters_and_scope(client: Client, world: World, probe: None) -> None:
+    inspection_id, _ = conflict_on(client, world)
+    headers = world.headers["supervisor1"]
+    district = world.districts["上城区 Shangcheng"]
+    assert len(client.get("/api/conflicts", params={"district_id": district}, headers=headers).json()) == 1
+    other_district = world.districts["西湖区 Xihu"]
+    assert client.get("/api/conflicts", params={"district_id": other_district}, headers=headers).json() == []
+    assert len(client.get("/api/conflicts", params={"kind": "hard"}, headers=headers).json()) == 1
+    assert client.get("/api/conflicts", params={"kind": "signature_stale"}, headers=headers).json() == []
+    assert client.get("/api/conflicts", params={"status": "resolved"}, headers=headers).json() == []
+    by_checklist = client.get("/api/conflicts", params={"checklist_id": "sync_probe"}, headers=headers).json()
+    assert [c["inspection_id"] for c in by_checklist] == [inspection_id]
+    conflict_id = by_checklist[0]["id"]
+    assert client.get(f"/api/conflicts/{conflict_id}", headers=world.headers["supervisor2"]).status_code == 403
+    assert client.get("/api/conflicts", headers=world.headers["inspector1"]).status_code == 403
+    assert client.get("/api/conflicts/nope", headers=headers).status_code == 404
+
+
+def test_resolving_needs_a_real_candidate_or_a_valid_value_and_happens_once(
+    client: Client, world: World, probe: None
+) -> None:
+    _, phone = conflict_on(client, world)
+    headers = world.headers["supervisor1"]
+    conflict_id = client.get("/api/conflicts", headers=headers).json()[0]["id"]
+    url = f"/api/conflicts/{conflict_id}/resolve"
+    unknown = client.post(url, json={"candidate_id": "nope"}, headers=headers)
+    assert unknown.status_code == 422
+    assert client.post(url, json={"note": "nothing chosen"}, headers=headers).status_code == 422
+    candidate = client.get(f"/api/conflicts/{conflict_id}", headers=headers).json()["candidates"][0]["id"]
+    for blank in ({"candidate_id": candidate}, {"candidate_id": candidate, "note": "  "}, {"value": "pass"}):
+        unexplained = client.post(url, json=blank, headers=headers)
+        assert unexplained.status_code == 422, blank
+        assert "note" in unexplained.json()["detail"]
+    wrong_type = client.post(url, json={"value": 42, "note": "x"}, headers=headers)
+    assert wrong_type.status_code == 422
+    assert "/licence" in wrong_type.json()["detail"]
+    entered = client.post(url, json={"value": "na", "note": "现场不适用"}, headers=headers)
+    assert entered.status_code == 200
+    assert entered.json()["resolution"]["note"] == "现场不适用"
+    again = client.post(url, json={"value": "pass"}, headers=headers)
+    assert again.status_code == 422
+    phone.pull()
+    doc = next(iter(phone.server.values()))
+    assert doc["answers"]["licence"] == "na"

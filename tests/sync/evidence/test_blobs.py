@@ -1,0 +1,75 @@
+"""Blob states per organisation, and who may read a blob."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sync.db.store import Store
+from sync.errors import Forbidden, NotFound
+from sync.evidence.blobs import blob_path, blob_states, missing_hashes, readable_blob
+from tests.evidence import PHOTOS, Org, reference, sha256, store_blob
+
+
+def test_a_referenced_photo_is_awaiting_until_it_arrives(store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
+    org = orgs[0]
+    hashes = [sha256(p) for p in PHOTOS]
+    for digest in hashes:
+        reference(store, org.id, digest, org.sites[0], org.uploader.id)
+    assert blob_states(store, org.id, hashes) == dict.fromkeys(hashes, "awaiting")
+    store_blob(store, root, org.uploader, PHOTOS[1])
+    assert blob_states(store, org.id, hashes) == {hashes[0]: "awaiting", hashes[1]: "ready", hashes[2]: "awaiting"}
+    for photo in PHOTOS:
+        store_blob(store, root, org.uploader, photo)
+    assert blob_states(store, org.id, hashes) == dict.fromkeys(hashes, "ready")
+
+
+def test_blobs_are_per_organisation(store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
+    a, b = orgs
+    store_blob(store, root, a.uploader, PHOTOS[0])
+    digest = sha256(PHOTOS[0])
+    assert blob_states(store, b.id, [digest]) == {digest: "awaiting"}
+    assert missing_hashes(store, b.id, [digest]) == [digest]
+    store_blob(store, root, b.uploader, PHOTOS[0])
+    assert blob_path(root, a.id, digest).read_bytes() == blob_path(root, b.id, digest).read_bytes() == PHOTOS[0]
+
+
+def test_missing_hashes_keep_the_order_asked_without_repeats(store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
+    org = orgs[0]
+    store_blob(store, root, org.uploader, PHOTOS[1])
+    a, b, c = (sha256(p) for p in PHOTOS)
+    assert missing_hashes(store, org.id, [c, b, a, c]) == [c, a]
+    many = [f"{n:064x}" for n in range(1200)]
+    assert missing_hashes(store, org.id, many) == many
+
+
+def test_who_may_read_a_blob(store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
+    a, b = orgs
+    blob = store_blob(store, root, a.uploader, PHOTOS[0])
+    assert readable_blob(store, a.uploader, blob.sha256, "original") == blob
+    for user in (a.admin, a.colleague, a.outsider, b.admin):
+        with pytest.raises(NotFound):
+            readable_blob(store, user, blob.sha256, "display")
+    reference(store, a.id, blob.sha256, a.sites[0], a.uploader.id)
+    assert readable_blob(store, a.admin, blob.sha256, "original") == blob
+    assert readable_blob(store, a.colleague, blob.sha256, "display") == blob
+    with pytest.raises(Forbidden):
+        readable_blob(store, a.colleague, blob.sha256, "original")
+    for user in (a.outsider, b.admin):
+        with pytest.raises(NotFound):
+            readable_blob(store, user, blob.sha256, "thumb")
+
+
+def test_not_found_reads_the_same_for_a_hidden_and_an_absent_blob(
+    store: Store, root: Path, orgs: tuple[Org, Org]
+) -> None:
+    a, b = orgs
+    blob = store_blob(store, root, a.uploader, PHOTOS[0])
+    store_blob(store, root, b.uploader, PHOTOS[1])
+    messages = []
+    for digest in (blob.sha256, sha256(PHOTOS[1]), sha256(b"never uploaded")):
+        with pytest.raises(NotFound) as hidden:
+            readable_blob(store, a.outsider, digest, "display")
+        messages.append(str(hidden.value).replace(digest, "<hash>"))
+    assert len(set(messages)) == 1
