@@ -41,7 +41,7 @@ from sync.outputs.pdf import FontMissing
 
 PREFIX = "urn:xunjian:problem:"
 
-# problem type slug -> (status, title). The README lists every one; a test keeps it so.
+# problem type slug -> (status, title). docs/problems.md lists every one; tests/test_docs.py keeps it so.
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "bad-request": (400, "The request is malformed"),
     "invalid-body": (400, "The request body does not fit the expected shape"),

@@ -49,7 +49,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
-        """Settings from ``XUNJIAN_*`` variables (see the README for the list)."""
+        """Settings from ``XUNJIAN_*`` variables (every one is listed in docs/settings.md)."""
         env = os.environ if env is None else env
         return cls(
             data_dir=Path(env.get("XUNJIAN_DATA_DIR", "data")),

@@ -11,7 +11,6 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.app import create_app
-from server.problems import PROBLEM_TYPES
 from server.settings import Settings
 
 ROOT = Path(__file__).parent.parent
@@ -206,16 +205,6 @@ def api_routes(app: Litestar) -> set[str]:
     return routes
 
 
-def readme() -> str:
-    return (ROOT / "README.md").read_text(encoding="utf-8")
-
-
-def test_readme_lists_every_route_and_no_route_that_is_gone() -> None:
-    app = create_app(Settings(data_dir=None))
-    documented = set(re.findall(r"^\| `((?:GET|POST|PUT|PATCH|DELETE|HEAD) /api[^`]*)`", readme(), re.M))
-    assert documented == api_routes(app)
-
-
 def test_openapi_document_renders_and_lists_every_route() -> None:
     app = create_app(Settings(data_dir=None))
     with TestClient(app) as client:
@@ -229,28 +218,3 @@ def test_openapi_document_renders_and_lists_every_route() -> None:
         if method.upper() not in {"HEAD", "OPTIONS"}
     }
     assert documented == api_routes(app)
-
-
-def test_readme_lists_every_problem_type_with_its_status() -> None:
-    documented = dict(re.findall(r"^\| `([a-z-]+)` \| (\d{3}) \|", readme(), re.M))
-    assert documented == {slug: str(status) for slug, (status, _) in PROBLEM_TYPES.items()}
-
-
-def test_readme_quick_start_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
-    quick_start = readme().split("## Quick start", 1)[1].split("##", 1)[0]
-    block = re.search(r"```sh\n(.*?)```", quick_start, re.S)
-    assert block is not None
-    commands = [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
-    assert commands == ["./dev serve", "./dev test"]
-    assert "./dev test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-
-
-def test_readme_maps_every_module() -> None:
-    text = readme()
-    missing = [
-        str(path.relative_to(ROOT))
-        for package in PACKAGES
-        for path in (ROOT / package).glob("*.py")
-        if path.name != "__init__.py" and path.name not in text
-    ]
-    assert missing == []
