@@ -5,10 +5,9 @@
 import { ApiError, json } from './api.js'
 import { deviceName } from './directory.js'
 import { h, replace } from './dom.js'
-import { statusText } from './form_view.js'
-import { L, t } from './i18n.js'
+import { L, statusText, t } from './i18n.js'
 import { setPairs } from './inspection.js'
-import { when, who } from './desk_queue.js'
+import { when, who } from './desk_shell.js'
 
 const OUTCOME_CLASS = { applied: 'st-approved', merged: 'st-submitted', conflict: 'conflict', rejected: 'st-fail', gap: 'st-fail' }
 

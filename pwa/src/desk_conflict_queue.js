@@ -9,7 +9,7 @@ import { formModel } from './form.js'
 import { L, t } from './i18n.js'
 import { loadSchema, schemaUrl } from './schemas.js'
 import { conflictCard, itemAt, kindText } from './desk_conflicts.js'
-import { deskBar } from './desk_queue.js'
+import { deskBar } from './desk_shell.js'
 
 const KINDS = ['hard', 'locked', 'edit_vs_delete', 'signature_stale', 'soft']
 

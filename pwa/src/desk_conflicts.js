@@ -6,8 +6,8 @@ import { ApiError, json } from './api.js'
 import { deviceName } from './directory.js'
 import { h } from './dom.js'
 import { L, t } from './i18n.js'
-import { valueView } from './desk_inspection.js'
-import { when, who } from './desk_queue.js'
+import { valueView } from './desk_answer.js'
+import { when, who } from './desk_shell.js'
 
 /** Kinds a value can be entered for; the others are resolved by choosing a candidate. */
 const ENTERABLE = new Set(['pass_fail', 'number', 'text', 'single_choice', 'multi_choice'])

@@ -5,8 +5,7 @@
 // (GET /api/findings). A row opens the finding (#/f/<id>, desk_finding.js).
 import { json } from './api.js'
 import { h, replace } from './dom.js'
-import { deskBar, when } from './desk_queue.js'
-import { problemBanner } from './desk_reports.js'
+import { deskBar, problemBanner, when } from './desk_shell.js'
 import { L, t } from './i18n.js'
 
 export const ACTION_STATUSES = ['open', 'fixed_reported', 'verified', 'closed']

@@ -8,14 +8,14 @@
 import { ApiError, json, problemName } from './api.js'
 import { loadDirectory } from './directory.js'
 import { h, replace } from './dom.js'
-import { formModel, rangeText, visibleItems } from './form.js'
-import { statusText } from './form_view.js'
-import { L, t } from './i18n.js'
+import { formModel, visibleItems } from './form.js'
+import { L, statusText, t } from './i18n.js'
 import { loadSchema, schemaUrl } from './schemas.js'
-import { deskBar, scoreText, when, who } from './desk_queue.js'
-import { conflictCard, itemAt } from './desk_conflicts.js'
+import { valueView } from './desk_answer.js'
 import { auditTrail } from './desk_audit.js'
+import { conflictCard, itemAt } from './desk_conflicts.js'
 import { photoThumbs } from './desk_photos.js'
+import { deskBar, scoreText, when, who } from './desk_shell.js'
 
 /**
  * The inspection page; its content loads after it is shown and reloads in place after each action.
@@ -142,42 +142,6 @@ function itemRow(app, view, model, item, failed, conflicts, ctx) {
     conflicts.map((c) => conflictCard(app, c, itemAt(model, c.path) || item, ctx.reload)),
     reviewable ? wrap : null,
   )
-}
-
-/**
- * An answer as text (and images), in the item's own terms.
- * @param {any} app @param {import('./form.js').Item} item @param {any} value
- * @param {{stale?: boolean, states?: Record<string, string>}} [options] a stale signature; which photos have arrived
- * @returns {any}
- */
-export function valueView(app, item, value, options = {}) {
-  const { stale = false, states = {} } = options
-  if (value === undefined || value === null || value === '') return h('span', { class: 'muted' }, '—')
-  switch (item?.kind) {
-    case 'pass_fail':
-      return h('span', { class: ['pf-value', `v-${value}`] }, value === 'pass' ? t('pass') : value === 'fail' ? t('fail') : value === 'na' ? t('na') : String(value))
-    case 'single_choice':
-    case 'multi_choice': {
-      const chosen = Array.isArray(value) ? value : [value]
-      const label = (/** @type {string} */ v) => L(item.options?.find((o) => o.value === v)?.label) || v
-      return chosen.length ? chosen.map(label).join('、') : t('none_of_these')
-    }
-    case 'number':
-      return `${value} ${item.unit || ''}`.trim() + (item.acceptable ? ` (${t('acceptable')} ${rangeText(item.acceptable, item.unit || '')})` : '')
-    case 'photo':
-      return photoThumbs(app, Array.isArray(value) ? value : [], { states, title: L(item.label) })
-    case 'signature':
-      return h('div', { class: ['desk-sig', stale && 'stale'], 'data-signature': value.status },
-        value.image_sha256 ? photoThumbs(app, [value.image_sha256], { states, title: L(item.label), signature: true }) : null,
-        h('span', null, `${value.status === 'refused' ? t('refused_by') : t('signed_by')}: ${value.signer_name || ''} (${value.signer_role || ''}) · ${when(value.signed_at || value.refused_at)}`),
-        value.reason ? h('span', null, ` · ${value.reason}`) : null,
-        stale ? h('span', { class: 'badge st-fail', 'data-stale': 'true' }, t('resign_needed')) : null)
-    case 'group':
-      return h('ol', { class: 'desk-entries' }, Object.values(value || {}).map((entry) => h('li', null,
-        (item.children || []).map((child) => h('div', null, h('span', { class: 'muted' }, `${L(child.label)}: `), valueView(app, child, entry?.[child.id], { states }))))))
-    default:
-      return typeof value === 'object' ? JSON.stringify(value) : String(value)
-  }
 }
 
 /** The review actions: approve (not while conflicts are open), return with comments, reject. @param {any} app @param {any} view @param {number} open @param {DeskContext} ctx */

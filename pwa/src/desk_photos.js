@@ -7,7 +7,7 @@
 import { ApiError, json, send } from './api.js'
 import { h, replace } from './dom.js'
 import { t } from './i18n.js'
-import { when, who } from './desk_queue.js'
+import { when, who } from './desk_shell.js'
 
 /** Object URLs by "sha:variant", kept for the page's lifetime (blobs are immutable). @type {Map<string, Promise<string>>} */
 const urls = new Map()

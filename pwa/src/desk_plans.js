@@ -7,8 +7,8 @@
 import { json, send } from './api.js'
 import { loadDirectory } from './directory.js'
 import { h, replace } from './dom.js'
-import { deskBar, who } from './desk_queue.js'
-import { problemBanner, recentMonths } from './desk_reports.js'
+import { deskBar, problemBanner, who } from './desk_shell.js'
+import { recentMonths } from './desk_reports.js'
 import { L, t } from './i18n.js'
 import { CADENCES, PLAN_KINDS, chinaDay, chipText, coverageByPlan, monthRange } from './plans.js'
 

@@ -7,7 +7,7 @@
 import { ApiError, json, send } from './api.js'
 import { barChart, change, compareChart, minus, round1, stackedChart, withUnit } from './charts.js'
 import { h, replace } from './dom.js'
-import { deskBar } from './desk_queue.js'
+import { deskBar, problemBanner } from './desk_shell.js'
 import { L, t } from './i18n.js'
 
 const CHINA_OFFSET_MS = 8 * 3600 * 1000
@@ -119,15 +119,6 @@ export function renderDeskReports(app) {
       list.map((/** @type {any} */ d) => h('option', { value: d.id, selected: d.id === choice.district_id }, d.name)))
   }).catch(() => {}).finally(load)
   return page
-}
-
-/** A problem (or a failed request) as a banner: the server's title and detail. @param {unknown} e */
-export function problemBanner(e) {
-  if (e instanceof ApiError) {
-    return h('div', { class: 'banner bad', role: 'alert', 'data-problem': e.type },
-      h('strong', null, e.problem.title || `HTTP ${e.status}`), e.problem.detail ? h('span', null, e.problem.detail) : null)
-  }
-  return h('div', { class: 'banner bad', role: 'alert', 'data-problem': 'network' }, t('network_error').split('，')[0])
 }
 
 /** @param {any} app @param {any} report @param {any} district */

@@ -14,7 +14,7 @@ import {
   visibleItems,
   visibleSections,
 } from './form.js'
-import { L, t } from './i18n.js'
+import { L, statusText, t } from './i18n.js'
 import { photoList, widget } from './widgets.js'
 
 /**
@@ -38,11 +38,6 @@ import { photoList, widget } from './widgets.js'
  *   panel?: HTMLElement|null,
  * }} FormContext
  */
-
-/** @param {string} status */
-export function statusText(status) {
-  return t(/** @type {any} */ (`status_${status}`))
-}
 
 /** The whole page. @param {FormContext} ctx */
 export function renderForm(ctx) {

@@ -8,11 +8,10 @@ import { h, replace } from './dom.js'
 import { uuid7 } from './ids.js'
 import { dueSection } from './due_view.js'
 import { downloadUnsynced } from './export.js'
-import { statusText } from './form_view.js'
-import { L, ago, t } from './i18n.js'
+import { L, ago, statusText, t } from './i18n.js'
 import { localView, syncState } from './inspection.js'
-import { logOut } from './login_view.js'
 import { loadSchema } from './schemas.js'
+import { logOut } from './session.js'
 
 const ORDER = ['returned', 'draft', 'submitted', 'rejected', 'approved', 'deleted']
 

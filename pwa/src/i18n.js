@@ -212,4 +212,9 @@ export function ago(ms) {
   return t('days_ago', { n: Math.floor(hours / 24) })
 }
 
+/** An inspection's status as text. @param {string} status */
+export function statusText(status) {
+  return t(/** @type {any} */ (`status_${status}`))
+}
+
 export const TEXT_KEYS = Object.keys(TEXTS)

@@ -4,9 +4,9 @@ import { test } from 'node:test'
 import { parseHTML } from 'linkedom'
 import { opText, pathLabel } from '../src/desk_audit.js'
 import { itemAt, valueEntry } from '../src/desk_conflicts.js'
-import { valueView } from '../src/desk_inspection.js'
+import { valueView } from '../src/desk_answer.js'
 import { capturedText, sizeText } from '../src/desk_photos.js'
-import { isDesk, scoreText, when, who } from '../src/desk_queue.js'
+import { isDesk, scoreText, when, who } from '../src/desk_shell.js'
 import { deviceName, loadDirectory, makeDirectory } from '../src/directory.js'
 import { formModel } from '../src/form.js'
 import { setLang } from '../src/i18n.js'
@@ -50,7 +50,7 @@ test('answers read in the item terms: pass/fail, options, numbers with units, bl
 })
 
 test('the desk navigation marks the page a location belongs to', async () => {
-  const { deskSection } = await import('../src/desk_queue.js')
+  const { deskSection } = await import('../src/desk_shell.js')
   assert.equal(deskSection('#/'), 'queue')
   assert.equal(deskSection(''), 'queue')
   assert.equal(deskSection('#/d/1a8c5941-0000-4000-8000-000000000000'), 'queue')

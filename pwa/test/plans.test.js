@@ -165,7 +165,7 @@ test('the sync keeps the due list and the plans; a failure keeps the last ones',
 
 test('the due section: updated time, missed ones in red, start, in progress and never fetched', async () => {
   const { dueSection } = await import('../src/due_view.js')
-  const { deskSection } = await import('../src/desk_queue.js')
+  const { deskSection } = await import('../src/desk_shell.js')
   setLang('zh')
   const today = chinaDay(Date.now())
   const week = periodOf(today, 'weekly')
