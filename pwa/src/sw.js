@@ -10,8 +10,8 @@ import { SCHEMA_CACHE } from './sync/schemas.js'
 import { SYNC_TAG, runSync } from './sync/run.js'
 
 // Filled in by scripts/build.mjs.
-const VERSION = /** @type {string} */ (globalThis.__XUNJIAN_VERSION__ || 'dev')
-const PRECACHE = /** @type {string[]} */ (globalThis.__XUNJIAN_PRECACHE__ || [])
+const VERSION = /** @type {string} */ (/** @type {any} */ (globalThis).__XUNJIAN_VERSION__ || 'dev')
+const PRECACHE = /** @type {string[]} */ (/** @type {any} */ (globalThis).__XUNJIAN_PRECACHE__ || [])
 
 const PREFIX = 'xunjian-shell-'
 const SHELL_CACHE = PREFIX + VERSION

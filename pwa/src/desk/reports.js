@@ -4,7 +4,7 @@
 // figures with their change against the previous period, charts of the items failed most, of
 // this period against the previous one and of the corrective actions by status, and the
 // CSV/XLSX exports of the period (fetched with the token, saved from a blob: URL).
-import { ApiError, json, send } from '../lib/api.js'
+import { json, send } from '../lib/api.js'
 import { barChart, change, compareChart, minus, round1, stackedChart, withUnit } from './charts.js'
 import { h, replace } from '../lib/dom.js'
 import { deskBar, problemBanner } from './shell.js'

@@ -41,7 +41,7 @@ export function upgrade(db, oldVersion, newVersion, tx) {
       const outbox = tx.objectStore('outbox')
       outbox.createIndex('inspection_id', 'inspection_id')
       db.createObjectStore('drafts', { keyPath: 'id' })
-      outbox.openCursor().then(function backfill(cursor) {
+      outbox.openCursor().then(/** @returns {Promise<void>|undefined} */ function backfill(cursor) {
         if (!cursor) return
         if (cursor.value.created_at === undefined) cursor.update({ ...cursor.value, created_at: Date.now() })
         return cursor.continue().then(backfill)

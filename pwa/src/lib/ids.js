@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Ids the phone makes for ops and inspections: UUIDv7 (RFC 9562), a millisecond timestamp
  * then random bits. Made in time order, they land at the end of the server's indexes, so

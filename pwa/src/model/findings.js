@@ -23,7 +23,7 @@ export function isOverdue(finding, today) {
   return finding.status === 'active' && UNVERIFIED.includes(finding.action_status) && !!finding.deadline && finding.deadline < today
 }
 
-/** Findings of a view whose action is not verified yet (the ones an inspector may act on). @param {any} view */
+/** Findings of a view whose action is not verified yet (the ones an inspector may act on). @param {any} view @returns {any[]} */
 export function unverified(view) {
   return (view?.findings || []).filter((/** @type {any} */ f) => f.status === 'active' && UNVERIFIED.includes(f.action_status))
 }

@@ -17,6 +17,8 @@
  *   section?: string}} Item
  */
 
+/** @typedef {{id: string, title: {zh: string, en: string}, show_if: any, items: Item[]}} Section */
+
 /** @param {any} schema @param {string} id @param {string} [section] @returns {Item} */
 function readItem(schema, id, section) {
   /** @type {Item} */
@@ -84,6 +86,7 @@ export function formModel(schema) {
   const properties = schema.properties || {}
   /** @type {Record<string, Item>} */
   const items = {}
+  /** @type {Section[]} */
   const sections = (schema['x-sections'] || []).map((/** @type {any} */ s) => ({
     id: s.id,
     title: s.title,

@@ -164,7 +164,7 @@ export function conflictsByPath(view, clientId, userId) {
   for (const conflict of view?.conflicts || []) {
     if (conflict.kind === 'soft') continue
     const mine = conflict.candidates.some(
-      (c) => (clientId && c.client_id === clientId) || (userId && c.user_id === userId),
+      (/** @type {any} */ c) => (clientId && c.client_id === clientId) || (userId && c.user_id === userId),
     )
     ;(out[conflict.path] ||= []).push({ ...conflict, mine })
   }

@@ -8,7 +8,8 @@ import { h } from '../lib/dom.js'
 import { actionState, actionsBySite, chinaDay, isOverdue } from '../model/findings.js'
 import { pointerLabel } from '../model/form.js'
 import { L, t } from '../i18n/index.js'
-import { preparePhoto, storeBlob, thumbUrl } from '../media/photos.js'
+import { preparePhoto } from '../media/photos.js'
+import { storeBlob, thumbUrl } from '../sync/blobs.js'
 import { dismissRequest, queueFixReport } from '../sync/requests.js'
 
 /** The text of an action state (整改中, 已报整改, …). @param {string} state */

@@ -191,6 +191,7 @@ function missingList(ctx) {
  * One item's card: label, clause, widget, and what concerns it.
  * @param {import('../model/form.js').Item} item @param {string} path @param {any} value @param {FormContext} ctx
  * @param {Record<string, any>} scope answers the item's show-if reads (the entry, inside groups)
+ * @returns {HTMLElement}
  */
 function itemCard(item, path, value, ctx, scope) {
   const result = outcome(item, value)
@@ -318,7 +319,7 @@ function signatureState(item, path, value, ctx) {
   )
 }
 
-/** @param {import('../model/form.js').Item} item @param {string} path @param {any} value @param {FormContext} ctx */
+/** @param {import('../model/form.js').Item} item @param {string} path @param {any} value @param {FormContext} ctx @returns {HTMLElement} */
 function groupEntries(item, path, value, ctx) {
   const entries = Object.entries(value || {})
   const full = item.max_entries !== undefined && entries.length >= item.max_entries

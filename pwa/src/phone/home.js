@@ -125,7 +125,7 @@ function openPicker(app, picker) {
     if (!list.value || !site.value) return
     error.textContent = await startInspection(app, list.value, site.value)
   }
-  picker.replaceChildren(
+  replace(picker,
     h('label', null, t('choose_site'), site),
     h('label', null, t('choose_checklist'), list),
     checklists.length ? null : h('p', { class: 'muted' }, t('no_checklists')),

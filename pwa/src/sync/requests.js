@@ -9,7 +9,7 @@ import { ApiError, NetworkError, send } from '../lib/api.js'
 /** @typedef {import('idb').IDBPDatabase<any>} DB */
 
 /**
- * Keep a fix report for sending. Its photos must be stored already (media/photos.js storeBlob).
+ * Keep a fix report for sending. Its photos must be stored already (blobs.js storeBlob).
  * @param {DB} db
  * @param {{finding_id: string, inspection_id: string, note: string, photos: string[]}} report
  * @param {{now?: number, uuid?: () => string}} [options]

@@ -8,8 +8,8 @@
 // service worker's Background Sync alike.
 import { ApiError, NetworkError, json, problemName, send } from '../lib/api.js'
 import { getMeta, setMeta } from '../lib/db.js'
+import { pruneBlobs } from './blobs.js'
 import { pendingOps, pushBody, recordResults, serverHlc } from './outbox.js'
-import { pruneBlobs } from '../media/photos.js'
 import { pullAll } from './pull.js'
 import { sendRequests } from './requests.js'
 import { cacheSchemas, schemaUrl } from './schemas.js'

@@ -114,7 +114,7 @@ async function headOffset(url, auth) {
   return Number(response.headers.get('Upload-Offset') || 0)
 }
 
-/** Whether the server refused the bytes for good (not an image, too large, hash mismatch). @param {unknown} error */
+/** Whether the server refused the bytes for good (not an image, too large, hash mismatch). @param {unknown} error @returns {error is ApiError} */
 function isRefusal(error) {
   if (!(error instanceof ApiError)) return false
   return ['invalid-image', 'hash-mismatch', 'upload-too-large', 'unsupported-media-type', 'body-too-large', 'bad-request'].includes(

@@ -100,7 +100,7 @@ test('a site new in scope pulls again from 0', async () => {
 })
 
 test('uploaded evidence of closed or departed inspections leaves the device; the rest stays', async () => {
-  const { pruneBlobs } = await import('../../src/media/photos.js')
+  const { pruneBlobs } = await import('../../src/sync/blobs.js')
   const db = await device()
   const blob = (sha, inspection_id, state) => ({ sha256: sha, inspection_id, state, blob: null, created_at: 1 })
   await db.put('docs', { id: 'open', view: { status: 'draft' }, known_fv: {} })
