@@ -1,18 +1,12 @@
 // Plans on the phone and at the desk: periods as the server counts them, their text, what is
 // due offline (ended periods missed, the next one estimated), inspections in progress, coverage.
-import 'fake-indexeddb/auto'
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseHTML } from 'linkedom'
-import { openDatabase, setMeta } from '../../src/lib/db.js'
 import { setLang } from '../../src/i18n/index.js'
 import {
   cadenceOf, chinaDay, chipText, coverageByPlan, dueRows, duplicateIds, monthRange, periodOf, periodText, startedIn,
 } from '../../src/model/plans.js'
-import { refreshDue } from '../../src/sync/run.js'
-
-const { document, window } = parseHTML('<!doctype html><html><body></body></html>')
-Object.assign(globalThis, { document, Node: window.Node, window })
+import { DAILY, WEEKLY, item } from '../fixture_plans.js'
 
 test('periods follow sync/schedules.py: the day, the Monday-to-Sunday week, the calendar month', () => {
   assert.deepEqual(periodOf('2026-11-22', 'daily'), { start: '2026-11-22', end: '2026-11-22' })
@@ -49,9 +43,6 @@ test('periods read as this week, last week, today, or dates alone', () => {
   assert.equal(chipText({ start: '2026-11-18', end: '2026-11-18' }), '11-18')
 })
 
-const WEEKLY = { id: 'p1', site_id: 's1', checklist_id: 'c1', cadence: 'weekly', kind: 'weekly_full_inspection', starts_on: '2026-11-01' }
-const DAILY = { id: 'p2', site_id: 's2', checklist_id: 'c2', cadence: 'daily', kind: 'daily_check', starts_on: '2026-11-01' }
-const item = (plan, start, end, status) => ({ plan_id: plan.id, site_id: plan.site_id, checklist_id: plan.checklist_id, start, end, status })
 // fetched on Wednesday 18 November: this week due, the daily check missed the two days before
 const CACHE = {
   at: Date.parse('2026-11-18T02:00:00Z'),
@@ -128,86 +119,4 @@ test('coverage per plan: periods in order, counts and the share done', () => {
   assert.deepEqual([weekly.planned, weekly.done, weekly.due, weekly.missed, weekly.percent], [3, 1, 1, 1, 33.3])
   assert.deepEqual([daily.planned, daily.percent], [0, null])
   assert.deepEqual([...duplicateIds([{ inspection_ids: ['a', 'b'] }, { inspection_ids: ['c'] }])], ['a', 'b', 'c'])
-})
-
-test('the sync keeps the due list and the plans; a failure keeps the last ones', async () => {
-  const db = await openDatabase({ name: 'plans-test' })
-  const original = globalThis.fetch
-  const answers = { '/api/schedules/due': [item(WEEKLY, '2026-11-16', '2026-11-22', 'due')], '/api/schedules': [WEEKLY] }
-  try {
-    globalThis.fetch = async (path) => new Response(JSON.stringify(answers[path]), { status: 200 })
-    assert.equal(await refreshDue(db, 't', Date.parse('2026-11-18T02:00:00Z')), true)
-    const kept = await db.get('meta', 'due')
-    assert.equal(kept.today, '2026-11-18')
-    assert.equal(kept.items.length, 1)
-    assert.equal(kept.plans[0].id, 'p1')
-    // a colleague's plan is not estimated as due on this phone; one for this user or for nobody is
-    await setMeta(db, { user: { id: 'me' } })
-    answers['/api/schedules'] = [WEEKLY, { ...DAILY, id: 'theirs', assignee_id: 'colleague' }, { ...DAILY, id: 'mine', assignee_id: 'me' }]
-    assert.equal(await refreshDue(db, 't', Date.parse('2026-11-18T02:00:00Z')), true)
-    assert.deepEqual((await db.get('meta', 'due')).plans.map((/** @type {any} */ p) => p.id), ['p1', 'mine'])
-    answers['/api/schedules'] = [WEEKLY]
-    assert.equal(await refreshDue(db, 't', Date.parse('2026-11-18T02:00:00Z')), true)
-    const again = await db.get('meta', 'due')
-    assert.deepEqual(again.plans.map((/** @type {any} */ p) => p.id), ['p1'])
-    globalThis.fetch = async () => {
-      throw new TypeError('Failed to fetch')
-    }
-    assert.equal(await refreshDue(db, 't'), false)
-    globalThis.fetch = async () => new Response('{"type":"urn:xunjian:problem:internal-error"}', { status: 500 })
-    assert.equal(await refreshDue(db, 't'), false)
-    assert.deepEqual(await db.get('meta', 'due'), again)
-  } finally {
-    globalThis.fetch = original
-    db.close()
-  }
-})
-
-test('the due section: updated time, missed ones in red, start, in progress and never fetched', async () => {
-  const { dueSection } = await import('../../src/phone/due.js')
-  const { deskSection } = await import('../../src/desk/shell.js')
-  setLang('zh')
-  const today = chinaDay(Date.now())
-  const week = periodOf(today, 'weekly')
-  const yesterday = periodOf(new Date(Date.parse(`${today}T00:00:00Z`) - 86400000).toISOString().slice(0, 10), 'daily')
-  const cache = {
-    at: Date.now(),
-    today,
-    plans: [WEEKLY, DAILY],
-    items: [item(WEEKLY, week.start, week.end, 'due'), item(DAILY, yesterday.start, yesterday.end, 'missed')],
-  }
-  const app = {
-    meta: {
-      due: cache,
-      sites: [{ id: 's1', name: '联华超市' }, { id: 's2', name: '菜市场' }],
-      checklists: [{ id: 'c1', title: { zh: '超市检查', en: 'Supermarket' } }],
-    },
-  }
-  const started = []
-  const box = document.createElement('div')
-  box.append(...dueSection(app, [], async (c, s) => (started.push([c, s]), '')).filter(Boolean))
-  const rows = [...box.querySelectorAll('[data-due-item]')]
-  assert.deepEqual(rows.map((r) => [r.dataset.plan, r.dataset.state]), [['p1', 'start'], ['p2', 'missed']])
-  assert.match(rows[0].textContent, /超市检查.*联华超市.*每周全面检查 · 本周/)
-  assert.match(rows[1].className, /missed/)
-  assert.match(rows[1].querySelector('.badge.st-fail').textContent, /已逾期/)
-  assert.equal(rows[1].querySelector('[data-action=start-due]'), null)
-  assert.match(box.querySelector('[data-updated]').textContent, /^更新于 \d{4}-\d\d-\d\d \d\d:\d\d$/)
-  rows[0].querySelector('[data-action=start-due]').dispatchEvent(new window.Event('click'))
-  await new Promise((resolve) => setTimeout(resolve, 0))
-  assert.deepEqual(started, [['c1', 's1']])
-
-  const draft = { id: 'i1', site_id: 's1', checklist_id: 'c1', status: 'draft', created_at: new Date().toISOString() }
-  const again = document.createElement('div')
-  again.append(...dueSection(app, [draft], async () => '').filter(Boolean))
-  const busy = again.querySelector('[data-plan=p1]')
-  assert.equal(busy.dataset.state, 'in_progress')
-  assert.equal(busy.querySelector('[data-action=open-due]').getAttribute('href'), '#/i/i1')
-  assert.equal(busy.querySelector('[data-action=open-due]').dataset.started, 'i1')
-  assert.match(busy.textContent, /进行中/)
-
-  const never = document.createElement('div')
-  never.append(...dueSection({ meta: {} }, [], async () => '').filter(Boolean))
-  assert.match(never.textContent, /尚未获取/)
-  assert.equal(deskSection('#/plans'), 'plans')
 })

@@ -1,10 +1,10 @@
-// Findings on the phone: the action state and its text, overdue by China date (as the server),
-// the home page's counts per site, and the panel rendered on an inspection (DOM through linkedom).
+// Corrective actions on the phone: the action state's text, the home page's counts per site, and
+// the panel rendered on an inspection (DOM through linkedom).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { parseHTML } from 'linkedom'
 import { actionStateText, actionsPanel, homeActions } from '../../src/phone/actions.js'
-import { actionState, actionsBySite, chinaDay, isOverdue } from '../../src/model/findings.js'
+import { actionState, actionsBySite } from '../../src/model/findings.js'
 import { formModel } from '../../src/model/form.js'
 import { setLang } from '../../src/i18n/index.js'
 import { SCHEMA } from '../fixture_schema.js'
@@ -25,18 +25,6 @@ test('the action state in Chinese and English; a withdrawn finding shows withdra
   setLang('en')
   assert.equal(actionStateText('fixed_reported'), 'Fix reported')
   setLang('zh')
-})
-
-test('overdue: past the deadline (a China date) and not verified, as the server counts it', () => {
-  assert.equal(isOverdue(finding(), '2026-07-10'), false) // due today is not late
-  assert.equal(isOverdue(finding(), '2026-07-11'), true)
-  assert.equal(isOverdue(finding({ action_status: 'fixed_reported' }), '2026-07-11'), true)
-  assert.equal(isOverdue(finding({ action_status: 'verified' }), '2026-07-11'), false)
-  assert.equal(isOverdue(finding({ action_status: 'closed' }), '2026-07-11'), false)
-  assert.equal(isOverdue(finding({ status: 'withdrawn' }), '2026-07-11'), false)
-  assert.equal(isOverdue(finding({ deadline: undefined }), '2030-01-01'), false)
-  // 2026-07-10 16:30 UTC is already the 11th in China
-  assert.equal(chinaDay(Date.parse('2026-07-10T16:30:00Z')), '2026-07-11')
 })
 
 test('the home page counts open and overdue actions per site, the most overdue first', () => {

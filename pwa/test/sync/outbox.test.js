@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { openDatabase, setMeta } from '../../src/lib/db.js'
 import { allOps, enqueue, maxHlc, nextHlc, pendingOps, pushBody, recordResults, serverHlc, unsyncedSummary } from '../../src/sync/outbox.js'
 import { setBody } from '../../src/model/inspection.js'
-import { applyPage, pullAll } from '../../src/sync/pull.js'
+import { applyPage } from '../../src/sync/pull.js'
 
 let n = 0
 async function device() {
@@ -67,49 +67,6 @@ test('results: acked ops wait for a pull, refused ones stay with their problem, 
   assert.deepEqual((await allOps(db)).map((r) => r.client_seq), [2, 3, 4])
   await applyPage(db, page({ checkpoint: 9 }))
   assert.deepEqual((await allOps(db)).map((r) => r.client_seq), [3, 4]) // refused and pending stay
-})
-
-test('pull pages: documents and field versions land with the checkpoint; evictions; resets keep the outbox', async () => {
-  const db = await device()
-  const view = { id: ID, site_id: 's1', checklist_id: 'x', version: 1, fields: { licence: { value: 'pass', fv: 8 } }, entries: { 'g/e': { fv: 3, removed: 9 } } }
-  const pages = [page({ inspections: [view], checkpoint: 8, has_more: true }), page({ checkpoint: 12 })]
-  const asked = []
-  await pullAll(db, async (checkpoint) => (asked.push(checkpoint), pages.shift()))
-  assert.deepEqual(asked, [0, 8])
-  assert.equal(await db.get('meta', 'checkpoint'), 12)
-  assert.deepEqual((await db.get('docs', ID)).known_fv, { licence: 8, 'g/e': 9 })
-
-  await enqueue(db, 'set', ID, set('licence', 'fail', 8))
-  assert.equal(await applyPage(db, page({ reset: true, checkpoint: 0, has_more: true })), 'restart')
-  assert.equal(await db.get('meta', 'checkpoint'), 0)
-  assert.equal(await db.get('docs', ID), undefined)
-  assert.equal((await allOps(db)).length, 1)
-
-  await applyPage(db, page({ inspections: [view], checkpoint: 8 }))
-  assert.equal(await applyPage(db, page({ scope_site_ids: [], checkpoint: 12 })), 'done')
-  assert.equal(await db.get('docs', ID), undefined) // s1 left the scope: evicted
-  assert.equal((await allOps(db)).length, 1) // its unsent edit stays
-})
-
-test('a site new in scope pulls again from 0', async () => {
-  const db = await device()
-  await applyPage(db, page({ checkpoint: 20 }))
-  assert.equal(await applyPage(db, page({ scope_site_ids: ['s1', 's3'], checkpoint: 25 })), 'restart')
-  assert.equal(await db.get('meta', 'checkpoint'), 0)
-  assert.deepEqual(await db.get('meta', 'scope'), ['s1', 's3'])
-})
-
-test('uploaded evidence of closed or departed inspections leaves the device; the rest stays', async () => {
-  const { pruneBlobs } = await import('../../src/sync/blobs.js')
-  const db = await device()
-  const blob = (sha, inspection_id, state) => ({ sha256: sha, inspection_id, state, blob: null, created_at: 1 })
-  await db.put('docs', { id: 'open', view: { status: 'draft' }, known_fv: {} })
-  await db.put('docs', { id: 'done', view: { status: 'approved' }, known_fv: {} })
-  for (const b of [blob('a', 'open', 'uploaded'), blob('b', 'done', 'uploaded'), blob('c', 'done', 'pending'), blob('d', 'gone', 'uploaded')]) {
-    await db.put('blobs', b)
-  }
-  assert.equal(await pruneBlobs(db), 2)
-  assert.deepEqual((await db.getAll('blobs')).map((b) => b.sha256), ['a', 'c'])
 })
 
 test('unsynced data older than a day is stale, by the injected clock', () => {
