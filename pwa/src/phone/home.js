@@ -1,8 +1,7 @@
 // @ts-check
 // The home page: the planned inspections due (due.js), the corrective actions to do
-// (actions.js), my inspections (from pulls and local
-// drafts) with their workflow and sync state, starting a new inspection, my sites, export and
-// logout.
+// (actions.js), my inspections (from pulls and local drafts) with their workflow and sync state,
+// starting a new inspection, my sites, export and logout.
 import { homeActions } from './actions.js'
 import { h, replace } from '../lib/dom.js'
 import { uuid7 } from '../lib/ids.js'
