@@ -15,6 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = process.env.XUNJIAN_PWA_OUT ? resolve(process.env.XUNJIAN_PWA_OUT) : join(root, 'dist')
 const buildId = process.env.XUNJIAN_BUILD_ID || ''
 const target = ['es2022', 'chrome105', 'safari15.4', 'firefox110']
+// tsconfig.json is for type-checking only: the build reads none (its strict would add "use strict").
+const tsconfigRaw = '{}'
 
 const MANIFEST = {
   name: '巡检 Xunjian',
@@ -48,6 +50,7 @@ async function main() {
     minify: true,
     format: 'esm',
     target,
+    tsconfigRaw,
     outdir: join(dist, 'assets'),
     entryNames: '[name]-[hash]',
     metafile: true,
@@ -81,6 +84,7 @@ async function main() {
     minify: true,
     format: 'iife',
     target,
+    tsconfigRaw,
     outfile: join(dist, 'sw.js'),
     legalComments: 'none',
     logLevel: 'warning',

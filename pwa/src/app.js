@@ -3,22 +3,23 @@
 // #/f/<id>, #/conflicts, #/reports, #/plans), the status strip with the unsynced badge, and when to sync: on start,
 // when the connection returns, when the app becomes visible, shortly after edits, on a timer,
 // from the button, and through Background Sync where available.
-import { openDatabase, getMeta, setMeta } from './db.js'
-import { h, replace } from './dom.js'
-import { openEditor, renderEditor } from './editor.js'
-import { renderDeskFinding } from './desk_finding.js'
-import { renderDeskFindings } from './desk_findings.js'
-import { renderDeskConflicts } from './desk_conflict_queue.js'
-import { renderDeskInspection } from './desk_inspection.js'
-import { renderDeskPlans } from './desk_plans.js'
-import { isDesk, renderDeskQueue } from './desk_queue.js'
-import { renderDeskReports } from './desk_reports.js'
-import { downloadUnsynced } from './export.js'
-import { renderHome } from './home_view.js'
-import { ago, getLang, setLang, t } from './i18n.js'
-import { renderLogin } from './login_view.js'
-import { enqueue, unsyncedSummary } from './outbox.js'
-import { requestBackgroundSync, runSync } from './sync.js'
+import { openDatabase, getMeta, setMeta } from './lib/db.js'
+import { h, replace } from './lib/dom.js'
+import { openEditor, renderEditor } from './phone/editor.js'
+import { renderDeskFinding } from './desk/finding.js'
+import { renderDeskFindings } from './desk/findings.js'
+import { renderDeskConflicts } from './desk/conflicts.js'
+import { renderDeskInspection } from './desk/inspection.js'
+import { renderDeskPlans } from './desk/plans.js'
+import { renderDeskQueue } from './desk/queue.js'
+import { renderDeskReports } from './desk/reports.js'
+import { isDesk } from './desk/shell.js'
+import { downloadUnsynced } from './sync/export.js'
+import { renderHome } from './phone/home.js'
+import { ago, getLang, setLang, t } from './i18n/index.js'
+import { renderLogin } from './phone/login.js'
+import { enqueue, unsyncedSummary } from './sync/outbox.js'
+import { requestBackgroundSync, runSync } from './sync/run.js'
 
 const SYNC_EVERY_MS = 60 * 1000
 const EDIT_DEBOUNCE_MS = 1500
@@ -30,7 +31,7 @@ export const app = {
   root: /** @type {HTMLElement} */ (/** @type {any} */ (null)),
   /** @type {Record<string, any>} */
   meta: {},
-  /** @type {import('./sync.js').Status & {at?: number}} */
+  /** @type {import('./sync/run.js').Status & {at?: number}} */
   status: { phase: 'idle' },
   summary: unsyncedSummary([], [], 0),
   offline_ready: false,

@@ -5,13 +5,13 @@
 // that survives updates; a few API lists are network-first with the cache as fallback; writes
 // and sync requests are never touched. Drafts and the outbox live in IndexedDB, so a new
 // version never discards them. Background Sync runs the same sync as the page.
-import { openDatabase } from './db.js'
-import { SCHEMA_CACHE } from './schemas.js'
-import { SYNC_TAG, runSync } from './sync.js'
+import { openDatabase } from './lib/db.js'
+import { SCHEMA_CACHE } from './sync/schemas.js'
+import { SYNC_TAG, runSync } from './sync/run.js'
 
 // Filled in by scripts/build.mjs.
-const VERSION = /** @type {string} */ (globalThis.__XUNJIAN_VERSION__ || 'dev')
-const PRECACHE = /** @type {string[]} */ (globalThis.__XUNJIAN_PRECACHE__ || [])
+const VERSION = /** @type {string} */ (/** @type {any} */ (globalThis).__XUNJIAN_VERSION__ || 'dev')
+const PRECACHE = /** @type {string[]} */ (/** @type {any} */ (globalThis).__XUNJIAN_PRECACHE__ || [])
 
 const PREFIX = 'xunjian-shell-'
 const SHELL_CACHE = PREFIX + VERSION

@@ -1,4 +1,4 @@
-"""The phone's content hash (pwa/src/canonical.js) equals the server's (schemas/canonical.py).
+"""The phone's content hash (pwa/src/lib/canonical.js) equals the server's (schemas/canonical.py).
 
 Random answers of every kind for every published checklist are hashed by both, through the
 same JSON the phone and the server exchange.
@@ -34,7 +34,7 @@ from schemas.template import (
     Text,
 )
 
-CANONICAL_JS = Path(__file__).resolve().parents[2] / "pwa" / "src" / "canonical.js"
+CANONICAL_JS = Path(__file__).resolve().parents[2] / "pwa" / "src" / "lib" / "canonical.js"
 SCRIPT = """
 import { contentHash } from %s
 let input = ''

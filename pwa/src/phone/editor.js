@@ -1,0 +1,277 @@
+// @ts-check
+// The inspection page's controller: loads the local view and the schema (from the cache when
+// offline), turns the inspector's actions into ops, and re-renders.
+import { actionsPanel, requestsOf } from './actions.js'
+import { contentHash, sha256Hex } from '../lib/canonical.js'
+import { getDraft, putDraft } from '../lib/db.js'
+import { h } from '../lib/dom.js'
+import { formModel, missingPointers, sectionOf, visibleSections } from '../model/form.js'
+import { renderForm } from './form.js'
+import { t } from '../i18n/index.js'
+import { baseFv, commentsByPath, conflictsByPath, getPath, localView, setBody, syncState } from '../model/inspection.js'
+import { discardRejected } from '../sync/outbox.js'
+import { preparePhoto } from '../media/photos.js'
+import { storeBlob, thumbUrl } from '../sync/blobs.js'
+import { loadSchema, schemaUrl } from '../sync/schemas.js'
+import { openSignatureSheet } from './signature_sheet.js'
+import { refusedValue, signedValue } from '../media/signature.js'
+
+const READ_ONLY = new Set(['submitted', 'approved', 'rejected', 'deleted'])
+
+/**
+ * Load an inspection into app.page. `section` < 0 keeps the section shown (or last shown).
+ * Edits made while loading are kept: the page's newer ops join the loaded ones.
+ * @param {any} app @param {string} id @param {number} section
+ */
+export async function openEditor(app, id, section) {
+  const db = app.db
+  const tx = db.transaction(['docs', 'outbox', 'meta'])
+  const record = await tx.objectStore('docs').get(id)
+  const ops = await tx.objectStore('outbox').index('inspection_id').getAll(id)
+  const nextSeq = (await tx.objectStore('meta').get('next_client_seq')) || 1 // ops from here on were made while loading
+  const base = { kind: 'inspection', id, record, ops, view: null, schema: null, model: null, draft: null, section: 0, missing: null, stale: new Set(), error: '' }
+  // the user may leave while this loads (a reload after a sync, a tap on back): then stay where they went
+  const wanted = () => typeof location === 'undefined' || location.hash.startsWith(`#/i/${id}`)
+  const first = localView(record?.view || null, ops)
+  if (!first) {
+    if (wanted()) app.page = { ...base, error: t('inspection_not_found') }
+    return
+  }
+  const same = () => (app.page?.kind === 'inspection' && app.page.id === id && !app.page.error ? app.page : null)
+  let schema = same()?.schema
+  if (!schema) {
+    try {
+      schema = await loadSchema(schemaUrl(first.checklist_id, first.version), app.meta.token)
+    } catch {
+      if (wanted()) app.page = { ...base, error: t('schema_missing') }
+      return
+    }
+  }
+  const draft = await getDraft(db, id)
+  const requests = await requestsOf(db, id)
+  const page = { ...base, schema, model: same()?.model || formModel(schema), draft, requests, fix: null }
+  page.view = localView(record?.view || null, ops)
+  page.stale = await staleSignatures(page)
+  if (!wanted()) return
+  const current = same() // after the last await: nothing changes between here and the assignment
+  if (current) {
+    const later = current.ops.filter((/** @type {any} */ r) => r.client_seq >= nextSeq)
+    if (later.length) {
+      page.ops = [...ops, ...later]
+      page.view = localView(record?.view || null, page.ops)
+    }
+    page.missing = current.missing
+    page.fix = current.fix // a fix report being written stays open
+  }
+  page.section = section >= 0 ? section : current ? current.section : draft.section || 0
+  app.page = page
+}
+
+/** Signatures whose covered answers changed since signing (or that the server marked stale). @param {any} page */
+async function staleSignatures(page) {
+  const stale = new Set()
+  for (const item of Object.values(page.model.items)) {
+    const value = page.view.answers[item.id]
+    if (item.kind !== 'signature' || !value) continue
+    const serverStale = page.view.fields?.[item.id]?.stale && !page.view.pending_paths.includes(item.id)
+    if (serverStale || value.content_hash !== (await contentHash(page.schema, page.view.answers, item.id))) stale.add(item.id)
+  }
+  return stale
+}
+
+/** Recompute the view after a local op. @param {any} app @param {any} record */
+async function applied(app, record) {
+  const page = app.page
+  if (!page.ops.some((/** @type {any} */ r) => r.client_seq === record.client_seq)) page.ops.push(record)
+  page.view = localView(page.record?.view || null, page.ops)
+  page.stale = await staleSignatures(page)
+  if (page.missing) page.missing = missingPointers(page.model, page.view.answers)
+  app.render()
+}
+
+/** @param {any} a @param {any} b */
+function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/** The inspector's actions on the open inspection. @param {any} app */
+function actions(app) {
+  const id = app.page.id
+  return {
+    /** @param {string} path @param {any} value */
+    async set(path, value) {
+      const page = app.page
+      if (same(getPath(page.view.answers, path) ?? null, value)) return
+      const record = await app.edit('set', id, setBody(path, value, baseFv(page.record, path)))
+      await applied(app, record)
+    },
+    /** @param {string} path @param {File} file @param {string} [forItem] */
+    async attach(path, file, forItem) {
+      const page = app.page
+      page.busy = true
+      try {
+        const prepared = await preparePhoto(file)
+        await storeBlob(app.db, prepared, { kind: 'photo', inspection_id: id, path })
+        if (forItem) {
+          const draft = await getDraft(app.db, id)
+          draft.evidence[forItem] = [...new Set([...(draft.evidence[forItem] || []), prepared.sha256])]
+          await putDraft(app.db, draft)
+          app.page.draft = draft
+        }
+        // `item`: the answer this photo is evidence of, so the finding, the desk and the PDF show it there
+        const record = await app.edit('attach', id, { path, sha256: prepared.sha256, ...(forItem ? { item: forItem } : {}) })
+        await applied(app, record)
+      } finally {
+        page.busy = false
+      }
+    },
+    /** @param {string} path @param {string} sha256 */
+    async detach(path, sha256) {
+      const page = app.page
+      const record = await app.edit('detach', id, { path, sha256, base_fv: baseFv(page.record, path) })
+      await applied(app, record)
+    },
+    /** @param {string} group */
+    async addEntry(group) {
+      const record = await app.edit('add_entry', id, { group, entry_id: crypto.randomUUID() })
+      await applied(app, record)
+    },
+    /** @param {string} group @param {string} entryId */
+    async removeEntry(group, entryId) {
+      const page = app.page
+      const key = `${group}/${entryId}`
+      const record = await app.edit('remove_entry', id, { group, entry_id: entryId, base_fv: baseFv(page.record, key) })
+      await applied(app, record)
+    },
+    /** @param {string} path */
+    async openSignature(path) {
+      const page = app.page
+      const item = page.model.items[path]
+      const result = await openSignatureSheet(item)
+      if (!result) return
+      page.busy = true
+      try {
+        const answers = app.page.view.answers
+        let value
+        if (result.mode === 'signed') {
+          const sha = await storePng(app, result.png, path)
+          value = await signedValue(app.page.schema, answers, path, { ...result, image_sha256: sha })
+        } else {
+          const witness = result.witness_png ? await storePng(app, result.witness_png, path) : undefined
+          value = await refusedValue(app.page.schema, answers, path, { ...result, witness_image_sha256: witness })
+        }
+        const record = await app.edit('sign', id, { path, value, base_fv: baseFv(app.page.record, path) })
+        await applied(app, record)
+      } finally {
+        page.busy = false
+      }
+    },
+    /** @param {HTMLImageElement} img @param {string} sha256 */
+    thumb(img, sha256) {
+      thumbUrl(app.db, sha256, app.meta.token).then((url) => {
+        if (url) img.src = url
+        else {
+          img.alt = t('photo_not_here')
+          img.classList.add('missing')
+        }
+      })
+    },
+  }
+}
+
+/** @param {any} app @param {Blob} png @param {string} path */
+async function storePng(app, png, path) {
+  const sha = await sha256Hex(await png.arrayBuffer())
+  await storeBlob(app.db, { blob: png, thumb: null, sha256: sha, media_type: 'image/png' }, { kind: 'signature', inspection_id: app.page.id, path })
+  return sha
+}
+
+/** Go to a section (of the visible ones), remembered per inspection. @param {any} app @param {number} index */
+async function go(app, index) {
+  const page = app.page
+  page.section = index
+  const draft = await getDraft(app.db, page.id)
+  draft.section = index
+  await putDraft(app.db, draft)
+  history.replaceState(null, '', `#/i/${page.id}/s/${index}`)
+  app.render()
+  window.scrollTo(0, 0)
+}
+
+/** Show the item a pointer names. @param {any} app @param {string} pointer */
+async function focusPointer(app, pointer) {
+  const page = app.page
+  const itemId = pointer.replace(/^\/answers(?=\/)/, '').split('/')[1]
+  const section = page.model.sections[sectionOf(page.model, itemId)]
+  const index = visibleSections(page.model, page.view.answers).indexOf(section)
+  if (index >= 0) await go(app, index)
+  document.querySelector(`[data-path="${CSS.escape(itemId)}"]`)?.scrollIntoView({ block: 'center' })
+}
+
+/** @param {any} app */
+async function submit(app) {
+  const page = app.page
+  page.missing = missingPointers(page.model, page.view.answers)
+  if (page.missing.length) {
+    app.render()
+    document.querySelector('[data-banner="missing"]')?.scrollIntoView({ block: 'start' })
+    return
+  }
+  page.missing = null
+  const record = await app.edit('transition', page.id, { to: 'submitted' })
+  await applied(app, record)
+  app.sync()
+}
+
+/** The page. @param {any} app */
+export function renderEditor(app) {
+  const page = app.page
+  if (page.error) {
+    return h('div', { class: 'page' }, h('p', { class: 'banner bad' }, page.error), h('a', { class: 'btn', href: '#/' }, t('back')))
+  }
+  const site = (app.meta.sites || []).find((/** @type {any} */ s) => s.id === page.view.site_id)
+  const clientId = app.meta.client_id
+  const userId = app.meta.user?.id
+  return renderForm({
+    model: page.model,
+    view: page.view,
+    site,
+    section: page.section,
+    readOnly: READ_ONLY.has(page.view.status),
+    conflicts: conflictsByPath(page.view, clientId, userId),
+    comments: commentsByPath(page.view),
+    rejected: page.ops.filter((/** @type {any} */ r) => r.state === 'rejected'),
+    evidence: evidenceByItem(page.view, page.draft),
+    stale: page.stale,
+    missing: page.missing,
+    syncState: syncState(page.view, page.ops),
+    actions: actions(app),
+    go: (/** @type {number} */ i) => go(app, i),
+    back: () => {
+      location.hash = '#/'
+    },
+    submit: () => submit(app),
+    discard: async (/** @type {number} */ seq) => {
+      await discardRejected(app.db, seq)
+      await app.refreshSummary()
+      await openEditor(app, page.id, page.section)
+      app.render()
+    },
+    focusPointer: (/** @type {string} */ p) => focusPointer(app, p),
+    panel: actionsPanel(app),
+  })
+}
+
+/**
+ * Answer path → the photos taken as its evidence: those the server knows (from any device) and
+ * those this phone linked and has not synced yet.
+ * @param {any} view @param {any} draft @returns {Record<string, string[]>}
+ */
+export function evidenceByItem(view, draft) {
+  /** @type {Record<string, string[]>} */
+  const out = {}
+  for (const source of [view?.photo_evidence || {}, draft?.evidence || {}]) {
+    for (const [path, shas] of Object.entries(source)) out[path] = [...new Set([...(out[path] || []), ...shas])]
+  }
+  return out
+}

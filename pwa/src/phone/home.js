@@ -1,0 +1,156 @@
+// @ts-check
+// The home page: the planned inspections due (due.js), the corrective actions to do
+// (actions.js), my inspections (from pulls and local drafts) with their workflow and sync state,
+// starting a new inspection, my sites, export and logout.
+import { homeActions } from './actions.js'
+import { h, replace } from '../lib/dom.js'
+import { uuid7 } from '../lib/ids.js'
+import { dueSection } from './due.js'
+import { downloadUnsynced } from '../sync/export.js'
+import { L, ago, statusText, t } from '../i18n/index.js'
+import { localView, syncState } from '../model/inspection.js'
+import { loadSchema } from '../sync/schemas.js'
+import { logOut } from '../sync/session.js'
+
+const ORDER = ['returned', 'draft', 'submitted', 'rejected', 'approved', 'deleted']
+
+/** Every inspection on the device with its local view and outbox records. @param {any} app */
+export async function loadInspections(app) {
+  const [docs, ops] = await Promise.all([app.db.getAll('docs'), app.db.getAll('outbox')])
+  /** @type {Map<string, any[]>} */
+  const byId = new Map()
+  for (const r of ops) byId.set(r.inspection_id, [...(byId.get(r.inspection_id) || []), r])
+  const ids = new Set([...docs.map((/** @type {any} */ d) => d.id), ...byId.keys()])
+  const docById = new Map(docs.map((/** @type {any} */ d) => [d.id, d]))
+  const out = []
+  for (const id of ids) {
+    const records = byId.get(id) || []
+    const view = localView(docById.get(id)?.view || null, records)
+    if (view && view.status !== 'deleted') out.push({ view, records, sync: syncState(view, records) })
+  }
+  out.sort((a, b) => ORDER.indexOf(a.view.status) - ORDER.indexOf(b.view.status) || b.view.updated_at.localeCompare(a.view.updated_at))
+  return out
+}
+
+/** @param {any} app */
+export function renderHome(app) {
+  const list = h('div', { class: 'list', 'data-list': 'inspections' }, h('p', { class: 'muted' }, '…'))
+  const due = h('section', { class: 'card due-tasks', 'data-due': 'loading' }, h('p', { class: 'muted' }, '…'))
+  loadInspections(app).then((items) => {
+    list.replaceChildren(...(items.length ? items.map((i) => card(app, i)) : [h('p', { class: 'muted empty' }, t('no_inspections'))]))
+    replace(due, dueSection(app, items.map((i) => i.view), (/** @type {string} */ checklistId, /** @type {string} */ siteId) => startInspection(app, checklistId, siteId)))
+    due.dataset.due = app.meta.due ? 'shown' : 'never'
+    const todo = homeActions(app, items.map((i) => i.view))
+    replace(actions, todo)
+    actions.hidden = !todo
+    actions.dataset.actionsHome = 'shown'
+  })
+  const actions = h('div', { 'data-actions-home': 'loading' })
+  const picker = h('div', { class: 'card picker', hidden: true })
+  return h(
+    'div',
+    { class: 'page home' },
+    h(
+      'header',
+      { class: 'bar' },
+      h('img', { src: 'icons/icon.svg', alt: '', width: 32, height: 32, class: 'bar-logo' }),
+      h('div', { class: 'bar-title' }, h('strong', null, t('my_inspections')), h('span', { class: 'muted' }, app.meta.user?.display_name || '')),
+      h('button', { type: 'button', class: 'btn small', onclick: () => app.toggleLang() }, t('language')),
+    ),
+    h('button', { type: 'button', class: 'btn primary wide', 'data-action': 'new-inspection', onclick: () => openPicker(app, picker) }, `+ ${t('new_inspection')}`),
+    picker,
+    due,
+    actions,
+    list,
+    h('details', { class: 'card sites' }, h('summary', null, `${t('my_sites')} (${(app.meta.sites || []).length})`),
+      h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address))))),
+    h(
+      'div',
+      { class: 'row-actions' },
+      h('button', { type: 'button', class: 'btn', 'data-action': 'export', onclick: () => downloadUnsynced(app.db) }, t('export')),
+      h('button', {
+        type: 'button',
+        class: 'btn',
+        onclick: async () => {
+          if (await logOut(app)) location.hash = '#/login'
+          else alert(t('logout_blocked'))
+        },
+      }, t('logout')),
+    ),
+  )
+}
+
+/** @param {any} app @param {{view: any, records: any[], sync: string}} item */
+function card(app, { view, records, sync }) {
+  const checklist = (app.meta.checklists || []).find((/** @type {any} */ c) => c.id === view.checklist_id)
+  const site = (app.meta.sites || []).find((/** @type {any} */ s) => s.id === view.site_id)
+  const refused = records.filter((r) => r.state === 'rejected').length
+  const openConflicts = (view.conflicts || []).filter((/** @type {any} */ c) => c.status === 'open' && c.kind !== 'soft').length
+  const syncLabel = sync === 'refused' ? t('sync_refused') : sync === 'waiting' ? t('sync_waiting') : t('sync_done')
+  return h(
+    'a',
+    { class: ['card', 'insp', `st-${view.status}`], href: `#/i/${view.id}`, 'data-inspection': view.id, 'data-status': view.status, 'data-sync': sync },
+    h('div', { class: 'insp-head' }, h('strong', null, checklist ? L(checklist.title) : view.checklist_id),
+      h('span', { class: ['badge', `st-${view.status}`] }, statusText(view.status))),
+    h('div', { class: 'muted' }, site ? site.name : view.site_id),
+    h(
+      'div',
+      { class: 'insp-foot' },
+      h('span', { class: ['badge', `sync-${sync}`] }, syncLabel),
+      view.failed_items?.length ? h('span', { class: 'badge st-fail' }, `${view.failed_items.length} ${t('score_failed')}`) : null,
+      openConflicts ? h('span', { class: 'badge conflict' }, `⚠ ${openConflicts}`) : null,
+      refused ? h('span', { class: 'badge sync-refused' }, `✕ ${refused}`) : null,
+      view.comments?.length ? h('span', { class: 'badge' }, `💬 ${view.comments.length}`) : null,
+      h('span', { class: 'muted when' }, ago(Date.now() - Date.parse(view.updated_at))),
+    ),
+  )
+}
+
+/** @param {any} app @param {HTMLElement} picker */
+function openPicker(app, picker) {
+  const sites = app.meta.sites || []
+  const checklists = app.meta.checklists || []
+  const site = /** @type {HTMLSelectElement} */ (h('select', { class: 'text', name: 'site' }, sites.map((/** @type {any} */ s) => h('option', { value: s.id }, s.name))))
+  const list = /** @type {HTMLSelectElement} */ (h('select', { class: 'text', name: 'checklist' }))
+  const error = h('p', { class: 'num-note bad' })
+  const fill = () => {
+    const chosen = sites.find((/** @type {any} */ s) => s.id === site.value)
+    const fits = checklists.filter((/** @type {any} */ c) => !c.site_types?.length || !chosen || c.site_types.includes(chosen.site_type))
+    list.replaceChildren(...fits.map((/** @type {any} */ c) => h('option', { value: c.id }, L(c.title))))
+  }
+  site.addEventListener('change', fill)
+  fill()
+  const start = async () => {
+    if (!list.value || !site.value) return
+    error.textContent = await startInspection(app, list.value, site.value)
+  }
+  replace(picker,
+    h('label', null, t('choose_site'), site),
+    h('label', null, t('choose_checklist'), list),
+    checklists.length ? null : h('p', { class: 'muted' }, t('no_checklists')),
+    error,
+    h('div', { class: 'sheet-actions' },
+      h('button', { type: 'button', class: 'btn', onclick: () => (picker.hidden = true) }, t('cancel')),
+      h('button', { type: 'button', class: 'btn primary', 'data-action': 'start', onclick: start }, t('start'))),
+  )
+  picker.hidden = false
+}
+
+/**
+ * Start a new inspection of a site with a checklist's latest version (its schema cached for
+ * offline use first) and open it; from the picker and from the due list alike. Returns what
+ * went wrong, or '' once the inspection is open. @param {any} app @param {string} checklistId @param {string} siteId
+ */
+export async function startInspection(app, checklistId, siteId) {
+  const checklist = (app.meta.checklists || []).find((/** @type {any} */ c) => c.id === checklistId)
+  if (!checklist) return t('schema_missing')
+  try {
+    await loadSchema(checklist.latest_schema_url, app.meta.token)
+  } catch {
+    return t('schema_missing')
+  }
+  const id = uuid7()
+  await app.edit('create', id, { checklist_id: checklist.id, version: checklist.latest_version, site_id: siteId })
+  location.hash = `#/i/${id}/s/0`
+  return ''
+}

@@ -1,0 +1,93 @@
+// @ts-check
+// Evidence on the device (the IndexedDB "blobs" store): photos and signature images kept as
+// Blobs with a thumbnail until uploaded (uploads.js), shown from there or, for evidence this
+// device does not hold, from the server's thumbnail; and freed once the server holds them and no
+// open inspection here needs them. No DOM: the service worker's sync prunes them too.
+
+/** @typedef {import('idb').IDBPDatabase<any>} DB */
+
+/**
+ * Keep evidence bytes on the device until uploaded. Idempotent by hash.
+ * @param {DB} db
+ * @param {{blob: Blob, thumb?: Blob|null, sha256: string, media_type: string, width?: number, height?: number}} prepared
+ * @param {{kind: 'photo'|'signature', inspection_id: string, path: string}} where
+ */
+export async function storeBlob(db, prepared, where) {
+  const tx = db.transaction('blobs', 'readwrite')
+  const held = await tx.store.get(prepared.sha256)
+  if (!held) {
+    await tx.store.put({
+      sha256: prepared.sha256,
+      blob: prepared.blob,
+      thumb: prepared.thumb || null,
+      media_type: prepared.media_type,
+      size: prepared.blob.size,
+      width: prepared.width,
+      height: prepared.height,
+      kind: where.kind,
+      inspection_id: where.inspection_id,
+      path: where.path,
+      created_at: Date.now(),
+      state: 'pending',
+      upload_url: null,
+      offset: 0,
+    })
+  }
+  await tx.done
+  return prepared.sha256
+}
+
+/** @type {Map<string, string>} */
+const urls = new Map()
+
+/**
+ * An object URL showing a blob: the local thumbnail (or image), else the server's thumbnail
+ * fetched with the token; null when neither is at hand (offline, another device's photo).
+ * @param {DB} db @param {string} sha256 @param {string|null} token
+ */
+export async function thumbUrl(db, sha256, token) {
+  const held = urls.get(sha256)
+  if (held) return held
+  const record = await db.get('blobs', sha256)
+  let blob = record ? record.thumb || record.blob : null
+  if (!blob && token) {
+    try {
+      const kind = 'thumb'
+      const response = await fetch(`/api/blobs/${sha256}?variant=${kind}`, { headers: { Authorization: `Bearer ${token}` } })
+      if (response.ok) blob = await response.blob()
+    } catch {
+      blob = null
+    }
+  }
+  if (!blob) return null
+  const url = URL.createObjectURL(blob)
+  urls.set(sha256, url)
+  return url
+}
+
+const DONE = new Set(['approved', 'rejected', 'deleted'])
+
+/**
+ * Free the device of evidence the server holds and no open inspection here needs: uploaded
+ * blobs of inspections that are closed (approved, rejected, deleted) or gone from the device.
+ * @param {DB} db
+ */
+export async function pruneBlobs(db) {
+  const tx = db.transaction(['blobs', 'docs', 'outbox'], 'readwrite')
+  const docs = new Map((await tx.objectStore('docs').getAll()).map((d) => [d.id, d]))
+  const pending = new Set((await tx.objectStore('outbox').getAll()).map((r) => r.inspection_id))
+  let cursor = await tx.objectStore('blobs').openCursor()
+  let freed = 0
+  while (cursor) {
+    const blob = cursor.value
+    const doc = docs.get(blob.inspection_id)
+    const closed = doc ? DONE.has(doc.view?.status) : !pending.has(blob.inspection_id)
+    if (blob.state === 'uploaded' && closed && !pending.has(blob.inspection_id)) {
+      await cursor.delete()
+      freed += 1
+    }
+    cursor = await cursor.continue()
+  }
+  await tx.done
+  return freed
+}

@@ -1,0 +1,83 @@
+// The form model and rules read from a published schema.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import {
+  evidenceNeeded,
+  evidencePhotoItem,
+  failedPointers,
+  formModel,
+  holds,
+  missingPointers,
+  outcome,
+  pointerLabel,
+  progress,
+  rangeText,
+  visibleItems,
+  visibleSections,
+} from '../../src/model/form.js'
+import { SCHEMA } from '../fixture_schema.js'
+
+const model = formModel(SCHEMA)
+const zh = (/** @type {any} */ l) => l.zh
+const ENTRY = '0b9f6a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b'
+
+test('sections and items come from x-sections and the properties', () => {
+  assert.deepEqual(model.sections.map((s) => s.id), ['general', 'cold', 'sign'])
+  assert.equal(model.items.frozen_temp.kind, 'number')
+  assert.deepEqual(model.items.frozen_temp.acceptable, { max: -18 })
+  assert.equal(model.items.frozen_temp.unit, '℃')
+  assert.equal(model.items.licence.allow_na, true)
+  assert.deepEqual(model.items.stalls.children?.map((c) => c.id), ['stall_no', 'prices', 'stall_photos'])
+  assert.equal(model.items.manager_sign.witness_on_refusal, true)
+  assert.equal(model.items.photos.required, false)
+})
+
+test('conditional sections and items appear and disappear with the answers', () => {
+  assert.deepEqual(visibleSections(model, {}).map((s) => s.id), ['general', 'sign'])
+  assert.deepEqual(visibleItems(model.sections[0], {}).map((i) => i.id), ['fresh', 'photos', 'licence'])
+  const fresh = { fresh: 'yes' }
+  assert.deepEqual(visibleSections(model, fresh).map((s) => s.id), ['general', 'cold', 'sign'])
+  assert.deepEqual(visibleItems(model.sections[0], fresh).map((i) => i.id), ['fresh', 'categories', 'photos', 'licence'])
+  assert.deepEqual(visibleItems(model.sections[1], { ...fresh, categories: ['dairy'] }).map((i) => i.id), ['stalls'])
+  assert.equal(holds({ item: 'categories', any_of: ['frozen'] }, { categories: ['dairy', 'frozen'] }), true)
+  assert.equal(holds({ item: 'fresh', any_of: ['yes'] }, { fresh: null }), false)
+})
+
+test('a reading outside the acceptable range is a failed item, not an error', () => {
+  const item = model.items.frozen_temp
+  assert.equal(outcome(item, -20), 'pass')
+  assert.equal(outcome(item, -18), 'pass')
+  assert.equal(outcome(item, -12.5), 'fail')
+  assert.equal(outcome(item, null), null)
+  assert.equal(rangeText(item.acceptable, '℃'), '≤ -18 ℃')
+  assert.equal(rangeText({ min: -2, max: 5 }, '℃'), '-2 ~ 5 ℃')
+  assert.equal(rangeText({ min: 60 }, '℃'), '≥ 60 ℃')
+  const answers = { fresh: 'yes', categories: ['frozen'], frozen_temp: -12, licence: 'fail' }
+  assert.deepEqual(failedPointers(model, answers), ['/licence', '/frozen_temp'])
+  assert.deepEqual(failedPointers(model, { ...answers, categories: ['dairy'] }), ['/licence']) // hidden: not failed
+})
+
+test('a failed item asks for the evidence its x-evidence-on-fail names', () => {
+  assert.deepEqual(evidenceNeeded(model.items.licence, 'fail'), ['photo', 'signature'])
+  assert.deepEqual(evidenceNeeded(model.items.licence, 'pass'), [])
+  assert.deepEqual(evidenceNeeded(model.items.frozen_temp, -3), ['photo'])
+  assert.equal(evidencePhotoItem(model)?.id, 'photos')
+})
+
+test('what a submission still lacks, as the server checks it', () => {
+  assert.deepEqual(missingPointers(model, {}), ['/fresh', '/licence', '/manager_sign'])
+  const answers = { fresh: 'yes', categories: [], licence: 'pass', stalls: { [ENTRY]: { prices: 'pass' } } }
+  assert.deepEqual(missingPointers(model, answers), ['/categories', `/stalls/${ENTRY}/stall_no`, '/manager_sign'])
+  assert.equal(missingPointers(model, { ...answers, categories: ['frozen'] })[0], '/frozen_temp')
+  assert.deepEqual(progress(model.sections, {}), { done: 0, total: 3 })
+  assert.deepEqual(progress(model.sections, { fresh: 'no', licence: 'na', notes: 'x' }), { done: 3, total: 4 })
+})
+
+test('JSON pointers from problems read as item labels', () => {
+  const answers = { stalls: { [ENTRY]: {} } }
+  assert.equal(pointerLabel(model, '/frozen_temp', zh), '冷冻柜温度')
+  assert.equal(pointerLabel(model, '/answers/licence', zh), '证照齐全')
+  assert.equal(pointerLabel(model, `/stalls/${ENTRY}/prices`, zh, answers), '摊位 › 摊位 1 › 明码标价')
+  assert.equal(pointerLabel(model, '/manager_sign/signer_name', zh), '负责人签字 › signer_name')
+  assert.equal(pointerLabel(model, '/nothing', zh), '/nothing')
+})
