@@ -17,9 +17,19 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def iso(moment: datetime) -> str:
+    """An aware datetime as RFC 3339 UTC text with milliseconds (``2026-12-05T02:15:36.000Z``), as the store writes."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def from_iso(moment: str) -> datetime:
+    """RFC 3339 text (``Z`` or an offset) as an aware datetime."""
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+
 def iso_from_epoch(epoch: float) -> str:
-    """Seconds since the epoch as RFC 3339 UTC text with milliseconds (``2026-12-05T02:15:36.000Z``)."""
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """Seconds since the epoch as RFC 3339 UTC text with milliseconds."""
+    return iso(datetime.fromtimestamp(epoch, UTC))
 
 
 def iso_from_ms(millis: int) -> str:
@@ -29,12 +39,12 @@ def iso_from_ms(millis: int) -> str:
 
 def ms_from_iso(moment: str) -> int:
     """RFC 3339 text (``Z`` or an offset) as milliseconds since the epoch."""
-    return int(datetime.fromisoformat(moment.replace("Z", "+00:00")).timestamp() * 1000)
+    return int(from_iso(moment).timestamp() * 1000)
 
 
 def now_iso() -> str:
     """The current UTC time as RFC 3339 with milliseconds."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso(datetime.now(UTC))
 
 
 def new_id() -> str:

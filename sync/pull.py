@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from msgspec import Struct
 
 from schemas.catalog import Catalog
+from sync.clock import iso
 from sync.db.store import Store
 from sync.engine.rows import COLUMNS, row_from
 from sync.org.accounts import User
@@ -73,8 +74,7 @@ def purged_through(store: Store) -> int:
 
 def iso_before(seconds: float) -> str:
     """RFC 3339 UTC time ``seconds`` ago, in the format the store writes."""
-    moment = datetime.now(UTC) - timedelta(seconds=seconds)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso(datetime.now(UTC) - timedelta(seconds=seconds))
 
 
 def purge_tombstones(store: Store, older_than: str) -> int:

@@ -21,7 +21,7 @@ evidence photo item (its first top-level photo item).
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -31,7 +31,7 @@ from schemas.answers import visible_items
 from schemas.catalog import TemplateIndex
 from schemas.scoring import AnswerOutcome, answer_outcomes
 from schemas.template import Group, Photo, Signature, Template
-from sync.clock import new_id
+from sync.clock import from_iso, iso, new_id
 from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
@@ -231,8 +231,7 @@ def _earlier_finding(
     conn: sqlite3.Connection, row: InspectionRow, item_path: str, now: str, window_days: int
 ) -> str | None:
     """The latest finding on the same item at the same site, from another inspection, within the window."""
-    moment = datetime.fromisoformat(now.replace("Z", "+00:00")) - timedelta(days=window_days)
-    since = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    since = iso(from_iso(now) - timedelta(days=window_days))
     found = conn.execute(
         "SELECT id FROM finding WHERE site_id = ? AND item_path = ? AND inspection_id != ? AND status = 'active'"
         " AND created_at >= ? ORDER BY created_seq DESC LIMIT 1",

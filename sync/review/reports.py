@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from math import floor
 from statistics import median
@@ -37,6 +37,7 @@ from msgspec import Struct
 
 from schemas.catalog import Catalog
 from schemas.scoring import answer_outcomes, score_inspection
+from sync.clock import iso
 from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import answers_of, decode_document
@@ -200,8 +201,7 @@ def utc_bounds(first: date, last: date) -> tuple[str, str]:
     """The stored ``created_at`` range (UTC, ``…Z``) of China dates ``first`` to ``last``: [start, end)."""
 
     def at(day: date) -> str:
-        moment = datetime.combine(day, time(), CHINA).astimezone(UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return iso(datetime.combine(day, time(), CHINA))
 
     return at(first), at(last + timedelta(days=1))
 

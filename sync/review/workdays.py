@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from sync.clock import from_iso
+
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
@@ -69,7 +71,7 @@ def make_calendar(holidays: Iterable[date] = (), makeup_workdays: Iterable[date]
 def china_date(moment: datetime | str) -> date:
     """The calendar date in China of a moment (an aware datetime or an RFC 3339 string)."""
     if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        moment = from_iso(moment)
     return moment.astimezone(CHINA).date()
 
 
