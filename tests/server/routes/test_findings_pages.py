@@ -5,8 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.clients import Client, World, device, problem_type
-from tests.server.routes.test_findings import submitted
+from bench.device import Device
+from tests.clients import SHOP, Client, World, device, problem_type
+
+
+def submitted(world: World, phone: Device, answers: dict[str, Any]) -> None:
+    inspection_id = phone.create(world.sites[SHOP], "sync_probe")
+    phone.set(inspection_id, answers)
+    phone.transition(inspection_id, "submitted")
+    phone.sync()
+    assert phone.server[inspection_id]["status"] == "submitted"
 
 
 def follow(client: Client, world: World, url: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
