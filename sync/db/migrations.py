@@ -353,3 +353,32 @@ def m006_events(db: sqlite_utils.Database) -> None:
         CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook_id, id)
         """,
     )
+
+
+@migrations()
+def m008_open_actions(db: sqlite_utils.Database) -> None:
+    """Corrective actions carry their finding's site, item, inspection and its sequence; open ones are indexed.
+
+    Verification by a later inspection and the overdue summary reach only unverified actions
+    (a partial index), however many findings a site has had; the columns are backfilled from
+    ``finding`` and never change after a finding is recorded. Findings are listed newest first
+    through the organisation's or a site's index in that order.
+    """
+    run_script(
+        db,
+        """
+        ALTER TABLE corrective_action ADD COLUMN site_id TEXT;
+        ALTER TABLE corrective_action ADD COLUMN item_path TEXT;
+        ALTER TABLE corrective_action ADD COLUMN inspection_id TEXT;
+        ALTER TABLE corrective_action ADD COLUMN inspection_seq INTEGER;
+        UPDATE corrective_action SET
+            site_id = (SELECT f.site_id FROM finding f WHERE f.id = corrective_action.finding_id),
+            item_path = (SELECT f.item_path FROM finding f WHERE f.id = corrective_action.finding_id),
+            inspection_id = (SELECT f.inspection_id FROM finding f WHERE f.id = corrective_action.finding_id),
+            inspection_seq = (SELECT f.inspection_seq FROM finding f WHERE f.id = corrective_action.finding_id);
+        CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path)
+            WHERE status IN ('open', 'fixed_reported');
+        CREATE INDEX finding_org_newest ON finding(org_id, created_seq DESC, pointer, id);
+        CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, id)
+        """,
+    )
