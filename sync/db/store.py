@@ -36,7 +36,7 @@ import sqlite3
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -54,9 +54,10 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         durable = str(path) != ":memory:"
+        self._remove: Callable[[], object] | None = None
         if not durable:
             folder = tempfile.mkdtemp(prefix="xunjian-store-")
-            weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+            self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
             path = Path(folder) / "xunjian.db"
         self.path = str(path)
         self.lock = threading.RLock()
@@ -137,7 +138,7 @@ class Store:
             running.join()
 
     def close(self) -> None:
-        """Wait for a running checkpoint, then close every reader and the writer."""
+        """Wait for a running checkpoint, then close every reader and the writer (and remove a throwaway store)."""
         with self.lock:
             self.wait_for_checkpoint()
             with self._readers_lock:
@@ -146,6 +147,8 @@ class Store:
             for _, conn in readers:
                 conn.close()
             self._writer.close()
+        if self._remove is not None:
+            self._remove()
 
 
 def checkpoint(path: str) -> tuple[int, int, int]:
