@@ -251,6 +251,10 @@ def _weeks(
     plan, clock = answer_plan(catalog), SimClock()
     if progress.weeks_done >= shape.weeks:
         return
+    if not shape.inspections:  # the empty store: the city alone
+        progress.weeks_done = shape.weeks
+        _save(folder / "progress.json", progress)
+        return
     say(f"building {shape.name}: {shape.inspections:,} inspections, week {progress.weeks_done + 1} of {shape.weeks}")
     with simulated(clock):
         for n in range(progress.weeks_done, shape.weeks):
