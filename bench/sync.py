@@ -19,6 +19,10 @@ Run: ``.venv/bin/python -m bench.sync``. Every figure is measured in this run:
 4. The cost of merging one edit when 1,000 vs 100,000 inspections are stored, edits
    going to the two stores in turn in this process.
 
+``--stored N`` starts our server, in every round, on a copy of the scale bench's cached store of
+N submitted inspections (``bench.scale_build``, built first if missing) instead of an empty demo one,
+so the comparison holds at a city's size.
+
 This machine is shared, and its speed drifts by a third from minute to minute, so the
 push figures are taken in ``BENCH_ROUNDS`` rounds (default 5), each running every
 contender once on fresh storage, one after another; each figure is the median of its
@@ -27,6 +31,7 @@ rounds, the ratios are of those medians, and each round's own ratio is printed t
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -48,6 +53,9 @@ from argon2 import PasswordHasher
 
 from bench.live import ServerProcess, free_port, wait_for
 from bench.merge import bench_merge
+from bench.scale import default_data
+from bench.scale_build import build
+from bench.scale_city import Shape, folder_of
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
 from sync.clock import uuid7
@@ -156,11 +164,20 @@ def bench_engine(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float
     return len(docs) / elapsed
 
 
+STORED: list[Path] = []  # with ``--stored N``: the cached scale-bench store our server starts from
+
+
 @contextmanager
 def xunjian_server(tmp: Path) -> Iterator[tuple[int, dict[str, str], str]]:
-    """``python -m server --demo`` on a free port: the port, an inspector's headers, a site in scope."""
+    """``python -m server --demo`` on a free port (or on a copy of the ``--stored`` store): the port, an
+    inspector's headers, a site in scope."""
+    folder, args = tmp / "xunjian", ["--demo"]
+    if STORED:
+        folder.mkdir(parents=True)
+        shutil.copy2(STORED[0] / "xunjian.db", folder / "xunjian.db")
+        args = []
     with (
-        ServerProcess(tmp / "xunjian", "--demo", timeout=60) as server,
+        ServerProcess(folder, *args, timeout=3600) as server,
         httpx.Client(base_url=server.base, timeout=60) as api,
     ):
         login = api.post(
@@ -276,6 +293,15 @@ def push_rounds(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> tuple[
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stored", type=int, help="run our server on the scale bench's cached store of N inspections")
+    parser.add_argument("--data", type=Path, default=default_data(), help="the scale bench's data folder")
+    args = parser.parse_args()
+    if args.stored is not None:
+        shape = Shape(args.stored)
+        build(args.data, shape)
+        STORED.append(folder_of(args.data, shape))
+        print(f"our server starts each round on a copy of the store of {args.stored:,} submitted inspections")
     template = load_catalog().get("supermarket_service", 1)
     assert template is not None
     docs = [answers_for(template, n) for n in range(DOCS)]

@@ -1,0 +1,117 @@
+"""``bench.scale`` builds its stores through the engine, resumes them, and times every read it names."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bench.scale import run, table
+from bench.scale_build import build
+from bench.scale_city import Shape, store_path
+from sync.db.store import open_store
+
+TINY = Shape(60, districts=2, sites_per_district=3, inspectors=3, months=2)
+EMPTY = Shape(0, districts=2, sites_per_district=3, inspectors=3, months=2)
+ROWS = [
+    "build rate (inspections/s)",
+    "store size (MB)",
+    "queue, first page (admin)",
+    "queue, first page (supervisor)",
+    "queue, min_score=90 (admin)",
+    "queue, verdict=fail (admin)",
+    "queue, page 50 (admin)",
+    "one inspection",
+    "findings (admin)",
+    "findings (supervisor)",
+    "overdue summary (admin)",
+    "events, first 500 (admin)",
+    "due list (inspector)",
+    "duplicates (admin)",
+    "monthly report, district",
+    "monthly report, organisation",
+    "quarterly report, district",
+    "quarterly report, organisation",
+    "coverage, 12 months (supervisor)",
+    "answers CSV, one month (admin)",
+    "answers CSV: rows",
+    "answers CSV: µs per row",
+    "first sync, inspector: MB on the wire (gzip, br)",
+    "first sync, inspector: s (gzip, br)",
+    "first sync, inspector: MB on the wire (identity)",
+    "first sync, inspector: s (identity)",
+    "health alone, p50",
+    "health under load, p50",
+    "health under load, p99",
+    "submit 50 inspections, one push",
+    "submit 50 inspections, empty store",
+    "submit throughput vs empty store (ratio)",
+    "server RSS (MB)",
+    "server peak RSS (MB)",
+]
+
+
+def counts(path: Path) -> dict[str, int]:
+    store = open_store(path.parent)
+    try:
+        queries = {
+            "submitted": "SELECT count(*) FROM inspection WHERE status IN ('submitted', 'approved')",
+            "approved": "SELECT count(*) FROM inspection WHERE status = 'approved'",
+            "findings": "SELECT count(*) FROM finding",
+            "verified": "SELECT count(*) FROM corrective_action WHERE status IN ('verified', 'closed')",
+            "returned": "SELECT count(*) FROM op_log WHERE kind = 'transition' AND result_json LIKE '%applied%'"
+            ' AND op_json LIKE \'%"to":"returned"%\'',
+            "months": "SELECT count(DISTINCT substr(created_at, 1, 7)) FROM inspection",
+        }
+        return {name: store.db.execute(sql).fetchone()[0] for name, sql in queries.items()}
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bench data folder holding the tiny store, built once for this module."""
+    data = tmp_path_factory.mktemp("bench-scale")
+    build(data, TINY, say=lambda _: None)
+    return data
+
+
+def test_the_builder_makes_submitted_inspections_with_findings_reviews_and_verifications(built: Path) -> None:
+    made = counts(store_path(built, TINY))
+    assert made["submitted"] == TINY.inspections  # every one submitted (or approved since)
+    assert 0 < made["approved"] < TINY.inspections
+    assert made["findings"] > TINY.inspections  # about 2.5 failed items each
+    assert made["verified"] > 0  # later inspections answered earlier failures as passing
+    assert made["months"] >= 2  # created_at spreads over the simulated span, not the build's day
+    progress = json.loads((store_path(built, TINY).parent / "progress.json").read_text())
+    assert progress["inspections"] == TINY.inspections and progress["weeks_done"] == TINY.weeks
+
+
+def test_a_build_interrupted_mid_week_resumes_to_the_same_store(built: Path, tmp_path: Path) -> None:
+    whole, broken = built, tmp_path / "broken"
+    build(broken, TINY, say=lambda _: None)
+    folder = store_path(broken, TINY).parent
+    progress = json.loads((folder / "progress.json").read_text())
+    progress["weeks_done"] -= 2  # the last two weeks replayed, as after a kill before progress was saved
+    (folder / "progress.json").write_text(json.dumps(progress))
+    build(broken, TINY, say=lambda _: None)
+    assert counts(store_path(broken, TINY)) == counts(store_path(whole, TINY))
+    ids = "SELECT id FROM inspection ORDER BY id"
+    first, second = open_store(whole / TINY.name), open_store(folder)
+    try:
+        assert [r[0] for r in first.db.execute(ids)] == [r[0] for r in second.db.execute(ids)]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_every_read_is_timed_and_printed_as_a_number(built: Path) -> None:
+    results = run(built, [TINY], EMPTY, reps=1)
+    figures = results[f"{TINY.inspections:,}"]
+    assert list(figures) == ROWS
+    assert all(isinstance(v, float) and math.isfinite(v) and v >= 0 for v in figures.values()), figures
+    assert figures["answers CSV: rows"] > 0
+    printed = table(results)
+    assert all(name in printed for name in ROWS)
