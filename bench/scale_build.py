@@ -56,7 +56,7 @@ from bench.scale_ops import (
     weak_items,
 )
 from schemas.catalog import Catalog, load_catalog
-from sync.db.store import Store, open_store
+from sync.db.store import Store
 from sync.engine.document import answers_of
 from sync.engine.ops import Op, PushBatch, SetAnswers, Sign, Transition, make_hlc
 from sync.engine.rows import load_row
@@ -222,10 +222,9 @@ def build(data: Path, shape: Shape, *, say: Callable[[str], None] = print) -> Ci
     """Build (or finish building) the store of ``shape`` under ``data``; returns its city."""
     folder = folder_of(data, shape)
     folder.mkdir(parents=True, exist_ok=True)
-    store = open_store(folder)
     # The build needs no durability per push (a week interrupted is replayed), so no fsync per commit;
     # the server that reads the store later opens it with its own settings.
-    store.db.execute("PRAGMA synchronous=OFF")
+    store = Store(folder / "xunjian.db", durable=False)
     catalog = load_catalog()
     try:
         city: City | None = _load(folder / "city.json", City)

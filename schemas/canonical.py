@@ -10,9 +10,9 @@ for the values answers can hold.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Mapping
+from json.encoder import encode_basestring  # the C escaper json.dumps uses
 from typing import Any
 
 from schemas.template import Group, MultiChoice, Photo, Signature, Template
@@ -20,20 +20,28 @@ from schemas.template import Group, MultiChoice, Photo, Signature, Template
 
 def canonical_json(value: Any) -> str:
     """``value`` as canonical JSON text."""
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _string(value)
     if isinstance(value, list | tuple):
         return "[" + ",".join(canonical_json(v) for v in value) + "]"
     if isinstance(value, Mapping):
         items = sorted(value.items(), key=lambda kv: str(kv[0]))
-        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{canonical_json(v)}" for k, v in items) + "}"
+        return "{" + ",".join(f"{_string(str(k))}:{canonical_json(v)}" for k, v in items) + "}"
     raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def _string(text: str) -> str:
+    """A JSON string with non-ASCII kept as UTF-8: what ``json.dumps(text, ensure_ascii=False)`` gives."""
+    quoted: str = encode_basestring(text)
+    return quoted
 
 
 def _number(value: float) -> str:

@@ -256,7 +256,7 @@ class Batch:
 
     def _changed(self, row: InspectionRow, op: Op, index: TemplateIndex, ctx: Context) -> None:
         """After an op changed a document: stale signatures, the row's last change, conflicts and evidence to write."""
-        if row.status not in LOCKED and index.signatures:
+        if row.status not in LOCKED and index.signatures and not isinstance(op, Transition):  # a move changes no answer
             mark_stale_signatures(row.doc, ctx)
         row.updated_seq, row.updated_at = ctx.seq, ctx.now
         self.dirty.add(row.id)

@@ -52,10 +52,12 @@ BUSY_TIMEOUT_MS = 5000
 class Store:
     """The database for the server's lifetime: a reader per thread, one writer under a lock (see the module)."""
 
-    def __init__(self, path: Path | str) -> None:
-        durable = str(path) != ":memory:"
+    def __init__(self, path: Path | str, *, durable: bool = True) -> None:
+        """Open (and migrate) the database at ``path``; ``durable=False`` skips the fsync per commit (bulk builds)."""
+        throwaway = str(path) == ":memory:"
+        durable = durable and not throwaway
         self._remove: Callable[[], object] | None = None
-        if not durable:
+        if throwaway:
             folder = tempfile.mkdtemp(prefix="xunjian-store-")
             self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
             path = Path(folder) / "xunjian.db"
