@@ -353,3 +353,43 @@ def m006_events(db: sqlite_utils.Database) -> None:
         CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook_id, id)
         """,
     )
+
+
+@migrations()
+def m007_inspection_facts(db: sqlite_utils.Database) -> None:
+    """Stored facts of each inspection (score, verdict, China-date period keys) and its failed items, indexed.
+
+    Filled when an inspection changes (``sync.engine.facts``), and for older inspections by the backfill at start.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE inspection_fact (
+            inspection_id TEXT PRIMARY KEY REFERENCES inspection(id) ON DELETE CASCADE,
+            org_id TEXT NOT NULL,
+            site_id TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            inspector_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            china_day TEXT NOT NULL,
+            china_month TEXT NOT NULL,
+            china_quarter TEXT NOT NULL,
+            score_tenths INTEGER,
+            verdict INTEGER CHECK (verdict IN (0, 1)),
+            failed_critical INTEGER NOT NULL DEFAULT 0,
+            failed_answers INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX inspection_fact_period ON inspection_fact(site_id, china_day, status);
+        CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
+        CREATE TABLE inspection_failure (
+            inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+            checklist_id TEXT NOT NULL,
+            item_path TEXT NOT NULL,
+            clause TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (inspection_id, item_path)
+        )
+        """,
+    )
