@@ -380,7 +380,8 @@ def m007_inspection_facts(db: sqlite_utils.Database) -> None:
             failed_critical INTEGER NOT NULL DEFAULT 0,
             failed_answers INTEGER NOT NULL DEFAULT 0
         );
-        CREATE INDEX inspection_fact_period ON inspection_fact(site_id, china_day, status);
+        CREATE INDEX inspection_fact_period
+            ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
         CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
         CREATE TABLE inspection_failure (
             inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,

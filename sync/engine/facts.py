@@ -35,7 +35,7 @@ from sync.engine.document import answers_of
 from sync.engine.rows import InspectionRow, rows_where
 
 BACKFILLED_KEY = "facts_backfilled"
-_BACKFILL_CHUNK = 500
+_BACKFILL_CHUNK = 500  # inspections a transaction: a start-up backfill never holds the write lock long
 
 
 class Failure(Struct, frozen=True):
@@ -140,27 +140,31 @@ def store_facts(conn: sqlite3.Connection, catalog: Catalog, rows: Iterable[Inspe
 
 
 def backfill(store: Store, catalog: Catalog) -> int:
-    """Store the facts of every inspection that has none, a transaction per chunk; returns how many. Idempotent.
+    """Store the facts of every inspection that has none, in one pass by id, a transaction per chunk; returns how many.
+
+    Idempotent: an interrupted backfill starts again where facts are missing.
 
     Once every inspection has facts a ``server_meta`` marker is set, so a later start reads one row.
     """
     if store.db.execute("SELECT 1 FROM server_meta WHERE key = ?", [BACKFILLED_KEY]).fetchone():
         return 0
-    done = 0
+    done, after = 0, ""
     while True:
         with store.transaction() as conn:
             rows = rows_where(
                 conn,
-                "NOT EXISTS (SELECT 1 FROM inspection_fact f WHERE f.inspection_id = inspection.id)"
+                "id > ? AND NOT EXISTS (SELECT 1 FROM inspection_fact f WHERE f.inspection_id = inspection.id)"
                 " ORDER BY id LIMIT ?",
-                [_BACKFILL_CHUNK],
+                [after, _BACKFILL_CHUNK],
             )
             store_facts(conn, catalog, rows)
             done += len(rows)
-            if len(rows) < _BACKFILL_CHUNK:
-                conn.execute(
-                    "INSERT INTO server_meta (key, value) VALUES (?, '1')"
-                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [BACKFILLED_KEY],
-                )
-                return done
+            if len(rows) == _BACKFILL_CHUNK:
+                after = rows[-1].id
+                continue
+            conn.execute(
+                "INSERT INTO server_meta (key, value) VALUES (?, '1')"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [BACKFILLED_KEY],
+            )
+            return done

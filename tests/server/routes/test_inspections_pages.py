@@ -7,7 +7,18 @@ import base64
 import re
 from typing import Any
 
+import pytest
+
+from sync.review import queue
 from tests.clients import SHOP, Client, World, assert_problem, device
+
+
+@pytest.fixture(params=["few sites", "wide scope"])
+def scope_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ways the queue reads: each site through its index, or along the updated_seq index for a wide scope."""
+    if request.param == "wide scope":
+        monkeypatch.setattr(queue, "FEW_SITES", 0)
+
 
 NEXT = re.compile(r'^<([^>]+)>; rel="next"$')
 
@@ -46,7 +57,9 @@ def made(client: Client, world: World, answers: list[dict[str, Any]]) -> list[st
     return ids
 
 
-def test_pages_follow_the_link_newest_change_first_without_repeats(client: Client, world: World, probe: None) -> None:
+def test_pages_follow_the_link_newest_change_first_without_repeats(
+    client: Client, world: World, probe: None, scope_path: None
+) -> None:
     ids = made(client, world, [{"licence": "pass", "frozen_temp": -20 - n} for n in range(7)])
     found = pages(client, world, checklist_id="sync_probe", limit=3)
     assert [len(page) for page in found] == [3, 3, 1]
@@ -56,7 +69,7 @@ def test_pages_follow_the_link_newest_change_first_without_repeats(client: Clien
 
 
 def test_rows_changing_between_pages_are_neither_repeated_nor_skipped(
-    client: Client, world: World, probe: None
+    client: Client, world: World, probe: None, scope_path: None
 ) -> None:
     ids = made(client, world, [{"licence": "pass", "frozen_temp": -20 - n} for n in range(6)])
     headers = world.headers["supervisor1"]
@@ -78,7 +91,7 @@ def test_rows_changing_between_pages_are_neither_repeated_nor_skipped(
     assert newer not in seen
 
 
-def test_score_filters_page_in_sql(client: Client, world: World, probe: None) -> None:
+def test_score_filters_page_in_sql(client: Client, world: World, probe: None, scope_path: None) -> None:
     failing = [{"licence": "pass", "frozen_temp": -10}, {"licence": "fail", "frozen_temp": -20}]
     # scores 100 (pass) where n % 3 == 0, else 75 (fail) for even n, 25 (fail, critical) for odd n
     ids = made(client, world, [failing[n % 2] if n % 3 else {"licence": "pass", "frozen_temp": -20} for n in range(9)])

@@ -16,6 +16,7 @@ from server.settings import Settings
 from server.startup import open_runtime
 from sync.db.named import named_row, named_rows
 from sync.db.store import Store, open_store
+from sync.engine import facts
 from sync.engine.checklists import publish_version
 from sync.engine.facts import BACKFILLED_KEY, backfill, period_keys, store_facts
 from sync.engine.rows import load_row
@@ -150,7 +151,8 @@ def snapshot(store: Store) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
     return facts, failed
 
 
-def test_the_backfill_restores_dropped_facts_once(work: FieldWork) -> None:
+def test_the_backfill_restores_dropped_facts_once(work: FieldWork, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(facts, "_BACKFILL_CHUNK", 2)  # two full chunks and an empty one
     for day in range(3):
         at = AT + timedelta(days=day, hours=14)
         work.start(

@@ -18,7 +18,7 @@ from typing import Any
 from schemas.catalog import Catalog, parse_template
 from sync.clock import uuid7
 from sync.db.store import Store
-from sync.engine.ops import AddEntry, Create, Delete, Op, OpResult, PushBatch, SetAnswers, Transition, make_hlc
+from sync.engine.ops import AddEntry, Create, Delete, Op, OpResult, PushBatch, SetAnswers, Status, Transition, make_hlc
 from sync.push import apply_push, apply_server_op
 from tests.sync.office import Office
 from tests.templates import SYNC_TEMPLATE
@@ -102,12 +102,12 @@ class FieldWork:
         results = self.push([self.op(Delete, inspection_id, millis)], millis)
         assert results[0].outcome == "applied", results
 
-    def review(self, inspection_id: str, to: str, at: datetime) -> None:
+    def review(self, inspection_id: str, to: Status, at: datetime) -> None:
         """The supervisor's transition (``returned`` with a reason, ``approved``, ``rejected`` with a reason)."""
         millis = int(at.timestamp() * 1000)
         reason = "" if to == "approved" else "请复查"
         op = Transition(
             op_id=uuid7(millis), client_seq=1, inspection_id=inspection_id, hlc=make_hlc(millis), to=to, reason=reason
-        )  # type: ignore[arg-type]
+        )
         result = apply_server_op(self.store, self.catalog, self.office.users["admin"], op, now_ms=millis + 1000)
         assert result.outcome == "applied", result
