@@ -75,34 +75,44 @@ def totals(store: Store, sites: list[str], first: date, last: date) -> Totals:
     return found
 
 
-def top_items(store: Store, catalog: Catalog, sites: list[str], first: date, last: date, top: int) -> list[ItemCount]:
-    """The ``top`` items failed most (ties by checklist and item path), each described by its latest inspection.
+def failing(
+    store: Store, catalog: Catalog, sites: list[str], first: date, last: date, top: int
+) -> tuple[list[ItemCount], list[tuple[str, int]]]:
+    """The ``top`` items failed most and the ``top`` clauses cited by most failed answers.
 
-    The label, clause and severity are those of the version of the inspection with the greatest id
-    among the period's that failed the item.
+    One ``GROUP BY`` over the period's failed items by checklist, item and clause (a few hundred
+    groups), added up here: items by most failed answers, ties by checklist and item path; clauses
+    likewise, ties by clause. An item's label, clause and severity are those of the version of the
+    inspection with the greatest id among the period's that failed it.
     """
     if not sites:
-        return []
+        return [], []
     where, args = _done(sites, first, last)
-    joined = f"inspection_failure x JOIN inspection_fact f ON f.inspection_id = x.inspection_id WHERE {where}"
-    rows = store.db.execute(
-        f"SELECT x.checklist_id, x.item_path, sum(x.count) AS n FROM {joined}"
-        " GROUP BY x.checklist_id, x.item_path ORDER BY n DESC, x.checklist_id, x.item_path LIMIT ?",
-        [*args, top],
+    groups = store.db.execute(
+        "SELECT x.checklist_id, x.item_path, x.clause, sum(x.count), max(x.inspection_id)"
+        f" FROM inspection_failure x JOIN inspection_fact f ON f.inspection_id = x.inspection_id WHERE {where}"
+        " GROUP BY x.checklist_id, x.item_path, x.clause",
+        args,
     ).fetchall()
+    items: dict[tuple[str, str], list[Any]] = {}
+    clauses: dict[str, int] = {}
+    for checklist_id, item_path, clause, count, latest in groups:
+        held = items.setdefault((checklist_id, item_path), [0, latest])
+        held[0] += count
+        held[1] = max(held[1], latest)
+        clauses[clause] = clauses.get(clause, 0) + count
+    ranked = sorted(items.items(), key=lambda kv: (-kv[1][0], kv[0]))[:top]
     found = []
-    for checklist_id, item_path, count in rows:
+    for (checklist_id, item_path), (count, latest) in ranked:
         version, clause, severity = store.db.execute(
-            f"SELECT f.version, x.clause, x.severity FROM {joined} AND x.checklist_id = ? AND x.item_path = ?"
-            " ORDER BY x.inspection_id DESC LIMIT 1",
-            [*args, checklist_id, item_path],
+            "SELECT f.version, x.clause, x.severity FROM inspection_failure x"
+            " JOIN inspection_fact f ON f.inspection_id = x.inspection_id"
+            " WHERE x.inspection_id = ? AND x.item_path = ?",
+            [latest, item_path],
         ).fetchone()
-        found.append(
-            ItemCount(
-                checklist_id, item_path, _label(catalog, checklist_id, version, item_path), clause, severity, count
-            )
-        )
-    return found
+        label = _label(catalog, checklist_id, version, item_path)
+        found.append(ItemCount(checklist_id, item_path, label, clause, severity, count))
+    return found, sorted(clauses.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
 
 
 def _label(catalog: Catalog, checklist_id: str, version: int, item_path: str) -> dict[str, str]:
@@ -113,20 +123,6 @@ def _label(catalog: Catalog, checklist_id: str, version: int, item_path: str) ->
     if item is None:
         return {"zh": item_path, "en": item_path}
     return {"zh": item.label.zh, "en": item.label.en}
-
-
-def top_clauses(store: Store, sites: list[str], first: date, last: date, top: int) -> list[tuple[str, int]]:
-    """The ``top`` clauses cited by most failed answers, ties by clause."""
-    if not sites:
-        return []
-    where, args = _done(sites, first, last)
-    rows = store.db.execute(
-        "SELECT x.clause, sum(x.count) AS n FROM inspection_failure x"
-        f" JOIN inspection_fact f ON f.inspection_id = x.inspection_id WHERE {where}"
-        " GROUP BY x.clause ORDER BY n DESC, x.clause LIMIT ?",
-        [*args, top],
-    )
-    return [(clause, count) for clause, count in rows]
 
 
 def finding_rows(store: Store, sites: list[str], first: date, last: date) -> Iterator[dict[str, Any]]:

@@ -234,7 +234,7 @@ def figures(store: Store, catalog: Catalog, user: User, sites: list[str], period
     first, last = date.fromisoformat(period.first), date.fromisoformat(period.last)
     sums = period_facts.totals(store, sites, first, last)
     findings_rows = list(period_facts.finding_rows(store, sites, first, last))
-    items = period_facts.top_items(store, catalog, sites, first, last, TOP)
+    items, clauses = period_facts.failing(store, catalog, sites, first, last, TOP)
     return Figures(
         period=period,
         inspections=sum(sums.by_status.values()),
@@ -248,7 +248,7 @@ def figures(store: Store, catalog: Catalog, user: User, sites: list[str], period
         top_failing_items=[
             FailingItem(i.checklist_id, i.item_path, i.label, i.clause, i.severity, i.count) for i in items
         ],
-        top_failing_clauses=[FailingClause(c, n) for c, n in period_facts.top_clauses(store, sites, first, last, TOP)],
+        top_failing_clauses=[FailingClause(c, n) for c, n in clauses],
         actions=_actions(findings_rows, today),
         repeat_findings=sum(r["repeat_of"] is not None for r in findings_rows),
     )
