@@ -28,7 +28,7 @@ from typing import Any
 from msgspec import Struct
 
 from schemas.catalog import Catalog
-from schemas.scoring import answer_outcomes, score_inspection
+from schemas.scoring import answer_outcomes, score_outcomes
 from sync.clock import china_date
 from sync.db.store import Store
 from sync.engine.document import answers_of
@@ -91,11 +91,11 @@ def compute(row: InspectionRow, catalog: Catalog) -> tuple[Fact, list[Failure]]:
     template = catalog.get(row.checklist_id, row.version)
     if template is None:
         return Fact(**head, score_tenths=None, verdict=None, failed_critical=0, failed_answers=0), []
-    answers = answers_of(row.doc)
-    score = score_inspection(template, answers)
+    outcomes = list(answer_outcomes(template, answers_of(row.doc)))
+    score = score_outcomes(template, outcomes)
     counts: Counter[str] = Counter()
     items: dict[str, tuple[str, str]] = {}
-    for answer in answer_outcomes(template, answers):
+    for answer in outcomes:
         if answer.outcome == "fail":
             counts[answer.item_path] += 1
             items[answer.item_path] = (answer.item.clause, answer.item.severity)
