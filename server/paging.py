@@ -19,5 +19,10 @@ def paged(request: Request[Any, Any, Any], items: list[T], next_cursor: str | No
     """``items`` as the response body, with a ``Link`` to the next page when ``next_cursor`` is given."""
     if next_cursor is None:
         return Response(items)
-    query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"] + [("cursor", next_cursor)]
-    return Response(items, headers={"Link": f'<{request.url.path}?{urlencode(query)}>; rel="next"'})
+    return Response(items, headers=next_link(request, "cursor", next_cursor))
+
+
+def next_link(request: Request[Any, Any, Any], param: str, value: str) -> dict[str, str]:
+    """The ``Link`` header to the request's own URL with ``param`` set to ``value`` (every other filter kept)."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != param] + [(param, value)]
+    return {"Link": f'<{request.url.path}?{urlencode(query)}>; rel="next"'}

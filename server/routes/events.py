@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Router, delete, get, post
+from litestar import Request, Response, Router, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from server.dependencies import Caller
+from server.paging import next_link
 from sync.db.store import Store
 from sync.feed import events, webhooks
 from sync.feed.events import EventPage
@@ -19,15 +20,20 @@ from sync.review.workdays import today_in_china
 
 @get("/events")
 async def list_events(
+    request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     after: Annotated[int, QueryParameter(ge=0)] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=events.MAX_LIMIT)] = 100,
-) -> EventPage:
-    """Events after ``after`` at sites in the caller's scope, oldest first; page on with ``last_seq``."""
+) -> Response[EventPage]:
+    """Events after ``after`` at sites in the caller's scope, oldest first; page on with ``last_seq``.
+
+    When there is more, the ``Link: <…>; rel="next"`` header is this URL with ``after`` set to ``last_seq``.
+    """
     require_role(caller.user, "supervisor", "admin")
     events.record_overdue(store, today_in_china())
-    return events.list_events(store, caller.user, after=after, limit=limit)
+    page = events.list_events(store, caller.user, after=after, limit=limit)
+    return Response(page, headers=next_link(request, "after", str(page.last_seq)) if page.has_more else None)
 
 
 @post("/", status_code=201)

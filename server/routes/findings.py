@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from server.dependencies import Caller
+from server.paging import paged
 from server.settings import Settings
 from sync.db.store import Store
 from sync.feed.events import record_overdue
@@ -27,6 +28,7 @@ def _rules(settings: Settings) -> ActionRules:
 
 @get("/")
 async def list_findings(
+    request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     site_id: Query = None,
@@ -37,11 +39,17 @@ async def list_findings(
     severity: Query = None,
     checklist_id: Query = None,
     inspection_id: Query = None,
-) -> list[FindingView]:
-    """Findings in the caller's scope, newest first (filters: site, district, status, overdue, repeat, severity)."""
+    cursor: Query = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=register.MAX_PAGE_LIMIT)] = register.PAGE_LIMIT,
+) -> Response[list[FindingView]]:
+    """Findings in the caller's scope, newest first (filters: site, district, status, overdue, repeat, severity).
+
+    Paged: the next page is the ``Link: <…>; rel="next"`` header's URL (``cursor`` set).
+    """
     filters = FindingFilter(site_id, district_id, status, overdue, repeat, severity, checklist_id, inspection_id)
     record_overdue(store, today_in_china())
-    return register.list_findings(store, caller.user, filters)
+    found, next_cursor = register.page_findings(store, caller.user, filters, cursor=cursor, limit=limit)
+    return paged(request, found, next_cursor)
 
 
 @get("/overdue-summary")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from sync.db.fact_tables import FACT_TABLES
+
 migrations = Migrations("xunjian")
 
 
@@ -357,40 +359,34 @@ def m006_events(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m007_inspection_facts(db: sqlite_utils.Database) -> None:
-    """Stored facts of each inspection (score, verdict, China-date period keys) and its failed items, indexed.
+    """Stored facts of each inspection and its failed items, indexed (see ``sync/db/fact_tables.py``)."""
+    run_script(db, FACT_TABLES)
 
-    Filled when an inspection changes (``sync.engine.facts``), and for older inspections by the backfill at start.
+
+@migrations()
+def m008_open_actions(db: sqlite_utils.Database) -> None:
+    """Corrective actions carry their finding's site, item, inspection and its sequence; open ones are indexed.
+
+    Verification by a later inspection and the overdue summary reach only unverified actions
+    (a partial index), however many findings a site has had; the columns are backfilled from
+    ``finding`` and never change after a finding is recorded. Findings are listed newest first
+    through the organisation's or a site's index in that order.
     """
     run_script(
         db,
         """
-        CREATE TABLE inspection_fact (
-            inspection_id TEXT PRIMARY KEY REFERENCES inspection(id) ON DELETE CASCADE,
-            org_id TEXT NOT NULL,
-            site_id TEXT NOT NULL,
-            checklist_id TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            inspector_id TEXT NOT NULL,
-            status TEXT NOT NULL,
-            china_day TEXT NOT NULL,
-            china_month TEXT NOT NULL,
-            china_quarter TEXT NOT NULL,
-            score_tenths INTEGER,
-            verdict INTEGER CHECK (verdict IN (0, 1)),
-            failed_critical INTEGER NOT NULL DEFAULT 0,
-            failed_answers INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX inspection_fact_period
-            ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
-        CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
-        CREATE TABLE inspection_failure (
-            inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
-            checklist_id TEXT NOT NULL,
-            item_path TEXT NOT NULL,
-            clause TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            count INTEGER NOT NULL,
-            PRIMARY KEY (inspection_id, item_path)
-        )
+        ALTER TABLE corrective_action ADD COLUMN site_id TEXT;
+        ALTER TABLE corrective_action ADD COLUMN item_path TEXT;
+        ALTER TABLE corrective_action ADD COLUMN inspection_id TEXT;
+        ALTER TABLE corrective_action ADD COLUMN inspection_seq INTEGER;
+        UPDATE corrective_action SET
+            site_id = (SELECT f.site_id FROM finding f WHERE f.id = corrective_action.finding_id),
+            item_path = (SELECT f.item_path FROM finding f WHERE f.id = corrective_action.finding_id),
+            inspection_id = (SELECT f.inspection_id FROM finding f WHERE f.id = corrective_action.finding_id),
+            inspection_seq = (SELECT f.inspection_seq FROM finding f WHERE f.id = corrective_action.finding_id);
+        CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path)
+            WHERE status IN ('open', 'fixed_reported');
+        CREATE INDEX finding_org_newest ON finding(org_id, created_seq DESC, pointer, id);
+        CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, id)
         """,
     )

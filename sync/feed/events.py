@@ -129,26 +129,59 @@ def conflict_resolved(
     emit(conn, row.org_id, "conflict.resolved", row.site_id, inspection_id=row.id, payload=payload, now=now)
 
 
+OVERDUE_CHECKED_KEY = "overdue_checked"
+_ANNOUNCE_OVERDUE = (
+    "INSERT INTO event (org_id, kind, inspection_id, finding_id, site_id, payload_json, created_at, dedup_key)"
+    " SELECT f.org_id, 'action.overdue', f.inspection_id, f.id, f.site_id,"
+    " json_object('deadline', a.deadline, 'responsible', a.responsible, 'status', a.status,"
+    " 'pointer', f.pointer, 'severity', f.severity, 'today', ?),"
+    " ?, 'overdue:' || f.id || ':' || a.deadline"
+    " FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
+    " JOIN inspection i ON i.id = a.inspection_id"
+    " WHERE a.status IN ('open', 'fixed_reported') AND a.deadline >= ? AND a.deadline < ?"
+    " AND f.status = 'active' AND i.status IN ('submitted', 'returned', 'approved')"
+    " AND NOT EXISTS (SELECT 1 FROM event e WHERE e.dedup_key = 'overdue:' || f.id || ':' || a.deadline)"
+    " ORDER BY a.deadline, f.created_seq, f.pointer"
+)
+
+
+def overdue_checked(conn: sqlite3.Connection) -> str:
+    """The watermark: every action overdue before this China date was announced when it was ('' for none)."""
+    row = conn.execute("SELECT value FROM server_meta WHERE key = ?", [OVERDUE_CHECKED_KEY]).fetchone()
+    return str(row[0]) if row else ""
+
+
+def recheck_overdue_from(conn: sqlite3.Connection, deadline: str | None) -> None:
+    """Move the watermark back to ``deadline``: an action with it is unverified and active again.
+
+    Called in the transaction of a change that can make an action overdue without its deadline being
+    crossed: a deadline set (in the past of the last look), a reopening, a finding reinstated.
+    """
+    if deadline is not None:
+        conn.execute(
+            "UPDATE server_meta SET value = ? WHERE key = ? AND value > ?", [deadline, OVERDUE_CHECKED_KEY, deadline]
+        )
+
+
 def record_overdue(store: Store, today: date) -> int:
     """Emit ``action.overdue`` for every action overdue on ``today`` not yet announced; returns how many.
 
     Idempotent: one event per action and deadline (a new deadline may become overdue again).
+    Incremental: only unverified actions whose deadline falls between the last look's date (the
+    watermark in ``server_meta``) and ``today`` are read, through ``corrective_action_open_deadline``;
+    on a day already looked at this is one read of the watermark, without a write transaction.
     """
+    day = today.isoformat()
+    if overdue_checked(store.db.conn) >= day:
+        return 0
     with store.transaction() as conn:
-        cursor = conn.execute(
-            "INSERT OR IGNORE INTO event (org_id, kind, inspection_id, finding_id, site_id, payload_json, created_at,"
-            " dedup_key)"
-            " SELECT f.org_id, 'action.overdue', f.inspection_id, f.id, f.site_id,"
-            " json_object('deadline', a.deadline, 'responsible', a.responsible, 'status', a.status,"
-            " 'pointer', f.pointer, 'severity', f.severity, 'today', ?),"
-            " ?, 'overdue:' || f.id || ':' || a.deadline"
-            " FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
-            " JOIN inspection i ON i.id = f.inspection_id"
-            " WHERE f.status = 'active' AND a.status IN ('open', 'fixed_reported') AND a.deadline IS NOT NULL"
-            " AND a.deadline < ? AND i.status IN ('submitted', 'returned', 'approved')"
-            " AND NOT EXISTS (SELECT 1 FROM event e WHERE e.dedup_key = 'overdue:' || f.id || ':' || a.deadline)"
-            " ORDER BY a.deadline, f.created_seq, f.pointer",
-            [today.isoformat(), now_iso(), today.isoformat()],
+        checked = overdue_checked(conn)
+        if checked >= day:
+            return 0
+        cursor = conn.execute(_ANNOUNCE_OVERDUE, [day, now_iso(), checked, day])
+        conn.execute(
+            "INSERT INTO server_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [OVERDUE_CHECKED_KEY, day],
         )
         return cursor.rowcount
 

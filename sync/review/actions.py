@@ -27,7 +27,7 @@ from sync.db.store import Store
 from sync.engine.oplog import log_server_op
 from sync.engine.ops import Sha256
 from sync.errors import DeadlineInPast, EvidenceRequired, InvalidActionTransition, InvalidInput
-from sync.feed.events import emit
+from sync.feed.events import emit, recheck_overdue_from
 from sync.org.accounts import User
 from sync.org.sites import require_role
 from sync.review.findings import UNVERIFIED, add_history, encoder
@@ -121,6 +121,7 @@ def assign_action(
         detail = {"responsible": body.responsible, "deadline": deadline.isoformat(), "working_days": days}
         sets = {**detail, "assigned_by": user.id, "assigned_at": now}
         _change(conn, user, finding, "assigned", sets, {**detail, "note": body.note}, now)
+        recheck_overdue_from(conn, deadline.isoformat())
     return get_finding(store, user, finding_id, today=today)
 
 
@@ -198,6 +199,7 @@ def reopen_action(
             "reopen_count": finding.action.reopen_count + 1,
         }
         _change(conn, user, finding, "reopened", sets, {"note": body.note, "from": finding.action.status}, now)
+        recheck_overdue_from(conn, finding.action.deadline)
     return get_finding(store, user, finding_id, today=today)
 
 

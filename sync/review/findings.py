@@ -35,6 +35,7 @@ from sync.clock import from_iso, iso, new_id
 from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
+from sync.feed.events import recheck_overdue_from
 
 if TYPE_CHECKING:
     from sync.engine.rows import InspectionRow
@@ -160,6 +161,9 @@ def _refresh(
     )
     kind = "reinstated" if old["status"] == "withdrawn" else "updated"
     add_history(conn, old["id"], kind, None, seq, now, {})
+    if kind == "reinstated":
+        deadline = conn.execute("SELECT deadline FROM corrective_action WHERE finding_id = ?", [old["id"]]).fetchone()
+        recheck_overdue_from(conn, deadline[0] if deadline else None)
 
 
 def add_history(
@@ -222,7 +226,9 @@ def _insert(
         ],
     )
     conn.execute(
-        "INSERT INTO corrective_action (finding_id, status, updated_at) VALUES (?, 'open', ?)", [finding_id, now]
+        "INSERT INTO corrective_action (finding_id, status, updated_at, site_id, item_path, inspection_id,"
+        " inspection_seq) VALUES (?, 'open', ?, ?, ?, ?, ?)",
+        [finding_id, now, row.site_id, answer.item_path, row.id, row.created_seq],
     )
     add_history(conn, finding_id, "recorded", None, seq, now, {"pointer": answer.pointer, "repeat_of": repeat_of})
 
@@ -230,11 +236,16 @@ def _insert(
 def _earlier_finding(
     conn: sqlite3.Connection, row: InspectionRow, item_path: str, now: str, window_days: int
 ) -> str | None:
-    """The latest finding on the same item at the same site, from another inspection, within the window."""
+    """The latest finding on the same item at the same site, from another inspection, if within the window.
+
+    One probe of ``finding_site_item`` from its newest end: findings are recorded in sequence order at
+    the server's time, so when the latest one is older than the window, so is every earlier one.
+    """
     since = iso(from_iso(now) - timedelta(days=window_days))
     found = conn.execute(
-        "SELECT id FROM finding WHERE site_id = ? AND item_path = ? AND inspection_id != ? AND status = 'active'"
-        " AND created_at >= ? ORDER BY created_seq DESC LIMIT 1",
+        "SELECT id FROM (SELECT id, created_at FROM finding WHERE site_id = ? AND item_path = ?"
+        " AND inspection_id != ? AND status = 'active' ORDER BY created_seq DESC LIMIT 1) latest"
+        " WHERE created_at >= ?",
         [row.site_id, item_path, row.id, since],
     ).fetchone()
     return found[0] if found else None
@@ -254,9 +265,10 @@ def _verify_by_inspection(
         chunk = passing[start : start + 500]
         marks = ",".join("?" * len(chunk))
         due = conn.execute(
-            "SELECT f.id, f.inspection_id FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
-            f" WHERE f.site_id = ? AND f.item_path IN ({marks}) AND f.status = 'active'"
-            " AND a.status IN ('open', 'fixed_reported') AND f.inspection_id != ? AND f.inspection_seq < ?",
+            "SELECT a.finding_id, a.inspection_id FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
+            f" WHERE a.site_id = ? AND a.item_path IN ({marks}) AND a.status IN ('open', 'fixed_reported')"
+            " AND a.inspection_id != ? AND a.inspection_seq < ? AND f.status = 'active'"
+            " ORDER BY a.inspection_seq, a.finding_id",
             [row.site_id, *chunk, row.id, row.created_seq],
         ).fetchall()
         for finding_id, inspection_id in due:

@@ -15,6 +15,7 @@ import msgspec
 from msgspec import Struct
 
 from sync.db.named import named_row, named_rows, rows_as
+from sync.db.paging import decode_cursor, encode_cursor
 from sync.db.store import Store
 from sync.errors import NotFound, OutOfScope
 from sync.org.accounts import User
@@ -23,6 +24,8 @@ from sync.review.findings import UNVERIFIED, FindingEvidence
 from sync.review.workdays import today_in_china
 
 LISTED_INSPECTIONS = ("submitted", "returned", "approved")
+PAGE_LIMIT = 200
+MAX_PAGE_LIMIT = 1000
 
 
 class FixRecord(Struct, frozen=True):
@@ -210,18 +213,69 @@ def _view(r: dict[str, Any], today: date) -> FindingView:
     )
 
 
+def page_findings(
+    store: Store, user: User, filters: FindingFilter, *, cursor: str | None = None, limit: int = PAGE_LIMIT
+) -> tuple[list[FindingView], str | None]:
+    """One page of :func:`list_findings` after ``cursor``, and the cursor of the next page (``None``: the last)."""
+    after = decode_cursor(cursor, (int, str, str)) if cursor is not None else None
+    found = list_findings(store, user, filters, limit=limit + 1, after=after)
+    if len(found) <= limit:
+        return found, None
+    last = found[limit - 1]
+    return found[:limit], encode_cursor([last.created_seq, last.pointer, last.id])
+
+
 def list_findings(
-    store: Store, user: User, filters: FindingFilter, *, today: date | None = None, limit: int = 500
+    store: Store,
+    user: User,
+    filters: FindingFilter,
+    *,
+    today: date | None = None,
+    limit: int = 500,
+    after: list[Any] | None = None,
 ) -> list[FindingView]:
-    """Findings at sites in the caller's scope, newest first, by the filters."""
+    """Findings at sites in the caller's scope, newest first, by the filters.
+
+    Newest first is ``created_seq`` descending, then ``pointer`` and ``id``: the order of the
+    indexes ``finding_org_newest`` and ``finding_site_newest``, walked from ``after`` (the sort
+    key of the previous page's last finding), so a deep page reads what the first one does.
+    """
     today = today_in_china() if today is None else today
-    scope = sorted(site_ids_in_scope(store, user))
-    if not scope:
+    scope = site_ids_in_scope(store, user)
+    driving = _driving_terms(sorted(scope), user, filters)
+    if driving is None:
         return []
-    where = [f"f.site_id IN ({','.join('?' * len(scope))})", "f.org_id = ?"]
-    args: list[Any] = [*scope, user.org_id]
+    where, args = driving
     where.append(f"i.status IN ({','.join('?' * len(LISTED_INSPECTIONS))})")
     args.extend(LISTED_INSPECTIONS)
+    _filter_terms(filters, today, where, args)
+    if after is not None:
+        where.append("(f.created_seq < ? OR (f.created_seq = ? AND (f.pointer > ? OR (f.pointer = ? AND f.id > ?))))")
+        args.extend([after[0], after[0], after[1], after[1], after[2]])
+    rows = store.db.execute(
+        f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY f.created_seq DESC, f.pointer, f.id LIMIT ?", [*args, limit]
+    )
+    return [_view(r, today) for r in named_rows(rows) if r["site_id"] in scope]
+
+
+def _driving_terms(scope: list[str], user: User, filters: FindingFilter) -> tuple[list[str], list[Any]] | None:
+    """The terms an index reads the findings by: one inspection, one site, or the organisation's sites in scope.
+
+    Only the driving term names an indexed column of ``finding`` with ``=``, so the planner reads
+    the few rows of an inspection, or walks a site's or the organisation's findings newest first.
+    (The caller keeps only rows in scope.) ``None``: nothing to list.
+    """
+    if not scope or (filters.site_id is not None and filters.site_id not in scope):
+        return None
+    if filters.inspection_id is not None:
+        return ["f.inspection_id = ?"], [filters.inspection_id]
+    if filters.site_id is not None:
+        return ["f.site_id = ?"], [filters.site_id]
+    return ["f.org_id = ?", f"f.site_id IN ({','.join('?' * len(scope))})"], [user.org_id, *scope]
+
+
+def _filter_terms(filters: FindingFilter, today: date, where: list[str], args: list[Any]) -> None:
+    """Add the other filters' terms to ``where`` and their values to ``args``."""
     if filters.status == "withdrawn":
         where.append("f.status = 'withdrawn'")
     else:
@@ -230,11 +284,10 @@ def list_findings(
             where.append("a.status = ?")
             args.append(filters.status)
     for column, value in (
-        ("f.site_id", filters.site_id),
         ("s.district_id", filters.district_id),
         ("f.severity", filters.severity),
         ("f.checklist_id", filters.checklist_id),
-        ("f.inspection_id", filters.inspection_id),
+        ("f.site_id", filters.site_id if filters.inspection_id is not None else None),
     ):
         if value is not None:
             where.append(f"{column} = ?")
@@ -244,10 +297,6 @@ def list_findings(
     if filters.overdue is not None:
         where.append(_OVERDUE if filters.overdue else f"NOT {_OVERDUE}")
         args.append(today.isoformat())
-    rows = store.db.execute(
-        f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY f.created_seq DESC, f.pointer LIMIT ?", [*args, limit]
-    )
-    return [_view(r, today) for r in named_rows(rows)]
 
 
 def find_in_scope(store: Store, user: User, finding_id: str, today: date) -> FindingView:
@@ -285,13 +334,13 @@ def overdue_summary(store: Store, user: User, *, today: date | None = None) -> O
     rows = store.db.execute(
         f"SELECT s.id AS site_id, s.name AS site_name, d.id AS district_id, d.name AS district_name,"
         f" count(*) AS open, sum({_OVERDUE}) AS overdue"
-        " FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
-        " JOIN inspection i ON i.id = f.inspection_id JOIN site s ON s.id = f.site_id"
+        " FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
+        " JOIN inspection i ON i.id = a.inspection_id JOIN site s ON s.id = a.site_id"
         " JOIN district d ON d.id = s.district_id"
-        f" WHERE f.site_id IN ({marks}) AND f.org_id = ? AND i.status IN ({statuses})"
-        " AND f.status = 'active' AND a.status IN ('open', 'fixed_reported')"
-        " GROUP BY s.id ORDER BY s.name",
-        [today.isoformat(), *scope, user.org_id, *LISTED_INSPECTIONS],
+        f" WHERE a.site_id IN ({marks}) AND a.status IN ('open', 'fixed_reported')"
+        f" AND i.status IN ({statuses}) AND f.status = 'active' AND s.org_id = ?"
+        " GROUP BY s.id, s.name, d.id, d.name ORDER BY s.name",
+        [today.isoformat(), *scope, *LISTED_INSPECTIONS, user.org_id],
     )
     sites: list[PlaceCount] = []
     districts: dict[str, PlaceCount] = {}

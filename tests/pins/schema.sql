@@ -6,6 +6,9 @@ CREATE INDEX conflict_inspection ON conflict(inspection_id, status);
 CREATE INDEX conflict_queue ON conflict(org_id, status, site_id);
 -- index corrective_action_due
 CREATE INDEX corrective_action_due ON corrective_action(status, deadline);
+-- index corrective_action_open_item
+CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path)
+            WHERE status IN ('open', 'fixed_reported');
 -- index device_user
 CREATE INDEX device_user ON device(user_id);
 -- index event_org_seq
@@ -14,16 +17,21 @@ CREATE INDEX event_org_seq ON event(org_id, seq);
 CREATE INDEX evidence_ref_inspection ON evidence_ref(inspection_id);
 -- index finding_event_finding
 CREATE INDEX finding_event_finding ON finding_event(finding_id, id);
+-- index finding_org_newest
+CREATE INDEX finding_org_newest ON finding(org_id, created_seq DESC, pointer, id);
 -- index finding_org_site
 CREATE INDEX finding_org_site ON finding(org_id, site_id, created_seq);
 -- index finding_site_item
 CREATE INDEX finding_site_item ON finding(site_id, item_path, created_seq);
+-- index finding_site_newest
+CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, id)
+        ;
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 -- index inspection_fact_period
 CREATE INDEX inspection_fact_period
-            ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
+    ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
 -- index inspection_fact_plan
 CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
 -- index inspection_seq
@@ -122,7 +130,7 @@ CREATE TABLE corrective_action (
             closed_at TEXT,
             reopen_count INTEGER NOT NULL DEFAULT 0,
             updated_at TEXT NOT NULL
-        );
+        , site_id TEXT, item_path TEXT, inspection_id TEXT, inspection_seq INTEGER);
 -- table device
 CREATE TABLE device (
             id TEXT PRIMARY KEY,
@@ -224,31 +232,31 @@ CREATE TABLE inspection (
         );
 -- table inspection_fact
 CREATE TABLE inspection_fact (
-            inspection_id TEXT PRIMARY KEY REFERENCES inspection(id) ON DELETE CASCADE,
-            org_id TEXT NOT NULL,
-            site_id TEXT NOT NULL,
-            checklist_id TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            inspector_id TEXT NOT NULL,
-            status TEXT NOT NULL,
-            china_day TEXT NOT NULL,
-            china_month TEXT NOT NULL,
-            china_quarter TEXT NOT NULL,
-            score_tenths INTEGER,
-            verdict INTEGER CHECK (verdict IN (0, 1)),
-            failed_critical INTEGER NOT NULL DEFAULT 0,
-            failed_answers INTEGER NOT NULL DEFAULT 0
-        );
+    inspection_id TEXT PRIMARY KEY REFERENCES inspection(id) ON DELETE CASCADE,
+    org_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    checklist_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    inspector_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    china_day TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    china_quarter TEXT NOT NULL,
+    score_tenths INTEGER,
+    verdict INTEGER CHECK (verdict IN (0, 1)),
+    failed_critical INTEGER NOT NULL DEFAULT 0,
+    failed_answers INTEGER NOT NULL DEFAULT 0
+);
 -- table inspection_failure
 CREATE TABLE inspection_failure (
-            inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
-            checklist_id TEXT NOT NULL,
-            item_path TEXT NOT NULL,
-            clause TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            count INTEGER NOT NULL,
-            PRIMARY KEY (inspection_id, item_path)
-        );
+    inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+    checklist_id TEXT NOT NULL,
+    item_path TEXT NOT NULL,
+    clause TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (inspection_id, item_path)
+);
 -- table inspector_site
 CREATE TABLE inspector_site (
             user_id TEXT NOT NULL REFERENCES user(id),
@@ -375,3 +383,4 @@ CREATE TABLE webhook_delivery (
 -- migration xunjian m005_schedules
 -- migration xunjian m006_events
 -- migration xunjian m007_inspection_facts
+-- migration xunjian m008_open_actions

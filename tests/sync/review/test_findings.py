@@ -297,3 +297,41 @@ def test_fix_and_verification_photos_are_kept_from_garbage_collection(office: Of
     verify_action(office.store, admin, finding.id, Verification(photos=[H2]))
     garbage = find_garbage(office.store, grace_s=0, now=START.timestamp())
     assert [g.sha256 for g in garbage] == [H3]
+
+
+def query_plans(office: Office, statements: list[str]) -> dict[str, list[str]]:
+    """Each traced read or write (bound values expanded) and SQLite's plan for it."""
+    plans = {}
+    for statement in statements:
+        if statement.split()[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA"):
+            continue
+        plans[statement] = [row[3] for row in office.store.db.execute("EXPLAIN QUERY PLAN " + statement)]
+    return plans
+
+
+def test_submitting_reads_findings_and_actions_only_through_indexes_of_recent_or_open_rows(office: Office) -> None:
+    """The submit path: held findings, the repeat probe, verification; no scan of a site's history."""
+    for day in range(6):  # a history at the site: failures, repeats, verifications
+        office.inspect("n1", {"licence": "fail" if day % 2 else "pass", "frozen_temp": -10 + day}, days=day)
+    statements: list[str] = []
+    office.store.db.conn.set_trace_callback(statements.append)
+    try:
+        row = office.inspect("n1", {"licence": "fail", "frozen_temp": -20, "stalls": {E1: {"prices": "fail"}}}, days=7)
+        office.resubmit(row, {"licence": "fail", "frozen_temp": -20}, days=7)  # withdraws the stall's finding
+        office.inspect("n1", {"licence": "pass", "frozen_temp": -20, "stalls": {E1: {"prices": "pass"}}}, days=8)
+    finally:
+        office.store.db.conn.set_trace_callback(None)
+    plans = query_plans(office, statements)
+    verification = next(p for s, p in plans.items() if "a.item_path IN" in s)
+    assert any("USING INDEX corrective_action_open_item (site_id=? AND item_path=?)" in step for step in verification)
+    repeats = [p for s, p in plans.items() if "ORDER BY created_seq DESC LIMIT 1" in s]
+    assert repeats
+    for plan in repeats:
+        assert any("USING INDEX finding_site_item (site_id=? AND item_path=?)" in step for step in plan)
+    for statement, plan in plans.items():
+        for step in plan:
+            assert not step.startswith(("SCAN finding", "SCAN corrective_action", "SCAN a", "SCAN f")), (
+                statement,
+                plan,
+            )
+    assert office.one(row, "/licence").action.status == "verified"  # the plans' results, as before
