@@ -20,6 +20,7 @@ from sync.engine import facts
 from sync.engine.checklists import publish_version
 from sync.engine.facts import BACKFILLED_KEY, backfill, period_keys, store_facts
 from sync.engine.rows import load_row
+from sync.pull import purge_tombstones
 from tests.sync.office import Office, new_office
 from tests.sync.review.field_work import FieldWork, probe_catalog
 from tests.templates import SYNC_TEMPLATE
@@ -186,3 +187,14 @@ def test_the_server_start_backfills_a_store_without_facts(tmp_path: Path, hasher
         assert sorted(fact(runtime.store, i)["inspection_id"] for i in ids) == sorted(ids)
     finally:
         runtime.close()
+
+
+def test_a_purged_tombstone_takes_its_facts_with_it(work: FieldWork) -> None:
+    gone = work.start(work.office.sites["n1"], {"licence": "fail", "frozen_temp": -5}, AT, submit=False)
+    kept = work.start(work.office.sites["n1"], {"licence": "fail", "frozen_temp": -5}, AT)
+    work.delete(gone, AT)
+    assert fact(work.store, gone)["status"] == "deleted"
+    assert purge_tombstones(work.store, "2999-01-01T00:00:00.000Z") == 1
+    ids = [r[0] for r in work.store.db.execute("SELECT inspection_id FROM inspection_fact")]
+    failed = {r[0] for r in work.store.db.execute("SELECT inspection_id FROM inspection_failure")}
+    assert (ids, failed) == ([kept], {kept})
