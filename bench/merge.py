@@ -44,15 +44,15 @@ def merge_case(template: Template, answers: dict[str, Any], stored: int, folder:
     district = create_district(store, org.id, "d")
     site = create_site(store, org.id, district_id=district.id, name="s", site_type="supermarket", address="a")
     user = User(str(uuid.uuid4()), org.id, "bench", "bench", "admin", True)
-    store.db.execute(
-        "INSERT INTO user (id, org_id, username, display_name, role, password_hash, active, created_at)"
-        " VALUES (?, ?, 'bench', 'bench', 'admin', 'x', 1, '2026-01-01')",
-        [user.id, org.id],
-    )
     doc = Document({p: FieldState(v, 1) for p, v in answers.items()})
     state = encoder.encode(doc).decode()
     ids = [str(uuid.uuid4()) for _ in range(stored)]
     with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO user (id, org_id, username, display_name, role, password_hash, active, created_at)"
+            " VALUES (?, ?, 'bench', 'bench', 'admin', 'x', 1, '2026-01-01')",
+            [user.id, org.id],
+        )
         conn.executemany(
             "INSERT INTO inspection (id, org_id, site_id, checklist_id, version, inspector_id, status, created_at,"
             " updated_at, created_seq, updated_seq, open_conflicts, state_json)"

@@ -5,12 +5,14 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 
+from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
 from server.problems import fallback_handlers, problem_plugin
 from server.routes import ROUTES
 from server.routes.app_files import app_routes
 from server.settings import Settings
 from server.startup import open_runtime, start_delivery, stop_delivery
+from server.workers import configure
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -19,11 +21,15 @@ def create_app(settings: Settings) -> Litestar:
     A malformed template raises :class:`schemas.catalog.TemplateError` here, so the
     server does not start with it (see :mod:`server.startup` for why start-up runs here).
     """
+    workers = configure(settings)
     runtime = open_runtime(settings)
+    state = runtime.state()
+    state.workers = workers
     return Litestar(
         route_handlers=[*ROUTES, *app_routes(settings.pwa_dist)],
         dependencies=DEPENDENCIES,
-        state=runtime.state(),
+        state=state,
+        compression_config=COMPRESSION,
         plugins=[problem_plugin()],
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,

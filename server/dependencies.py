@@ -19,6 +19,7 @@ from litestar.di import NamedDependency, Provide
 from schemas.catalog import Catalog
 from server.bearer import bearer_token
 from server.settings import Settings
+from server.workers import Workers
 from sync.db.store import Store
 from sync.errors import AuthenticationFailed
 from sync.org import accounts
@@ -58,8 +59,13 @@ def provide_evidence_dir(state: State) -> Path:
     return evidence_dir
 
 
-async def provide_caller(request: Request[Any, Any, Any], store: NamedDependency[Store]) -> Caller:
-    """The caller behind ``Authorization: Bearer <token>``; 401 otherwise."""
+def provide_workers(state: State) -> Workers:
+    workers: Workers = state.workers
+    return workers
+
+
+def provide_caller(request: Request[Any, Any, Any], store: NamedDependency[Store]) -> Caller:
+    """The caller behind ``Authorization: Bearer <token>``; 401 otherwise (looked up in a worker thread)."""
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         raise AuthenticationFailed("send Authorization: Bearer <token> from POST /api/auth/login")
@@ -73,5 +79,6 @@ DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "hasher": Provide(provide_hasher, sync_to_thread=False),
     "evidence_dir": Provide(provide_evidence_dir, sync_to_thread=False),
-    "caller": Provide(provide_caller),
+    "workers": Provide(provide_workers, sync_to_thread=False),
+    "caller": Provide(provide_caller, sync_to_thread=True),
 }

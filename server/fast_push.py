@@ -8,6 +8,9 @@ malformed, a batch refused as a whole — goes to the ordinary route in ``server
 (with the body read so far replayed) and gets that route's problem response. A batch
 refused as a whole changed nothing (its transaction rolled back), so running it again there
 is safe and gives the same answer. Everything else passes through.
+
+The token check and the push itself run in the request pool (:func:`server.workers.run`),
+never on the event loop: only reading the body and sending the answer happen there.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from litestar import Litestar
 
 from server.bearer import bearer_token
 from server.routes.sync import PUSH_MAX_BYTES, push_answer
+from server.workers import run
 from sync.engine.ops import push_decoder
 from sync.org import accounts
 from sync.org.accounts import User
@@ -44,7 +48,7 @@ class FastPush:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PUSH_PATH:
             await self.app(cast(Any, scope), cast(Any, receive), cast(Any, send))
             return
-        caller = self._caller(scope)
+        caller = await run(self._caller, scope)
         if caller is None:  # no or a bad token: the route says so before reading the body
             await self.app(cast(Any, scope), cast(Any, receive), cast(Any, send))
             return
@@ -59,7 +63,7 @@ class FastPush:
             size += len(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        answer = None if more or size > PUSH_MAX_BYTES else self._push(caller, body)
+        answer = None if more or size > PUSH_MAX_BYTES else await run(self._push, caller, body)
         if answer is None:
             await self.app(cast(Any, scope), cast(Any, _replay(body, more, receive)), cast(Any, send))
             return

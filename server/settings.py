@@ -46,6 +46,8 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_poll_s: float = 2.0
     webhook_timeout_s: float = 10.0
+    worker_threads: int = 16
+    long_job_threads: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -73,4 +75,6 @@ class Settings:
             webhook_max_attempts=int(env.get("XUNJIAN_WEBHOOK_MAX_ATTEMPTS", "8")),
             webhook_poll_s=float(env.get("XUNJIAN_WEBHOOK_POLL_S", "2")),
             webhook_timeout_s=float(env.get("XUNJIAN_WEBHOOK_TIMEOUT_S", "10")),
+            worker_threads=int(env.get("XUNJIAN_WORKER_THREADS", "16")),
+            long_job_threads=int(env.get("XUNJIAN_LONG_JOB_THREADS", "2")),
         )

@@ -117,7 +117,8 @@ def documentable_routes() -> list[str]:
         if not path.startswith("/api"):
             continue
         for handler in getattr(route, "route_handlers", ()):
-            if handler.fn.__module__.split(".")[0] == "litestar":
+            fn = getattr(handler.fn, "func", handler.fn)  # a sync_to_thread handler's own function, unwrapped
+            if fn.__module__.split(".")[0] == "litestar":
                 continue
             routes += [f"{method} {path}" for method in sorted(handler.http_methods)]
     return routes

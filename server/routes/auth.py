@@ -45,8 +45,8 @@ class DeviceView(Struct):
     current: bool
 
 
-@post("/login", status_code=200)
-async def login(
+@post("/login", status_code=200, sync_to_thread=True)
+def login(
     data: JSONBody[LoginRequest],
     store: NamedDependency[Store],
     hasher: NamedDependency[PasswordHasher],
@@ -59,20 +59,20 @@ async def login(
     return LoginResponse(token, user, device)
 
 
-@get("/me")
-async def get_me(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Me:
+@get("/me", sync_to_thread=True)
+def get_me(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Me:
     """The caller, their device and their assignments (site or district ids)."""
     return Me(caller.user, caller.device_id, assignments(store, caller.user))
 
 
-@get("/devices")
-async def list_devices(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[DeviceView]:
+@get("/devices", sync_to_thread=True)
+def list_devices(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[DeviceView]:
     """The caller's device tokens, newest last; ``current`` marks this one."""
     return [_view(d, caller) for d in accounts.list_devices(store, caller.user)]
 
 
-@delete("/devices/{device_id:str}", status_code=200)
-async def revoke_device(
+@delete("/devices/{device_id:str}", status_code=200, sync_to_thread=True)
+def revoke_device(
     device_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> DeviceView:
     """Revoke one of the caller's device tokens (it stops working at once)."""

@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.response import Stream
 from msgspec import Meta, Struct
 
+from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
 from server.problems import problem
 from sync.db.store import Store
@@ -58,18 +59,16 @@ class BlobMeta(Struct):
     gps: Gps | None
 
 
-@post("/missing", status_code=200)
-async def find_missing_blobs(
+@post("/missing", status_code=200, sync_to_thread=True)
+def find_missing_blobs(
     data: JSONBody[HashList], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> Missing:
     """Which of these SHA-256 hashes (at most 500) this organisation does not hold yet."""
     return Missing(blobs.missing_hashes(store, caller.user.org_id, data.hashes))
 
 
-@get("/{sha256:str}/meta")
-async def get_blob_meta(
-    sha256: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
-) -> BlobMeta:
+@get("/{sha256:str}/meta", sync_to_thread=True)
+def get_blob_meta(sha256: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> BlobMeta:
     """A blob's size, type, pixels, capture time and device; GPS for those who may fetch the original."""
     blob = readable_blob(store, caller.user, sha256, "display")
     meta = blob.metadata
@@ -90,8 +89,8 @@ async def get_blob_meta(
     )
 
 
-@get("/{sha256:str}")
-async def get_blob(
+@get("/{sha256:str}", sync_to_thread=True, opt=UNCOMPRESSED)
+def get_blob(
     sha256: FromPath[str],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],

@@ -18,6 +18,7 @@ from schemas.json_schema import schema_url, to_json_schema
 from schemas.template import Label, Template
 from server.dependencies import Caller
 from server.problems import problem
+from server.workers import run
 from sync.db.store import Store
 from sync.engine.checklists import publish_version
 from sync.org.sites import require_role
@@ -98,8 +99,8 @@ async def list_checklists(caller: NamedDependency[Caller], catalog: NamedDepende
     return [_summary(catalog, checklist_id) for checklist_id in catalog.checklist_ids()]
 
 
-@get("/{checklist_id:str}/versions/{version:int}/schema", media_type="application/schema+json")
-async def get_checklist_schema(
+@get("/{checklist_id:str}/versions/{version:int}/schema", media_type="application/schema+json", sync_to_thread=True)
+def get_checklist_schema(
     checklist_id: FromPath[str],
     version: FromPath[int],
     caller: NamedDependency[Caller],
@@ -125,7 +126,7 @@ async def publish_checklist(
     """Admin: publish a new checklist version (template JSON). Identical re-publish → 200."""
     require_role(caller.user, "admin")
     body = await request.body()
-    template, created = publish_version(store, catalog, body, caller.user)
+    template, created = await run(publish_version, store, catalog, body, caller.user)
     url = schema_url(template.checklist_id, template.version)
     return Response(
         Published(template.checklist_id, template.version, url, created),
@@ -134,8 +135,8 @@ async def publish_checklist(
     )
 
 
-@post("/{checklist_id:str}/versions/{version:int}/check", status_code=200)
-async def check_checklist_answers(
+@post("/{checklist_id:str}/versions/{version:int}/check", status_code=200, sync_to_thread=True)
+def check_checklist_answers(
     checklist_id: FromPath[str],
     version: FromPath[int],
     data: JSONBody[AnswerCheck],

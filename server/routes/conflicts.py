@@ -18,8 +18,8 @@ from sync.review.views import ConflictView
 Query = Annotated[str | None, QueryParameter()]
 
 
-@get("/")
-async def list_conflicts(
+@get("/", sync_to_thread=True)
+def list_conflicts(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     status: Annotated[str | None, QueryParameter()] = "open",
@@ -34,16 +34,16 @@ async def list_conflicts(
     return conflicts.list_conflicts(store, caller.user, filters)
 
 
-@get("/{conflict_id:str}")
-async def get_conflict(
+@get("/{conflict_id:str}", sync_to_thread=True)
+def get_conflict(
     conflict_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> ConflictView:
     """One conflict with every candidate side by side."""
     return conflicts.get_conflict(store, caller.user, conflict_id)
 
 
-@post("/{conflict_id:str}/resolve", status_code=200)
-async def resolve_conflict(
+@post("/{conflict_id:str}/resolve", status_code=200, sync_to_thread=True)
+def resolve_conflict(
     conflict_id: FromPath[str],
     data: JSONBody[Resolution],
     caller: NamedDependency[Caller],

@@ -11,8 +11,8 @@ from sync.org import directory
 from sync.org.directory import Directory
 
 
-@get("/directory")
-async def get_directory(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Directory:
+@get("/directory", sync_to_thread=True)
+def get_directory(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Directory:
     """Supervisors and admins: users (id, username, display name, role, active) and devices (id, name, user)."""
     return directory.directory(store, caller.user)
 

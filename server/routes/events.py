@@ -18,8 +18,8 @@ from sync.org.sites import require_role
 from sync.review.workdays import today_in_china
 
 
-@get("/events")
-async def list_events(
+@get("/events", sync_to_thread=True)
+def list_events(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
@@ -36,30 +36,28 @@ async def list_events(
     return Response(page, headers=next_link(request, "after", str(page.last_seq)) if page.has_more else None)
 
 
-@post("/", status_code=201)
-async def create_webhook(
+@post("/", status_code=201, sync_to_thread=True)
+def create_webhook(
     data: JSONBody[NewWebhook], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> WebhookView:
     """Admin: POST the events of these kinds to an http(s) URL, signed with the secret."""
     return webhooks.create_webhook(store, caller.user, data)
 
 
-@get("/")
-async def list_webhooks(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[WebhookView]:
+@get("/", sync_to_thread=True)
+def list_webhooks(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[WebhookView]:
     """Admin: the organisation's webhooks (never their secrets)."""
     return webhooks.list_webhooks(store, caller.user)
 
 
-@delete("/{webhook_id:str}")
-async def delete_webhook(
-    webhook_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
-) -> None:
+@delete("/{webhook_id:str}", sync_to_thread=True)
+def delete_webhook(webhook_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> None:
     """Admin: remove a webhook and its delivery log."""
     webhooks.delete_webhook(store, caller.user, webhook_id)
 
 
-@get("/{webhook_id:str}/deliveries")
-async def list_deliveries(
+@get("/{webhook_id:str}/deliveries", sync_to_thread=True)
+def list_deliveries(
     webhook_id: FromPath[str],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],

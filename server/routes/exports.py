@@ -1,4 +1,8 @@
-"""``/api/exports``: inspections and answers as CSV or XLSX downloads, streamed as :mod:`sync.outputs` makes them."""
+"""``/api/exports``: inspections and answers as CSV or XLSX downloads, streamed as :mod:`sync.outputs` makes them.
+
+An export is a long job: choosing its sites and every step of the streamed file run in the
+long-job pool (:mod:`server.workers`), never on the event loop nor in a request's worker.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from litestar.params import QueryParameter
 from litestar.response import Stream
 
 from schemas.catalog import Catalog
+from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
+from server.workers import Workers
 from sync.db.store import Store
 from sync.outputs import exports
 from sync.outputs.tables import CSV_TYPE, XLSX_TYPE, csv_chunks, xlsx_chunks
@@ -29,24 +35,25 @@ TABLES: dict[str, tuple[Rows, list[str]]] = {
 }
 
 
-def _export(
+async def _export(
     kind: str,
     fmt: str,
     caller: Caller,
     store: Store,
     catalog: Catalog,
+    workers: Workers,
     period: tuple[str | None, str | None, str | None],
     district_id: str | None,
 ) -> Stream:
     """The rows of ``kind`` at the caller's sites in ``period`` (month, from, to), streamed as a CSV or XLSX file."""
     rows, header = TABLES[kind]
-    sites = report_sites(store, caller.user, district_id)
+    sites = await workers.long_job(report_sites, store, caller.user, district_id)
     first, last = exports.export_range(*period)
     source = rows(store, catalog, sites, first, last)
     disposition = {"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'}
     if fmt == "csv":
-        return Stream(csv_chunks(header, source), media_type=CSV_TYPE, headers=disposition)
-    return Stream(xlsx_chunks(kind, header, source), media_type=XLSX_TYPE, headers=disposition)
+        return Stream(workers.long_steps(csv_chunks(header, source)), media_type=CSV_TYPE, headers=disposition)
+    return Stream(workers.long_steps(xlsx_chunks(kind, header, source)), media_type=XLSX_TYPE, headers=disposition)
 
 
 @get("/inspections.csv")
@@ -54,27 +61,29 @@ async def inspections_csv(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
+    workers: NamedDependency[Workers],
     month: Month = None,
     first: From = None,
     last: To = None,
     district_id: Query = None,
 ) -> Stream:
     """One row per inspection (``month`` or ``from``/``to``, ``district_id``), CSV with a BOM."""
-    return _export("inspections", "csv", caller, store, catalog, (month, first, last), district_id)
+    return await _export("inspections", "csv", caller, store, catalog, workers, (month, first, last), district_id)
 
 
-@get("/inspections.xlsx")
+@get("/inspections.xlsx", opt=UNCOMPRESSED)
 async def inspections_xlsx(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
+    workers: NamedDependency[Workers],
     month: Month = None,
     first: From = None,
     last: To = None,
     district_id: Query = None,
 ) -> Stream:
     """One row per inspection, as an XLSX workbook."""
-    return _export("inspections", "xlsx", caller, store, catalog, (month, first, last), district_id)
+    return await _export("inspections", "xlsx", caller, store, catalog, workers, (month, first, last), district_id)
 
 
 @get("/answers.csv")
@@ -82,27 +91,29 @@ async def answers_csv(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
+    workers: NamedDependency[Workers],
     month: Month = None,
     first: From = None,
     last: To = None,
     district_id: Query = None,
 ) -> Stream:
     """One row per answer: item, label, clause, value, outcome; photos as hashes and blob URLs."""
-    return _export("answers", "csv", caller, store, catalog, (month, first, last), district_id)
+    return await _export("answers", "csv", caller, store, catalog, workers, (month, first, last), district_id)
 
 
-@get("/answers.xlsx")
+@get("/answers.xlsx", opt=UNCOMPRESSED)
 async def answers_xlsx(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
+    workers: NamedDependency[Workers],
     month: Month = None,
     first: From = None,
     last: To = None,
     district_id: Query = None,
 ) -> Stream:
     """One row per answer, as an XLSX workbook."""
-    return _export("answers", "xlsx", caller, store, catalog, (month, first, last), district_id)
+    return await _export("answers", "xlsx", caller, store, catalog, workers, (month, first, last), district_id)
 
 
 router = Router(path="/api/exports", route_handlers=[inspections_csv, inspections_xlsx, answers_csv, answers_xlsx])

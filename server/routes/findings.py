@@ -26,8 +26,8 @@ def _rules(settings: Settings) -> ActionRules:
     return ActionRules(settings.working_days_default, make_calendar(settings.holidays, settings.makeup_workdays))
 
 
-@get("/")
-async def list_findings(
+@get("/", sync_to_thread=True)
+def list_findings(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
@@ -52,23 +52,23 @@ async def list_findings(
     return paged(request, found, next_cursor)
 
 
-@get("/overdue-summary")
-async def get_overdue_summary(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> OverdueSummary:
+@get("/overdue-summary", sync_to_thread=True)
+def get_overdue_summary(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> OverdueSummary:
     """Unverified and overdue corrective actions, counted per site and per district."""
     record_overdue(store, today_in_china())
     return register.overdue_summary(store, caller.user)
 
 
-@get("/{finding_id:str}")
-async def get_finding(
+@get("/{finding_id:str}", sync_to_thread=True)
+def get_finding(
     finding_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> FindingDetail:
     """One finding with its corrective action, evidence and history."""
     return register.get_finding(store, caller.user, finding_id)
 
 
-@post("/{finding_id:str}/action", status_code=200)
-async def assign_action(
+@post("/{finding_id:str}/action", status_code=200, sync_to_thread=True)
+def assign_action(
     finding_id: FromPath[str],
     data: JSONBody[Assignment],
     caller: NamedDependency[Caller],
@@ -79,16 +79,16 @@ async def assign_action(
     return actions.assign_action(store, caller.user, finding_id, data, _rules(settings))
 
 
-@post("/{finding_id:str}/report-fix", status_code=200)
-async def report_fix(
+@post("/{finding_id:str}/report-fix", status_code=200, sync_to_thread=True)
+def report_fix(
     finding_id: FromPath[str], data: JSONBody[FixReport], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> FindingDetail:
     """Report the fix of an open action, with an optional note and photos."""
     return actions.report_fix(store, caller.user, finding_id, data)
 
 
-@post("/{finding_id:str}/verify", status_code=200)
-async def verify_action(
+@post("/{finding_id:str}/verify", status_code=200, sync_to_thread=True)
+def verify_action(
     finding_id: FromPath[str],
     data: JSONBody[Verification],
     caller: NamedDependency[Caller],
@@ -98,16 +98,16 @@ async def verify_action(
     return actions.verify_action(store, caller.user, finding_id, data)
 
 
-@post("/{finding_id:str}/close", status_code=200)
-async def close_action(
+@post("/{finding_id:str}/close", status_code=200, sync_to_thread=True)
+def close_action(
     finding_id: FromPath[str], data: JSONBody[Closure], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> FindingDetail:
     """Supervisor: close a verified action."""
     return actions.close_action(store, caller.user, finding_id, data)
 
 
-@post("/{finding_id:str}/reopen", status_code=200)
-async def reopen_action(
+@post("/{finding_id:str}/reopen", status_code=200, sync_to_thread=True)
+def reopen_action(
     finding_id: FromPath[str], data: JSONBody[Reopening], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> FindingDetail:
     """Supervisor: the fix does not hold; back to open, with the reason."""

@@ -12,9 +12,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
 from schemas.catalog import Catalog
+from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
 from server.paging import paged
 from server.settings import Settings
+from server.workers import Workers
 from sync.clock import new_op_id
 from sync.db.store import Store
 from sync.engine.ops import Comment, Status, Transition, make_hlc
@@ -38,8 +40,8 @@ class Review(Struct, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(max_length=2000)] = ""
 
 
-@get("/")
-async def list_inspections(
+@get("/", sync_to_thread=True)
+def list_inspections(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
@@ -82,8 +84,8 @@ async def list_inspections(
     return paged(request, page.items, page.next_cursor)
 
 
-@get("/{inspection_id:str}")
-async def get_inspection(
+@get("/{inspection_id:str}", sync_to_thread=True)
+def get_inspection(
     inspection_id: FromPath[str],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
@@ -93,16 +95,16 @@ async def get_inspection(
     return views.get_inspection(store, catalog, caller.user, inspection_id)
 
 
-@get("/{inspection_id:str}/audit")
-async def get_audit_log(
+@get("/{inspection_id:str}/audit", sync_to_thread=True)
+def get_audit_log(
     inspection_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> list[AuditEntry]:
     """Every op sent for the inspection, accepted or not, oldest first."""
     return audit_log(store, caller.user, inspection_id)
 
 
-@post("/{inspection_id:str}/review", status_code=200)
-async def review_inspection(
+@post("/{inspection_id:str}/review", status_code=200, sync_to_thread=True)
+def review_inspection(
     inspection_id: FromPath[str],
     data: JSONBody[Review],
     caller: NamedDependency[Caller],
@@ -131,7 +133,7 @@ def _transition(inspection_id: str, review: Review) -> Transition:
     )
 
 
-@get("/{inspection_id:str}/report.pdf", media_type="application/pdf")
+@get("/{inspection_id:str}/report.pdf", media_type="application/pdf", opt=UNCOMPRESSED)
 async def get_inspection_pdf(
     inspection_id: FromPath[str],
     caller: NamedDependency[Caller],
@@ -139,9 +141,11 @@ async def get_inspection_pdf(
     catalog: NamedDependency[Catalog],
     evidence_dir: NamedDependency[Path],
     settings: NamedDependency[Settings],
+    workers: NamedDependency[Workers],
 ) -> Response[bytes]:
     """The PDF report of one inspection (Chinese, CJK font embedded): score, failed items, actions, signatures."""
-    body = render_inspection_pdf(store, catalog, caller.user, inspection_id, evidence_dir, settings.cjk_font)
+    render = render_inspection_pdf
+    body = await workers.long_job(render, store, catalog, caller.user, inspection_id, evidence_dir, settings.cjk_font)
     headers = {"Content-Disposition": f'inline; filename="inspection-{inspection_id}.pdf"', "Cache-Control": "no-store"}
     return Response(body, media_type="application/pdf", headers=headers)
 

@@ -10,6 +10,7 @@ from litestar.params import QueryParameter
 
 from schemas.catalog import Catalog
 from server.dependencies import Caller
+from server.workers import Workers
 from sync.db.store import Store
 from sync.review import reports
 from sync.review.reports import Report
@@ -22,12 +23,13 @@ async def monthly_report(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
+    workers: NamedDependency[Workers],
     month: Annotated[str, QueryParameter()],
     district_id: Query = None,
 ) -> Report:
-    """``?month=YYYY-MM``: the month's figures, due dates, the previous month and the change."""
+    """``?month=YYYY-MM``: the month's figures, due dates, the previous month and the change (a long job)."""
     period = reports.month_period(month)
-    return reports.build_report(store, catalog, caller.user, period, district_id=district_id)
+    return await workers.long_job(reports.build_report, store, catalog, caller.user, period, district_id=district_id)
 
 
 @get("/quarterly")
@@ -35,12 +37,13 @@ async def quarterly_report(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
+    workers: NamedDependency[Workers],
     quarter: Annotated[str, QueryParameter()],
     district_id: Query = None,
 ) -> Report:
-    """``?quarter=YYYY-Qn``: the quarter's figures, due dates, the previous quarter and the change."""
+    """``?quarter=YYYY-Qn``: the quarter's figures, due dates, the previous quarter and the change (a long job)."""
     period = reports.quarter_period(quarter)
-    return reports.build_report(store, catalog, caller.user, period, district_id=district_id)
+    return await workers.long_job(reports.build_report, store, catalog, caller.user, period, district_id=district_id)
 
 
 router = Router(path="/api/reports", route_handlers=[monthly_report, quarterly_report])

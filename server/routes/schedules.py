@@ -28,8 +28,8 @@ class NewPlan(Struct, forbid_unknown_fields=True):
     starts_on: date | None = None
 
 
-@post("/")
-async def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Plan:
+@post("/", sync_to_thread=True)
+def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Plan:
     """Supervisor: plan recurring inspections of a site (monthly spot check, weekly, daily …)."""
     return schedules.create_plan(
         store,
@@ -43,36 +43,32 @@ async def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], 
     )
 
 
-@get("/")
-async def list_plans(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Plan]:
+@get("/", sync_to_thread=True)
+def list_plans(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Plan]:
     """Active plans at sites in the caller's scope."""
     return schedules.list_plans(store, caller.user)
 
 
-@put("/{plan_id:str}/deactivate", status_code=204)
-async def deactivate_plan(
-    plan_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
-) -> None:
+@put("/{plan_id:str}/deactivate", status_code=204, sync_to_thread=True)
+def deactivate_plan(plan_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> None:
     """Supervisor: stop a plan (its history stays)."""
     schedules.deactivate_plan(store, caller.user, plan_id)
 
 
-@get("/coverage")
-async def get_coverage(
-    caller: NamedDependency[Caller], store: NamedDependency[Store], first: Day, last: Day
-) -> Coverage:
+@get("/coverage", sync_to_thread=True)
+def get_coverage(caller: NamedDependency[Caller], store: NamedDependency[Store], first: Day, last: Day) -> Coverage:
     """Every planned period from ``first`` to ``last``: done, due or missed, with counts."""
     return schedules.coverage(store, caller.user, date.fromisoformat(first), date.fromisoformat(last), today_in_china())
 
 
-@get("/due")
-async def get_due(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[PeriodStatus]:
+@get("/due", sync_to_thread=True)
+def get_due(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[PeriodStatus]:
     """Planned inspections due now or missed in the last month, in the caller's scope (for the phone)."""
     return schedules.due_now(store, caller.user, today_in_china())
 
 
-@get("/duplicates")
-async def get_duplicates(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Duplicate]:
+@get("/duplicates", sync_to_thread=True)
+def get_duplicates(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Duplicate]:
     """Possible duplicates: same site, checklist and day, started on different devices."""
     return schedules.possible_duplicates(store, caller.user)
 

@@ -28,14 +28,14 @@ class NewSite(Struct, forbid_unknown_fields=True):
     address: Annotated[str, Meta(min_length=1, max_length=500)]
 
 
-@get("/districts")
-async def list_districts(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[District]:
+@get("/districts", sync_to_thread=True)
+def list_districts(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[District]:
     """Districts in the caller's scope."""
     return sites.list_districts(store, caller.user)
 
 
-@post("/districts")
-async def create_district(
+@post("/districts", sync_to_thread=True)
+def create_district(
     data: JSONBody[NewDistrict], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> District:
     """Admin: create a district."""
@@ -43,20 +43,20 @@ async def create_district(
     return sites.create_district(store, caller.user.org_id, data.name)
 
 
-@get("/sites")
-async def list_sites(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Site]:
+@get("/sites", sync_to_thread=True)
+def list_sites(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Site]:
     """Sites in the caller's scope: assigned sites, the district's sites, or all (admin)."""
     return sites.list_sites(store, caller.user)
 
 
-@get("/sites/{site_id:str}")
-async def get_site(site_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Site:
+@get("/sites/{site_id:str}", sync_to_thread=True)
+def get_site(site_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Site:
     """One site in the caller's scope."""
     return sites.get_site(store, caller.user, site_id)
 
 
-@post("/sites")
-async def create_site(data: JSONBody[NewSite], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Site:
+@post("/sites", sync_to_thread=True)
+def create_site(data: JSONBody[NewSite], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Site:
     """Admin: create a site (market, supermarket or service hall) in a district."""
     require_role(caller.user, "admin")
     return sites.create_site(

@@ -18,6 +18,7 @@ from msgspec import Struct
 from schemas.catalog import Catalog
 from server.dependencies import Caller
 from server.problems import expand_rejection
+from server.workers import run
 from sync.db.store import Store
 from sync.engine.ops import OpResult, PushBatch, PushResult, push_decoder
 from sync.pull import PullPage, pull
@@ -71,13 +72,18 @@ async def push_ops(
 
     In service, ``server.fast_push`` answers the pushes that go well before they reach here.
     """
-    data = decode_body(await request.body())
-    result = apply_push(store, catalog, caller.user, caller.device_id, data)
+    body = await request.body()
+    result = await run(_apply, store, catalog, caller, body)
     return PushResponse([result_body(r) for r in result.results], result.last_seq, result.server_hlc)
 
 
-@get("/pull")
-async def pull_changes(
+def _apply(store: Store, catalog: Catalog, caller: Caller, body: bytes) -> PushResult:
+    """Decode and apply a push (in a worker thread)."""
+    return apply_push(store, catalog, caller.user, caller.device_id, decode_body(body))
+
+
+@get("/pull", sync_to_thread=True)
+def pull_changes(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],

@@ -26,6 +26,7 @@ from msgspec import Struct
 from server.dependencies import Caller
 from server.problems import problem
 from server.settings import Settings
+from server.workers import run
 from sync.db.store import Store
 from sync.errors import UnsupportedMediaType
 from sync.evidence import uploads
@@ -62,8 +63,8 @@ async def describe_uploads(settings: NamedDependency[Settings]) -> Response[None
     return Response(None, status_code=204, headers=headers)
 
 
-@post("/", status_code=201)
-async def create_upload(
+@post("/", status_code=201, sync_to_thread=True)
+def create_upload(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
@@ -104,8 +105,8 @@ async def get_upload_offset(
     """How many bytes the server holds (tus HEAD): Upload-Offset and Upload-Length, never cached."""
     _require_tus(request)
     async with _lock(state, upload_id):
-        upload = uploads.get_upload(store, evidence_dir, caller.user, upload_id)
-        offset = uploads.upload_offset(evidence_dir, upload)
+        upload = await run(uploads.get_upload, store, evidence_dir, caller.user, upload_id)
+        offset = await run(uploads.upload_offset, evidence_dir, upload)
     return Response(None, headers=_upload_headers(upload, offset, complete=upload.completed_at is not None))
 
 
@@ -130,17 +131,17 @@ async def append_chunk(
     if announced is not None and announced > settings.max_chunk_bytes:
         raise _chunk_too_large(settings)
     async with _lock(state, upload_id):
-        upload = uploads.get_upload(store, evidence_dir, caller.user, upload_id)
+        upload = await run(uploads.get_upload, store, evidence_dir, caller.user, upload_id)
         writer = ChunkWriter(evidence_dir, upload, offset, announced=announced, checksum=checksum)
         try:
             await _receive(request, writer, settings)
         except BaseException:
             writer.abandon()
             raise
-        offset = await anyio.to_thread.run_sync(writer.finish)
+        offset = await run(writer.finish)
         complete = offset == upload.length
         if complete:  # an empty PATCH at the full length retries a completion that failed
-            await anyio.to_thread.run_sync(uploads.finish_upload, store, evidence_dir, upload)
+            await run(uploads.finish_upload, store, evidence_dir, upload)
     return Response(None, status_code=204, headers=_upload_headers(upload, offset, complete=complete))
 
 
@@ -156,8 +157,8 @@ async def terminate_upload(
     """Terminate an upload (tus termination): its bytes are removed; a stored blob stays."""
     _require_tus(request)
     async with _lock(state, upload_id):
-        upload = uploads.get_upload(store, evidence_dir, caller.user, upload_id)
-        uploads.cancel_upload(store, evidence_dir, upload)
+        upload = await run(uploads.get_upload, store, evidence_dir, caller.user, upload_id)
+        await run(uploads.cancel_upload, store, evidence_dir, upload)
     return Response(None, status_code=204, headers={"Tus-Resumable": TUS_VERSION})
 
 

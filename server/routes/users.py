@@ -41,15 +41,15 @@ class UserView(Struct):
     assignments: list[str]
 
 
-@get("/")
-async def list_users(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[UserView]:
+@get("/", sync_to_thread=True)
+def list_users(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[UserView]:
     """Admin: every user of the organisation with their assignments."""
     require_role(caller.user, "admin")
     return [UserView(u, sites.assignments(store, u)) for u in accounts.list_users(store, caller.user.org_id)]
 
 
-@post("/")
-async def create_user(
+@post("/", sync_to_thread=True)
+def create_user(
     data: JSONBody[NewUser],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
@@ -68,8 +68,8 @@ async def create_user(
     )
 
 
-@put("/{user_id:str}/sites")
-async def assign_sites(
+@put("/{user_id:str}/sites", sync_to_thread=True)
+def assign_sites(
     user_id: FromPath[str],
     data: JSONBody[SiteAssignment],
     caller: NamedDependency[Caller],
@@ -80,8 +80,8 @@ async def assign_sites(
     return SiteAssignment(sites.assign_sites(store, caller.user.org_id, user_id, data.site_ids))
 
 
-@put("/{user_id:str}/districts")
-async def assign_districts(
+@put("/{user_id:str}/districts", sync_to_thread=True)
+def assign_districts(
     user_id: FromPath[str],
     data: JSONBody[DistrictAssignment],
     caller: NamedDependency[Caller],
@@ -92,8 +92,8 @@ async def assign_districts(
     return DistrictAssignment(sites.assign_districts(store, caller.user.org_id, user_id, data.district_ids))
 
 
-@put("/{user_id:str}/active")
-async def set_user_active(
+@put("/{user_id:str}/active", sync_to_thread=True)
+def set_user_active(
     user_id: FromPath[str], data: JSONBody[ActiveFlag], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> User:
     """Admin: deactivate (revoking every token) or reactivate a user."""

@@ -1,7 +1,25 @@
-"""The SQLite database: opening it durably and transactions (the schema is in ``sync/db/migrations.py``).
+"""The SQLite database: readers and the writer, transactions (the schema is in ``sync/db/migrations.py``).
 
-All writes go through :func:`transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``), so a
-write acknowledged to a device is on disk (WAL, ``synchronous=FULL``).
+Concurrency model — concurrent readers, one writer at a time:
+
+- The database is in WAL mode, so readers never wait for the writer and the writer never
+  waits for readers.
+- :attr:`Store.db` is the calling thread's own reader (a ``sqlite_utils.Database`` opened on
+  first use in that thread, ``query_only``): it sees what is committed, and any number of
+  worker threads read at once. A reader cannot write; every write goes through
+- :meth:`Store.transaction`: the one writer connection, under :attr:`Store.lock`, in
+  ``BEGIN IMMEDIATE`` … ``COMMIT``, so a write acknowledged to a device is on disk
+  (``synchronous=FULL``). Code inside a transaction that reads through ``store.db`` rather
+  than the transaction's ``conn`` sees the data as committed before the transaction began
+  (the lock keeps other writers out meanwhile), never the transaction's own writes.
+- ``Store(":memory:")`` (tests, ``data_dir`` ``None``) is a private temporary file, not an
+  SQLite in-memory database, which one connection alone could see: the same WAL, readers and
+  writer as a real file, with ``synchronous=OFF`` (nothing to keep), removed at :meth:`Store.close`
+  (or when the store is garbage-collected).
+
+Readers of threads that have ended are closed when the next reader opens; the rest at
+:meth:`Store.close`. The seam is narrow on purpose (``db``, ``transaction``, ``lock``,
+``close``) so that PostgreSQL can come behind it.
 
 Checkpoints (copying the WAL back into the database file): while the database
 grows fast (bulk pushes), every ``GROWTH_PAGES`` new pages a short-lived thread
@@ -13,46 +31,87 @@ small commits would cost them more than it saves.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
 from sync.db.migrations import migrations
 
 GROWTH_PAGES = 400  # new database pages (1.6 MB) between background checkpoints
+BUSY_TIMEOUT_MS = 5000
 
 
 class Store:
-    """One connection to the database for the server's lifetime, with a write lock."""
+    """The database for the server's lifetime: a reader per thread, one writer under a lock (see the module)."""
 
     def __init__(self, path: Path | str) -> None:
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self.db = sqlite_utils.Database(conn)
+        durable = str(path) != ":memory:"
+        self._remove: Callable[[], object] | None = None
+        if not durable:
+            folder = tempfile.mkdtemp(prefix="xunjian-store-")
+            self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+            path = Path(folder) / "xunjian.db"
+        self.path = str(path)
         self.lock = threading.RLock()
-        self.path = None if str(path) == ":memory:" else str(path)
+        self._synchronous = "FULL" if durable else "OFF"
+        self._writer = self._connect()
+        self._writer.execute("PRAGMA journal_mode=WAL")
+        self._writer.execute("PRAGMA foreign_keys=ON")
+        migrations.apply(sqlite_utils.Database(self._writer))
+        self._local = threading.local()
+        self._readers: list[tuple[threading.Thread, sqlite3.Connection]] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
         self._checkpointer: threading.Thread | None = None
-        if self.path is not None:
-            self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        migrations.apply(self.db)
         self._checkpointed_at = self._pages()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA synchronous={self._synchronous}")
+        return conn
+
+    @property
+    def db(self) -> Any:
+        """This thread's reader (a ``sqlite_utils.Database``): committed data, read-only, opened on first use."""
+        reader = getattr(self._local, "db", None)
+        if reader is None:
+            reader = sqlite_utils.Database(self._open_reader())
+            self._local.db = reader
+        return reader
+
+    def _open_reader(self) -> sqlite3.Connection:
+        """A read-only connection for the calling thread; closes those of threads that have ended."""
+        with self._readers_lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            ended = [conn for thread, conn in self._readers if not thread.is_alive()]
+            self._readers = [(thread, conn) for thread, conn in self._readers if thread.is_alive()]
+            for conn in ended:
+                conn.close()
+            conn = self._connect()
+            conn.execute("PRAGMA query_only=ON")
+            self._readers.append((threading.current_thread(), conn))
+            return conn
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed durably on success, rolled back on any error."""
+        """A write transaction on the writer: committed durably on success, rolled back on any error."""
         with self.lock:
-            conn = self.db.conn
+            conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
                 # read inside the transaction, where the pager knows it (outside, it costs a read lock)
-                grown = self.path is not None and self._pages() - self._checkpointed_at >= GROWTH_PAGES
+                grown = self._pages() - self._checkpointed_at >= GROWTH_PAGES
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -61,12 +120,12 @@ class Store:
                 self._start_checkpoint()
 
     def _pages(self) -> int:
-        pages: int = self.db.conn.execute("PRAGMA page_count").fetchone()[0]
+        pages: int = self._writer.execute("PRAGMA page_count").fetchone()[0]
         return pages
 
     def _start_checkpoint(self) -> None:
         """Checkpoint in a background thread unless one is still at it (called holding the lock)."""
-        if self.path is None or (self._checkpointer is not None and self._checkpointer.is_alive()):
+        if self._checkpointer is not None and self._checkpointer.is_alive():
             return
         self._checkpointed_at = self._pages()
         self._checkpointer = threading.Thread(target=checkpoint, args=[self.path], name="checkpoint", daemon=True)
@@ -79,10 +138,17 @@ class Store:
             running.join()
 
     def close(self) -> None:
-        """Wait for a running checkpoint, then close the connection."""
+        """Wait for a running checkpoint, then close every reader and the writer (and remove a throwaway store)."""
         with self.lock:
             self.wait_for_checkpoint()
-            self.db.close()
+            with self._readers_lock:
+                self._closed = True
+                readers, self._readers = self._readers, []
+            for _, conn in readers:
+                conn.close()
+            self._writer.close()
+        if self._remove is not None:
+            self._remove()
 
 
 def checkpoint(path: str) -> tuple[int, int, int]:
@@ -102,7 +168,7 @@ def checkpoint(path: str) -> tuple[int, int, int]:
 
 
 def open_store(data_dir: Path | None) -> Store:
-    """The store in ``data_dir/xunjian.db`` (created if needed), or in memory for ``None``."""
+    """The store in ``data_dir/xunjian.db`` (created if needed), or a throwaway one for ``None``."""
     if data_dir is None:
         return Store(":memory:")
     data_dir.mkdir(parents=True, exist_ok=True)

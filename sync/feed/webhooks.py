@@ -204,13 +204,12 @@ def deliver_due(
     policy = policy or DeliveryPolicy()
     lock = _pass_locks.setdefault(store, threading.Lock())
     with lock:
-        with store.lock:
-            rows = store.db.execute(
-                "SELECT id, org_id, url, kinds_json AS kinds, secret, cursor, attempts FROM webhook"
-                " WHERE next_at <= ? ORDER BY created_at, id",
-                [now],
-            )
-            due = rows_as(rows, _Due, json=("kinds",))
+        rows = store.db.execute(
+            "SELECT id, org_id, url, kinds_json AS kinds, secret, cursor, attempts FROM webhook"
+            " WHERE next_at <= ? ORDER BY created_at, id",
+            [now],
+        )
+        due = rows_as(rows, _Due, json=("kinds",))
         if not due:
             return 0
         with ThreadPoolExecutor(max_workers=min(8, len(due))) as pool:
@@ -222,8 +221,7 @@ def _deliver_one(
     store: Store, http_post: HttpPost, now: float, policy: DeliveryPolicy, hook: _Due, stop: threading.Event | None
 ) -> int:
     """Deliver one webhook's pending events in order until one fails or the pass's share is done."""
-    with store.lock:
-        pending = events_for(store.db.conn, hook.org_id, hook.kinds, hook.cursor, PER_PASS)
+    pending = events_for(store.db.conn, hook.org_id, hook.kinds, hook.cursor, PER_PASS)
     made = 0
     for event in pending:
         if stop is not None and stop.is_set():

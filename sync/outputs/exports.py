@@ -87,17 +87,16 @@ def _pages(store: Store, sites: list[str], first: date | None, last: date | None
     marks = ",".join("?" * len(sites))
     after = ("", "")
     while True:
-        with store.lock:
-            cursor = store.db.execute(
-                "SELECT i.id AS inspection_id, i.site_id, s.name AS site, i.checklist_id, i.version,"
-                " u.username AS inspector, i.status, i.created_at, i.updated_at, i.open_conflicts,"
-                f" {_PHOTOS}, i.state_json FROM inspection i"
-                " JOIN site s ON s.id = i.site_id LEFT JOIN user u ON u.id = i.inspector_id"
-                f" WHERE i.site_id IN ({marks}) AND i.status != 'deleted' AND i.created_at >= ? AND i.created_at < ?"
-                " AND (i.created_at, i.id) > (?, ?) ORDER BY i.created_at, i.id LIMIT ?",
-                [*sites, start, end, *after, PAGE],
-            )
-            rows = list(named_rows(cursor))
+        cursor = store.db.execute(  # this thread's reader: no lock, a push is never kept waiting
+            "SELECT i.id AS inspection_id, i.site_id, s.name AS site, i.checklist_id, i.version,"
+            " u.username AS inspector, i.status, i.created_at, i.updated_at, i.open_conflicts,"
+            f" {_PHOTOS}, i.state_json FROM inspection i"
+            " JOIN site s ON s.id = i.site_id LEFT JOIN user u ON u.id = i.inspector_id"
+            f" WHERE i.site_id IN ({marks}) AND i.status != 'deleted' AND i.created_at >= ? AND i.created_at < ?"
+            " AND (i.created_at, i.id) > (?, ?) ORDER BY i.created_at, i.id LIMIT ?",
+            [*sites, start, end, *after, PAGE],
+        )
+        rows = list(named_rows(cursor))
         yield from rows
         if len(rows) < PAGE:
             return

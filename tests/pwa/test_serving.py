@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -72,3 +73,21 @@ def test_without_a_build_the_server_starts_and_says_how_to_build(tmp_path: Path)
         assert response.status_code == 503
         assert "npm run build" in response.text
         assert bare.get("/", follow_redirects=False).headers["location"] == "/app/"
+
+
+def test_the_app_files_are_gzipped_for_a_browser_that_accepts_it(client: Client, pwa_dist: Path) -> None:
+    build = json.loads((pwa_dist / "build.json").read_text(encoding="utf-8"))
+    for name in [build["js"], build["css"], "sw.js"]:
+        with client.stream("GET", f"/app/{name}", headers={"Accept-Encoding": "gzip"}) as response:
+            sent = b"".join(response.iter_raw())
+        assert response.status_code == 200, name
+        assert response.headers["content-encoding"] == "gzip", name
+        assert "accept-encoding" in response.headers["vary"].lower(), name
+        assert response.headers["etag"], name  # the validator stays
+        assert gzip.decompress(sent) == (pwa_dist / name).read_bytes(), name
+        assert len(sent) < (pwa_dist / name).stat().st_size, name
+    manifest = client.get("/app/manifest.webmanifest").json()
+    for icon in manifest["icons"]:
+        if icon["src"].endswith(".png"):
+            png = client.get(f"/app/{icon['src']}", headers={"Accept-Encoding": "gzip"})
+            assert png.status_code == 200 and "content-encoding" not in png.headers, icon["src"]

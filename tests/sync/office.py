@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -131,3 +133,19 @@ def new_office(store: Store, hasher: PasswordHasher) -> Office:
     sites.assign_districts(store, org.id, users["supervisor"].id, [north.id])
     sites.assign_sites(store, org.id, users["inspector"].id, list(made.values()))
     return Office(store, template_index(), users, made, {"north": north.id, "south": south.id})
+
+
+@contextmanager
+def tracing(store: Store) -> Iterator[list[str]]:
+    """Every SQL statement this thread runs on the store meanwhile: on its reader and on the writer."""
+    statements: list[str] = []
+    with store.transaction() as writer:
+        pass
+    connections = [store.db.conn, writer]
+    for conn in connections:
+        conn.set_trace_callback(statements.append)
+    try:
+        yield statements
+    finally:
+        for conn in connections:
+            conn.set_trace_callback(None)

@@ -1,12 +1,15 @@
-"""The store's checkpoints: taken by a background thread, never by a request, and safe to close under."""
+"""The store: readers per thread beside one writer; checkpoints taken by a background thread and safe to close under."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
-from sync.db.store import GROWTH_PAGES, checkpoint, open_store
+import pytest
+
+from sync.db.store import GROWTH_PAGES, Store, checkpoint, open_store
 
 
 def write_commits(data_dir: Path, commits: int, size: int) -> int:
@@ -54,3 +57,50 @@ def test_a_checkpoint_reports_what_it_copied(tmp_path: Path) -> None:
     store.close()
     assert busy == 0
     assert frames == done > 5
+
+
+def count(store: Store) -> int:
+    found: int = store.db.execute("SELECT count(*) FROM scratch").fetchone()[0]
+    return found
+
+
+def test_readers_read_what_is_committed_while_a_write_transaction_is_open(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with store.transaction() as conn:
+        conn.execute("CREATE TABLE scratch (n INTEGER)")
+    seen: list[int] = []
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO scratch VALUES (1)")
+        other = threading.Thread(target=lambda: seen.append(count(store)))
+        other.start()
+        other.join(60)
+        assert not other.is_alive()  # another thread's read did not wait for this transaction
+        assert count(store) == 0  # reading through the store inside a transaction: what was committed before it
+    assert seen == [0]
+    assert count(store) == 1
+    store.close()
+
+
+def test_a_reader_cannot_write(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.db.execute("CREATE TABLE scratch (n INTEGER)")
+    store.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.db.execute("SELECT 1")
+
+
+def test_an_in_memory_store_is_a_private_file_shared_by_threads_and_gone_at_close() -> None:
+    store = Store(":memory:")
+    with store.transaction() as conn:
+        conn.execute("CREATE TABLE scratch (n INTEGER)")
+        conn.execute("INSERT INTO scratch VALUES (1)")
+    seen: list[int] = []
+    reader = threading.Thread(target=lambda: seen.append(count(store)))
+    reader.start()
+    reader.join()
+    assert seen == [1]
+    folder = Path(store.path).parent
+    assert folder.is_dir()
+    store.close()
+    assert not folder.exists()

@@ -19,7 +19,7 @@ from sync.review.actions import (
     reopen_action,
     verify_action,
 )
-from tests.sync.office import H1, Office
+from tests.sync.office import H1, Office, tracing
 
 MONDAY = date(2026, 3, 2)
 
@@ -71,12 +71,8 @@ def test_an_overdue_action_is_announced_once_per_deadline_and_a_closure_once(off
 
 
 def traced(office: Office, look: date) -> tuple[int, list[str]]:
-    statements: list[str] = []
-    office.store.db.conn.set_trace_callback(statements.append)
-    try:
+    with tracing(office.store) as statements:
         found = record_overdue(office.store, look)
-    finally:
-        office.store.db.conn.set_trace_callback(None)
     return found, statements
 
 
@@ -117,12 +113,8 @@ def test_an_action_unverified_again_past_its_deadline_is_announced_at_the_next_l
 
 def test_a_deep_page_of_events_is_an_index_range_like_the_first(office: Office) -> None:
     office.inspect("n1", {"licence": "fail"})
-    statements: list[str] = []
-    office.store.db.conn.set_trace_callback(statements.append)
-    try:
+    with tracing(office.store) as statements:
         list_events(office.store, office.users["supervisor"], after=12345, limit=10)
-    finally:
-        office.store.db.conn.set_trace_callback(None)
     reading = next(s for s in statements if "FROM event" in s)
     plan = [row[3] for row in office.store.db.execute("EXPLAIN QUERY PLAN " + reading)]
     assert plan == ["SEARCH event USING INDEX event_org_seq (org_id=? AND seq>?)"], plan

@@ -22,7 +22,7 @@ from sync.review.actions import (
 from sync.review.findings import FindingRules, save_finding_rules
 from sync.review.register import FindingFilter, get_finding, list_findings, overdue_summary
 from sync.review.workdays import make_calendar
-from tests.sync.office import E1, E2, H1, H2, H3, START, Office
+from tests.sync.office import E1, E2, H1, H2, H3, START, Office, tracing
 
 
 def test_every_failed_item_becomes_a_finding_with_its_clause_severity_and_evidence(office: Office) -> None:
@@ -313,14 +313,10 @@ def test_submitting_reads_findings_and_actions_only_through_indexes_of_recent_or
     """The submit path: held findings, the repeat probe, verification; no scan of a site's history."""
     for day in range(6):  # a history at the site: failures, repeats, verifications
         office.inspect("n1", {"licence": "fail" if day % 2 else "pass", "frozen_temp": -10 + day}, days=day)
-    statements: list[str] = []
-    office.store.db.conn.set_trace_callback(statements.append)
-    try:
+    with tracing(office.store) as statements:
         row = office.inspect("n1", {"licence": "fail", "frozen_temp": -20, "stalls": {E1: {"prices": "fail"}}}, days=7)
         office.resubmit(row, {"licence": "fail", "frozen_temp": -20}, days=7)  # withdraws the stall's finding
         office.inspect("n1", {"licence": "pass", "frozen_temp": -20, "stalls": {E1: {"prices": "pass"}}}, days=8)
-    finally:
-        office.store.db.conn.set_trace_callback(None)
     plans = query_plans(office, statements)
     verification = next(p for s, p in plans.items() if "a.item_path IN" in s)
     assert any("USING INDEX corrective_action_open_item (site_id=? AND item_path=?)" in step for step in verification)

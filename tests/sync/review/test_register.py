@@ -10,7 +10,7 @@ import pytest
 from sync.db.paging import encode_cursor
 from sync.errors import InvalidInput
 from sync.review.register import FindingFilter, list_findings, overdue_summary, page_findings
-from tests.sync.office import E1, E2, Office
+from tests.sync.office import E1, E2, Office, tracing
 
 
 def history(office: Office) -> None:
@@ -64,12 +64,8 @@ def test_a_cursor_this_listing_did_not_give_is_invalid_input(office: Office, cur
 
 def test_the_overdue_summary_reads_unverified_actions_through_their_index(office: Office) -> None:
     history(office)
-    statements: list[str] = []
-    office.store.db.conn.set_trace_callback(statements.append)
-    try:
+    with tracing(office.store) as statements:
         summary = overdue_summary(office.store, office.users["admin"], today=date(2026, 3, 10))
-    finally:
-        office.store.db.conn.set_trace_callback(None)
     counting = next(s for s in statements if "count(*)" in s)
     plan = [row[3] for row in office.store.db.execute("EXPLAIN QUERY PLAN " + counting)]
     assert any("USING INDEX corrective_action_open_item (site_id=?)" in step for step in plan), plan
