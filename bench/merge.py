@@ -56,7 +56,8 @@ def merge_case(template: Template, answers: dict[str, Any], stored: int, folder:
         conn.executemany(
             "INSERT INTO inspection (id, org_id, site_id, checklist_id, version, inspector_id, status, created_at,"
             " updated_at, created_seq, updated_seq, open_conflicts, state_json)"
-            " VALUES (?, ?, ?, 'supermarket_service', 1, ?, 'draft', '', '', ?, ?, 0, ?)",
+            " VALUES (?, ?, ?, 'supermarket_service', 1, ?, 'draft', '2026-01-01T00:00:00.000Z',"
+            " '2026-01-01T00:00:00.000Z', ?, ?, 0, ?)",
             [(i, org.id, site.id, user.id, n + 1, n + 1, state) for n, i in enumerate(ids)],
         )
     item = next(i.id for s in template.sections for i in s.items if isinstance(i, PassFail))

@@ -12,7 +12,7 @@ a failed critical item fails it whatever the score.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from math import floor
 from typing import Any
@@ -92,24 +92,33 @@ def answer_outcomes(template: Template, answers: Mapping[str, Any]) -> Iterator[
 
 def score_inspection(template: Template, answers: Mapping[str, Any]) -> Score:
     """Score answers against the version they were filled on (see the module docstring)."""
-    earned = possible = Fraction(0)
+    return score_outcomes(template, answer_outcomes(template, answers))
+
+
+def score_outcomes(template: Template, outcomes: Iterable[AnswerOutcome]) -> Score:
+    """Score the outcomes :func:`answer_outcomes` gave for a version's answers.
+
+    For a caller that needs the outcomes too, so they are computed once.
+    """
+    earned_weights: list[float] = []
+    possible_weights: list[float] = []
     passed = failed = not_applicable = unscored = 0
     failed_critical: list[str] = []
-    for answer in answer_outcomes(template, answers):
-        weight = Fraction(answer.item.weight)
+    for answer in outcomes:
         if answer.outcome == "pass":
             passed += 1
-            earned += weight
-            possible += weight
+            earned_weights.append(answer.item.weight)
+            possible_weights.append(answer.item.weight)
         elif answer.outcome == "fail":
             failed += 1
-            possible += weight
+            possible_weights.append(answer.item.weight)
             if answer.item.severity == "critical":
                 failed_critical.append(answer.pointer)
         elif answer.outcome == "na":
             not_applicable += 1
         else:
             unscored += 1
+    earned, possible = _exact_sum(earned_weights), _exact_sum(possible_weights)
     rules = template.scoring
     score = _one_decimal(100 * earned / possible) if possible else None
     verdict: bool | None
@@ -129,6 +138,12 @@ def score_inspection(template: Template, answers: Mapping[str, Any]) -> Score:
         float(earned),
         float(possible),
     )
+
+
+def _exact_sum(weights: list[float]) -> Fraction:
+    """The exact sum of weights: whole ones added as integers (fast), the others as fractions."""
+    whole = [w for w in weights if float(w).is_integer()]
+    return Fraction(int(sum(whole))) + sum((Fraction(w) for w in weights if not float(w).is_integer()), Fraction(0))
 
 
 def _one_decimal(value: Fraction) -> float:

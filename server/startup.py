@@ -2,7 +2,8 @@
 
 :func:`open_runtime` does all the start-up I/O: it opens the store, loads every checklist
 template and publishes it, purges old tombstones, saves the finding rules, seeds the demo data
-if asked and picks the evidence folder. :func:`server.app.create_app` calls it while it builds
+if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``) and picks
+the evidence folder. :func:`server.app.create_app` calls it while it builds
 the app, not from a Litestar lifespan, on purpose:
 
 - ``python -m server`` refuses a malformed template (:class:`schemas.catalog.TemplateError`)
@@ -39,6 +40,7 @@ from schemas.catalog import Catalog, load_catalog
 from server.settings import Settings
 from sync.db.store import Store, open_store
 from sync.engine.checklists import load_published
+from sync.engine.facts import backfill as backfill_facts
 from sync.feed import events, webhooks
 from sync.feed.webhooks import DeliveryPolicy
 from sync.org.demo import load_demo
@@ -95,6 +97,7 @@ def open_runtime(settings: Settings) -> Runtime:
         save_finding_rules(store, FindingRules(settings.repeat_window_days))
         hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
         demo_accounts = load_demo(store, hasher) if settings.demo else None
+        backfill_facts(store, catalog)
     except BaseException:
         store.close()
         raise

@@ -1,4 +1,4 @@
-"""Time and ids: the server's clock as RFC 3339 text or milliseconds, random ids, time-ordered op ids.
+"""Time and ids: the server's clock as RFC 3339 text or milliseconds, China dates, random ids, time-ordered op ids.
 
 Every module takes the time from here, so a timestamp written anywhere has the same form
 (UTC, milliseconds, ``Z``) and an op made on the server gets its id from one maker.
@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
+
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def now_ms() -> int:
@@ -25,6 +27,13 @@ def iso(moment: datetime) -> str:
 def from_iso(moment: str) -> datetime:
     """RFC 3339 text (``Z`` or an offset) as an aware datetime."""
     return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+
+def china_date(moment: datetime | str) -> date:
+    """The calendar date in China (UTC+8, no daylight saving) of a moment (an aware datetime or RFC 3339 text)."""
+    if isinstance(moment, str):
+        moment = from_iso(moment)
+    return moment.astimezone(CHINA).date()
 
 
 def iso_from_epoch(epoch: float) -> str:

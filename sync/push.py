@@ -5,8 +5,9 @@ A replayed op returns its stored outcome and changes nothing. A gap in
 One bad op is rejected (with a problem) without blocking the ones after it;
 the rejection still advances the client's sequence and is kept in the op log.
 
-Within a batch each inspection is read once and written once, and the op log
-rows are written together, all in the batch's transaction.
+Within a batch each inspection is read once and written once, its stored facts
+(:mod:`sync.engine.facts`) computed once, and the op log rows are written together,
+all in the batch's transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sync.db.named import named_row
 from sync.db.store import Store
 from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer, resolve_item
+from sync.engine.facts import store_facts
 from sync.engine.merge import LOCKED, Context, mark_stale_signatures
 from sync.engine.oplog import LoggedOp, last_seq, server_op, write_ops
 from sync.engine.ops import (
@@ -286,12 +288,16 @@ class Batch:
             )
 
     def flush(self) -> None:
-        """Write every new and changed inspection, its evidence references, and the op-log rows."""
-        insert_rows(self.conn, [row for i in self.new_rows if (row := self.rows[i]) is not None])
+        """Write every new and changed inspection, its stored facts, its evidence references, and the op-log rows."""
+        new = [row for i in self.new_rows if (row := self.rows[i]) is not None]
+        insert_rows(self.conn, new)
+        changed = []
         for inspection_id in self.dirty.difference(self.new_rows):
             row = self.rows[inspection_id]
             assert row is not None
             save_row(self.conn, row)
+            changed.append(row)
+        store_facts(self.conn, self.catalog, [*new, *changed])
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None

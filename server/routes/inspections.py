@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from litestar import Response, Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
@@ -14,6 +14,7 @@ from msgspec import Meta, Struct
 from schemas.catalog import Catalog
 from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
+from server.paging import paged
 from server.settings import Settings
 from server.workers import Workers
 from sync.clock import new_op_id
@@ -41,9 +42,9 @@ class Review(Struct, forbid_unknown_fields=True):
 
 @get("/", sync_to_thread=True)
 def list_inspections(
+    request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    catalog: NamedDependency[Catalog],
     status: Query = None,
     site_id: Query = None,
     district_id: Query = None,
@@ -57,8 +58,12 @@ def list_inspections(
     min_score: Score = None,
     max_score: Score = None,
     verdict: Annotated[Verdict | None, QueryParameter()] = None,
-) -> list[InspectionSummary]:
-    """The review queue in scope by status, district, site, checklist, inspector, date, conflicts, score, verdict."""
+    cursor: Query = None,
+) -> Response[list[InspectionSummary]]:
+    """The review queue in scope by status, district, site, checklist, inspector, date, conflicts, score, verdict.
+
+    Newest change first, ``limit`` a page; the next page is in the ``Link`` header (``rel="next"``).
+    """
     filters = InspectionFilter(
         status,
         site_id,
@@ -73,8 +78,10 @@ def list_inspections(
         min_score,
         max_score,
         verdict,
+        cursor,
     )
-    return queue.list_inspections(store, catalog, caller.user, filters)
+    page = queue.list_inspections(store, caller.user, filters)
+    return paged(request, page.items, page.next_cursor)
 
 
 @get("/{inspection_id:str}", sync_to_thread=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from sync.db.fact_tables import FACT_TABLES
+
 migrations = Migrations("xunjian")
 
 
@@ -353,6 +355,12 @@ def m006_events(db: sqlite_utils.Database) -> None:
         CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook_id, id)
         """,
     )
+
+
+@migrations()
+def m007_inspection_facts(db: sqlite_utils.Database) -> None:
+    """Stored facts of each inspection and its failed items, indexed (see ``sync/db/fact_tables.py``)."""
+    run_script(db, FACT_TABLES)
 
 
 @migrations()

@@ -1,7 +1,8 @@
 """The supervisors' conflict queue: list, inspect side by side, resolve.
 
 A resolution is itself an op in the log with its own server sequence, so it
-reaches every device in scope on its next pull.
+reaches every device in scope on its next pull; the inspection's stored facts
+(:mod:`sync.engine.facts`) are computed again in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from schemas.catalog import Catalog
 from sync.clock import now_iso
 from sync.db.store import Store
 from sync.engine.document import FieldState, resolve_item
+from sync.engine.facts import store_facts
 from sync.engine.oplog import log_server_op
 from sync.engine.ops import encoder
 from sync.engine.rows import InspectionRow, load_row, save_row
@@ -108,6 +110,7 @@ def resolve_conflict(
             "SELECT count(*) FROM conflict WHERE inspection_id = ? AND status = 'open'", [row.id]
         ).fetchone()[0]
         save_row(conn, row)
+        store_facts(conn, catalog, [row])
         conflict_resolved(conn, row, view.path, {"conflict_id": conflict_id, "seq": seq, **resolution_json}, now)
     return get_conflict(store, user, conflict_id)
 

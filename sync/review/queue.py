@@ -1,28 +1,30 @@
-"""The review queue: inspections in scope, filtered the way a supervisor looks for work.
+"""The review queue: inspections in scope, filtered the way a supervisor looks for work, in keyset pages.
 
-Each row carries the inspection's score and verdict, computed on read by
-``schemas.scoring`` from its checklist version and answers, not stored: a stored score
-would have to be kept current wherever answers change (every push), and the queue reads
-at most ``limit`` rows (200 by default) anyway. The score filters (``min_score``,
-``max_score``, ``verdict``) are applied after computing: the rows matching the other
-filters are read newest first and scored until ``limit`` of them match, so a narrow
-score filter over a wide scope reads more rows; narrow it by status, site or dates.
+Each row carries the inspection's score, verdict and failed critical items as stored in its
+facts (``inspection_fact``, :mod:`sync.engine.facts`): computed from its checklist version and
+answers in the transaction that changed it, so the queue scores nothing on read. The score
+filters (``min_score``, ``max_score``, ``verdict``) are SQL conditions on the stored score
+(integer tenths) and verdict, like every other filter, so a page reads only its own rows.
 An inspection without a score (nothing scored yet, or every scored item not applicable)
 matches no score bound, and one without a verdict matches no verdict.
+
+Rows come newest change first, by ``(updated_seq, id)``; a page ends with a ``cursor`` (see
+:mod:`sync.db.paging`) and the next page reads the rows after it through the
+``(site_id, updated_seq)`` index, so a deep page costs what the first one does. A row changed
+after the caller passed it moves to the front and is not repeated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from fractions import Fraction
+from math import ceil, floor
 from typing import Any, Literal
 
 from msgspec import Struct
 
-from schemas.catalog import Catalog
-from schemas.scoring import score_inspection
 from sync.db.named import named_rows
+from sync.db.paging import decode_cursor, encode_cursor
 from sync.db.store import Store
-from sync.engine.document import answers_of, decode_document
 from sync.engine.rows import InspectionHead
 from sync.errors import InvalidFilter
 from sync.org.accounts import User
@@ -32,7 +34,7 @@ Verdict = Literal["pass", "fail"]
 
 
 class InspectionFilter(Struct, omit_defaults=True):
-    """Every filter is optional; dates are ``YYYY-MM-DD`` on the last change (UTC); scores 0–100."""
+    """Every filter is optional; dates ``YYYY-MM-DD`` on the last change (UTC); scores 0–100; a page's ``cursor``."""
 
     status: str | None = None
     site_id: str | None = None
@@ -47,6 +49,7 @@ class InspectionFilter(Struct, omit_defaults=True):
     min_score: float | None = None
     max_score: float | None = None
     verdict: Verdict | None = None
+    cursor: str | None = None
 
 
 class InspectionSummary(InspectionHead):
@@ -67,38 +70,82 @@ _PHOTOS = (
 )
 _SELECT = (
     "SELECT i.id, i.site_id, i.checklist_id, i.version, i.inspector_id, i.status, i.created_at, i.updated_at,"
-    f" i.open_conflicts, {_PHOTOS[0]} AS photos_expected, {_PHOTOS[1]} AS photos_received, i.state_json"
-    " FROM inspection i"
+    f" i.open_conflicts, {_PHOTOS[0]} AS photos_expected, {_PHOTOS[1]} AS photos_received,"
+    " i.updated_seq, f.score_tenths, f.verdict, coalesce(f.failed_critical, 0) AS failed_critical"
+    " FROM inspection i LEFT JOIN inspection_fact f ON f.inspection_id = i.id"
 )
+_CURSOR = (int, str)
+FEW_SITES = 20  # up to this many sites in scope, the queue reads each site's rows through its index
 
 
-def list_inspections(store: Store, catalog: Catalog, user: User, filters: InspectionFilter) -> list[InspectionSummary]:
-    """Inspections at sites in the caller's scope, newest change first, each with its score."""
+class Page(Struct):
+    """One page of the queue and the cursor of the next (``None`` on the last page)."""
+
+    items: list[InspectionSummary]
+    next_cursor: str | None
+
+
+def list_inspections(store: Store, user: User, filters: InspectionFilter) -> Page:
+    """Inspections at sites in the caller's scope, newest change first, each with its stored score."""
     low, high = filters.min_score, filters.max_score
     if low is not None and high is not None and low > high:
         raise InvalidFilter(f"min_score {low:g} is above max_score {high:g}")
+    after = None if filters.cursor is None else decode_cursor(filters.cursor, _CURSOR)
     scope = sorted(site_ids_in_scope(store, user))
     if not scope:
-        return []
+        return Page([], None)
     where, args = _conditions(scope, filters)
-    by_score = low is not None or high is not None or filters.verdict is not None
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY i.updated_seq DESC"
-    if not by_score:
-        sql += " LIMIT ?"
-        args.append(filters.limit)
-    found: list[InspectionSummary] = []
-    for row in _scored(catalog, named_rows(store.db.execute(sql, args))):
-        if by_score and not _matches(row, filters):
-            continue
-        found.append(row)
-        if len(found) >= filters.limit:
-            break
-    return found
+    score_where, score_args = _score_conditions(filters)
+    where += score_where
+    args += score_args
+    if after is not None:  # (updated_seq, id) below the cursor's, as a range on updated_seq first
+        where.append("i.updated_seq <= ? AND (i.updated_seq < ? OR i.id < ?)")
+        args += [after[0], after[0], after[1]]
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY i.updated_seq DESC, i.id DESC LIMIT ?"
+    rows = list(named_rows(store.db.execute(sql, [*args, filters.limit + 1])))
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    next_cursor = encode_cursor([rows[-1]["updated_seq"], rows[-1]["id"]]) if more else None
+    return Page([_summary(r) for r in rows], next_cursor)
+
+
+def _score_conditions(filters: InspectionFilter) -> tuple[list[str], list[Any]]:
+    """The ``WHERE`` conditions of the score and verdict filters, on the stored score in tenths.
+
+    No score or verdict matches none; written with ``coalesce`` so the join stays a left join read in
+    the queue's order (a condition rejecting ``NULL`` lets the planner start from the facts instead).
+    """
+    where: list[str] = []
+    args: list[Any] = []
+    if filters.min_score is not None:
+        where.append("coalesce(f.score_tenths, -1) >= ?")
+        args.append(ceil(Fraction(repr(filters.min_score)) * 10))
+    if filters.max_score is not None:
+        where.append("coalesce(f.score_tenths, 1001) <= ?")
+        args.append(floor(Fraction(repr(filters.max_score)) * 10))
+    if filters.verdict is not None:
+        where.append("coalesce(f.verdict, -1) = ?")
+        args.append(1 if filters.verdict == "pass" else 0)
+    return where, args
+
+
+def _summary(row: dict[str, Any]) -> InspectionSummary:
+    """A row as the queue lists it: the stored score in tenths as one decimal, the verdict as a word."""
+    row.pop("updated_seq")
+    tenths, verdict = row.pop("score_tenths"), row.pop("verdict")
+    return InspectionSummary(
+        **row,
+        score=None if tenths is None else tenths / 10,
+        verdict=None if verdict is None else "pass" if verdict else "fail",
+    )
 
 
 def _conditions(scope: list[str], filters: InspectionFilter) -> tuple[list[str], list[Any]]:
-    """The ``WHERE`` conditions and their arguments of every filter but the score ones."""
-    where = [f"i.site_id IN ({','.join('?' * len(scope))})", "i.status != 'deleted'"]
+    """The ``WHERE`` conditions and their arguments of every filter but the score ones and the cursor."""
+    # A wide scope is read along the updated_seq index, stopping at the page's end; a few sites through
+    # their (site_id, updated_seq) index. ``site_id || ''`` keeps the planner off the site index (plain SQL).
+    site = "i.site_id" if len(scope) <= FEW_SITES or filters.site_id is not None else "i.site_id || ''"
+    where = [f"{site} IN ({','.join('?' * len(scope))})", "i.status != 'deleted'"]
     args: list[Any] = list(scope)
     for column in ("status", "site_id", "checklist_id", "inspector_id"):
         value = getattr(filters, column)
@@ -118,26 +165,3 @@ def _conditions(scope: list[str], filters: InspectionFilter) -> tuple[list[str],
     if filters.has_missing_photos is not None:
         where.append(f"{_PHOTOS[0]} {'>' if filters.has_missing_photos else '='} {_PHOTOS[1]}")
     return where, args
-
-
-def _scored(catalog: Catalog, rows: Iterable[dict[str, Any]]) -> Iterable[InspectionSummary]:
-    """Each row as its summary, with the score of its answers where its checklist version is known."""
-    for r in rows:
-        state = r.pop("state_json")
-        summary = InspectionSummary(**r)
-        template = catalog.get(summary.checklist_id, summary.version)
-        if template is not None:
-            score = score_inspection(template, answers_of(decode_document(state)))
-            summary.score = score.score
-            summary.verdict = None if score.passed is None else "pass" if score.passed else "fail"
-            summary.failed_critical = len(score.failed_critical)
-        yield summary
-
-
-def _matches(row: InspectionSummary, filters: InspectionFilter) -> bool:
-    """Whether a scored row meets the score and verdict filters."""
-    if filters.verdict is not None and row.verdict != filters.verdict:
-        return False
-    if filters.min_score is not None and (row.score is None or row.score < filters.min_score):
-        return False
-    return filters.max_score is None or (row.score is not None and row.score <= filters.max_score)

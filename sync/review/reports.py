@@ -2,8 +2,12 @@
 
 Rules, stated once:
 
-* **Dates are China dates** (UTC+8, :func:`sync.review.workdays.china_date`) of the inspection's
-  ``created_at`` (stored in UTC): an inspection started at 2026-06-30T17:00Z counts for July.
+* **Figures come from stored facts** (:mod:`sync.engine.facts`): each inspection's status, score,
+  verdict, failed items and China day are computed when it changes and stored in indexed rows;
+  a report adds them up in SQL (:mod:`sync.review.period_facts`) and decodes no document.
+* **Dates are China dates** (UTC+8, :func:`sync.clock.china_date`) of the inspection's
+  ``created_at`` (stored in UTC), stored as its ``china_day``: an inspection started at
+  2026-06-30T17:00Z counts for July.
 * **Done** inspections are those ``submitted``, ``returned`` or ``approved``; drafts, deleted
   and rejected ones are left out (a rejected inspection does not count as work done).
 * **Planned** comes from :func:`sync.review.schedules.coverage` for the same days, which counts China
@@ -13,7 +17,8 @@ Rules, stated once:
   nothing to weigh are left out. **Pass rate** is 100 × passed over those with a verdict, one
   decimal half up.
 * **Failing items** count failed answers (each group entry counts), per checklist item; clauses
-  sum the failed answers citing them. Top ten each, most first.
+  sum the failed answers citing them. Top ten each, most first, ties by checklist and item path
+  (by clause); an item's label, clause and severity are those of its latest inspection's version.
 * **Corrective actions** are those of the active findings of the period's done inspections, as
   they stand ``today``: open (``open`` or ``fixed_reported``), overdue (of those, past the
   deadline), verified, closed, and the median of days from the finding's China date to the
@@ -24,9 +29,6 @@ Rules, stated once:
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from math import floor
@@ -36,14 +38,12 @@ from typing import Any, Literal
 from msgspec import Struct
 
 from schemas.catalog import Catalog
-from schemas.scoring import answer_outcomes, score_inspection
 from sync.clock import iso
-from sync.db.named import named_rows
 from sync.db.store import Store
-from sync.engine.document import answers_of, decode_document
 from sync.errors import InvalidInput, NotFound, OutOfScope
 from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
+from sync.review import period_facts
 from sync.review.register import LISTED_INSPECTIONS, is_overdue
 from sync.review.schedules import coverage
 from sync.review.workdays import CHINA, china_date, today_in_china
@@ -229,89 +229,26 @@ def report_sites(store: Store, user: User, district_id: str | None) -> list[str]
     return sorted(sites)
 
 
-def done_inspections(store: Store, sites: list[str], first: date, last: date) -> Iterator[dict[str, Any]]:
-    """``id, site_id, checklist_id, version, status, state_json`` of done inspections started in the days, by name."""
-    if not sites:
-        return
-    start, end = utc_bounds(first, last)
-    marks = ",".join("?" * len(sites))
-    after = ""
-    while True:
-        with store.lock:
-            cursor = store.db.execute(
-                "SELECT id, site_id, checklist_id, version, status, state_json FROM inspection"
-                f" WHERE site_id IN ({marks}) AND status IN ({','.join('?' * len(DONE))})"
-                " AND created_at >= ? AND created_at < ? AND id > ? ORDER BY id LIMIT 200",
-                [*sites, *DONE, start, end, after],
-            )
-            rows = list(named_rows(cursor))
-        yield from rows
-        if len(rows) < 200:
-            return
-        after = rows[-1]["id"]
-
-
-@dataclass
-class _Tally:
-    """A period's done inspections added up one by one: statuses, scores, verdicts, failed answers."""
-
-    ids: list[str] = field(default_factory=list)
-    by_status: Counter[str] = field(default_factory=Counter)
-    scores: list[Fraction] = field(default_factory=list)
-    passed: int = 0
-    verdicts: int = 0
-    items: Counter[tuple[str, str]] = field(default_factory=Counter)
-    clauses: Counter[str] = field(default_factory=Counter)
-    labels: dict[tuple[str, str], tuple[dict[str, str], str, str]] = field(default_factory=dict)
-
-    def add(self, inspection: dict[str, Any], catalog: Catalog) -> None:
-        """Count one done inspection; its answers only when its checklist version is known here."""
-        self.ids.append(inspection["id"])
-        self.by_status[inspection["status"]] += 1
-        template = catalog.get(inspection["checklist_id"], inspection["version"])
-        if template is None:
-            return
-        answers = answers_of(decode_document(inspection["state_json"]))
-        score = score_inspection(template, answers)
-        if score.score is not None:
-            self.scores.append(Fraction(str(score.score)))
-        if score.passed is not None:
-            self.verdicts += 1
-            self.passed += score.passed
-        for answer in answer_outcomes(template, answers):
-            if answer.outcome == "fail":
-                key = (inspection["checklist_id"], answer.item_path)
-                self.items[key] += 1
-                self.clauses[answer.item.clause] += 1
-                self.labels[key] = (
-                    {"zh": answer.item.label.zh, "en": answer.item.label.en},
-                    answer.item.clause,
-                    answer.item.severity,
-                )
-
-
 def figures(store: Store, catalog: Catalog, user: User, sites: list[str], period: Period, today: date) -> Figures:
-    """The figures of one period (see the module docstring for every rule)."""
+    """The figures of one period from the stored facts (see the module docstring for every rule)."""
     first, last = date.fromisoformat(period.first), date.fromisoformat(period.last)
-    tally = _Tally()
-    for inspection in done_inspections(store, sites, first, last):
-        tally.add(inspection, catalog)
-    findings_rows = list(_finding_rows(store, tally.ids))
-    top_items = sorted(tally.items.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
-    top_clauses = sorted(tally.clauses.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
-    scores, verdicts = tally.scores, tally.verdicts
+    sums = period_facts.totals(store, sites, first, last)
+    findings_rows = list(period_facts.finding_rows(store, sites, first, last))
+    items, clauses = period_facts.failing(store, catalog, sites, first, last, TOP)
     return Figures(
         period=period,
-        inspections=len(tally.ids),
-        by_status=dict(sorted(tally.by_status.items())),
+        inspections=sum(sums.by_status.values()),
+        by_status=sums.by_status,
         **_planned(store, user, sites, first, last, today),
-        scored=len(scores),
-        average_score=half_up(sum(scores, Fraction(0)) / len(scores)) if scores else None,
-        passed=tally.passed,
-        pass_rate=half_up(Fraction(100 * tally.passed, verdicts)) if verdicts else None,
-        failed_answers=sum(tally.items.values()),
-        top_failing_items=[FailingItem(c, p, *tally.labels[(c, p)], n) for (c, p), n in top_items],
-        top_failing_clauses=[FailingClause(c, n) for c, n in top_clauses],
+        scored=sums.scored,
+        average_score=half_up(Fraction(sums.score_tenths, 10 * sums.scored)) if sums.scored else None,
+        passed=sums.passed,
+        pass_rate=half_up(Fraction(100 * sums.passed, sums.verdicts)) if sums.verdicts else None,
+        failed_answers=sums.failed_answers,
+        top_failing_items=[
+            FailingItem(i.checklist_id, i.item_path, i.label, i.clause, i.severity, i.count) for i in items
+        ],
+        top_failing_clauses=[FailingClause(c, n) for c, n in clauses],
         actions=_actions(findings_rows, today),
         repeat_findings=sum(r["repeat_of"] is not None for r in findings_rows),
     )
@@ -330,19 +267,6 @@ def _planned(store: Store, user: User, sites: list[str], first: date, last: date
     if not plans:
         return {"planned": None, "planned_done": None}
     return {"planned": len(periods), "planned_done": sum(p.status == "done" for p in periods)}
-
-
-def _finding_rows(store: Store, ids: list[str]) -> Iterator[dict[str, Any]]:
-    """The active findings of these inspections with their actions, by name."""
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = store.db.execute(
-            "SELECT f.status, a.status AS action_status, a.deadline, f.created_at, a.closed_at, f.repeat_of"
-            " FROM finding f JOIN corrective_action a ON a.finding_id = f.id"
-            f" WHERE f.status = 'active' AND f.inspection_id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-        yield from list(named_rows(rows))
 
 
 def _actions(rows: list[dict[str, Any]], today: date) -> ActionFigures:

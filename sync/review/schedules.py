@@ -5,11 +5,14 @@ department, weekly checks by department managers, weekly full inspections by
 property administrators, daily checks by supervisors. A period is covered by an
 inspection of the plan's site and checklist started in it (China date, UTC+8,
 as the reports count) and submitted, returned or approved; a past period
-without one is missed, the current one is due.
+without one is missed, the current one is due. China days are read from the stored facts
+(``inspection_fact.china_day``, :mod:`sync.engine.facts`) through their index, never computed
+in a query.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Literal
@@ -176,26 +179,39 @@ def coverage(store: Store, user: User, first: date, last: date, today: date) -> 
     statuses: list[PeriodStatus] = []
     for plan in list_plans(store, user):
         begin = max(first, date.fromisoformat(plan.starts_on))
-        for start, end in periods(plan.cadence, begin, min(last, today)):
-            found = store.db.execute(
-                "SELECT id FROM inspection WHERE site_id = ? AND checklist_id = ? AND date(created_at, '+8 hours')"
-                f" BETWEEN ? AND ? AND status IN ({','.join('?' * len(DONE))}) ORDER BY created_at LIMIT 1",
-                [plan.site_id, plan.checklist_id, start.isoformat(), end.isoformat(), *DONE],
-            ).fetchone()
-            status: Literal["done", "due", "missed"] = "done" if found else ("due" if end >= today else "missed")
+        spans = list(periods(plan.cadence, begin, min(last, today)))
+        found = _first_done(store, plan, spans)
+        for k, (start, end) in enumerate(spans):
+            status: Literal["done", "due", "missed"] = "done" if k in found else ("due" if end >= today else "missed")
             statuses.append(
                 PeriodStatus(
-                    plan.id,
-                    plan.site_id,
-                    plan.checklist_id,
-                    start.isoformat(),
-                    end.isoformat(),
-                    status,
-                    found[0] if found else None,
+                    plan.id, plan.site_id, plan.checklist_id, start.isoformat(), end.isoformat(), status, found.get(k)
                 )
             )
     count = {s: sum(1 for p in statuses if p.status == s) for s in ("done", "missed", "due")}
     return Coverage(statuses, len(statuses), count["done"], count["missed"], count["due"])
+
+
+def _first_done(store: Store, plan: Plan, spans: list[tuple[date, date]]) -> dict[int, str]:
+    """For each period (by position) holding a done inspection of the plan, the first one started in it.
+
+    One query per plan over the stored China days (``inspection_fact``, indexed by site, checklist, day).
+    """
+    if not spans:
+        return {}
+    rows = store.db.execute(
+        "SELECT f.china_day, f.inspection_id FROM inspection_fact f JOIN inspection i ON i.id = f.inspection_id"
+        " WHERE f.site_id = ? AND f.checklist_id = ? AND f.china_day >= ? AND f.china_day <= ?"
+        f" AND f.status IN ({','.join('?' * len(DONE))}) ORDER BY i.created_at, i.id",
+        [plan.site_id, plan.checklist_id, spans[0][0].isoformat(), spans[-1][1].isoformat(), *DONE],
+    )
+    starts = [start.isoformat() for start, _ in spans]
+    found: dict[int, str] = {}
+    for day, inspection_id in rows:
+        k = bisect_right(starts, day) - 1
+        if k >= 0 and day <= spans[k][1].isoformat():
+            found.setdefault(k, inspection_id)
+    return found
 
 
 def due_now(store: Store, user: User, today: date) -> list[PeriodStatus]:
@@ -217,10 +233,11 @@ def possible_duplicates(store: Store, user: User) -> list[Duplicate]:
     if not scope:
         return []
     rows = store.db.execute(
-        "SELECT i.site_id, i.checklist_id, date(i.created_at, '+8 hours') AS day, group_concat(i.id) AS ids,"
-        " count(DISTINCT l.client_id) AS clients FROM inspection i JOIN op_log l ON l.seq = i.created_seq"
-        f" WHERE i.status != 'deleted' AND i.site_id IN ({','.join('?' * len(scope))})"
-        " GROUP BY i.site_id, i.checklist_id, day HAVING count(*) > 1 AND count(DISTINCT l.client_id) > 1"
+        "SELECT f.site_id, f.checklist_id, f.china_day AS day, group_concat(f.inspection_id) AS ids,"
+        " count(DISTINCT l.client_id) AS clients FROM inspection_fact f JOIN inspection i ON i.id = f.inspection_id"
+        " JOIN op_log l ON l.seq = i.created_seq"
+        f" WHERE f.status != 'deleted' AND f.site_id IN ({','.join('?' * len(scope))})"
+        " GROUP BY f.site_id, f.checklist_id, f.china_day HAVING count(*) > 1 AND count(DISTINCT l.client_id) > 1"
         " ORDER BY day DESC",
         scope,
     )

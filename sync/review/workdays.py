@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
-from sync.clock import from_iso
+from sync.clock import CHINA, china_date
 
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+__all__ = ["CHINA", "WorkCalendar", "china_date", "make_calendar", "parse_dates", "today_in_china"]
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,6 @@ def parse_dates(text: str) -> frozenset[date]:
 def make_calendar(holidays: Iterable[date] = (), makeup_workdays: Iterable[date] = ()) -> WorkCalendar:
     """A calendar from any iterables of days off and make-up working days."""
     return WorkCalendar(frozenset(holidays), frozenset(makeup_workdays))
-
-
-def china_date(moment: datetime | str) -> date:
-    """The calendar date in China of a moment (an aware datetime or an RFC 3339 string)."""
-    if isinstance(moment, str):
-        moment = from_iso(moment)
-    return moment.astimezone(CHINA).date()
 
 
 def today_in_china() -> date:

@@ -29,6 +29,11 @@ CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, 
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+-- index inspection_fact_period
+CREATE INDEX inspection_fact_period
+    ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
+-- index inspection_fact_plan
+CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
 -- index inspection_seq
 CREATE INDEX inspection_seq ON inspection(updated_seq);
 -- index inspection_site_checklist
@@ -225,6 +230,33 @@ CREATE TABLE inspection (
             open_conflicts INTEGER NOT NULL DEFAULT 0,
             state_json TEXT NOT NULL
         );
+-- table inspection_fact
+CREATE TABLE inspection_fact (
+    inspection_id TEXT PRIMARY KEY REFERENCES inspection(id) ON DELETE CASCADE,
+    org_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    checklist_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    inspector_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    china_day TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    china_quarter TEXT NOT NULL,
+    score_tenths INTEGER,
+    verdict INTEGER CHECK (verdict IN (0, 1)),
+    failed_critical INTEGER NOT NULL DEFAULT 0,
+    failed_answers INTEGER NOT NULL DEFAULT 0
+);
+-- table inspection_failure
+CREATE TABLE inspection_failure (
+    inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+    checklist_id TEXT NOT NULL,
+    item_path TEXT NOT NULL,
+    clause TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (inspection_id, item_path)
+);
 -- table inspector_site
 CREATE TABLE inspector_site (
             user_id TEXT NOT NULL REFERENCES user(id),
@@ -350,4 +382,5 @@ CREATE TABLE webhook_delivery (
 -- migration xunjian m004_findings
 -- migration xunjian m005_schedules
 -- migration xunjian m006_events
+-- migration xunjian m007_inspection_facts
 -- migration xunjian m008_open_actions

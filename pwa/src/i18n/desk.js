@@ -15,6 +15,7 @@ export const DESK_TEXTS = {
   desk_has_conflicts: ['有冲突', 'Has conflicts'],
   desk_missing_photos: ['缺照片', 'Missing photos'],
   desk_refresh: ['刷新', 'Refresh'],
+  desk_more: ['更多', 'More'],
   desk_empty: ['没有符合条件的巡检', 'No inspections match'],
   desk_score: ['得分', 'Score'],
   desk_open_conflicts: ['未处理冲突', 'Open conflicts'],

@@ -61,3 +61,25 @@ def test_resolving_needs_a_real_candidate_or_a_valid_value_and_happens_once(
     phone.pull()
     doc = next(iter(phone.server.values()))
     assert doc["answers"]["licence"] == "na"
+
+
+def test_a_resolution_keeps_the_queue_score_current(client: Client, world: World, probe: None) -> None:
+    inspection_id, phone = conflict_on(client, world)
+    phone.set(inspection_id, {"frozen_temp": -20})
+    phone.sync()
+    headers = world.headers["supervisor1"]
+    conflict_id = client.get("/api/conflicts", headers=headers).json()[0]["id"]
+
+    def queued() -> tuple[float | None, str | None]:
+        rows = client.get("/api/inspections", params={"checklist_id": "sync_probe"}, headers=headers).json()
+        row = next(r for r in rows if r["id"] == inspection_id)
+        return row["score"], row["verdict"]
+
+    held = queued()
+    assert held in ((100.0, "pass"), (25.0, "fail"))  # whichever licence answer the row holds meanwhile
+    value, expected = ("fail", (25.0, "fail")) if held[1] == "pass" else ("pass", (100.0, "pass"))
+    resolved = client.post(
+        f"/api/conflicts/{conflict_id}/resolve", json={"value": value, "note": "现场复核"}, headers=headers
+    )
+    assert resolved.status_code == 200, resolved.text
+    assert queued() == expected

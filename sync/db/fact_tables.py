@@ -1,0 +1,39 @@
+"""The tables of inspections' stored facts, as migration ``m007_inspection_facts`` creates them.
+
+Written by ``sync.engine.facts`` when an inspection changes and read by the reports, the queue
+and the plans' coverage: ``inspection_fact`` (one row per inspection: status, China day, month and
+quarter of ``created_at``, score in integer tenths, verdict, failed critical items and answers)
+and ``inspection_failure`` (per inspection and failed item: clause, severity, how many answers).
+Applied databases record the migration by name: change the schema with a new migration, never here.
+"""
+
+FACT_TABLES = """
+CREATE TABLE inspection_fact (
+    inspection_id TEXT PRIMARY KEY REFERENCES inspection(id) ON DELETE CASCADE,
+    org_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    checklist_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    inspector_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    china_day TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    china_quarter TEXT NOT NULL,
+    score_tenths INTEGER,
+    verdict INTEGER CHECK (verdict IN (0, 1)),
+    failed_critical INTEGER NOT NULL DEFAULT 0,
+    failed_answers INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX inspection_fact_period
+    ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
+CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
+CREATE TABLE inspection_failure (
+    inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
+    checklist_id TEXT NOT NULL,
+    item_path TEXT NOT NULL,
+    clause TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (inspection_id, item_path)
+)
+"""
