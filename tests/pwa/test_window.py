@@ -81,3 +81,39 @@ def test_the_phone_evicts_aged_synced_inspections_but_keeps_one_with_unsent_ops(
     assert supervisor.get(f"/api/inspections/{draft}").json()["answers"]["frozen_temp"] == -18
     assert supervisor.get(f"/api/inspections/{done}").status_code == 200
     assert phone.errors == []
+
+
+def test_older_records_are_looked_up_online_a_page_at_a_time(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    admin = live_server.client("admin")
+    assert admin.post("/api/checklists", json=SYNC_TEMPLATE).status_code == 201
+    sites = {s["name"]: s["id"] for s in admin.get("/api/sites").json()}
+    http = live_server.client("inspector1")
+    other = Device(http, http.headers["Authorization"].removeprefix("Bearer "), name="other")
+    made = []
+    for temp in (-20, -19):
+        inspection_id = other.create(sites[SHOP], "sync_probe")
+        other.set(inspection_id, {"licence": "pass", "frozen_temp": temp})
+        other.transition(inspection_id, "submitted")
+        made.append(inspection_id)
+    other.sync()
+    time_passes(live_server, 31)
+
+    phone = Phone(new_context(), live_server.url)
+    phone.log_in()
+    assert held(phone) == []  # all of it older than the window
+    phone.page.click("details.sites summary")  # 我的场所: each site links to its older records
+    phone.page.click(f'[data-older-site="{sites[SHOP]}"]')
+    for inspection_id in made:
+        phone.page.wait_for_selector(f'[data-older-item="{inspection_id}"]')
+    phone.page.click(f'[data-older-item="{made[0]}"] button')
+    answers = phone.page.wait_for_selector(f'[data-older-answers="{made[0]}"]')
+    assert "-20" in answers.inner_text()
+    assert "更早的记录" in phone.page.inner_text(".page.older header")
+
+    phone.offline()
+    phone.page.select_option("select[name=older-site]", sites["望江农贸市场"])
+    phone.page.wait_for_selector('[data-older="offline"]')
+    assert "离线" in phone.page.inner_text('[data-older="offline"]')
+    assert phone.errors == []
