@@ -273,7 +273,7 @@ def decode_pulled(doc: dict[str, Any]) -> dict[str, Any]:
         top, *rest = path.split("/")
         if not rest:
             answers[top] = state["value"]
-        elif len(rest) == 2 and rest[0] in answers.get(top, {}):
+        elif len(rest) == 2 and isinstance(answers.get(top), dict) and rest[0] in answers[top]:
             answers[top][rest[0]][rest[1]] = state["value"]
     held = {key: doc.get(key, default) for key, default in HELD.items()}
     return {**held, "answers": answers, "fields": fields, "entries": entries, "keep": doc.get("keep", "")}

@@ -124,8 +124,9 @@ def kept_rows(conn: sqlite3.Connection, user: User, scope: list[str]) -> list[In
     acting = [
         inspection_id
         for (inspection_id,) in conn.execute(
-            "SELECT DISTINCT f.inspection_id FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
-            f" WHERE a.status IN ({','.join('?' * len(UNVERIFIED))}) AND f.status = 'active'"
+            # CROSS JOIN: from the open actions (corrective_action_due), never the site's every finding
+            "SELECT DISTINCT f.inspection_id FROM corrective_action a CROSS JOIN finding f"
+            f" WHERE f.id = a.finding_id AND a.status IN ({','.join('?' * len(UNVERIFIED))}) AND f.status = 'active'"
             f" AND f.org_id = ? AND f.site_id IN ({marks})",
             [*UNVERIFIED, user.org_id, *scope],
         )
