@@ -18,8 +18,8 @@ action). A device evicts the synced inspections created before ``window_start`` 
 eviction is never a deletion, the server keeps everything. An inspection that changes while
 outside the window (its action verified or closed) is listed in ``evicted`` by id instead.
 A first sync (checkpoint 0) reads only the window's rows (``inspection(site_id, created_at)``)
-and the kept ones (the caller's own work by ``inspection(inspector_id, status)``, open actions
-by ``corrective_action(status, …)``), all kept ones on its first page; its next pages, after
+and the kept ones (the caller's own work by ``inspection(inspector_id, status)``, open actions by
+the partial index of unverified actions), all kept ones on its first page; its next pages, after
 a change made within the window, read only later changes (``inspection(site_id, updated_seq)``).
 A device seeing an earlier ``window_start`` than before (the window was widened) pulls again from 0.
 """
@@ -37,7 +37,7 @@ from sync.db.store import Store
 from sync.engine.rows import InspectionRow, rows_where
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
-from sync.review.findings import UNVERIFIED, findings_of
+from sync.review.findings import findings_of
 from sync.review.pulled import PulledInspection, keep_reason, pulled_of
 
 PURGED_KEY = "purged_through_seq"
@@ -124,11 +124,10 @@ def kept_rows(conn: sqlite3.Connection, user: User, scope: list[str]) -> list[In
     acting = [
         inspection_id
         for (inspection_id,) in conn.execute(
-            # CROSS JOIN: from the open actions (corrective_action_due), never the site's every finding
-            "SELECT DISTINCT f.inspection_id FROM corrective_action a CROSS JOIN finding f"
-            f" WHERE f.id = a.finding_id AND a.status IN ({','.join('?' * len(UNVERIFIED))}) AND f.status = 'active'"
-            f" AND f.org_id = ? AND f.site_id IN ({marks})",
-            [*UNVERIFIED, user.org_id, *scope],
+            # the partial index of unverified actions (corrective_action_open_item): its terms, literally
+            "SELECT DISTINCT a.inspection_id FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
+            f" WHERE a.status IN ('open', 'fixed_reported') AND a.site_id IN ({marks}) AND f.status = 'active'",
+            scope,
         )
     ]
     held = {row.id for row in own}

@@ -108,8 +108,8 @@ def test_older_records_are_looked_up_online_a_page_at_a_time(
     for inspection_id in made:
         phone.page.wait_for_selector(f'[data-older-item="{inspection_id}"]')
     phone.page.click(f'[data-older-item="{made[0]}"] button')
-    answers = phone.page.wait_for_selector(f'[data-older-answers="{made[0]}"]')
-    assert "-20" in answers.inner_text()
+    phone.page.wait_for_selector(f'[data-older-answers="{made[0]}"]')
+    assert "-20" in phone.page.inner_text(f'[data-older-answers="{made[0]}"]')
     assert "更早的记录" in phone.page.inner_text(".page.older header")
 
     phone.offline()
