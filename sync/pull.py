@@ -10,7 +10,7 @@ tombstones for the offline window; a device whose checkpoint is older than the
 purged tombstones is told to reset (pull from 0, keeping its outbox).
 
 The window: a device holds what it needs offline, not all of history. Each page carries
-``window_start`` (now less ``XUNJIAN_DEVICE_WINDOW_DAYS``); an inspection is sent whole when it
+``window_start`` (the UTC midnight ``XUNJIAN_DEVICE_WINDOW_DAYS`` before now); an inspection is sent whole when it
 was created since then or the server keeps it on the device for a reason it states in ``keep``
 (``own``: the caller's draft or work returned to them; ``action``: it holds an open corrective
 action). A device evicts the synced inspections created before ``window_start`` that carry no
@@ -60,8 +60,12 @@ class PullPage(Struct):
 
 
 def window_start(days: float, now: datetime | None = None) -> str:
-    """The start of a device's window: ``days`` before ``now`` (RFC 3339 UTC)."""
-    return iso((now or datetime.now(UTC)) - timedelta(days=days))
+    """The start of a device's window: the UTC midnight starting the day ``days`` before ``now`` (RFC 3339).
+
+    Whole days: every page of a day's syncs carries the same start.
+    """
+    moment = (now or datetime.now(UTC)).astimezone(UTC) - timedelta(days=days)
+    return iso(moment.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
 def pull(store: Store, catalog: Catalog, user: User, checkpoint: int, limit: int = 100, start: str = "") -> PullPage:
