@@ -34,10 +34,8 @@ CREATE INDEX inspection_fact_period
     ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
 -- index inspection_fact_plan
 CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
--- index inspection_inspector_work
-CREATE INDEX inspection_inspector_work ON inspection(inspector_id, status)
-            WHERE status IN ('draft', 'returned')
-        ;
+-- index inspection_own
+CREATE INDEX inspection_own ON inspection(inspector_id, status) WHERE status IN ('draft', 'returned');
 -- index inspection_seq
 CREATE INDEX inspection_seq ON inspection(updated_seq);
 -- index inspection_site_checklist
