@@ -66,6 +66,7 @@ class Device:
     known_fv: dict[tuple[str, str], int] = field(default_factory=dict)
     last_hlc: int = 0
     list_form: bool = False  # send set ops in the list form of earlier app builds
+    window_start: str = ""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -204,24 +205,37 @@ class Device:
                 self.checkpoint, self.server, self.known_fv = 0, {}, {}
                 continue
             scope = set(page["scope_site_ids"])
-            if scope - self.scope and self.checkpoint and self.scope:
-                self.scope, self.checkpoint = scope, 0
+            widened = page["window_start"] < self.window_start
+            if ((scope - self.scope and self.scope) or widened) and self.checkpoint:
+                self.scope, self.checkpoint, self.window_start = scope, 0, page["window_start"]
                 continue
-            self.scope = scope
-            for doc in page["inspections"]:
+            self.scope, self.window_start = scope, page["window_start"]
+            for doc in map(decode_pulled, page["inspections"]):
                 self.server[doc["id"]] = doc
                 for path, state in doc["fields"].items():
                     self.known_fv[(doc["id"], path)] = state["fv"]
                 for key, entry in doc["entries"].items():
                     self.known_fv[(doc["id"], key)] = max(entry["fv"], entry["removed"])
-            for inspection_id in [i for i, d in self.server.items() if d["site_id"] not in scope]:
-                del self.server[inspection_id]
+            self.evict(page["evicted"])
             self.checkpoint = page["checkpoint"]
             if not page["has_more"]:
                 break
         self.outbox = [
             op for op in self.outbox if not (op["op_id"] in self.acked and self.acked[op["op_id"]] <= self.checkpoint)
         ]
+        self.evict([])  # what the outbox alone kept
+
+    def evict(self, evicted: list[str]) -> None:
+        """Drop what left the scope, and what left the window (``evicted``, or created before its start and not
+        kept by the server: ``keep``), never an inspection with ops in the outbox."""
+        unsent = {op["inspection_id"] for op in self.outbox}
+        listed = set(evicted)
+        for inspection_id, doc in list(self.server.items()):
+            if inspection_id in listed:
+                doc["keep"] = ""  # kept only by the outbox from now on
+            out_of_window = doc["created_at"] < self.window_start and not doc["keep"]
+            if doc["site_id"] not in self.scope or (out_of_window and inspection_id not in unsent):
+                del self.server[inspection_id]
 
     def sync(self) -> None:
         """Push everything, then pull."""
@@ -231,3 +245,74 @@ class Device:
             if len(self.pending()) >= before:
                 break
         self.pull()
+
+
+def decode_pulled(doc: dict[str, Any]) -> dict[str, Any]:
+    """A pulled compact document (sync/review/pulled.py) as the device keeps it.
+
+    ``answers`` rebuilt from the values and live entries, ``fields`` as ``{path: {value, fv, by, stale}}``,
+    ``entries`` as ``{key: {fv, removed}}``.
+    """
+    authors = [doc["authors"][index] for count, index in doc.get("by", []) for _ in range(count)]
+    steps = [step for count, step in doc.get("fv", []) for _ in range(count)]
+    stale = set(doc.get("stale", []))
+    fields: dict[str, dict[str, Any]] = {}
+    fv = 0
+    for (path, value), step, by in zip(doc.get("values", {}).items(), steps, authors, strict=True):
+        fv += step
+        fields[path] = {"value": value, "fv": fv, "by": by, "stale": path in stale}
+    entries = {key: {"fv": fv, "removed": removed} for key, (fv, removed) in doc.get("entries", {}).items()}
+    answers: dict[str, Any] = {}
+    for key, entry in entries.items():
+        if not entry["removed"]:
+            group, entry_id = key.split("/")
+            answers.setdefault(group, {})[entry_id] = {}
+    for path, state in fields.items():
+        if state["value"] is None:
+            continue
+        top, *rest = path.split("/")
+        if not rest:
+            answers[top] = state["value"]
+        elif len(rest) == 2 and isinstance(answers.get(top), dict) and rest[0] in answers[top]:
+            answers[top][rest[0]][rest[1]] = state["value"]
+    held = {key: doc.get(key, default) for key, default in HELD.items()}
+    return {**held, "answers": answers, "fields": fields, "entries": entries, "keep": doc.get("keep", "")}
+
+
+# what a device holds of an inspection besides its answers, fields and entries; defaults for parts left out
+HELD: dict[str, Any] = {
+    **dict.fromkeys(
+        (
+            "id",
+            "site_id",
+            "checklist_id",
+            "version",
+            "inspector_id",
+            "status",
+            "created_at",
+            "updated_at",
+            "updated_seq",
+        )
+    ),
+    "comments": [],
+    "conflicts": [],
+    "failed_items": [],
+    "reason": "",
+    "findings": [],
+    "photo_evidence": {},
+}
+
+
+def held_of(view: dict[str, Any]) -> dict[str, Any]:
+    """The supervisor's full view (``GET /api/inspections/{id}``) cut to what a device holds, ``keep`` aside."""
+    fields = {
+        path: {"value": f["value"], "fv": f["fv"], "by": f["by"], "stale": f.get("stale", False)}
+        for path, f in view["fields"].items()
+    }
+    held = {key: view[key] for key in HELD}
+    return {**held, "answers": view["answers"], "fields": fields, "entries": view["entries"]}
+
+
+def without_keep(doc: dict[str, Any]) -> dict[str, Any]:
+    """A held document without the server's reason to keep it (which depends on who pulled it)."""
+    return {key: value for key, value in doc.items() if key != "keep"}

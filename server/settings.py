@@ -37,6 +37,7 @@ class Settings:
     upload_idle_s: float = 60.0
     blob_grace_s: float = 7 * 24 * 3600
     tombstone_window_s: float = 30 * 24 * 3600
+    device_window_days: float = 30
     cjk_font: Path | None = None
     repeat_window_days: int = 90
     working_days_default: int = 5
@@ -66,6 +67,7 @@ class Settings:
             upload_idle_s=float(env.get("XUNJIAN_UPLOAD_IDLE_S", "60")),
             blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),
             tombstone_window_s=float(env.get("XUNJIAN_TOMBSTONE_WINDOW_S", str(30 * 24 * 3600))),
+            device_window_days=float(env.get("XUNJIAN_DEVICE_WINDOW_DAYS", "30")),
             cjk_font=Path(env["XUNJIAN_CJK_FONT"]) if env.get("XUNJIAN_CJK_FONT") else None,
             repeat_window_days=int(env.get("XUNJIAN_REPEAT_WINDOW_DAYS", "90")),
             working_days_default=int(env.get("XUNJIAN_WORKING_DAYS_DEFAULT", "5")),

@@ -8,6 +8,7 @@ import { h, replace } from './lib/dom.js'
 import { openEditor, renderEditor } from './phone/editor.js'
 import { renderDeskFinding } from './desk/finding.js'
 import { renderDeskFindings } from './desk/findings.js'
+import { renderOlder } from './phone/older.js'
 import { renderDeskConflicts } from './desk/conflicts.js'
 import { renderDeskInspection } from './desk/inspection.js'
 import { renderDeskPlans } from './desk/plans.js'
@@ -124,6 +125,8 @@ function route() {
   if (hash.startsWith('#/login')) return { name: 'login' }
   const match = /^#\/i\/([0-9a-f-]{36})(?:\/s\/(\d+))?/.exec(hash)
   if (match) return { name: 'inspection', id: match[1], section: Number(match[2] || -1) }
+  const older = /^#\/older(?:\/([0-9a-f-]{36}))?/.exec(hash)
+  if (older) return { name: 'older', id: older[1] }
   if (isDesk(app)) {
     const desk = /^#\/d\/([0-9a-f-]{36})/.exec(hash)
     if (desk) return { name: 'desk', id: desk[1] }
@@ -146,6 +149,7 @@ async function onRoute() {
   else if (r.name === 'desk_reports') app.page = { kind: 'desk', el: renderDeskReports(app) }
   else if (r.name === 'desk_conflicts') app.page = { kind: 'desk', el: renderDeskConflicts(app) }
   else if (r.name === 'desk_plans') app.page = { kind: 'desk', el: renderDeskPlans(app) }
+  else if (r.name === 'older') app.page = { kind: 'older', el: renderOlder(app, r.id) }
   else app.page = { kind: r.name }
   render()
   window.scrollTo(0, 0)
@@ -158,7 +162,7 @@ function render() {
   // supervisors and admins get the desk (kept across renders: it loads from the server itself)
   if (app.page?.kind === 'home' && app.meta.token && isDesk(app)) app.page = { kind: 'desk', el: renderDeskQueue(app) }
   const page =
-    app.page?.kind === 'desk' ? app.page.el
+    app.page?.kind === 'desk' || app.page?.kind === 'older' ? app.page.el
       : app.page?.kind === 'inspection' ? renderEditor(app)
       : app.page?.kind === 'login' || route().name === 'login' ? renderLogin(app)
         : renderHome(app)

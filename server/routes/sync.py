@@ -18,10 +18,11 @@ from msgspec import Struct
 from schemas.catalog import Catalog
 from server.dependencies import Caller
 from server.problems import expand_rejection
+from server.settings import Settings
 from server.workers import run
 from sync.db.store import Store
 from sync.engine.ops import OpResult, PushBatch, PushResult, push_decoder
-from sync.pull import PullPage, pull
+from sync.pull import PullPage, pull, window_start
 from sync.push import apply_push
 
 
@@ -87,11 +88,12 @@ def pull_changes(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
+    settings: NamedDependency[Settings],
     checkpoint: Annotated[int, QueryParameter(ge=0)] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> PullPage:
-    """Inspections changed after ``checkpoint`` in the caller's scope, a page at a time."""
-    return pull(store, catalog, caller.user, checkpoint, limit)
+    """Inspections changed after ``checkpoint`` in the caller's scope and window, a page at a time."""
+    return pull(store, catalog, caller.user, checkpoint, limit, window_start(settings.device_window_days))
 
 
 router = Router(path="/api/sync", route_handlers=[push_ops, pull_changes])

@@ -390,3 +390,10 @@ def m008_open_actions(db: sqlite_utils.Database) -> None:
         CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, id)
         """,
     )
+
+
+@migrations()
+def m009_device_window(db: sqlite_utils.Database) -> None:
+    """A device's window: its sites' inspections by creation time, a user's own drafts and returned work."""
+    db.execute("CREATE INDEX inspection_site_created ON inspection(site_id, created_at)")
+    db.execute("CREATE INDEX inspection_own ON inspection(inspector_id, status) WHERE status IN ('draft', 'returned')")

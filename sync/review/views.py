@@ -152,11 +152,11 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
         evidence=evidence_summary(conn, row.id),
         score=score_inspection(template, answers) if template is not None else None,
         findings=findings_of(conn, row.id),
-        photo_evidence=_photo_evidence(doc),
+        photo_evidence=photo_evidence(doc),
     )
 
 
-def _photo_evidence(doc: Document) -> dict[str, list[str]]:
+def photo_evidence(doc: Document) -> dict[str, list[str]]:
     """Answer path → its evidence photos, those still attached to a photo item, in the order held."""
     if not doc.photo_items:
         return {}

@@ -34,11 +34,15 @@ CREATE INDEX inspection_fact_period
     ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
 -- index inspection_fact_plan
 CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
+-- index inspection_own
+CREATE INDEX inspection_own ON inspection(inspector_id, status) WHERE status IN ('draft', 'returned');
 -- index inspection_seq
 CREATE INDEX inspection_seq ON inspection(updated_seq);
 -- index inspection_site_checklist
 CREATE INDEX inspection_site_checklist ON inspection(site_id, checklist_id, created_at)
         ;
+-- index inspection_site_created
+CREATE INDEX inspection_site_created ON inspection(site_id, created_at);
 -- index inspection_site_seq
 CREATE INDEX inspection_site_seq ON inspection(site_id, updated_seq);
 -- index inspector_site_site
@@ -384,3 +388,4 @@ CREATE TABLE webhook_delivery (
 -- migration xunjian m006_events
 -- migration xunjian m007_inspection_facts
 -- migration xunjian m008_open_actions
+-- migration xunjian m009_device_window

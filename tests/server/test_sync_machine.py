@@ -10,7 +10,10 @@ supervisor resolves conflicts. After every step and at the end:
   conflict candidate, or superseded by a write that saw it (or a resolution);
 - after syncing, every device holds exactly the server's state, and pulling
   from 0 in small pages equals the incremental pulls;
-- photos converge as an add-wins set whatever the arrival order.
+- photos converge as an add-wins set whatever the arrival order;
+- with the device window in place (the spare may age out of it): a device never drops an
+  inspection it holds unsent ops for, and after syncing holds exactly what a fresh device of
+  its user pulls from 0 (its inspector's own drafts kept, a colleague's aged one evicted).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -27,7 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from litestar.testing import TestClient
 
-from bench.device import Device, LostResponse, set_changes
+from bench.device import Device, LostResponse, held_of, set_changes, without_keep
 from server.app import create_app
 from server.settings import Settings
 from tests.clients import bearer, login
@@ -43,8 +47,11 @@ class SyncMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.tmp = TemporaryDirectory()
-        settings_ = Settings(data_dir=Path(self.tmp.name), argon2_time_cost=1, argon2_memory_kib=1024)
-        self.client = TestClient(create_app(replace(settings_, demo=True)))
+        settings_ = Settings(
+            data_dir=Path(self.tmp.name), argon2_time_cost=1, argon2_memory_kib=1024, device_window_days=30
+        )
+        self.app = create_app(replace(settings_, demo=True))
+        self.client = TestClient(self.app)
         self.client.__enter__()
         admin = bearer(login(self.client, "admin"))
         self.supervisor = bearer(login(self.client, "supervisor1"))
@@ -168,7 +175,21 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(d=st.integers(0, 2), limit=st.integers(1, 3))
     def pull(self, d: int, limit: int) -> None:
-        self.devices[d].pull(limit)
+        device = self.devices[d]
+        held = set(device.server)
+        device.pull(limit)
+        outbox = {op["inspection_id"] for op in device.outbox}  # what the pull did not confirm
+        assert outbox & held <= set(device.server), "an inspection with ops in the outbox was evicted"
+
+    @rule(days=st.sampled_from([31, 400]))
+    def age_the_spare(self, days: int) -> None:
+        """Time passes for the spare: created ``days`` ago (on the server and in every copy), it leaves the window."""
+        created = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        with self.app.state.store.transaction() as conn:
+            conn.execute("UPDATE inspection SET created_at = ? WHERE id = ?", [created, self.spare])
+        for device in self.devices:
+            if self.spare in device.server:
+                device.server[self.spare]["created_at"] = created
 
     @rule(d=st.integers(0, 2), offset_h=st.integers(-48, 48))
     def skew_clock(self, d: int, offset_h: int) -> None:
@@ -254,15 +275,20 @@ class SyncMachine(RuleBasedStateMachine):
                     while device.pending():
                         self.push(device)
                     device.pull(2)
-            truth = self.server_doc()
-            spare = self.server_doc(self.spare)
-            fresh = Device(self.client, login(self.client, "inspector1", device="fresh"), "fresh")
-            fresh.pull(1)
-            for device in self.devices:
-                assert device.server[self.inspection] == truth, device.name
-                assert device.server[self.spare] == spare, device.name
-                assert device.server == fresh.server
+            truth = held_of(self.server_doc())
+            spare = held_of(self.server_doc(self.spare))
+            fresh = {}
+            for user in ("inspector1", "inspector2"):
+                fresh[user] = Device(self.client, login(self.client, user, device=f"fresh-{user}"), "fresh")
+                fresh[user].pull(1)
+            for device, user in zip(self.devices, ("inspector1", "inspector1", "inspector2"), strict=True):
+                assert without_keep(device.server[self.inspection]) == truth, device.name
+                if self.spare in device.server:
+                    assert without_keep(device.server[self.spare]) == spare, device.name
+                assert device.server == fresh[user].server
                 assert [op for op in device.outbox if not device.is_rejected(op)] == []
+            if spare["status"] == "draft":
+                assert self.spare in fresh["inspector1"].server  # its own draft, however old
             assert set(truth["answers"].get("photos", [])) == self.expected_photos()
         finally:
             self.client.__exit__(None, None, None)

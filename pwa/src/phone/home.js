@@ -63,10 +63,12 @@ export function renderHome(app) {
     actions,
     list,
     h('details', { class: 'card sites' }, h('summary', null, `${t('my_sites')} (${(app.meta.sites || []).length})`),
-      h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address))))),
+      h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address), ' ',
+        h('a', { href: `#/older/${s.id}`, 'data-older-site': s.id }, t('older_records')))))),
     h(
       'div',
       { class: 'row-actions' },
+      h('a', { class: 'btn', href: '#/older', 'data-action': 'older' }, t('older_records')),
       h('button', { type: 'button', class: 'btn', 'data-action': 'export', onclick: () => downloadUnsynced(app.db) }, t('export')),
       h('button', {
         type: 'button',

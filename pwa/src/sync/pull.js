@@ -1,9 +1,14 @@
 // @ts-check
 // Pull: pages of changes after the checkpoint, each applied in one IndexedDB transaction
 // together with the new checkpoint, as bench/device.py pull() does: a `reset` starts again from
-// 0 (the outbox kept), a site newly in scope pulls again from 0, sites that left the scope are
-// evicted, and after the last page ops confirmed by the checkpoint leave the outbox.
+// 0 (the outbox kept), a site newly in scope (or an earlier `window_start`: the window was
+// widened) pulls again from 0, the compact documents are decoded (pulled.js), sites that left
+// the scope are evicted, and after the last page ops confirmed by the checkpoint leave the outbox.
+// The window: synced inspections listed in `evicted`, or created before `window_start` with no
+// `keep`, leave the device, but never one the outbox holds ops for (an eviction, not a deletion:
+// the server keeps everything; the older-records page looks them up online).
 import { pruneConfirmed } from './outbox.js'
+import { decodePulled } from './pulled.js'
 
 /** @typedef {import('idb').IDBPDatabase<any>} DB */
 
@@ -26,33 +31,51 @@ export async function applyPage(db, page) {
   }
   const scope = new Set(page.scope_site_ids)
   const gained = [...scope].some((s) => !held.has(s))
-  if (gained && checkpoint && held.size) {
+  const start = page.window_start || ''
+  const widened = start < ((await meta.get('window_start')) || '')
+  if (((gained && held.size) || widened) && checkpoint) {
     meta.put([...scope], 'scope')
+    meta.put(start, 'window_start')
     meta.put(0, 'checkpoint')
     await tx.done
     return 'restart'
   }
   meta.put([...scope], 'scope')
-  for (const view of page.inspections) {
+  meta.put(start, 'window_start')
+  for (const view of page.inspections.map(decodePulled)) {
     const record = (await docs.get(view.id)) || { id: view.id, view: null, known_fv: {} }
     record.view = view
-    for (const [path, state] of Object.entries(view.fields || {})) record.known_fv[path] = /** @type {any} */ (state).fv
-    for (const [key, entry] of Object.entries(view.entries || {})) {
-      const e = /** @type {any} */ (entry)
-      record.known_fv[key] = Math.max(e.fv, e.removed)
-    }
+    for (const [path, state] of Object.entries(view.fields)) record.known_fv[path] = state.fv
+    for (const [key, e] of Object.entries(view.entries)) record.known_fv[key] = Math.max(e.fv, e.removed)
     docs.put(record)
   }
-  let cursor = await docs.openCursor()
-  while (cursor) {
-    const view = cursor.value.view
-    if (view && !scope.has(view.site_id)) await cursor.delete()
-    cursor = await cursor.continue()
-  }
+  const outbox = tx.objectStore('outbox')
+  await evict(docs, outbox, scope, start, new Set(page.evicted || []))
   meta.put(page.checkpoint, 'checkpoint')
-  if (!page.has_more) await pruneConfirmed(tx.objectStore('outbox'), page.checkpoint)
+  if (!page.has_more) {
+    await pruneConfirmed(outbox, page.checkpoint)
+    await evict(docs, outbox, scope, start, new Set()) // what the outbox alone kept
+  }
   await tx.done
   return page.has_more ? 'again' : 'done'
+}
+
+/**
+ * Drop synced inspections out of scope, and out of the window (listed in `evicted`, or created
+ * before `start` with no `keep`) unless the outbox holds ops for them; a listed one the outbox
+ * keeps loses its `keep`, so it goes once its ops are confirmed.
+ * @param {any} docs @param {any} outbox @param {Set<string>} scope @param {string} start @param {Set<string>} evicted
+ */
+async function evict(docs, outbox, scope, start, evicted) {
+  const unsent = new Set((await outbox.getAll()).map((/** @type {any} */ r) => r.op.inspection_id))
+  let cursor = await docs.openCursor()
+  while (cursor) {
+    const { id, view } = cursor.value
+    if (view && evicted.has(id) && view.keep) await cursor.update({ ...cursor.value, view: { ...view, keep: '' } })
+    const old = view && (evicted.has(id) || (view.created_at < start && !view.keep))
+    if (view && (!scope.has(view.site_id) || (old && !unsent.has(id)))) await cursor.delete()
+    cursor = await cursor.continue()
+  }
 }
 
 /** Forget the server's documents (field versions too); local-only records stay. @param {any} docs */

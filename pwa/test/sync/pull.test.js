@@ -7,6 +7,7 @@ import { openDatabase, setMeta } from '../../src/lib/db.js'
 import { setBody } from '../../src/model/inspection.js'
 import { allOps, enqueue } from '../../src/sync/outbox.js'
 import { applyPage, pullAll } from '../../src/sync/pull.js'
+import { decodePulled } from '../../src/sync/pulled.js'
 
 let n = 0
 async function device() {
@@ -20,7 +21,7 @@ const page = (over = {}) => ({ inspections: [], checkpoint: 0, has_more: false, 
 
 test('pull pages: documents and field versions land with the checkpoint; evictions; resets keep the outbox', async () => {
   const db = await device()
-  const view = { id: ID, site_id: 's1', checklist_id: 'x', version: 1, fields: { licence: { value: 'pass', fv: 8 } }, entries: { 'g/e': { fv: 3, removed: 9 } } }
+  const view = { id: ID, site_id: 's1', checklist_id: 'x', version: 1, values: { licence: 'pass' }, fv: [[1, 8]], authors: ['u'], by: [[1, 0]], entries: { 'g/e': [3, 9] } }
   const pages = [page({ inspections: [view], checkpoint: 8, has_more: true }), page({ checkpoint: 12 })]
   const asked = []
   await pullAll(db, async (checkpoint) => (asked.push(checkpoint), pages.shift()))
@@ -46,4 +47,39 @@ test('a site new in scope pulls again from 0', async () => {
   assert.equal(await applyPage(db, page({ scope_site_ids: ['s1', 's3'], checkpoint: 25 })), 'restart')
   assert.equal(await db.get('meta', 'checkpoint'), 0)
   assert.deepEqual(await db.get('meta', 'scope'), ['s1', 's3'])
+})
+
+test('a compact document decodes to answers, field versions, authors and stale signatures', () => {
+  const doc = {
+    id: ID, site_id: 's1', status: 'draft', created_at: '2026-12-01T00:00:00.000Z',
+    values: { licence: 'fail', 'stalls/e1/stall_no': 'A-01', 'stalls/e2/stall_no': 'B-02', notes: null, sign: { status: 'signed' } },
+    fv: [[1, 5], [2, 0], [2, 3]], authors: ['u1', 'u2'], by: [[3, 0], [2, 1]], stale: ['sign'],
+    entries: { 'stalls/e1': [4, 0], 'stalls/e2': [4, 7] },
+  }
+  const view = decodePulled(doc)
+  assert.deepEqual(view.answers, { licence: 'fail', stalls: { e1: { stall_no: 'A-01' } }, sign: { status: 'signed' } })
+  assert.deepEqual(Object.fromEntries(Object.entries(view.fields).map(([p, f]) => [p, [f.fv, f.by, f.stale]])), {
+    licence: [5, 'u1', false], 'stalls/e1/stall_no': [5, 'u1', false], 'stalls/e2/stall_no': [5, 'u1', false],
+    notes: [8, 'u2', false], sign: [11, 'u2', true],
+  })
+  assert.deepEqual(view.entries, { 'stalls/e1': { fv: 4, removed: 0 }, 'stalls/e2': { fv: 4, removed: 7 } })
+  assert.deepEqual([view.conflicts, view.findings, view.keep, view.values], [[], [], '', undefined])
+})
+
+test('the window: out-of-window synced inspections leave, kept and unsent ones stay; a widened window pulls again', async () => {
+  const db = await device()
+  const doc = (id, created_at, over = {}) => ({ id, site_id: 's1', checklist_id: 'x', version: 1, status: 'submitted', created_at, values: {}, ...over })
+  const OLD = '2026-01-01T00:00:00.000Z'
+  const NEW = '2026-12-01T00:00:00.000Z'
+  const start = '2026-11-01T00:00:00.000Z'
+  const docs = [doc('old', OLD), doc('kept', OLD, { keep: 'action' }), doc('mine', OLD, { keep: 'own' }), doc('unsent', OLD), doc('new', NEW)]
+  await applyPage(db, page({ inspections: docs, checkpoint: 8, window_start: '2026-01-01T00:00:00.000Z' }))
+  assert.equal((await db.getAllKeys('docs')).length, 5)
+  await enqueue(db, 'set', 'unsent', set('licence', 'fail'))
+  await applyPage(db, page({ checkpoint: 9, window_start: start, evicted: ['mine'] }))
+  assert.deepEqual((await db.getAllKeys('docs')).sort(), ['kept', 'new', 'unsent']) // 'mine' changed outside: by id
+  assert.equal((await allOps(db)).length, 1)
+  assert.equal(await applyPage(db, page({ checkpoint: 10, window_start: OLD })), 'restart')
+  assert.equal(await db.get('meta', 'checkpoint'), 0)
+  assert.equal(await db.get('meta', 'window_start'), OLD)
 })

@@ -60,7 +60,9 @@ def test_a_submission_is_scored_and_each_failed_item_becomes_a_finding(
     draft = phone.create(world.sites[SHOP], "sync_probe")
     phone.set(draft, {"licence": "pass", "frozen_temp": -20})
     phone.sync()
-    score = phone.server[draft]["score"]
+    # the score is on the full view (the phone's pulled document leaves it out)
+    full = client.get(f"/api/inspections/{draft}", headers=world.headers["supervisor1"]).json()
+    score = full["score"]
     assert (score["score"], score["passed"], score["pass_mark"], score["critical_fails_inspection"]) == (
         100.0,
         True,
@@ -75,7 +77,8 @@ def test_a_submission_is_scored_and_each_failed_item_becomes_a_finding(
     phone.sign(app.state.catalog, inspection_id, "manager_sign", "王经理", hashlib.sha256(b"sig").hexdigest())
     phone.transition(inspection_id, "submitted")
     phone.sync()
-    view = phone.server[inspection_id]
+    view = client.get(f"/api/inspections/{inspection_id}", headers=world.headers["supervisor1"]).json()
+    assert phone.server[inspection_id]["findings"] == view["findings"]
     assert view["score"]["score"] == 0.0
     assert view["score"]["passed"] is False
     assert view["score"]["failed_critical"] == ["/licence"]
