@@ -210,7 +210,7 @@ class Device:
                 self.scope, self.checkpoint, self.window_start = scope, 0, page["window_start"]
                 continue
             self.scope, self.window_start = scope, page["window_start"]
-            for doc in map(decode_pulled, page["inspections"]):
+            for doc in map(decode_pulled, page["documents"]):
                 self.server[doc["id"]] = doc
                 for path, state in doc["fields"].items():
                     self.known_fv[(doc["id"], path)] = state["fv"]

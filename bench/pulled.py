@@ -43,7 +43,7 @@ def measure(per_op: int) -> tuple[int, int, int]:
             phone.sync()
             assert phone.server[inspection_id]["answers"] == answers
             page = client.get("/api/sync/pull", params={"checkpoint": 0}, headers=phone.headers).json()
-            pulled = next(doc for doc in page["inspections"] if doc["id"] == inspection_id)
+            pulled = next(doc for doc in page["documents"] if doc["id"] == inspection_id)
             full = client.get(f"/api/inspections/{inspection_id}", headers=phone.headers).json()
             return len(compact(answers)), len(compact(pulled)), len(compact(full))
 

@@ -46,11 +46,13 @@ PURGED_KEY = "purged_through_seq"
 class PullPage(Struct):
     """Inspections changed after ``checkpoint``; ``has_more`` asks for the next page at once.
 
-    ``window_start``: the device evicts synced inspections created before it that carry no
+    ``documents``, not ``inspections`` as app builds before the compact format read: such a build
+    fails on the page before it stores a thing, until its update arrives, rather than storing
+    documents it cannot read. ``window_start``: the device evicts synced inspections created before it that carry no
     ``keep``; ``evicted``: inspections that changed outside the window, by id.
     """
 
-    inspections: list[PulledInspection]
+    documents: list[PulledInspection]
     checkpoint: int
     has_more: bool
     scope_site_ids: list[str]

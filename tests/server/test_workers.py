@@ -74,7 +74,7 @@ def phone_work(live: LiveServer) -> None:
     assert live.lane.answered == answered + 1  # the fast lane answered it
     pulled = http.get("/api/sync/pull", params={"checkpoint": 0})
     assert pulled.status_code == 200, pulled.text
-    assert inspection_id in {view["id"] for view in pulled.json()["inspections"]}
+    assert inspection_id in {view["id"] for view in pulled.json()["documents"]}
 
 
 def ask_reports(live: LiveServer, how_many: int) -> tuple[ThreadPoolExecutor, list[Future[httpx.Response]]]:

@@ -42,7 +42,7 @@ export async function applyPage(db, page) {
   }
   meta.put([...scope], 'scope')
   meta.put(start, 'window_start')
-  for (const view of page.inspections.map(decodePulled)) {
+  for (const view of page.documents.map(decodePulled)) {
     const record = (await docs.get(view.id)) || { id: view.id, view: null, known_fv: {} }
     record.view = view
     for (const [path, state] of Object.entries(view.fields)) record.known_fv[path] = state.fv

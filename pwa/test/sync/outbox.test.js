@@ -15,7 +15,7 @@ async function device() {
 }
 const ID = '11111111-2222-4333-8444-555555555555'
 const set = (path, value, base_fv = 0) => setBody(path, value, base_fv)
-const page = (over = {}) => ({ inspections: [], checkpoint: 0, has_more: false, scope_site_ids: ['s1'], reset: false, ...over })
+const page = (over = {}) => ({ documents: [], checkpoint: 0, has_more: false, scope_site_ids: ['s1'], reset: false, ...over })
 
 test('concurrent edits get gap-free client_seq in order', async () => {
   const db = await device()

@@ -17,12 +17,12 @@ async function device() {
 }
 const ID = '11111111-2222-4333-8444-555555555555'
 const set = (path, value, base_fv = 0) => setBody(path, value, base_fv)
-const page = (over = {}) => ({ inspections: [], checkpoint: 0, has_more: false, scope_site_ids: ['s1'], reset: false, ...over })
+const page = (over = {}) => ({ documents: [], checkpoint: 0, has_more: false, scope_site_ids: ['s1'], reset: false, ...over })
 
 test('pull pages: documents and field versions land with the checkpoint; evictions; resets keep the outbox', async () => {
   const db = await device()
   const view = { id: ID, site_id: 's1', checklist_id: 'x', version: 1, values: { licence: 'pass' }, fv: [[1, 8]], authors: ['u'], by: [[1, 0]], entries: { 'g/e': [3, 9] } }
-  const pages = [page({ inspections: [view], checkpoint: 8, has_more: true }), page({ checkpoint: 12 })]
+  const pages = [page({ documents: [view], checkpoint: 8, has_more: true }), page({ checkpoint: 12 })]
   const asked = []
   await pullAll(db, async (checkpoint) => (asked.push(checkpoint), pages.shift()))
   assert.deepEqual(asked, [0, 8])
@@ -35,7 +35,7 @@ test('pull pages: documents and field versions land with the checkpoint; evictio
   assert.equal(await db.get('docs', ID), undefined)
   assert.equal((await allOps(db)).length, 1)
 
-  await applyPage(db, page({ inspections: [view], checkpoint: 8 }))
+  await applyPage(db, page({ documents: [view], checkpoint: 8 }))
   assert.equal(await applyPage(db, page({ scope_site_ids: [], checkpoint: 12 })), 'done')
   assert.equal(await db.get('docs', ID), undefined) // s1 left the scope: evicted
   assert.equal((await allOps(db)).length, 1) // its unsent edit stays
@@ -73,7 +73,7 @@ test('the window: out-of-window synced inspections leave, kept and unsent ones s
   const NEW = '2026-12-01T00:00:00.000Z'
   const start = '2026-11-01T00:00:00.000Z'
   const docs = [doc('old', OLD), doc('kept', OLD, { keep: 'action' }), doc('mine', OLD, { keep: 'own' }), doc('unsent', OLD), doc('new', NEW)]
-  await applyPage(db, page({ inspections: docs, checkpoint: 8, window_start: '2026-01-01T00:00:00.000Z' }))
+  await applyPage(db, page({ documents: docs, checkpoint: 8, window_start: '2026-01-01T00:00:00.000Z' }))
   assert.equal((await db.getAllKeys('docs')).length, 5)
   await enqueue(db, 'set', 'unsent', set('licence', 'fail'))
   await applyPage(db, page({ checkpoint: 9, window_start: start, evicted: ['mine'] }))

@@ -88,7 +88,7 @@ def test_an_inspection_changing_outside_the_window_arrives_as_an_eviction_and_th
     before = phone.checkpoint
     page = client.get("/api/sync/pull", params={"checkpoint": before}, headers=phone.headers).json()
     assert page["evicted"] == [old_action]
-    assert page["inspections"] == []
+    assert page["documents"] == []
     phone.pull()
     assert old_action not in phone.server
     tablet.pull()
@@ -161,7 +161,7 @@ def test_the_compact_document_reads_back_as_the_full_view(client: Client, world:
     phone.sync()
     full = client.get(f"/api/inspections/{inspection_id}", headers=world.headers["supervisor1"]).json()
     page = client.get("/api/sync/pull", params={"checkpoint": 0}, headers=phone.headers).json()
-    pulled = next(doc for doc in page["inspections"] if doc["id"] == inspection_id)
+    pulled = next(doc for doc in page["documents"] if doc["id"] == inspection_id)
     assert "answers" not in pulled
     assert "hlc" not in str(pulled)
     decoded = decode_pulled(pulled)
