@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated
 
 from litestar import Router, get, post, put
@@ -67,10 +67,18 @@ def get_due(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> l
     return schedules.due_now(store, caller.user, today_in_china())
 
 
+DUPLICATE_DAYS = 90  # how far back possible duplicates are looked for unless ``since`` says otherwise
+
+
 @get("/duplicates", sync_to_thread=True)
-def get_duplicates(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Duplicate]:
-    """Possible duplicates: same site, checklist and day, started on different devices."""
-    return schedules.possible_duplicates(store, caller.user)
+def get_duplicates(
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    since: Annotated[date | None, QueryParameter()] = None,
+) -> list[Duplicate]:
+    """Possible duplicates: same site, checklist and day, started on different devices (last 90 days, or ``since``)."""
+    first = today_in_china() - timedelta(days=DUPLICATE_DAYS) if since is None else since
+    return schedules.possible_duplicates(store, caller.user, first)
 
 
 router = Router(

@@ -7,14 +7,12 @@ index on ``(site_id, china_day, status)``. Plain SQL, as PostgreSQL runs it too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from msgspec import Struct
 
 from schemas.catalog import Catalog
-from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import resolve_item
 from sync.review.register import LISTED_INSPECTIONS
@@ -125,15 +123,71 @@ def _label(catalog: Catalog, checklist_id: str, version: int, item_path: str) ->
     return {"zh": item.label.zh, "en": item.label.en}
 
 
-def finding_rows(store: Store, sites: list[str], first: date, last: date) -> Iterator[dict[str, Any]]:
-    """The active findings of the period's done inspections with their actions, by name."""
+class ActionCounts(Struct):
+    """The corrective actions of a period's active findings, by state on ``today``, and days to close."""
+
+    findings: int
+    open: int
+    overdue: int
+    verified: int
+    closed: int
+    repeats: int
+    # days from the finding's China date to the closing's China date → how many closed actions took that long
+    days_to_close: dict[int, int]
+
+
+# The China days between two stored UTC times: SQLite's date arithmetic, in this one place
+# (PostgreSQL: ``(closed_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - …``).
+_DAYS_TO_CLOSE = (
+    "CAST(julianday(a.closed_at, '+8 hours', 'start of day') - julianday(f.created_at, '+8 hours', 'start of day')"
+    " AS INTEGER)"
+)
+
+
+def action_counts(store: Store, sites: list[str], first: date, last: date, today: date) -> ActionCounts:
+    """The period's active findings and their actions added up in SQL, grouped by state and days to close.
+
+    Overdue as :func:`sync.review.register.is_overdue` says: unverified with a deadline before ``today``.
+    """
+    found = ActionCounts(0, 0, 0, 0, 0, 0, {})
     if not sites:
-        return
+        return found
     where, args = _done(sites, first, last, "x")
     rows = store.db.execute(
-        "SELECT f.status, a.status AS action_status, a.deadline, f.created_at, a.closed_at, f.repeat_of"
-        " FROM inspection_fact x JOIN finding f ON f.inspection_id = x.inspection_id"
-        f" JOIN corrective_action a ON a.finding_id = f.id WHERE f.status = 'active' AND {where}",
-        args,
+        "SELECT a.status, a.status IN ('open', 'fixed_reported') AND a.deadline IS NOT NULL AND a.deadline < ?,"
+        " f.repeat_of IS NOT NULL,"
+        f" CASE WHEN a.status = 'closed' AND a.closed_at IS NOT NULL THEN {_DAYS_TO_CLOSE} END,"
+        " count(*) FROM inspection_fact x JOIN finding f ON f.inspection_id = x.inspection_id"
+        f" JOIN corrective_action a ON a.finding_id = f.id WHERE f.status = 'active' AND {where}"
+        " GROUP BY 1, 2, 3, 4",
+        [today.isoformat(), *args],
     )
-    yield from list(named_rows(rows))
+    for status, overdue, repeat, days, count in rows:
+        found.findings += count
+        found.open += count if status in ("open", "fixed_reported") else 0
+        found.overdue += count if overdue else 0
+        found.verified += count if status == "verified" else 0
+        found.closed += count if status == "closed" else 0
+        found.repeats += count if repeat else 0
+        if days is not None:
+            found.days_to_close[days] = found.days_to_close.get(days, 0) + count
+    return found
+
+
+def median_of(counts: dict[int, int]) -> float | None:
+    """The median of values given as value → how many times (``statistics.median`` of the expanded list)."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    ordered = sorted(counts.items())
+
+    def nth(n: int) -> int:  # the value at 0-based position n of the expanded, sorted list
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if n < seen:
+                return value
+        raise IndexError(n)
+
+    middle = total // 2
+    return float(nth(middle)) if total % 2 else (nth(middle - 1) + nth(middle)) / 2

@@ -32,8 +32,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from math import floor
-from statistics import median
-from typing import Any, Literal
+from typing import Literal
 
 from msgspec import Struct
 
@@ -44,9 +43,9 @@ from sync.errors import InvalidInput, NotFound, OutOfScope
 from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
 from sync.review import period_facts
-from sync.review.register import LISTED_INSPECTIONS, is_overdue
+from sync.review.register import LISTED_INSPECTIONS
 from sync.review.schedules import coverage
-from sync.review.workdays import CHINA, china_date, today_in_china
+from sync.review.workdays import CHINA, today_in_china
 
 DONE = LISTED_INSPECTIONS  # submitted, returned, approved
 TOP = 10
@@ -233,7 +232,7 @@ def figures(store: Store, catalog: Catalog, user: User, sites: list[str], period
     """The figures of one period from the stored facts (see the module docstring for every rule)."""
     first, last = date.fromisoformat(period.first), date.fromisoformat(period.last)
     sums = period_facts.totals(store, sites, first, last)
-    findings_rows = list(period_facts.finding_rows(store, sites, first, last))
+    actions = period_facts.action_counts(store, sites, first, last, today)
     items, clauses = period_facts.failing(store, catalog, sites, first, last, TOP)
     return Figures(
         period=period,
@@ -249,8 +248,15 @@ def figures(store: Store, catalog: Catalog, user: User, sites: list[str], period
             FailingItem(i.checklist_id, i.item_path, i.label, i.clause, i.severity, i.count) for i in items
         ],
         top_failing_clauses=[FailingClause(c, n) for c, n in clauses],
-        actions=_actions(findings_rows, today),
-        repeat_findings=sum(r["repeat_of"] is not None for r in findings_rows),
+        actions=ActionFigures(
+            findings=actions.findings,
+            open=actions.open,
+            overdue=actions.overdue,
+            verified=actions.verified,
+            closed=actions.closed,
+            median_days_to_close=period_facts.median_of(actions.days_to_close),
+        ),
+        repeat_findings=actions.repeats,
     )
 
 
@@ -267,24 +273,6 @@ def _planned(store: Store, user: User, sites: list[str], first: date, last: date
     if not plans:
         return {"planned": None, "planned_done": None}
     return {"planned": len(periods), "planned_done": sum(p.status == "done" for p in periods)}
-
-
-def _actions(rows: list[dict[str, Any]], today: date) -> ActionFigures:
-    """The corrective action figures of these findings, as they stand ``today``."""
-    states = [r["action_status"] for r in rows]
-    days = [
-        (china_date(r["closed_at"]) - china_date(r["created_at"])).days
-        for r in rows
-        if r["action_status"] == "closed" and r["closed_at"]
-    ]
-    return ActionFigures(
-        findings=len(rows),
-        open=sum(state in ("open", "fixed_reported") for state in states),
-        overdue=sum(is_overdue(r["status"], r["action_status"], r["deadline"], today) for r in rows),
-        verified=states.count("verified"),
-        closed=states.count("closed"),
-        median_days_to_close=float(median(days)) if days else None,
-    )
 
 
 def _minus(a: float | None, b: float | None) -> float | None:

@@ -227,8 +227,12 @@ def due_now(store: Store, user: User, today: date) -> list[PeriodStatus]:
     return [status for status in periods if status.plan_id in mine]
 
 
-def possible_duplicates(store: Store, user: User) -> list[Duplicate]:
-    """Same site, same checklist, same day, started on different devices: flagged for review."""
+def possible_duplicates(store: Store, user: User, since: date) -> list[Duplicate]:
+    """Same site, same checklist, same day from ``since`` on, started on different devices: flagged for review.
+
+    Only days from ``since`` are read (through the facts' ``(site_id, china_day)`` index), so the
+    cost follows the days asked for, not the history stored.
+    """
     scope = sorted(site_ids_in_scope(store, user))
     if not scope:
         return []
@@ -236,9 +240,9 @@ def possible_duplicates(store: Store, user: User) -> list[Duplicate]:
         "SELECT f.site_id, f.checklist_id, f.china_day AS day, group_concat(f.inspection_id) AS ids,"
         " count(DISTINCT l.client_id) AS clients FROM inspection_fact f JOIN inspection i ON i.id = f.inspection_id"
         " JOIN op_log l ON l.seq = i.created_seq"
-        f" WHERE f.status != 'deleted' AND f.site_id IN ({','.join('?' * len(scope))})"
+        f" WHERE f.status != 'deleted' AND f.site_id IN ({','.join('?' * len(scope))}) AND f.china_day >= ?"
         " GROUP BY f.site_id, f.checklist_id, f.china_day HAVING count(*) > 1 AND count(DISTINCT l.client_id) > 1"
         " ORDER BY day DESC",
-        scope,
+        [*scope, since.isoformat()],
     )
     return [Duplicate(r["site_id"], r["checklist_id"], r["day"], sorted(r["ids"].split(","))) for r in named_rows(rows)]

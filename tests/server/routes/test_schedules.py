@@ -122,6 +122,13 @@ def test_same_site_checklist_and_day_on_two_devices_is_flagged(client: Client, w
     assert len(flagged) == 1
     assert set(flagged[0]["inspection_ids"]) == {first, second, same_device}
     assert client.get("/api/schedules/duplicates", headers=world.headers["supervisor2"]).json() == []
+    day = flagged[0]["day"]
+    since_that_day = {"since": day}
+    assert client.get("/api/schedules/duplicates", params=since_that_day, headers=world.headers["supervisor1"]).json()
+    after = {"since": (date.fromisoformat(day) + timedelta(days=1)).isoformat()}
+    assert client.get("/api/schedules/duplicates", params=after, headers=world.headers["supervisor1"]).json() == []
+    bad = client.get("/api/schedules/duplicates", params={"since": "yesterday"}, headers=world.headers["supervisor1"])
+    assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
 
 
 def test_an_inspection_started_offline_counts_for_the_day_it_was_started(

@@ -12,22 +12,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from statistics import median
 from typing import Any
 
 from schemas.catalog import Catalog
 from schemas.scoring import answer_outcomes, score_inspection
+from sync.clock import china_date
 from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import answers_of, decode_document
 from sync.org.accounts import User
+from sync.review.register import is_overdue
 from sync.review.reports import (
     DONE,
     TOP,
+    ActionFigures,
     FailingClause,
     FailingItem,
     Figures,
     Period,
-    _actions,
     _planned,
     half_up,
     utc_bounds,
@@ -134,3 +137,21 @@ def finding_rows(store: Store, ids: list[str]) -> Iterator[dict[str, Any]]:
             chunk,
         )
         yield from list(named_rows(rows))
+
+
+def _actions(rows: list[dict[str, Any]], today: date) -> ActionFigures:
+    """The corrective action figures of these findings, as they stand ``today``."""
+    states = [r["action_status"] for r in rows]
+    days = [
+        (china_date(r["closed_at"]) - china_date(r["created_at"])).days
+        for r in rows
+        if r["action_status"] == "closed" and r["closed_at"]
+    ]
+    return ActionFigures(
+        findings=len(rows),
+        open=sum(state in ("open", "fixed_reported") for state in states),
+        overdue=sum(is_overdue(r["status"], r["action_status"], r["deadline"], today) for r in rows),
+        verified=states.count("verified"),
+        closed=states.count("closed"),
+        median_days_to_close=float(median(days)) if days else None,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from statistics import median
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sync.db.store import open_store
+from sync.review.period_facts import median_of
 from sync.review.reports import build_report, figures, month_period, quarter_period
 from tests.sync.office import new_office
 from tests.sync.review.field_work import FieldWork, probe_catalog
@@ -101,3 +103,9 @@ def test_the_stored_fact_report_equals_the_report_recomputed_from_raw_answers(it
         assert report.previous == oracle_figures(store, CATALOG, admin, everywhere, PERIODS[0], TODAY)
     finally:
         store.close()
+
+
+@given(st.dictionaries(st.integers(min_value=-3, max_value=400), st.integers(min_value=1, max_value=5), max_size=30))
+def test_the_median_of_counted_values_is_that_of_the_values_listed(counts: dict[int, int]) -> None:
+    values = [value for value, count in counts.items() for _ in range(count)]
+    assert median_of(counts) == (float(median(values)) if values else None)
