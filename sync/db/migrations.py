@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from sync.db.fact_tables import FACT_TABLES
+from sync.db.fact_tables import FACT_TABLES, FACT_TIMES
 
 migrations = Migrations("xunjian")
 
@@ -365,13 +365,7 @@ def m007_inspection_facts(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m008_open_actions(db: sqlite_utils.Database) -> None:
-    """Corrective actions carry their finding's site, item, inspection and its sequence; open ones are indexed.
-
-    Verification by a later inspection and the overdue summary reach only unverified actions
-    (a partial index), however many findings a site has had; the columns are backfilled from
-    ``finding`` and never change after a finding is recorded. Findings are listed newest first
-    through the organisation's or a site's index in that order.
-    """
+    """Actions carry their finding's site, item, inspection, sequence (never changed); unverified ones indexed."""
     run_script(
         db,
         """
@@ -397,3 +391,9 @@ def m009_device_window(db: sqlite_utils.Database) -> None:
     """A device's window: its sites' inspections by creation time, a user's own drafts and returned work."""
     db.execute("CREATE INDEX inspection_site_created ON inspection(site_id, created_at)")
     db.execute("CREATE INDEX inspection_own ON inspection(inspector_id, status) WHERE status IN ('draft', 'returned')")
+
+
+@migrations()
+def m010_fact_times(db: sqlite_utils.Database) -> None:
+    """Facts carry their inspection's start time: coverage and due plans read one index (``fact_tables.py``)."""
+    run_script(db, FACT_TIMES)

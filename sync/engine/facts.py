@@ -61,6 +61,7 @@ class Fact(Struct, frozen=True):
     china_day: str
     china_month: str
     china_quarter: str
+    created_at: str
     score_tenths: int | None
     verdict: int | None
     failed_critical: int
@@ -87,6 +88,7 @@ def compute(row: InspectionRow, catalog: Catalog) -> tuple[Fact, list[Failure]]:
         "china_day": day,
         "china_month": month,
         "china_quarter": quarter,
+        "created_at": row.created_at,
     }
     template = catalog.get(row.checklist_id, row.version)
     if template is None:

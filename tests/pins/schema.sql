@@ -29,6 +29,10 @@ CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, 
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+-- index inspection_fact_first
+CREATE INDEX inspection_fact_first
+    ON inspection_fact(site_id, checklist_id, china_day, status, created_at, inspection_id)
+;
 -- index inspection_fact_period
 CREATE INDEX inspection_fact_period
     ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
@@ -250,7 +254,7 @@ CREATE TABLE inspection_fact (
     verdict INTEGER CHECK (verdict IN (0, 1)),
     failed_critical INTEGER NOT NULL DEFAULT 0,
     failed_answers INTEGER NOT NULL DEFAULT 0
-);
+, created_at TEXT NOT NULL DEFAULT '');
 -- table inspection_failure
 CREATE TABLE inspection_failure (
     inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
@@ -389,3 +393,4 @@ CREATE TABLE webhook_delivery (
 -- migration xunjian m007_inspection_facts
 -- migration xunjian m008_open_actions
 -- migration xunjian m009_device_window
+-- migration xunjian m010_fact_times
