@@ -1,23 +1,10 @@
-"""The database schema, as migrations in code (sqlite-utils ``Migrations``), applied in order."""
+"""m001–m006: accounts and sites, sync, evidence, findings, schedules, events (the first wave's schema)."""
 
 from __future__ import annotations
 
 import sqlite_utils
-from sqlite_utils import Migrations
 
-from sync.db.fact_tables import FACT_TABLES, FACT_TIMES
-
-migrations = Migrations("xunjian")
-
-
-def run_script(db: sqlite_utils.Database, script: str) -> None:
-    """Run ``;``-separated DDL statement by statement, inside the migration's transaction.
-
-    (``executescript`` would commit the transaction first.)
-    """
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+from sync.db.migrations.registry import migrations, run_script
 
 
 @migrations()
@@ -355,45 +342,3 @@ def m006_events(db: sqlite_utils.Database) -> None:
         CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook_id, id)
         """,
     )
-
-
-@migrations()
-def m007_inspection_facts(db: sqlite_utils.Database) -> None:
-    """Stored facts of each inspection and its failed items, indexed (see ``sync/db/fact_tables.py``)."""
-    run_script(db, FACT_TABLES)
-
-
-@migrations()
-def m008_open_actions(db: sqlite_utils.Database) -> None:
-    """Actions carry their finding's site, item, inspection, sequence (never changed); unverified ones indexed."""
-    run_script(
-        db,
-        """
-        ALTER TABLE corrective_action ADD COLUMN site_id TEXT;
-        ALTER TABLE corrective_action ADD COLUMN item_path TEXT;
-        ALTER TABLE corrective_action ADD COLUMN inspection_id TEXT;
-        ALTER TABLE corrective_action ADD COLUMN inspection_seq INTEGER;
-        UPDATE corrective_action SET
-            site_id = (SELECT f.site_id FROM finding f WHERE f.id = corrective_action.finding_id),
-            item_path = (SELECT f.item_path FROM finding f WHERE f.id = corrective_action.finding_id),
-            inspection_id = (SELECT f.inspection_id FROM finding f WHERE f.id = corrective_action.finding_id),
-            inspection_seq = (SELECT f.inspection_seq FROM finding f WHERE f.id = corrective_action.finding_id);
-        CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path)
-            WHERE status IN ('open', 'fixed_reported');
-        CREATE INDEX finding_org_newest ON finding(org_id, created_seq DESC, pointer, id);
-        CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, id)
-        """,
-    )
-
-
-@migrations()
-def m009_device_window(db: sqlite_utils.Database) -> None:
-    """A device's window: its sites' inspections by creation time, a user's own drafts and returned work."""
-    db.execute("CREATE INDEX inspection_site_created ON inspection(site_id, created_at)")
-    db.execute("CREATE INDEX inspection_own ON inspection(inspector_id, status) WHERE status IN ('draft', 'returned')")
-
-
-@migrations()
-def m010_fact_times(db: sqlite_utils.Database) -> None:
-    """Facts carry their inspection's start time: coverage and due plans read one index (``fact_tables.py``)."""
-    run_script(db, FACT_TIMES)
