@@ -10,6 +10,7 @@ from pathlib import Path
 
 from schemas.catalog import TEMPLATES_DIR
 from sync.org.accounts import LoginPolicy
+from sync.org.audit import MIN_RETENTION_DAYS
 from sync.review.workdays import parse_dates
 
 
@@ -49,6 +50,12 @@ class Settings:
     webhook_timeout_s: float = 10.0
     worker_threads: int = 16
     long_job_threads: int = 2
+    audit_retention_days: int = 1095
+
+    def __post_init__(self) -> None:
+        """Refuse an audit retention below the minimum (等保 2.0: six months; the database refuses it too)."""
+        if self.audit_retention_days < MIN_RETENTION_DAYS:
+            raise ValueError(f"XUNJIAN_AUDIT_RETENTION_DAYS must be at least {MIN_RETENTION_DAYS}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -79,4 +86,5 @@ class Settings:
             webhook_timeout_s=float(env.get("XUNJIAN_WEBHOOK_TIMEOUT_S", "10")),
             worker_threads=int(env.get("XUNJIAN_WORKER_THREADS", "16")),
             long_job_threads=int(env.get("XUNJIAN_LONG_JOB_THREADS", "2")),
+            audit_retention_days=int(env.get("XUNJIAN_AUDIT_RETENTION_DAYS", "1095")),
         )

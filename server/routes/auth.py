@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from argon2 import PasswordHasher
-from litestar import Router, delete, get, post
+from litestar import Request, Router, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
-from server.dependencies import Caller
+from server.dependencies import Caller, client_address
 from server.settings import Settings
 from sync.db.store import Store
 from sync.org import accounts
@@ -47,6 +47,7 @@ class DeviceView(Struct):
 
 @post("/login", status_code=200, sync_to_thread=True)
 def login(
+    request: Request[Any, Any, Any],
     data: JSONBody[LoginRequest],
     store: NamedDependency[Store],
     hasher: NamedDependency[PasswordHasher],
@@ -54,7 +55,13 @@ def login(
 ) -> LoginResponse:
     """Log in with username and password; returns a bearer token bound to a named device."""
     token, user, device = accounts.login(
-        store, hasher, settings.login, username=data.username, password=data.password, device_name=data.device_name
+        store,
+        hasher,
+        settings.login,
+        username=data.username,
+        password=data.password,
+        device_name=data.device_name,
+        address=client_address(request),
     )
     return LoginResponse(token, user, device)
 
@@ -76,7 +83,7 @@ def revoke_device(
     device_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> DeviceView:
     """Revoke one of the caller's device tokens (it stops working at once)."""
-    return _view(accounts.revoke_device(store, caller.user, device_id), caller)
+    return _view(accounts.revoke_device(store, caller.user, device_id, caller.actor), caller)
 
 
 def _view(device: Device, caller: Caller) -> DeviceView:

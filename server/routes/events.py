@@ -41,7 +41,7 @@ def create_webhook(
     data: JSONBody[NewWebhook], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> WebhookView:
     """Admin: POST the events of these kinds to an http(s) URL, signed with the secret."""
-    return webhooks.create_webhook(store, caller.user, data)
+    return webhooks.create_webhook(store, caller.user, data, caller.actor)
 
 
 @get("/", sync_to_thread=True)
@@ -53,7 +53,7 @@ def list_webhooks(caller: NamedDependency[Caller], store: NamedDependency[Store]
 @delete("/{webhook_id:str}", sync_to_thread=True)
 def delete_webhook(webhook_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> None:
     """Admin: remove a webhook and its delivery log."""
-    webhooks.delete_webhook(store, caller.user, webhook_id)
+    webhooks.delete_webhook(store, caller.user, webhook_id, caller.actor)
 
 
 @get("/{webhook_id:str}/deliveries", sync_to_thread=True)

@@ -65,6 +65,7 @@ def create_user(
         password=data.password,
         role=data.role,
         display_name=data.display_name,
+        actor=caller.actor,
     )
 
 
@@ -77,7 +78,7 @@ def assign_sites(
 ) -> SiteAssignment:
     """Admin: replace an inspector's assigned sites."""
     require_role(caller.user, "admin")
-    return SiteAssignment(sites.assign_sites(store, caller.user.org_id, user_id, data.site_ids))
+    return SiteAssignment(sites.assign_sites(store, caller.user.org_id, user_id, data.site_ids, caller.actor))
 
 
 @put("/{user_id:str}/districts", sync_to_thread=True)
@@ -89,7 +90,9 @@ def assign_districts(
 ) -> DistrictAssignment:
     """Admin: replace a supervisor's districts."""
     require_role(caller.user, "admin")
-    return DistrictAssignment(sites.assign_districts(store, caller.user.org_id, user_id, data.district_ids))
+    return DistrictAssignment(
+        sites.assign_districts(store, caller.user.org_id, user_id, data.district_ids, caller.actor)
+    )
 
 
 @put("/{user_id:str}/active", sync_to_thread=True)
@@ -98,7 +101,8 @@ def set_user_active(
 ) -> User:
     """Admin: deactivate (revoking every token) or reactivate a user."""
     require_role(caller.user, "admin")
-    return accounts.set_active(store, accounts.get_user(store, caller.user.org_id, user_id), data.active)
+    target = accounts.get_user(store, caller.user.org_id, user_id)
+    return accounts.set_active(store, target, data.active, caller.actor)
 
 
 router = Router(

@@ -31,7 +31,9 @@ from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound
 from sync.feed.events import KINDS, Event, events_for, last_seq
+from sync.org import audit
 from sync.org.accounts import User
+from sync.org.audit import Actor
 from sync.org.sites import require_role
 
 HttpPost = Callable[[str, bytes, dict[str, str]], int]
@@ -84,7 +86,7 @@ class Delivery(Struct):
     next_at: str | None
 
 
-def create_webhook(store: Store, user: User, body: NewWebhook) -> WebhookView:
+def create_webhook(store: Store, user: User, body: NewWebhook, actor: Actor | None = None) -> WebhookView:
     """Subscribe an http(s) URL to some event kinds; it gets the events recorded from now on."""
     require_role(user, "admin")
     parts = urlsplit(body.url)
@@ -102,6 +104,8 @@ def create_webhook(store: Store, user: User, body: NewWebhook) -> WebhookView:
             [webhook_id, user.org_id, body.url, msgspec.json.encode(kinds).decode(), body.secret, user.id, now,
              last_seq(conn)],
         )  # fmt: skip
+        audit.record(conn, actor, "webhook.create", "webhook", webhook_id, org_id=user.org_id,
+                     after={"url": body.url, "kinds": kinds})  # fmt: skip
     return get_webhook(store, user, webhook_id)
 
 
@@ -128,10 +132,12 @@ def list_webhooks(store: Store, user: User) -> list[WebhookView]:
     return rows_as(rows, WebhookView, json=("kinds",))
 
 
-def delete_webhook(store: Store, user: User, webhook_id: str) -> None:
+def delete_webhook(store: Store, user: User, webhook_id: str, actor: Actor | None = None) -> None:
     """Remove a webhook and its delivery log; nothing more is sent to it."""
-    get_webhook(store, user, webhook_id)
+    held = get_webhook(store, user, webhook_id)
     with store.transaction() as conn:
+        audit.record(conn, actor, "webhook.delete", "webhook", webhook_id, org_id=user.org_id,
+                     before={"url": held.url, "kinds": held.kinds})  # fmt: skip
         conn.execute("DELETE FROM webhook_delivery WHERE webhook_id = ?", [webhook_id])
         conn.execute("DELETE FROM webhook WHERE id = ?", [webhook_id])
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,6 +17,8 @@ from sync.clock import new_id, now_iso
 from sync.db.named import as_struct, named_row, rows_as
 from sync.db.store import Store
 from sync.errors import AlreadyExists, AuthenticationFailed, InvalidInput, LoginThrottled, NotFound
+from sync.org import audit
+from sync.org.audit import Actor
 
 Role = Literal["admin", "supervisor", "inspector"]
 ROLES: tuple[Role, ...] = ("admin", "supervisor", "inspector")
@@ -72,6 +75,7 @@ def create_user(
     password: str,
     role: Role,
     display_name: str,
+    actor: Actor | None = None,
 ) -> User:
     """Create an account; usernames are unique across the server."""
     if role not in ROLES:
@@ -88,6 +92,7 @@ def create_user(
             " VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
             [user.id, org_id, username, display_name, role, password_hash, now_iso()],
         )
+        audit.record(conn, actor, "user.create", "user", user.id, org_id=org_id, after=_user_fields(user))
     return user
 
 
@@ -110,10 +115,18 @@ def list_users(store: Store, org_id: str) -> list[User]:
     return rows_as(rows, User)
 
 
-def set_active(store: Store, user: User, active: bool) -> User:
+def _user_fields(user: User) -> dict[str, object]:
+    """A user as the audit trail records them (never the password or its hash)."""
+    return {"username": user.username, "display_name": user.display_name, "role": user.role, "active": user.active}
+
+
+def set_active(store: Store, user: User, active: bool, actor: Actor | None = None) -> User:
     """Activate or deactivate a user; deactivating revokes every device token."""
     with store.transaction() as conn:
         conn.execute("UPDATE user SET active = ? WHERE id = ?", [int(active), user.id])
+        action = "user.reactivate" if active else "user.deactivate"
+        audit.record(conn, actor, action, "user", user.id, org_id=user.org_id, before={"active": user.active},
+                     after={"active": active})  # fmt: skip
         if not active:
             conn.execute(
                 "UPDATE device SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
@@ -131,20 +144,25 @@ def login(
     password: str,
     device_name: str,
     now: float | None = None,
+    address: str | None = None,
 ) -> tuple[str, User, Device]:
     """Check the password and issue a bearer token bound to a new named device.
 
     Raises :class:`LoginThrottled` while the username is slowed down, and
-    :class:`AuthenticationFailed` (recording the failure) on a wrong password.
+    :class:`AuthenticationFailed` (recording the failure) on a wrong password. The audit trail
+    gets every outcome, with the username tried and the client's ``address``.
     """
     at = time.time() if now is None else now
     wait = _throttle_wait(store, policy, username, at)
-    if wait > 0:
-        raise LoginThrottled(wait)
     row = named_row(store.db.execute(f"SELECT {_USER_COLUMNS}, password_hash FROM user WHERE username = ?", [username]))
+    if wait > 0:
+        with store.transaction() as conn:
+            _audit_failure(conn, "login.throttled", row, username, address)
+        raise LoginThrottled(wait)
     if row is None or not row["active"] or not _verify(hasher, row["password_hash"], password):
         with store.transaction() as conn:
             conn.execute("INSERT INTO login_failure (username, at) VALUES (?, ?)", [username, at])
+            _audit_failure(conn, "login.failure", row, username, address)
         raise AuthenticationFailed("wrong username or password")
     user = as_struct(row, User)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -156,7 +174,17 @@ def login(
             "INSERT INTO device (id, user_id, name, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
             [device.id, user.id, device_name, hash_token(token), stamp, stamp],
         )
+        audit.record(conn, Actor(user.id, device.id, address), "login.success", "user", user.id, org_id=user.org_id,
+                     after={"username": username, "device_name": device_name})  # fmt: skip
     return token, user, device
+
+
+def _audit_failure(
+    conn: sqlite3.Connection, action: str, row: dict[str, Any] | None, username: str, address: str | None
+) -> None:
+    """A refused login in the trail: no actor; the user tried, if the username is one (else no organisation)."""
+    org_id, user_id = (None, None) if row is None else (row["org_id"], row["id"])
+    audit.record(conn, Actor(address=address), action, "user", user_id, org_id=org_id, after={"username": username})
 
 
 def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
@@ -203,7 +231,7 @@ def list_devices(store: Store, user: User) -> list[Device]:
     return rows_as(rows, Device)
 
 
-def revoke_device(store: Store, user: User, device_id: str) -> Device:
+def revoke_device(store: Store, user: User, device_id: str, actor: Actor | None = None) -> Device:
     """Revoke one of the user's device tokens (idempotent)."""
     with store.transaction() as conn:
         row = named_row(
@@ -217,4 +245,7 @@ def revoke_device(store: Store, user: User, device_id: str) -> Device:
         if row["revoked_at"] is None:
             row["revoked_at"] = now_iso()
             conn.execute("UPDATE device SET revoked_at = ? WHERE id = ?", [row["revoked_at"], device_id])
+            audit.record(conn, actor, "device.revoke", "device", device_id, org_id=user.org_id,
+                         before={"user_id": user.id, "name": row["name"], "revoked_at": None},
+                         after={"user_id": user.id, "name": row["name"], "revoked_at": row["revoked_at"]})  # fmt: skip
     return as_struct(row, Device)
