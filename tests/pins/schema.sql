@@ -1,3 +1,13 @@
+-- index audit_event_action
+CREATE INDEX audit_event_action ON audit_event(org_id, action, seq);
+-- index audit_event_actor
+CREATE INDEX audit_event_actor ON audit_event(org_id, actor_id, seq);
+-- index audit_event_at
+CREATE INDEX audit_event_at ON audit_event(at);
+-- index audit_event_object
+CREATE INDEX audit_event_object ON audit_event(org_id, object_type, object_id, seq);
+-- index audit_event_org
+CREATE INDEX audit_event_org ON audit_event(org_id, seq);
 -- index blob_created
 CREATE INDEX blob_created ON blob(created_at);
 -- index conflict_inspection
@@ -73,6 +83,20 @@ CREATE TABLE "_sqlite_migrations" (
    "migration_set" TEXT,
    "name" TEXT,
    "applied_at" TEXT
+);
+-- table audit_event
+CREATE TABLE audit_event (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id TEXT,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    device_id TEXT,
+    address TEXT,
+    action TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id TEXT,
+    before_json TEXT,
+    after_json TEXT
 );
 -- table blob
 CREATE TABLE blob (
@@ -384,6 +408,17 @@ CREATE TABLE webhook_delivery (
             at TEXT NOT NULL,
             next_at TEXT
         );
+-- trigger audit_event_no_early_delete
+CREATE TRIGGER audit_event_no_early_delete BEFORE DELETE ON audit_event
+WHEN OLD.at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-180 days')
+BEGIN
+    SELECT RAISE(ABORT, 'audit_event rows are kept 180 days at least');
+END;
+-- trigger audit_event_no_update
+CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+BEGIN
+    SELECT RAISE(ABORT, 'audit_event is append-only');
+END;
 -- migration xunjian m001_accounts_and_sites
 -- migration xunjian m002_sync
 -- migration xunjian m003_evidence
@@ -394,3 +429,4 @@ CREATE TABLE webhook_delivery (
 -- migration xunjian m008_open_actions
 -- migration xunjian m009_device_window
 -- migration xunjian m010_fact_times
+-- migration xunjian m017_audit_event

@@ -35,7 +35,7 @@ CREATE INDEX audit_event_org ON audit_event(org_id, seq);
 CREATE INDEX audit_event_actor ON audit_event(org_id, actor_id, seq);
 CREATE INDEX audit_event_action ON audit_event(org_id, action, seq);
 CREATE INDEX audit_event_object ON audit_event(org_id, object_type, object_id, seq);
-CREATE INDEX audit_event_at ON audit_event(at)
+CREATE INDEX audit_event_at ON audit_event(at);
 """
 
 # a trigger's body holds ``;``, so each runs whole (``run_script`` splits on ``;``)
