@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
-from server.dependencies import Caller, client_address
+from server.dependencies import Caller
 from server.settings import Settings
 from sync.db.store import Store
 from sync.org import accounts
@@ -61,7 +61,7 @@ def login(
         username=data.username,
         password=data.password,
         device_name=data.device_name,
-        address=client_address(request),
+        client=request.client.host if request.client else "",
     )
     return LoginResponse(token, user, device)
 

@@ -143,26 +143,26 @@ def login(
     username: str,
     password: str,
     device_name: str,
+    client: str = "",
     now: float | None = None,
-    address: str | None = None,
 ) -> tuple[str, User, Device]:
     """Check the password and issue a bearer token bound to a new named device.
 
     Raises :class:`LoginThrottled` while the username is slowed down, and
     :class:`AuthenticationFailed` (recording the failure) on a wrong password. The audit trail
-    gets every outcome, with the username tried and the client's ``address``.
+    gets every outcome, with the username tried and the ``client`` address.
     """
     at = time.time() if now is None else now
     wait = _throttle_wait(store, policy, username, at)
     row = named_row(store.db.execute(f"SELECT {_USER_COLUMNS}, password_hash FROM user WHERE username = ?", [username]))
     if wait > 0:
         with store.transaction() as conn:
-            _audit_failure(conn, "login.throttled", row, username, address)
+            _audit_failure(conn, "login.throttled", row, username, client)
         raise LoginThrottled(wait)
     if row is None or not row["active"] or not _verify(hasher, row["password_hash"], password):
         with store.transaction() as conn:
             conn.execute("INSERT INTO login_failure (username, at) VALUES (?, ?)", [username, at])
-            _audit_failure(conn, "login.failure", row, username, address)
+            _audit_failure(conn, "login.failure", row, username, client)
         raise AuthenticationFailed("wrong username or password")
     user = as_struct(row, User)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -174,17 +174,19 @@ def login(
             "INSERT INTO device (id, user_id, name, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
             [device.id, user.id, device_name, hash_token(token), stamp, stamp],
         )
-        audit.record(conn, Actor(user.id, device.id, address), "login.success", "user", user.id, org_id=user.org_id,
-                     after={"username": username, "device_name": device_name})  # fmt: skip
+        actor = Actor(user.id, device.id, client or None)
+        after = {"username": username, "device_name": device_name}
+        audit.record(conn, actor, "login.success", "user", user.id, org_id=user.org_id, after=after)
     return token, user, device
 
 
 def _audit_failure(
-    conn: sqlite3.Connection, action: str, row: dict[str, Any] | None, username: str, address: str | None
+    conn: sqlite3.Connection, action: str, row: dict[str, Any] | None, username: str, client: str
 ) -> None:
     """A refused login in the trail: no actor; the user tried, if the username is one (else no organisation)."""
     org_id, user_id = (None, None) if row is None else (row["org_id"], row["id"])
-    audit.record(conn, Actor(address=address), action, "user", user_id, org_id=org_id, after={"username": username})
+    actor = Actor(address=client or None)
+    audit.record(conn, actor, action, "user", user_id, org_id=org_id, after={"username": username})
 
 
 def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
