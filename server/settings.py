@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from schemas.catalog import TEMPLATES_DIR
+from sync.feed.targets import Network, parse_networks
 from sync.org.accounts import LoginPolicy
 from sync.review.workdays import parse_dates
 
@@ -47,8 +48,17 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_poll_s: float = 2.0
     webhook_timeout_s: float = 10.0
+    webhook_allow_networks: str = ""  # comma-separated CIDRs; read through webhook_networks
     worker_threads: int = 16
     long_job_threads: int = 2
+
+    def __post_init__(self) -> None:
+        self.webhook_networks  # noqa: B018 - a malformed CIDR stops the start, not a webhook later
+
+    @property
+    def webhook_networks(self) -> tuple[Network, ...]:
+        """The networks webhooks may post to although they are not public (intranet deployments)."""
+        return parse_networks(self.webhook_allow_networks)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -77,6 +87,7 @@ class Settings:
             webhook_max_attempts=int(env.get("XUNJIAN_WEBHOOK_MAX_ATTEMPTS", "8")),
             webhook_poll_s=float(env.get("XUNJIAN_WEBHOOK_POLL_S", "2")),
             webhook_timeout_s=float(env.get("XUNJIAN_WEBHOOK_TIMEOUT_S", "10")),
+            webhook_allow_networks=env.get("XUNJIAN_WEBHOOK_ALLOW_NETWORKS", ""),
             worker_threads=int(env.get("XUNJIAN_WORKER_THREADS", "16")),
             long_job_threads=int(env.get("XUNJIAN_LONG_JOB_THREADS", "2")),
         )

@@ -17,7 +17,9 @@ from litestar.testing import TestClient
 
 from server.app import create_app
 from server.settings import Settings
-from sync.feed.webhooks import DeliveryPolicy, deliver_due, urllib_post
+from sync.feed.pinned_post import pinned_post
+from sync.feed.targets import parse_networks
+from sync.feed.webhooks import DeliveryPolicy, deliver_due
 from tests.clients import SHOP, Client, World, bearer, device, login, review
 from tests.templates import SYNC_TEMPLATE
 
@@ -26,10 +28,13 @@ SECRET = "loopback-secret-1234"
 T0 = 1_900_000_000.0
 
 
+LOOPBACK = "127.0.0.0/8"
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """No background delivery: the tests drive each pass with their own clock."""
-    return replace(settings, webhook_poll_s=0)
+    """No background delivery: the tests drive each pass with their own clock; receivers on 127.0.0.1 allowed."""
+    return replace(settings, webhook_poll_s=0, webhook_allow_networks=LOOPBACK)
 
 
 class Loopback:
@@ -153,7 +158,7 @@ def test_webhooks_are_for_admins_with_http_urls_and_known_kinds(client: Client, 
     assert [h["id"] for h in client.get("/api/webhooks", headers=admin).json()] == [hook["id"]]
     for url in ("ftp://example.test/", "file:///etc/passwd", "example.test/hook"):
         refused = client.post("/api/webhooks", json={**body, "url": url}, headers=admin)
-        assert (refused.status_code, refused.json()["type"]) == (422, PROBLEM + "invalid-input"), url
+        assert (refused.status_code, refused.json()["type"]) == (422, PROBLEM + "webhook-target-refused"), url
     unknown = client.post("/api/webhooks", json={**body, "kinds": ["inspection.burnt"]}, headers=admin)
     assert (unknown.status_code, unknown.json()["type"]) == (422, PROBLEM + "invalid-input")
     assert "inspection.burnt" in unknown.json()["detail"]
@@ -175,7 +180,7 @@ def test_a_real_receiver_gets_every_event_once_in_order_signed_after_retries(
     body = {"url": loopback.url, "kinds": FLOW[1:], "secret": SECRET}  # not conflict.opened
     hook = client.post("/api/webhooks", json=body, headers=world.headers["admin"]).json()
     workflow(client, world)
-    post, policy = urllib_post(5), DeliveryPolicy(base_s=2, max_attempts=5)
+    post, policy = pinned_post(5, parse_networks(LOOPBACK)), DeliveryPolicy(base_s=2, max_attempts=5)
     store = app.state.store
     assert deliver_due(store, post, T0, policy=policy) == 1  # 500: retry in 2 s
     assert deliver_due(store, post, T0 + 1, policy=policy) == 0
