@@ -147,8 +147,8 @@ def refusal(address: IPAddress, allow: Iterable[Network] = ()) -> str | None:
         (address.is_link_local, "a link-local address (cloud metadata lives here)"),
         (address in _SHARED, "a shared (carrier-grade NAT) address"),
         (address.version == 6 and address in ipaddress.ip_network("fc00::/7"), "a unique-local address"),
-        (address.is_private, "a private address"),
         (address.is_reserved, "a reserved address"),
+        (address.is_private, "a private address"),
         (not address.is_global, "not a public address"),
     )
     return next((why for hit, why in kinds if hit), None)
