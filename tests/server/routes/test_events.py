@@ -21,6 +21,7 @@ from sync.feed.pinned_post import pinned_post
 from sync.feed.targets import parse_networks
 from sync.feed.webhooks import DeliveryPolicy, deliver_due
 from tests.clients import SHOP, Client, World, bearer, device, login, review
+from tests.ssrf import REFUSED
 from tests.templates import SYNC_TEMPLATE
 
 PROBLEM = "urn:xunjian:problem:"
@@ -223,3 +224,33 @@ def test_the_background_task_delivers_and_stops_with_the_app(settings: Settings,
         task = app.state.webhook_task
     assert task.done()
     assert [e["kind"] for e in loopback.events()] == ["inspection.submitted"]
+
+
+TARGET_BODY = {"kinds": ["action.closed"], "secret": SECRET}
+
+
+def test_every_spelling_of_an_internal_target_is_refused_with_a_problem_naming_why(settings: Settings) -> None:
+    with TestClient(create_app(replace(settings, demo=True, webhook_allow_networks=""))) as client:
+        admin = bearer(login(client, "admin"))
+        for url, why in REFUSED:
+            refused = client.post("/api/webhooks", json={**TARGET_BODY, "url": url}, headers=admin)
+            problem = refused.json()
+            assert (refused.status_code, problem["type"]) == (422, PROBLEM + "webhook-target-refused"), url
+            assert why in problem["detail"], (url, problem["detail"])
+        assert client.get("/api/webhooks", headers=admin).json() == []
+
+
+def test_the_allow_setting_opens_the_networks_it_names(settings: Settings) -> None:
+    allowed = Settings.from_env({"XUNJIAN_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8, 10.20.0.0/16"})
+    assert [str(n) for n in allowed.webhook_networks] == ["127.0.0.0/8", "10.20.0.0/16"]
+    with pytest.raises(ValueError, match="does not appear"):
+        Settings.from_env({"XUNJIAN_WEBHOOK_ALLOW_NETWORKS": "10.0.0.0/8,intranet"})
+    app = create_app(replace(settings, demo=True, webhook_poll_s=0, webhook_allow_networks="127.0.0.0/8"))
+    with TestClient(app) as client:
+        admin = bearer(login(client, "admin"))
+        for url in ("http://127.0.0.1:9/hook", "http://0x7f.1:9/hook", "http://localhost:9/hook"):
+            taken = client.post("/api/webhooks", json={**TARGET_BODY, "url": url}, headers=admin)
+            assert taken.status_code == 201, (url, taken.text)
+        refused = client.post("/api/webhooks", json={**TARGET_BODY, "url": "http://10.0.0.1/"}, headers=admin)
+        assert refused.json()["type"] == PROBLEM + "webhook-target-refused"
+        assert "private" in refused.json()["detail"]
