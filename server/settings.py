@@ -10,7 +10,7 @@ from pathlib import Path
 
 from schemas.catalog import TEMPLATES_DIR
 from sync.feed.targets import Network, parse_networks
-from sync.org.accounts import LoginPolicy
+from sync.org.accounts import LoginPolicy, TokenPolicy
 from sync.review.workdays import parse_dates
 
 
@@ -32,6 +32,7 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     login: LoginPolicy = field(default_factory=LoginPolicy)
+    tokens: TokenPolicy = field(default_factory=TokenPolicy)
     max_upload_bytes: int = 40 * 1024 * 1024
     max_chunk_bytes: int = 8 * 1024 * 1024
     upload_expiry_s: float = 24 * 3600
@@ -78,6 +79,10 @@ class Settings:
             blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),
             tombstone_window_s=float(env.get("XUNJIAN_TOMBSTONE_WINDOW_S", str(30 * 24 * 3600))),
             device_window_days=float(env.get("XUNJIAN_DEVICE_WINDOW_DAYS", "30")),
+            tokens=TokenPolicy(
+                idle_days=float(env.get("XUNJIAN_TOKEN_IDLE_DAYS", "30")),
+                max_days=float(env.get("XUNJIAN_TOKEN_MAX_DAYS", "180")),
+            ),
             cjk_font=Path(env["XUNJIAN_CJK_FONT"]) if env.get("XUNJIAN_CJK_FONT") else None,
             repeat_window_days=int(env.get("XUNJIAN_REPEAT_WINDOW_DAYS", "90")),
             working_days_default=int(env.get("XUNJIAN_WORKING_DAYS_DEFAULT", "5")),
