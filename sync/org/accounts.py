@@ -171,9 +171,9 @@ def login(
     if wait > 0:
         raise LoginThrottled(wait)
     row = named_row(store.db.execute(f"SELECT {_USER_COLUMNS}, password_hash FROM user WHERE username = ?", [username]))
-    if row is None or not row["active"] or not _verify(hasher, row["password_hash"], password):
-        if row is None:
-            _verify(hasher, _dummy_hash(hasher), password)  # as much work as for a known username
+    # one verification whatever the username: an unknown one is checked against a dummy hash of the same cost
+    verified = _verify(hasher, _dummy_hash(hasher) if row is None else row["password_hash"], password)
+    if row is None or not row["active"] or not verified:
         record_login_failure(store, policy, username, client, at)
         raise AuthenticationFailed("wrong username or password")
     user = as_struct(row, User)
