@@ -2,8 +2,9 @@
 
 :func:`open_runtime` does all the start-up I/O: it opens the store, loads every checklist
 template and publishes it, purges old tombstones, saves the finding rules, seeds the demo data
-if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``) and picks
-the evidence folder. :func:`server.app.create_app` calls it while it builds
+if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``), picks
+the evidence folder and reconciles the uploads a crash or a stop left half done
+(``sync.evidence.recovery.reconcile``). :func:`server.app.create_app` calls it while it builds
 the app, not from a Litestar lifespan, on purpose:
 
 - ``python -m server`` refuses a malformed template (:class:`schemas.catalog.TemplateError`)
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakValueDictionary
 
+import msgspec
 from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.datastructures import State
@@ -41,6 +43,7 @@ from server.settings import Settings
 from sync.db.store import Store, open_store
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
+from sync.evidence.recovery import Reconciled, reconcile
 from sync.feed import events, webhooks
 from sync.feed.webhooks import DeliveryPolicy
 from sync.org.demo import load_demo
@@ -103,6 +106,13 @@ def open_runtime(settings: Settings) -> Runtime:
         raise
     # evidence files beside the database; an in-memory database (tests) gets a throwaway folder
     evidence_dir = settings.data_dir or Path(tempfile.gettempdir()) / f"xunjian-evidence-{uuid.uuid4().hex}"
+    try:  # finish what a crash or a stop left half done (sync.evidence.recovery)
+        reconciled = reconcile(store, evidence_dir, grace_s=settings.blob_grace_s)
+    except BaseException:
+        store.close()
+        raise
+    if reconciled != Reconciled():
+        logging.getLogger("xunjian.recovery").warning("start-up reconciliation: %s", msgspec.to_builtins(reconciled))
     return Runtime(settings, store, catalog, hasher, evidence_dir, demo_accounts)
 
 
