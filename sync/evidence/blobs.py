@@ -109,6 +109,8 @@ def place_blob_files(
             file.flush()
             os.fsync(file.fileno())
         os.replace(partial, blob_path(root, org_id, sha256, variant))
+    if target.exists() and os.path.samefile(source, target):  # placed before a crash: the same file, linked
+        return
     partial = target.with_name(f"{sha256}.partial")
     partial.unlink(missing_ok=True)
     try:

@@ -144,7 +144,7 @@ def test_sqlite_full_answers_507_and_writes_work_again_without_root(tmp_path: Pa
 
     settings = Settings(data_dir=tmp_path / "data", demo=True, argon2_time_cost=1, argon2_memory_kib=1024)
     with TestClient(create_app(settings)) as client:
-        phone = device(client)  # type: ignore[arg-type]
+        phone = device(client)
         site = next(s["id"] for s in client.get("/api/sites", headers=phone.headers).json() if s["name"] == SHOP)
         kept = phone.create(site, "supermarket_service")
         phone.push()
@@ -157,7 +157,7 @@ def test_sqlite_full_answers_507_and_writes_work_again_without_root(tmp_path: Pa
             phone.set(kept, {"sales_area_m2": float(n)})
         sent = {"client_id": phone.client_id, "ops": phone.pending()}
         response = client.post("/api/sync/push", json=sent, headers=phone.headers)
-        assert_storage_full(response)  # type: ignore[arg-type]
+        assert_storage_full(response)
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         with store.transaction() as conn:
             conn.execute("PRAGMA max_page_count = 1073741823")
