@@ -4,14 +4,12 @@ work again once space returns. On a real full file system (a small tmpfs) and, r
 from __future__ import annotations
 
 import hashlib
-import io
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from PIL import Image
 
 from bench.device import Device
 from bench.live import LiveServer, serve, server_settings
@@ -20,6 +18,7 @@ from server.settings import Settings
 from tests.clients import SHOP, assert_problem, device
 from tests.disk import SmallDisk, small_disk
 from tests.evidence import metadata
+from tests.images import noise_jpeg
 
 TUS = {"Tus-Resumable": "1.0.0"}
 CHUNK = {**TUS, "Content-Type": "application/offset+octet-stream"}
@@ -35,13 +34,6 @@ def disk(tmp_path: Path) -> Iterator[SmallDisk]:
 def live(disk: SmallDisk) -> Iterator[LiveServer]:
     with serve(server_settings(disk.mount, disk_warn_mb=16)) as server:
         yield server
-
-
-def noise_jpeg(width: int = 1400, height: int = 1100) -> bytes:
-    noise = Image.merge("RGB", [Image.effect_noise((width, height), 60) for _ in range(3)])
-    out = io.BytesIO()
-    noise.save(out, "JPEG", quality=95)
-    return out.getvalue()
 
 
 def data_dir(live: LiveServer) -> Path:
