@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from tusclient.client import TusClient
-from tusclient.uploader import Uploader
+from tusclient.uploader.uploader import Uploader
 
 from bench.live import ROOT, LiveServer, serve, server_settings
 from tests.evidence import PHOTO
