@@ -27,6 +27,7 @@ from tests.evidence import PHOTO
 from tests.images import noise_jpeg
 
 CLIENT_JS = ROOT / "pwa" / "test" / "tus" / "client.mjs"
+APP_JS = ROOT / "pwa" / "test" / "tus" / "app_upload.mjs"
 
 
 @pytest.fixture
@@ -87,13 +88,24 @@ def test_tuspy_finishes_on_bytes_the_organisation_holds(live: LiveServer) -> Non
 
 
 def node_client(live: LiveServer, http: httpx.Client, scenario: str, data: bytes, folder: Path) -> dict[str, object]:
+    return run_node(CLIENT_JS, live.url, token(http), scenario, write(folder, scenario, data), sha(data))
+
+
+def write(folder: Path, name: str, data: bytes) -> str:
+    file = folder / f"{name}.jpg"
+    file.write_bytes(data)
+    return str(file)
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def run_node(script: Path, *args: str) -> dict[str, object]:
     node = shutil.which("node")
     assert node is not None, "Node.js runs the PWA's tests; ./dev test needs it"
-    file = folder / f"{scenario}.jpg"
-    file.write_bytes(data)
-    digest = hashlib.sha256(data).hexdigest()
     ran = subprocess.run(
-        [node, str(CLIENT_JS), live.url, token(http), scenario, str(file), digest],
+        [node, str(script), *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -128,4 +140,17 @@ def test_tus_js_client_finishes_on_bytes_the_organisation_holds(live: LiveServer
     http = live.client("inspector2")
     result = node_client(live, http, "held", PHOTO, tmp_path)  # once a 405 on the blob's URL
     assert result["requests"] == [["POST", 201], ["PATCH", 204]]
+    assert blobs(live) == 1
+
+
+def test_the_apps_upload_code_sends_nothing_for_bytes_the_organisation_holds(live: LiveServer, tmp_path: Path) -> None:
+    """The app once took a 200 at creation to mean 'held'; now the creation's full Upload-Offset says it."""
+    owner = live.client("inspector1")
+    sent = run_node(APP_JS, live.url, token(owner), write(tmp_path, "first", PHOTO), sha(PHOTO))
+    assert sent["ok"], sent
+    assert sent["requests"] == [["POST", 201], ["PATCH", 204]]
+    held = run_node(APP_JS, live.url, token(live.client("inspector2")), write(tmp_path, "again", PHOTO), sha(PHOTO))
+    assert held["ok"], held
+    assert held["requests"] == [["POST", 201]]  # complete at creation: no byte sent
+    assert stored(owner, PHOTO) == PHOTO
     assert blobs(live) == 1
