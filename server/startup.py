@@ -15,7 +15,8 @@ the app, not from a Litestar lifespan, on purpose:
 A lifespan would do the I/O only when the app starts, and again at every start.
 
 While the app serves, the webhook delivery task runs beside it: :func:`start_delivery` on
-start-up, :func:`stop_delivery` on shut-down before :meth:`Runtime.close` closes the store.
+start-up, :func:`stop_delivery` on shut-down before :meth:`Runtime.close` closes the store; so
+does, once, the sweep of blob files without a row (:func:`start_sweep`, :func:`stop_sweep`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from server.settings import Settings
 from sync.db.store import Store, open_store
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
-from sync.evidence.recovery import Reconciled, reconcile
+from sync.evidence.recovery import Reconciled, reconcile, sweep_blob_files
 from sync.feed import events, webhooks
 from sync.feed.webhooks import DeliveryPolicy
 from sync.org.demo import load_demo
@@ -128,6 +129,36 @@ async def _deliver_forever(store: Store, settings: Settings, stop: threading.Eve
             log.exception("webhook delivery pass failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), settings.webhook_poll_s)
+
+
+async def start_sweep(app: Litestar) -> None:
+    """on_startup: remove blob files without a row past the grace period, in a thread beside the server."""
+    stop = threading.Event()
+    args = (app.state.store, app.state.evidence_dir)
+    kwargs = {"grace_s": app.state.settings.blob_grace_s, "stop": stop}
+    thread = threading.Thread(target=_sweep, args=args, kwargs=kwargs, name="blob-sweep", daemon=True)
+    app.state.blob_sweep = (stop, thread)
+    thread.start()
+
+
+def _sweep(store: Store, root: Path, **options: Any) -> None:
+    try:
+        removed = sweep_blob_files(store, root, **options)
+    except Exception:  # the next start sweeps again
+        logging.getLogger("xunjian.recovery").exception("sweeping blob files without a row failed")
+        return
+    if removed:
+        logging.getLogger("xunjian.recovery").warning("removed %d blob files without a row", removed)
+
+
+async def stop_sweep(app: Litestar) -> None:
+    """on_shutdown, before the store closes: stop the sweep after the folder it is in."""
+    sweep: tuple[threading.Event, threading.Thread] | None = app.state.get("blob_sweep")
+    if sweep is None:
+        return
+    stop, thread = sweep
+    stop.set()
+    await asyncio.to_thread(thread.join)
 
 
 async def start_delivery(app: Litestar) -> None:

@@ -11,8 +11,9 @@ before the commit). What each crash leaves, and what finishes it:
   whose blob file is there without a row and hashes right: the file is adopted (linked back
   as the upload's bytes) and the upload finished; otherwise it starts again at offset 0;
 - a completed upload whose file is still there, or an upload file without a row: removed;
-- blob files without a row (a finish that failed, a crash): removed once older than the
-  grace period (``XUNJIAN_BLOB_GRACE_S``), so nothing that a finish in flight placed is touched.
+- blob files without a row (a finish that failed, a crash): removed by :func:`sweep_blob_files`,
+  beside the server after start-up, once older than the grace period (``XUNJIAN_BLOB_GRACE_S``)
+  and only when no unfinished upload claims them, so nothing a finish in flight placed is touched.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -77,7 +79,11 @@ def recover_upload(store: Store, root: Path, upload: Upload) -> Upload:
 
 
 def reconcile(store: Store, root: Path, *, grace_s: float, now: float | None = None) -> Reconciled:
-    """Start-up: finish, complete or restart every unfinished upload, then remove files nothing needs."""
+    """Start-up, before serving: finish, complete or restart every unfinished upload, remove upload files nothing needs.
+
+    Blob files without a row are left to :func:`sweep_blob_files`, which reads the whole blob
+    store and so runs beside the server rather than before it.
+    """
     at = time.time() if now is None else now
     done = Reconciled()
     purge_expired(store, root, now=at)
@@ -85,7 +91,6 @@ def reconcile(store: Store, root: Path, *, grace_s: float, now: float | None = N
     for upload in unfinished:
         _reconcile_upload(store, root, upload, done)
     done.files_removed += _remove_stray_upload_files(store, root)
-    done.files_removed += _remove_orphan_blob_files(store, root, at - grace_s)
     return done
 
 
@@ -121,23 +126,47 @@ def _remove_stray_upload_files(store: Store, root: Path) -> int:
     return removed
 
 
-def _remove_orphan_blob_files(store: Store, root: Path, cutoff: float) -> int:
-    """Blob files (original, versions, partial) of hashes the organisation has no row for, older than ``cutoff``."""
+def sweep_blob_files(
+    store: Store, root: Path, *, grace_s: float, now: float | None = None, stop: threading.Event | None = None
+) -> int:
+    """Remove blob files (original, versions, partial) that have no row and are older than ``grace_s``.
+
+    Safe beside the server: a file is removed only inside a write transaction that finds
+    neither the blob's row nor an unfinished upload of its hash, and a finish places its
+    files while its upload is unfinished and records the row as it completes it. Stops early
+    when ``stop`` is set; returns how many files went.
+    """
+    cutoff = (time.time() if now is None else now) - grace_s
     removed = 0
     for org in _folders(root / "blobs"):
         for prefix in _folders(org):
-            files = [path for path in prefix.iterdir() if path.is_file()]
-            hashes = {path.name[:64] for path in files if SHA256.match(path.name[:64])}
-            held = _held(store, org.name, hashes)
-            for path in files:
-                if path.name[:64] not in held and path.stat().st_mtime < cutoff:
-                    path.unlink(missing_ok=True)
-                    removed += 1
+            if stop is not None and stop.is_set():
+                return removed
+            with os.scandir(prefix) as entries:
+                files = [entry for entry in entries if entry.is_file(follow_symlinks=False)]
+            held = _held(store, org.name, {entry.name[:64] for entry in files})
+            for entry in files:  # only files without a row cost a stat
+                if entry.name[:64] not in held and entry.stat().st_mtime < cutoff:
+                    removed += _remove_unclaimed(store, org.name, Path(entry.path))
     return removed
 
 
+def _remove_unclaimed(store: Store, org_id: str, path: Path) -> int:
+    sha256 = path.name[:64]
+    with store.transaction() as conn:
+        claimed = conn.execute(
+            "SELECT 1 FROM blob WHERE org_id = ? AND sha256 = ?"
+            " UNION ALL SELECT 1 FROM upload WHERE org_id = ? AND sha256 = ? AND completed_at IS NULL",
+            [org_id, sha256, org_id, sha256],
+        ).fetchone()
+        if claimed:
+            return 0
+        path.unlink(missing_ok=True)
+        return 1
+
+
 def _held(store: Store, org_id: str, hashes: set[str]) -> set[str]:
-    wanted, held = sorted(hashes), set[str]()
+    wanted, held = sorted(h for h in hashes if SHA256.match(h)), set[str]()
     for start in range(0, len(wanted), 500):
         batch = wanted[start : start + 500]
         marks = ", ".join("?" * len(batch))
@@ -147,7 +176,10 @@ def _held(store: Store, org_id: str, hashes: set[str]) -> set[str]:
 
 
 def _folders(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.iterdir() if path.is_dir()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return sorted(Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False))
 
 
 def _size(path: Path) -> int:

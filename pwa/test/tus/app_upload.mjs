@@ -1,5 +1,5 @@
 // The app's own upload code (src/sync/uploads.js) against a running Xunjian server, for
-// tests/server/routes/test_tus_clients.py: node pwa/test/tus/app_upload.mjs BASE_URL TOKEN FILE SHA256
+// tests/server/routes/test_uploads_tus_clients.py: node pwa/test/tus/app_upload.mjs BASE_URL TOKEN FILE SHA256
 // The app fetches relative URLs; here they go to BASE_URL. Prints one JSON line: the requests made.
 import 'fake-indexeddb/auto'
 import { readFileSync } from 'node:fs'

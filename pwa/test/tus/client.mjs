@@ -1,4 +1,4 @@
-// The official tus-js-client against a running Xunjian server, for tests/server/routes/test_tus_clients.py.
+// The official tus-js-client against a running Xunjian server, for tests/server/routes/test_uploads_tus_clients.py.
 // node pwa/test/tus/client.mjs BASE_URL TOKEN SCENARIO FILE SHA256
 //   whole:  one upload in chunks
 //   resume: abort after the first chunk, then a new Upload resumes from the stored URL (HEAD, then PATCH)

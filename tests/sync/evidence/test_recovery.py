@@ -113,9 +113,26 @@ def test_orphan_files_go_and_orphan_blob_files_only_after_the_grace_period(
     display.write_bytes(b"x")
     assert recovery.reconcile(store, root, grace_s=3600).files_removed == 1
     assert not stray.exists()
+    assert recovery.sweep_blob_files(store, root, grace_s=3600) == 0
     assert orphan.exists() and display.exists()  # a finish in flight may have just placed them
     old = orphan.stat().st_mtime - 7200
     for path in (orphan, display):
         os.utime(path, (old, old))
-    assert recovery.reconcile(store, root, grace_s=3600).files_removed == 2
+    assert recovery.sweep_blob_files(store, root, grace_s=3600) == 2
     assert not orphan.exists() and not display.exists()
+
+
+def test_the_sweep_leaves_the_files_of_an_unfinished_upload_and_of_stored_blobs(
+    store: Store, root: Path, user: User
+) -> None:
+    stored = crash_finishing(store, root, user, "upload.finish.after_commit")  # a blob with its row
+    recovery.reconcile(store, root, grace_s=0)
+    other = start(store, root, user, PHOTO[:-1] + b"x")  # an upload whose files a finish just placed
+    assert isinstance(other, Upload)
+    placed = blob_path(root, user.org_id, other.sha256)
+    placed.parent.mkdir(parents=True, exist_ok=True)
+    placed.write_bytes(b"placed, its row not yet committed")
+    later = placed.stat().st_mtime + 7200
+    assert recovery.sweep_blob_files(store, root, grace_s=3600, now=later) == 0
+    assert placed.exists()
+    assert_stored(store, root, user, stored)
