@@ -15,7 +15,7 @@ from bench.device import Device
 from bench.live import LiveServer, serve, server_settings
 from server.app import create_app
 from server.settings import Settings
-from tests.clients import SHOP, assert_problem, device
+from tests.clients import SHOP, assert_problem, device, login
 from tests.disk import SmallDisk, small_disk
 from tests.evidence import metadata
 from tests.images import noise_jpeg
@@ -150,6 +150,12 @@ def test_sqlite_full_answers_507_and_writes_work_again_without_root(tmp_path: Pa
         sent = {"client_id": phone.client_id, "ops": phone.pending()}
         response = client.post("/api/sync/push", json=sent, headers=phone.headers)
         assert_storage_full(response)
+        admin = {"Authorization": f"Bearer {login(client, 'admin')}"}
+        for n in range(200):  # an admin write: the free pages a refused push left run out
+            created = client.post("/api/districts", json={"name": f"区{n}" + "名" * 190}, headers=admin)
+            if created.status_code != 201:
+                break
+        assert_storage_full(created)
         assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         with store.transaction() as conn:
             conn.execute("PRAGMA max_page_count = 1073741823")
