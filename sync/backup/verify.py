@@ -25,7 +25,10 @@ def verify_backup(folder: Path) -> list[str]:
     wrong = []
     if file_sha256(database) != manifest.database_sha256:
         wrong.append(f"{DATABASE} does not hash to the manifest's database_sha256")
-    wrong += _check_database(database, manifest)
+    try:
+        wrong += _check_database(database, manifest)
+    except sqlite3.DatabaseError as exc:  # not a database at all, or damaged beyond reading
+        wrong.append(f"{DATABASE}: {exc}")
     wrong += _check_blobs(folder, manifest)
     return wrong
 
