@@ -2,7 +2,8 @@
 
 :func:`open_runtime` does all the start-up I/O: it opens the store, loads every checklist
 template and publishes it, purges old tombstones, saves the finding rules, seeds the demo data
-if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``) and picks
+if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``), builds the
+report rollups once (``sync.engine.rollups.backfill``) and picks
 the evidence folder. :func:`server.app.create_app` calls it while it builds
 the app, not from a Litestar lifespan, on purpose:
 
@@ -41,6 +42,7 @@ from server.settings import Settings
 from sync.db.store import Store, open_store
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
+from sync.engine.rollups import backfill as backfill_rollups
 from sync.feed import events, webhooks
 from sync.feed.webhooks import DeliveryPolicy
 from sync.org.demo import load_demo
@@ -98,6 +100,7 @@ def open_runtime(settings: Settings) -> Runtime:
         hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
         demo_accounts = load_demo(store, hasher) if settings.demo else None
         backfill_facts(store, catalog)
+        backfill_rollups(store)
     except BaseException:
         store.close()
         raise

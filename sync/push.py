@@ -40,6 +40,7 @@ from sync.engine.ops import (
     make_hlc,
     result_decoder,
 )
+from sync.engine.rollups import moving_facts, moving_inspection_findings
 from sync.engine.rows import InspectionRow, insert_rows, load_row, load_rows, open_conflicts, save_conflicts, save_row
 from sync.errors import Forbidden, Rejected
 from sync.feed.events import record_op_events
@@ -222,7 +223,9 @@ class Batch:
                 raise RuntimeError("an op was rejected after changing the document") from None
             raise
         if isinstance(op, Transition) and row.status == "submitted":
-            for finding_id, earlier in record_findings(self.conn, row, index, seq, now):
+            with moving_inspection_findings(self.conn, row.id):  # the report rollups follow
+                verified = record_findings(self.conn, row, index, seq, now)
+            for finding_id, earlier in verified:
                 self._log_verified(finding_id, earlier, row.id, now)
         if ctx.changed:
             self._changed(row, op, index, ctx)
@@ -297,7 +300,8 @@ class Batch:
             assert row is not None
             save_row(self.conn, row)
             changed.append(row)
-        store_facts(self.conn, self.catalog, [*new, *changed])
+        with moving_facts(self.conn, [row.id for row in [*new, *changed]]):
+            store_facts(self.conn, self.catalog, [*new, *changed])
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None
