@@ -3,7 +3,8 @@
 :func:`open_runtime` does all the start-up I/O: it opens the store, loads every checklist
 template and publishes it, purges old tombstones, saves the finding rules, seeds the demo data
 if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``), builds the
-report rollups once (``sync.engine.rollups.backfill``) and picks
+report rollups and flags possible duplicates once (``sync.engine.rollups``, ``sync.engine.duplicate_flags``)
+and picks
 the evidence folder. :func:`server.app.create_app` calls it while it builds
 the app, not from a Litestar lifespan, on purpose:
 
@@ -40,6 +41,7 @@ from litestar.datastructures import State
 from schemas.catalog import Catalog, load_catalog
 from server.settings import Settings
 from sync.db.store import Store, open_store
+from sync.engine import duplicate_flags
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
 from sync.engine.rollups import backfill as backfill_rollups
@@ -101,6 +103,7 @@ def open_runtime(settings: Settings) -> Runtime:
         demo_accounts = load_demo(store, hasher) if settings.demo else None
         backfill_facts(store, catalog)
         backfill_rollups(store)
+        duplicate_flags.backfill(store)
     except BaseException:
         store.close()
         raise

@@ -20,6 +20,7 @@ from sync import clock
 from sync.clock import iso_from_ms, now_iso
 from sync.db.named import named_row
 from sync.db.store import Store
+from sync.engine import duplicate_flags
 from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer, resolve_item
 from sync.engine.facts import store_facts
@@ -307,6 +308,7 @@ class Batch:
             assert row is not None
             _sync_evidence_refs(self.conn, row, self.catalog)
         write_ops(self.conn, self.log)
+        duplicate_flags.flag(self.conn, [row.id for row in [*new, *changed]])  # reads the creating ops just written
 
 
 def _register_client(conn: sqlite3.Connection, client_id: str, user: User, device_id: str) -> int:

@@ -55,3 +55,16 @@ def m010_fact_times(db: sqlite_utils.Database) -> None:
 def m011_report_rollups(db: sqlite_utils.Database) -> None:
     """Report sums per site and China month (``sync/db/rollup_tables.py``), filled at start (``engine.rollups``)."""
     run_script(db, ROLLUP_TABLES)
+
+
+@migrations()
+def m012_duplicate_flags(db: sqlite_utils.Database) -> None:
+    """Possible duplicates flagged on the facts, read through a partial index (``sync/engine/duplicate_flags.py``)."""
+    run_script(
+        db,
+        """
+        ALTER TABLE inspection_fact ADD COLUMN duplicate INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX inspection_fact_duplicate ON inspection_fact(site_id, china_day, checklist_id, inspection_id)
+            WHERE duplicate = 1
+        """,
+    )
