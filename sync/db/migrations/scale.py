@@ -60,11 +60,8 @@ def m011_report_rollups(db: sqlite_utils.Database) -> None:
 @migrations()
 def m012_duplicate_flags(db: sqlite_utils.Database) -> None:
     """Possible duplicates flagged on the facts, read through a partial index (``sync/engine/duplicate_flags.py``)."""
-    run_script(
-        db,
-        """
-        ALTER TABLE inspection_fact ADD COLUMN duplicate INTEGER NOT NULL DEFAULT 0;
-        CREATE INDEX inspection_fact_duplicate ON inspection_fact(site_id, china_day, checklist_id, inspection_id)
-            WHERE duplicate = 1
-        """,
+    db.execute("ALTER TABLE inspection_fact ADD COLUMN duplicate INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "CREATE INDEX inspection_fact_duplicate ON inspection_fact(site_id, china_day, checklist_id, inspection_id)"
+        " WHERE duplicate = 1"
     )

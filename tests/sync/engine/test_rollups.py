@@ -29,8 +29,8 @@ from sync.review.actions import (
 from sync.review.reports import figures
 from tests.sync.office import Office, new_office
 from tests.sync.review.field_work import FieldWork
+from tests.sync.review.random_work import CATALOG, PERIODS, TODAY, make, work_item
 from tests.sync.review.report_oracle import oracle_figures
-from tests.sync.review.test_period_facts import CATALOG, PERIODS, TODAY, make, work_item
 
 PHOTO = "a" * 64
 VERBS = ["assign_overdue", "assign_later", "report_fix", "verify", "close", "reopen"]
