@@ -19,17 +19,20 @@ from sync.db.store import Store
 FLAGGED_KEY = "duplicates_flagged"
 _CHUNK = 500
 
-# a group's not-deleted inspections come from more than one client (so there are at least two)
-_MANY_CLIENTS = (
-    "(SELECT count(DISTINCT l.client_id) FROM inspection_fact g JOIN inspection i ON i.id = g.inspection_id"
-    " JOIN op_log l ON l.seq = i.created_seq WHERE g.site_id = inspection_fact.site_id"
-    " AND g.checklist_id = inspection_fact.checklist_id AND g.china_day = inspection_fact.china_day"
-    " AND g.status != 'deleted') > 1"
+_GROUP = "site_id = ? AND checklist_id = ? AND china_day = ?"
+# how many clients created the group's inspections that are not deleted
+_CLIENTS = (
+    "SELECT count(DISTINCT l.client_id) FROM inspection_fact g JOIN inspection i ON i.id = g.inspection_id"
+    " JOIN op_log l ON l.seq = i.created_seq WHERE g.site_id = ? AND g.checklist_id = ? AND g.china_day = ?"
+    " AND g.status != 'deleted'"
 )
 
 
 def flag(conn: sqlite3.Connection, inspection_ids: Sequence[str]) -> None:
-    """Set the flags of every inspection of the (site, checklist, day) groups of these inspections."""
+    """Set the flags of every inspection of the (site, checklist, day) groups of these inspections.
+
+    Per group: one count of its creating clients, then only the rows whose flag changes are written.
+    """
     groups: set[tuple[str, str, str]] = set()
     ids = list(inspection_ids)
     for start in range(0, len(ids), _CHUNK):
@@ -41,11 +44,15 @@ def flag(conn: sqlite3.Connection, inspection_ids: Sequence[str]) -> None:
                 chunk,
             ).fetchall()
         )
-    conn.executemany(
-        f"UPDATE inspection_fact SET duplicate = CASE WHEN status != 'deleted' AND {_MANY_CLIENTS} THEN 1 ELSE 0 END"
-        " WHERE site_id = ? AND checklist_id = ? AND china_day = ?",
-        sorted(groups),
-    )
+    for group in sorted(groups):
+        flagged = int(conn.execute(_CLIENTS, group).fetchone()[0] > 1)
+        conn.execute(
+            f"UPDATE inspection_fact SET duplicate = ? WHERE {_GROUP} AND status != 'deleted' AND duplicate != ?",
+            [flagged, *group, flagged],
+        )
+        conn.execute(
+            f"UPDATE inspection_fact SET duplicate = 0 WHERE {_GROUP} AND status = 'deleted' AND duplicate = 1", group
+        )
 
 
 def backfill(store: Store) -> bool:
