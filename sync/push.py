@@ -301,7 +301,7 @@ class Batch:
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None
-            _sync_evidence_refs(self.conn, row, self.catalog)
+            _sync_evidence_refs(self.conn, row, self.catalog, self.user.id)
         write_ops(self.conn, self.log)
 
 
@@ -326,8 +326,12 @@ def _refused(op: Op, type_: str, detail: str) -> OpResult:
     return OpResult(op.op_id, op.client_seq, outcome, problem=Rejection(type_, detail))
 
 
-def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> None:
-    """Keep ``evidence_ref`` equal to the photos and signature images the document references."""
+def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, user_id: str) -> None:
+    """Keep ``evidence_ref`` equal to the photos and signature images the document references.
+
+    A new reference records who added it (the pusher): it lets others read the blob only
+    once its adder holds the bytes (see :mod:`sync.evidence.blobs`).
+    """
     index = catalog.index(row.checklist_id, row.version)
     assert index is not None
     wanted: set[tuple[str, str, str]] = set()
@@ -349,7 +353,7 @@ def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: C
             [row.org_id, sha, row.id, path],
         )
     conn.executemany(
-        "INSERT OR IGNORE INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [(row.org_id, sha, row.id, row.site_id, path, kind) for sha, path, kind in wanted - held],
+        "INSERT OR IGNORE INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind, added_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(row.org_id, sha, row.id, row.site_id, path, kind, user_id) for sha, path, kind in wanted - held],
     )

@@ -64,7 +64,7 @@ def store_blob(
 
 
 def reference(store: Store, org_id: str, digest: str, site_id: str, inspector_id: str, path: str = "/p1") -> str:
-    """What the sync engine does when an answer names a photo: a minimal inspection and an evidence_ref."""
+    """What the sync engine does when an answer names a photo: an inspection, an evidence_ref added by its inspector."""
     inspection_id = new_id()
     stamp = now_iso()
     with store.transaction() as conn:
@@ -75,8 +75,9 @@ def reference(store: Store, org_id: str, digest: str, site_id: str, inspector_id
             [inspection_id, org_id, site_id, inspector_id, stamp, stamp],
         )
         conn.execute(
-            "INSERT INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind) VALUES (?, ?, ?, ?, ?, ?)",
-            [org_id, digest, inspection_id, site_id, path, "photo"],
+            "INSERT INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind, added_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [org_id, digest, inspection_id, site_id, path, "photo", inspector_id],
         )
     return inspection_id
 

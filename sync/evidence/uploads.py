@@ -33,7 +33,7 @@ from sync.errors import (
     UnsupportedMediaType,
     UploadTooLarge,
 )
-from sync.evidence.blobs import KINDS, SHA256, Blob, Kind, Variant, add_blob, get_blob
+from sync.evidence.blobs import KINDS, SHA256, Blob, Kind, Variant, add_blob, get_blob, readable_hashes
 from sync.evidence.photos import process_photo
 from sync.evidence.signatures import MAX_SIGNATURE_BYTES, SIGNATURE_TYPES, check_signature
 from sync.org.accounts import User
@@ -92,16 +92,18 @@ def create_upload(
 ) -> Upload | Blob:
     """Start an upload, or say there is nothing to send.
 
-    Returns the stored :class:`Blob` when the organisation already holds this hash (a
+    Returns the stored :class:`Blob` when the user may already read this hash (a
     duplicate is stored once), the user's unfinished upload of the same bytes when there
-    is one (a replayed creation resumes it), or a new :class:`Upload`. Expired uploads
-    are purged first.
+    is one (a replayed creation resumes it), or a new :class:`Upload`. A blob the
+    organisation holds but the user may not read is, for them, missing: they upload it
+    like any other (their bytes prove possession; completing it records them as a holder,
+    the bytes stay stored once). Expired uploads are purged first.
     """
     at = time.time() if now is None else now
     _check_declared(sha256, length, media_type, kind, limits)
     purge_expired(store, root, now=at)
     blob = get_blob(store, user.org_id, sha256)
-    if blob is not None:
+    if blob is not None and readable_hashes(store, user, [sha256]):
         if blob.size != length:
             raise HashMismatch(f"this organisation holds {sha256} with {blob.size} bytes, not {length}")
         return blob

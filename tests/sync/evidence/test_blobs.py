@@ -30,7 +30,7 @@ def test_blobs_are_per_organisation(store: Store, root: Path, orgs: tuple[Org, O
     store_blob(store, root, a.uploader, PHOTOS[0])
     digest = sha256(PHOTOS[0])
     assert blob_states(store, b.id, [digest]) == {digest: "awaiting"}
-    assert missing_hashes(store, b.id, [digest]) == [digest]
+    assert missing_hashes(store, b.uploader, [digest]) == [digest]
     store_blob(store, root, b.uploader, PHOTOS[0])
     assert blob_path(root, a.id, digest).read_bytes() == blob_path(root, b.id, digest).read_bytes() == PHOTOS[0]
 
@@ -39,9 +39,9 @@ def test_missing_hashes_keep_the_order_asked_without_repeats(store: Store, root:
     org = orgs[0]
     store_blob(store, root, org.uploader, PHOTOS[1])
     a, b, c = (sha256(p) for p in PHOTOS)
-    assert missing_hashes(store, org.id, [c, b, a, c]) == [c, a]
+    assert missing_hashes(store, org.uploader, [c, b, a, c]) == [c, a]
     many = [f"{n:064x}" for n in range(1200)]
-    assert missing_hashes(store, org.id, many) == many
+    assert missing_hashes(store, org.uploader, many) == many
 
 
 def test_who_may_read_a_blob(store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
