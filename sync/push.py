@@ -247,10 +247,8 @@ class Batch:
     def _target(self, op: Op) -> tuple[InspectionRow, TemplateIndex]:
         """The row an op changes and its checklist version; rejected unless both are here and in scope."""
         row = self.row(op.inspection_id)
-        if row is None or row.org_id != self.user.org_id:
+        if row is None or row.org_id != self.user.org_id or row.site_id not in self.scope:  # the same: no probing
             raise Rejected("not-found", f"no inspection {op.inspection_id}; send its create op first")
-        if row.site_id not in self.scope:
-            raise Rejected("out-of-scope", "this inspection's site is outside your assigned sites")
         index = self.catalog.index(row.checklist_id, row.version)
         if index is None:
             raise Rejected("not-found", f"checklist {row.checklist_id} version {row.version} is not published here")
