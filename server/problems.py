@@ -35,6 +35,7 @@ from sync.errors import (
     OutOfScope,
     Rejected,
     UnsupportedMediaType,
+    UploadQuotaExceeded,
     UploadTooLarge,
 )
 from sync.outputs.pdf import FontMissing
@@ -71,6 +72,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "deadline-in-past": (422, "The deadline is in the past"),
     "evidence-required": (422, "Verification needs evidence: a photo, or a note with a later inspection"),
     "too-many-attempts": (429, "Too many failed logins"),
+    "upload-quota": (429, "Too many unfinished uploads: finish or cancel some first"),
     "checksum-mismatch": (460, "The chunk does not match its Upload-Checksum"),
     "font-missing": (503, "No CJK font to render the PDF report"),
     "internal-error": (500, "Internal server error"),
@@ -103,6 +105,7 @@ _DOMAIN: list[tuple[type[Exception], str]] = [
     (OffsetMismatch, "offset-mismatch"),
     (ChecksumMismatch, "checksum-mismatch"),
     (UploadTooLarge, "upload-too-large"),
+    (UploadQuotaExceeded, "upload-quota"),
     (UnsupportedMediaType, "unsupported-media-type"),
     (InvalidActionTransition, "invalid-action-transition"),
     (DeadlineInPast, "deadline-in-past"),

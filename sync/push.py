@@ -24,7 +24,7 @@ from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer, resolve_item
 from sync.engine.facts import store_facts
 from sync.engine.merge import LOCKED, Context, mark_stale_signatures
-from sync.engine.oplog import LoggedOp, last_seq, server_op, write_ops
+from sync.engine.oplog import LoggedOp, last_seq, rejected_record, server_op, write_ops
 from sync.engine.ops import (
     Create,
     FieldResult,
@@ -186,7 +186,7 @@ class Batch:
                 op.client_seq if self.client_id else None,
                 op.inspection_id,
                 str(type(op).__struct_config__.tag),
-                encoder.encode(op),
+                rejected_record(encoder.encode(op)) if result.outcome == "rejected" else encoder.encode(op),
                 hlc,
                 self.user.id,
                 received,

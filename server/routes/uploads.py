@@ -83,7 +83,12 @@ def create_upload(
         media_type=metadata.get("media_type") or metadata.get("filetype", ""),
         kind=metadata.get("kind", "photo"),
         filename=metadata.get("filename", ""),
-        limits=UploadLimits(settings.max_upload_bytes, settings.upload_expiry_s),
+        limits=UploadLimits(
+            settings.max_upload_bytes,
+            settings.upload_expiry_s,
+            settings.max_open_uploads,
+            settings.max_open_upload_bytes,
+        ),
     )
     if isinstance(started, Blob):
         return _complete(started)
@@ -178,6 +183,7 @@ async def _receive(request: Request[Any, Any, Any], writer: ChunkWriter, setting
             ) from None
         received += len(piece)
         if received > settings.max_chunk_bytes:
+            writer.refused = True  # refused whole: abandon() keeps none of what this request wrote
             raise _chunk_too_large(settings)
         writer.write(piece)
 

@@ -31,6 +31,7 @@ from sync.errors import (
     NotFound,
     OffsetMismatch,
     UnsupportedMediaType,
+    UploadQuotaExceeded,
     UploadTooLarge,
 )
 from sync.evidence.blobs import KINDS, SHA256, Blob, Kind, Variant, add_blob, get_blob, readable_hashes
@@ -66,10 +67,15 @@ _COLUMNS = ", ".join(Upload.__struct_fields__)  # the upload table's columns are
 
 @dataclass(frozen=True)
 class UploadLimits:
-    """The largest upload accepted, and how long an unfinished one is kept (seconds)."""
+    """The largest upload accepted, how long an unfinished one is kept (seconds), and each user's quota.
+
+    A user may have at most ``max_open`` unfinished uploads, declaring at most ``max_open_bytes`` together.
+    """
 
     max_bytes: int = 40 * 1024 * 1024
     expiry_s: float = 24 * 3600
+    max_open: int = 20
+    max_open_bytes: int = 400 * 1024 * 1024
 
 
 def upload_path(root: Path, upload_id: str) -> Path:
@@ -122,7 +128,7 @@ def create_upload(
         now_iso(),
         at + limits.expiry_s,
     )
-    _begin(store, root, upload)
+    _begin(store, root, upload, limits)
     return upload
 
 
@@ -139,12 +145,23 @@ def _unfinished(store: Store, user: User, sha256: str, length: int, kind: str, a
     return held[0] if held else None
 
 
-def _begin(store: Store, root: Path, upload: Upload) -> None:
-    """Create the upload's empty file, then its row."""
+def _begin(store: Store, root: Path, upload: Upload, limits: UploadLimits) -> None:
+    """Create the upload's empty file, then its row, within the user's quota (checked in the same transaction)."""
     path = upload_path(root, upload.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
     with store.transaction() as conn:
+        count, declared = conn.execute(
+            "SELECT count(*), coalesce(sum(length), 0) FROM upload"
+            " WHERE user_id = ? AND completed_at IS NULL AND expires_at > ?",
+            [upload.user_id, upload.expires_at - limits.expiry_s],  # unexpired when this one starts
+        ).fetchone()
+        if count + 1 > limits.max_open or declared + upload.length > limits.max_open_bytes:
+            path.unlink(missing_ok=True)
+            raise UploadQuotaExceeded(
+                f"you have {count} unfinished upload(s) declaring {declared} bytes; at most {limits.max_open} and"
+                f" {limits.max_open_bytes} bytes together: finish or cancel (DELETE) some, or wait until they expire"
+            )
         conn.execute(
             f"INSERT INTO upload ({_COLUMNS}) VALUES ({', '.join(f':{name}' for name in Upload.__struct_fields__)})",
             msgspec.structs.asdict(upload),
