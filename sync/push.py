@@ -48,6 +48,7 @@ from sync.org.sites import site_ids_in_scope
 from sync.review.findings import record_findings
 
 MAX_SKEW_MS = 5 * 60 * 1000
+MAX_ERRORS = 100  # a rejected op's errors listed: its op-log row stays small however many answers it got wrong
 # An inspection counts from when the phone started it (offline on Sunday, synced on Monday: Sunday),
 # by the create op's clock, unless that is more than this far back (a wrong clock): then on receipt.
 MAX_START_AGE_MS = 31 * 24 * 3600 * 1000
@@ -176,7 +177,7 @@ class Batch:
             outcome: Outcome = max((f.outcome for f in listed), key=_RANK.__getitem__) if listed else "applied"
             result = OpResult(op.op_id, op.client_seq, outcome, seq, listed, conflict_ids, flags=flags)
         except Rejected as exc:
-            problem = Rejection(exc.type, exc.detail, exc.errors)
+            problem = _rejection(exc)
             result = OpResult(op.op_id, op.client_seq, "rejected", seq, problem=problem, flags=flags)
         self.log.append(
             LoggedOp(
@@ -317,6 +318,14 @@ def _register_client(conn: sqlite3.Connection, client_id: str, user: User, devic
         conn.execute("UPDATE client SET device_id = ? WHERE client_id = ?", [device_id, client_id])
     last: int = row["last_seq"]
     return last
+
+
+def _rejection(exc: Rejected) -> Rejection:
+    """The problem of a rejected op, listing at most :data:`MAX_ERRORS` of its errors (it is logged and answered)."""
+    if len(exc.errors) <= MAX_ERRORS:
+        return Rejection(exc.type, exc.detail, exc.errors)
+    detail = f"{exc.detail} ({MAX_ERRORS} of {len(exc.errors)} errors listed)"
+    return Rejection(exc.type, detail, exc.errors[:MAX_ERRORS])
 
 
 def _refused(op: Op, type_: str, detail: str) -> OpResult:

@@ -7,6 +7,7 @@ import json
 from litestar import Litestar
 
 from sync.engine.oplog import REJECTED_HEAD
+from sync.push import MAX_ERRORS
 from tests.clients import Client, World, device, started
 
 HUGE = "很" * 700_000  # about 2 MB of UTF-8 as the answer to a pass/fail item
@@ -46,3 +47,17 @@ def test_a_small_rejected_op_is_kept_whole(app: Litestar, client: Client, world:
     assert [r["outcome"] for r in phone.push()] == ["rejected"]
     audit = client.get(f"/api/inspections/{inspection_id}/audit", headers=world.headers["supervisor1"]).json()
     assert audit[1]["op"]["answers"] == {"licence": "maybe"}
+
+
+def test_a_rejection_lists_a_bounded_number_of_errors(app: Litestar, client: Client, world: World, probe: None) -> None:
+    phone = device(client)
+    inspection_id = started(client, world, phone)
+    phone.set(inspection_id, {f"no_such_item_{n}": n for n in range(500)})  # the most one op may set
+    (result,) = phone.push()
+    assert result["outcome"] == "rejected"
+    assert len(result["problem"]["errors"]) == MAX_ERRORS
+    assert f"{MAX_ERRORS} of 500 errors listed" in result["problem"]["detail"]
+    (size,) = app.state.store.db.execute(
+        "SELECT length(result_json) FROM op_log WHERE inspection_id = ? AND outcome = 'rejected'", [inspection_id]
+    ).fetchone()
+    assert size < 4 * REJECTED_HEAD
