@@ -88,6 +88,13 @@ CREATE TABLE blob (
             metadata_json TEXT NOT NULL,
             PRIMARY KEY (org_id, sha256)
         );
+-- table blob_holder
+CREATE TABLE blob_holder (
+            org_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            user_id TEXT NOT NULL REFERENCES user(id),
+            PRIMARY KEY (org_id, sha256, user_id)
+        );
 -- table checklist_version
 CREATE TABLE checklist_version (
             checklist_id TEXT NOT NULL,
@@ -175,7 +182,7 @@ CREATE TABLE evidence_ref (
             inspection_id TEXT NOT NULL REFERENCES inspection(id),
             site_id TEXT NOT NULL,
             path TEXT NOT NULL,
-            kind TEXT NOT NULL,
+            kind TEXT NOT NULL, added_by TEXT,
             PRIMARY KEY (org_id, sha256, inspection_id, path)
         );
 -- table finding
@@ -219,7 +226,7 @@ CREATE TABLE finding_photo (
             sha256 TEXT NOT NULL,
             finding_id TEXT NOT NULL REFERENCES finding(id),
             site_id TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('fix', 'verification')),
+            kind TEXT NOT NULL CHECK (kind IN ('fix', 'verification')), added_by TEXT,
             PRIMARY KEY (org_id, sha256, finding_id, kind)
         );
 -- table inspection
@@ -394,3 +401,4 @@ CREATE TABLE webhook_delivery (
 -- migration xunjian m008_open_actions
 -- migration xunjian m009_device_window
 -- migration xunjian m010_fact_times
+-- migration xunjian m015_blob_holders

@@ -8,17 +8,16 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from bench.live import serve, server_settings
 from server.app import create_app
 from server.settings import Settings
 from sync.evidence.uploads import upload_path
 from tests.clients import Client, assert_problem, bearer, login
 from tests.evidence import CHUNK, PHOTO, TUS, create, sha256
-from tests.server.routes.test_uploads_resume import serving, token
 
 MAX_OPEN = 3
 MAX_OPEN_BYTES = 3 * len(PHOTO) + 10
@@ -72,21 +71,20 @@ def _pieces_after(written: Path, piece: int) -> Iterator[bytes]:
     yield b"\xfe" * piece
 
 
-def test_a_chunk_refused_as_too_large_keeps_none_of_its_bytes(settings: Settings) -> None:
+def test_a_chunk_refused_as_too_large_keeps_none_of_its_bytes(tmp_path: Path) -> None:
     limit = 64 * 1024
     piece = 20 * 1024
     big = os.urandom(20 * limit)
-    with serving(replace(settings, max_chunk_bytes=limit)) as running:
-        headers = {"Authorization": f"Bearer {token(running.url)}", **TUS}
-        http = httpx.Client(base_url=running.url, headers=headers, timeout=30)
+    with serve(server_settings(tmp_path, max_chunk_bytes=limit)) as live:
+        http = live.client("inspector1")
+        http.headers.update(TUS)
         meta = create(http, {}, big, media_type="image/png")  # type: ignore[arg-type]
         assert meta.status_code == 201, meta.text
         url = meta.headers["location"]
-        written = upload_path(running.evidence_dir, url.rsplit("/", 1)[1])
+        written = upload_path(live.lane.app.state.evidence_dir, url.rsplit("/", 1)[1])
         # streamed, with no Content-Length: the limit is found while the bytes arrive, after some were written
         pieces = _pieces_after(written, piece)
         refused = http.patch(url, content=pieces, headers={**CHUNK, "Upload-Offset": "0"})
         assert_problem(refused, 413, "body-too-large")
         assert http.head(url).headers["upload-offset"] == "0"
         assert written.stat().st_size == 0
-        http.close()
