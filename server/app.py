@@ -7,6 +7,7 @@ from litestar.openapi import OpenAPIConfig
 
 from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
+from server.http_policy import JsonBodies, secure_headers
 from server.problems import fallback_handlers, problem_plugin
 from server.retention import start_retention, stop_retention
 from server.routes import ROUTES
@@ -32,6 +33,8 @@ def create_app(settings: Settings) -> Litestar:
         state=state,
         compression_config=COMPRESSION,
         plugins=[problem_plugin()],
+        middleware=[JsonBodies()],
+        before_send=[secure_headers],
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),

@@ -26,7 +26,7 @@ from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer, resolve_item
 from sync.engine.facts import store_facts
 from sync.engine.merge import LOCKED, Context, mark_stale_signatures
-from sync.engine.oplog import LoggedOp, last_seq, server_op, write_ops
+from sync.engine.oplog import LoggedOp, last_seq, rejected_record, server_op, write_ops
 from sync.engine.ops import (
     Create,
     FieldResult,
@@ -51,6 +51,7 @@ from sync.org.sites import site_ids_in_scope
 from sync.review.findings import record_findings
 
 MAX_SKEW_MS = 5 * 60 * 1000
+MAX_ERRORS = 100  # a rejected op's errors listed: its op-log row stays small however many answers it got wrong
 # An inspection counts from when the phone started it (offline on Sunday, synced on Monday: Sunday),
 # by the create op's clock, unless that is more than this far back (a wrong clock): then on receipt.
 MAX_START_AGE_MS = 31 * 24 * 3600 * 1000
@@ -186,7 +187,7 @@ class Batch:
             outcome: Outcome = max((f.outcome for f in listed), key=_RANK.__getitem__) if listed else "applied"
             result = OpResult(op.op_id, op.client_seq, outcome, seq, listed, conflict_ids, flags=flags)
         except Rejected as exc:
-            problem = Rejection(exc.type, exc.detail, exc.errors)
+            problem = _rejection(exc)
             result = OpResult(op.op_id, op.client_seq, "rejected", seq, problem=problem, flags=flags)
         self.log.append(
             LoggedOp(
@@ -196,7 +197,7 @@ class Batch:
                 op.client_seq if self.client_id else None,
                 op.inspection_id,
                 str(type(op).__struct_config__.tag),
-                encoder.encode(op),
+                rejected_record(encoder.encode(op)) if result.outcome == "rejected" else encoder.encode(op),
                 hlc,
                 self.user.id,
                 received,
@@ -259,10 +260,8 @@ class Batch:
     def _target(self, op: Op) -> tuple[InspectionRow, TemplateIndex]:
         """The row an op changes and its checklist version; rejected unless both are here and in scope."""
         row = self.row(op.inspection_id)
-        if row is None or row.org_id != self.user.org_id:
+        if row is None or row.org_id != self.user.org_id or row.site_id not in self.scope:  # the same: no probing
             raise Rejected("not-found", f"no inspection {op.inspection_id}; send its create op first")
-        if row.site_id not in self.scope:
-            raise Rejected("out-of-scope", "this inspection's site is outside your assigned sites")
         index = self.catalog.index(row.checklist_id, row.version)
         if index is None:
             raise Rejected("not-found", f"checklist {row.checklist_id} version {row.version} is not published here")
@@ -314,7 +313,7 @@ class Batch:
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None
-            _sync_evidence_refs(self.conn, row, self.catalog)
+            _sync_evidence_refs(self.conn, row, self.catalog, self.user.id)
         write_ops(self.conn, self.log)
         duplicate_flags.flag(self.conn, [row.id for row in [*new, *changed]])  # reads the creating ops just written
 
@@ -349,13 +348,25 @@ def _note_recovered(
     record_recovered(conn, epoch, batch.client_id, user.id, taken, now_iso())
 
 
+def _rejection(exc: Rejected) -> Rejection:
+    """The problem of a rejected op, listing at most :data:`MAX_ERRORS` of its errors (it is logged and answered)."""
+    if len(exc.errors) <= MAX_ERRORS:
+        return Rejection(exc.type, exc.detail, exc.errors)
+    detail = f"{exc.detail} ({MAX_ERRORS} of {len(exc.errors)} errors listed)"
+    return Rejection(exc.type, detail, exc.errors[:MAX_ERRORS])
+
+
 def _refused(op: Op, type_: str, detail: str) -> OpResult:
     outcome: Outcome = "gap" if type_ == "sequence-gap" else "rejected"
     return OpResult(op.op_id, op.client_seq, outcome, problem=Rejection(type_, detail))
 
 
-def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> None:
-    """Keep ``evidence_ref`` equal to the photos and signature images the document references."""
+def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, user_id: str) -> None:
+    """Keep ``evidence_ref`` equal to the photos and signature images the document references.
+
+    A new reference records who added it (the pusher): it lets others read the blob only
+    once its adder holds the bytes (see :mod:`sync.evidence.blobs`).
+    """
     index = catalog.index(row.checklist_id, row.version)
     assert index is not None
     wanted: set[tuple[str, str, str]] = set()
@@ -377,7 +388,7 @@ def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: C
             [row.org_id, sha, row.id, path],
         )
     conn.executemany(
-        "INSERT OR IGNORE INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [(row.org_id, sha, row.id, row.site_id, path, kind) for sha, path, kind in wanted - held],
+        "INSERT OR IGNORE INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind, added_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(row.org_id, sha, row.id, row.site_id, path, kind, user_id) for sha, path, kind in wanted - held],
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-CSV_TYPE = "text/csv; charset=utf-8"
+CSV_TYPE = "text/csv"  # the server names the charset (utf-8) itself, as for every text type
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 64 * 1024
 FLUSH_ROWS = 200
