@@ -7,7 +7,9 @@ the rejection still advances the client's sequence and is kept in the op log.
 
 Within a batch each inspection is read once and written once, its stored facts
 (:mod:`sync.engine.facts`) computed once, and the op log rows are written together,
-all in the batch's transaction.
+all in the batch's transaction. A conflict row refers to its inspection's row, so an
+inspection created in the batch is inserted before its first conflict is written (the
+rest of its changes are saved with the others at the end).
 """
 
 from __future__ import annotations
@@ -117,11 +119,12 @@ class Batch:
         self.seq = last_seq(conn)
         self.rows: dict[str, InspectionRow | None] = {}
         self.new_rows: list[str] = []
+        self.inserted: set[str] = set()  # new rows already inserted: before their first conflict
         self.dirty: set[str] = set()
         self.evidence_dirty: set[str] = set()
         self.log: list[LoggedOp] = []
         self.writers: dict[int, Writer] = {}
-        self.received = now_iso()
+        self.received = iso_from_ms(now_ms)  # one clock reading for the batch: ops, conflicts, events
 
     def stored_results(self, op_ids: list[str]) -> dict[str, OpResult]:
         """Outcomes already stored for any of these ops (replays)."""
@@ -263,11 +266,19 @@ class Batch:
         row.updated_seq, row.updated_at = ctx.seq, ctx.now
         self.dirty.add(row.id)
         if ctx.new_conflicts or ctx.touched_conflicts:
+            self._insert_early(row)
             touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
             new_ids = {c.id for c in ctx.new_conflicts}
             save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
         if touches_evidence(op, ctx):
             self.evidence_dirty.add(row.id)
+
+    def _insert_early(self, row: InspectionRow) -> None:
+        """Insert a row created in this batch now (once), so conflict rows can refer to it; saved again at the end."""
+        if row.id in self.new_rows and row.id not in self.inserted:
+            insert_rows(self.conn, [row])
+            self.inserted.add(row.id)
+            self.dirty.add(row.id)
 
     def _log_verified(self, finding_id: str, inspection_id: str, by: str, now: str) -> None:
         """Log an earlier inspection's action verified by this one as its own op, and move that inspection.
@@ -289,10 +300,11 @@ class Batch:
 
     def flush(self) -> None:
         """Write every new and changed inspection, its stored facts, its evidence references, and the op-log rows."""
-        new = [row for i in self.new_rows if (row := self.rows[i]) is not None]
+        pending = [i for i in self.new_rows if i not in self.inserted]
+        new = [row for i in pending if (row := self.rows[i]) is not None]
         insert_rows(self.conn, new)
         changed = []
-        for inspection_id in self.dirty.difference(self.new_rows):
+        for inspection_id in self.dirty.difference(pending):
             row = self.rows[inspection_id]
             assert row is not None
             save_row(self.conn, row)
