@@ -40,7 +40,6 @@ from tests.sync.office import Office, new_office
 from tests.sync.review.field_work import probe_catalog
 
 CATALOG = probe_catalog()
-TEMPLATE = CATALOG.get("sync_probe", 1)
 HASHER = PasswordHasher(time_cost=1, memory_cost=1024)
 MILLIS = 1_780_000_000_000
 NOW = MILLIS + 1000
@@ -109,7 +108,9 @@ class Script:
         if kind == "attach":
             return Attach(**head, path="photos", sha256=PHOTOS[arg])
         if kind == "sign":
-            right = content_hash(TEMPLATE, signed, "manager_sign")
+            template = CATALOG.get("sync_probe", 1)
+            assert template is not None
+            right = content_hash(template, signed, "manager_sign")
             return Sign(**head, path="manager_sign", value=signature(right if arg else "0" * 64))
         if kind == "submit":
             return Transition(**head, to="submitted")
