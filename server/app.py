@@ -7,6 +7,7 @@ from litestar.openapi import OpenAPIConfig
 
 from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
+from server.nesting import CheckedRequest
 from server.problems import fallback_handlers, problem_plugin
 from server.routes import ROUTES
 from server.routes.app_files import app_routes
@@ -33,6 +34,7 @@ def create_app(settings: Settings) -> Litestar:
         plugins=[problem_plugin()],
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
+        request_class=CheckedRequest,
         openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),
         on_startup=[start_delivery],
         on_shutdown=[stop_delivery, runtime.close],

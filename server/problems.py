@@ -45,6 +45,7 @@ PREFIX = "urn:xunjian:problem:"
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "bad-request": (400, "The request is malformed"),
     "invalid-body": (400, "The request body does not fit the expected shape"),
+    "too-deeply-nested": (400, "The JSON body nests too deeply"),
     "unauthorized": (401, "Authentication required"),
     "forbidden": (403, "Your role may not do this"),
     "out-of-scope": (403, "Outside your assigned sites or districts"),

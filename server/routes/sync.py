@@ -17,6 +17,7 @@ from msgspec import Struct
 
 from schemas.catalog import Catalog
 from server.dependencies import Caller
+from server.nesting import check_nesting
 from server.problems import expand_rejection
 from server.settings import Settings
 from server.workers import run
@@ -34,6 +35,7 @@ class PushResponse(Struct):
 
 def decode_body(body: bytes) -> PushBatch:
     """Decode a push straight into its types (one pass); bad input becomes a 400 problem with a pointer."""
+    check_nesting(body)
     try:
         return push_decoder.decode(body)
     except msgspec.ValidationError as exc:
