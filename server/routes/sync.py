@@ -18,6 +18,7 @@ from msgspec import Struct
 from schemas.catalog import Catalog
 from server.dependencies import Caller
 from server.nesting import check_nesting
+from server.params import Seq
 from server.problems import expand_rejection
 from server.settings import Settings
 from server.workers import run
@@ -91,7 +92,7 @@ def pull_changes(
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
     settings: NamedDependency[Settings],
-    checkpoint: Annotated[int, QueryParameter(ge=0)] = 0,
+    checkpoint: Seq = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> PullPage:
     """Inspections changed after ``checkpoint`` in the caller's scope and window, a page at a time."""

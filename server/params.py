@@ -1,0 +1,77 @@
+"""Query parameters with their bounds: what a route accepts, checked before anything uses it.
+
+Numbers carry their bounds in their type (a server sequence fits a signed 64-bit integer, as
+SQLite's and PostgreSQL's ``bigint`` do); dates, months and quarters are parsed here into real
+calendar dates between :data:`FIRST_DAY` and :data:`LAST_DAY`. A value out of bounds is the same
+``invalid-body`` problem (400) as any parameter of the wrong type, its ``errors`` naming the
+parameter and why — never a 500 from a date that does not exist or a year past 9999.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from litestar.exceptions import ValidationException
+from litestar.params import QueryParameter
+
+SEQ_MAX = 2**63 - 1  # the largest integer SQLite and PostgreSQL (bigint) hold
+Seq = Annotated[int, QueryParameter(ge=0, le=SEQ_MAX)]
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})-Q[1-4]$")
+_RANGE = f"from {FIRST_DAY.year} to {LAST_DAY.year}"
+
+
+def invalid(name: str, why: str) -> ValidationException:
+    """The 400 problem of query parameter ``name``: ``why`` it is refused."""
+    message = f"{name}: {why}"
+    return ValidationException(message, extra=[{"message": message, "key": name, "source": "query"}])
+
+
+def optional_day(name: str, text: str | None) -> date | None:
+    """:func:`day`, or ``None`` when not given."""
+    return None if text is None else day(name, text)
+
+
+def day(name: str, text: str) -> date:
+    """``YYYY-MM-DD``: a real calendar day in range."""
+    if not _DAY.match(text):
+        raise invalid(name, f"{text!r} is not a date (YYYY-MM-DD)")
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise invalid(name, f"{text!r} is not a calendar date") from None
+    return in_range(name, value)
+
+
+def in_range(name: str, value: date) -> date:
+    """``value`` if it lies from :data:`FIRST_DAY` to :data:`LAST_DAY`."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise invalid(name, f"{value.isoformat()} is outside the years {_RANGE}")
+    return value
+
+
+def month(name: str, text: str) -> str:
+    """``YYYY-MM`` with a month from 01 to 12 and a year in range."""
+    match = _MONTH.match(text)
+    if match is None:
+        raise invalid(name, f"{text!r} is not a month (YYYY-MM)")
+    return _year(name, text, int(match[1]))
+
+
+def quarter(name: str, text: str) -> str:
+    """``YYYY-Qn`` with n from 1 to 4 and a year in range."""
+    match = _QUARTER.match(text)
+    if match is None:
+        raise invalid(name, f"{text!r} is not a quarter (YYYY-Qn, n from 1 to 4)")
+    return _year(name, text, int(match[1]))
+
+
+def _year(name: str, text: str, year: int) -> str:
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise invalid(name, f"{text!r} is outside the years {_RANGE}")
+    return text
