@@ -71,8 +71,12 @@ def xlsx_chunks(title: str, header: list[str], rows: Iterable[list[Any]]) -> Ite
         book = Workbook(write_only=True)
         sheet = book.create_sheet(title)
         sheet.append(header)
-        for row in rows:
-            sheet.append([_xlsx_value(sheet, v) for v in row])
+        try:
+            for row in rows:
+                sheet.append([_xlsx_value(sheet, v) for v in row])
+        except BaseException:
+            sheet.close()  # end the sheet's writer now, not when it is collected after its file is gone
+            raise
         book.save(path)
         with open(path, "rb") as file:
             while chunk := file.read(CHUNK):

@@ -27,8 +27,8 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
-def inspections(live: LiveServer, *, broken: bool) -> httpx.Client:
-    """An inspection pushed over HTTP and cloned in the store; the last clone's document unreadable if ``broken``."""
+def inspections(live: LiveServer, *, broken: int | None) -> httpx.Client:
+    """An inspection pushed over HTTP and cloned in the store; clone number ``broken``'s document unreadable."""
     admin = live.client("admin")
     assert admin.post("/api/checklists", json=SYNC_TEMPLATE).status_code == 201
     http = live.client("inspector1")
@@ -51,14 +51,14 @@ def inspections(live: LiveServer, *, broken: bool) -> httpx.Client:
                     inspection_id,
                 ],
             )
-        if broken:
-            db.execute("UPDATE inspection SET state_json = 'not a document' WHERE id = ?", [f"clone-{CLONES - 1:04d}"])
+        if broken is not None:
+            db.execute("UPDATE inspection SET state_json = 'not a document' WHERE id = ?", [f"clone-{broken:04d}"])
     return admin
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "identity"])
 def test_an_export_that_fails_midway_is_a_broken_transfer(live: LiveServer, encoding: str) -> None:
-    admin = inspections(live, broken=True)
+    admin = inspections(live, broken=CLONES - 1)
     headers = {"Accept-Encoding": encoding}
     with admin.stream("GET", "/api/exports/inspections.csv", headers=headers) as response:
         assert response.status_code == 200  # the status line went out before the fault
@@ -67,10 +67,19 @@ def test_an_export_that_fails_midway_is_a_broken_transfer(live: LiveServer, enco
 
 
 def test_the_same_export_whole_ends_cleanly(live: LiveServer) -> None:
-    admin = inspections(live, broken=False)
+    admin = inspections(live, broken=None)
     response = admin.get("/api/exports/inspections.csv")
     assert response.status_code == 200
     assert len(response.text.splitlines()) == 1 + 1 + CLONES
+
+
+def test_a_fault_before_the_first_byte_is_a_problem_response(live: LiveServer) -> None:
+    admin = inspections(live, broken=3)  # in the file's first piece, made before the status line
+    for path in ("inspections.csv", "inspections.xlsx"):
+        response = admin.get(f"/api/exports/{path}")
+        assert response.status_code == 500
+        assert response.headers["content-type"].startswith(PROBLEM)
+        assert response.json()["type"] == PROBLEM_PREFIX + "internal-error"
 
 
 QUERIES = [
