@@ -26,10 +26,10 @@ _QUARTER = re.compile(r"^(\d{4})-Q[1-4]$")
 _RANGE = f"from {FIRST_DAY.year} to {LAST_DAY.year}"
 
 
-def invalid(name: str, why: str) -> ValidationException:
-    """The 400 problem of query parameter ``name``: ``why`` it is refused."""
+def invalid(name: str, why: str, source: str = "query") -> ValidationException:
+    """The 400 problem of parameter (or body field) ``name``: ``why`` it is refused."""
     message = f"{name}: {why}"
-    return ValidationException(message, extra=[{"message": message, "key": name, "source": "query"}])
+    return ValidationException(message, extra=[{"message": message, "key": name, "source": source}])
 
 
 def optional_day(name: str, text: str | None) -> date | None:
@@ -48,10 +48,10 @@ def day(name: str, text: str) -> date:
     return in_range(name, value)
 
 
-def in_range(name: str, value: date) -> date:
+def in_range(name: str, value: date, source: str = "query") -> date:
     """``value`` if it lies from :data:`FIRST_DAY` to :data:`LAST_DAY`."""
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise invalid(name, f"{value.isoformat()} is outside the years {_RANGE}")
+        raise invalid(name, f"{value.isoformat()} is outside the years {_RANGE}", source)
     return value
 
 

@@ -59,6 +59,14 @@ def test_bounds_take_the_whole_range(client: Client, world: World) -> None:
         assert client.get(url, headers=admin).status_code == 200, url
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_plan_starts_within_the_years_served(client: Client, world: World, day: str) -> None:
+    body = {"site_id": next(iter(world.sites.values())), "checklist_id": "night_market", "kind": "daily_check"}
+    response = client.post("/api/schedules/", json={**body, "starts_on": day}, headers=world.headers["supervisor1"])
+    problem = assert_problem(response, 400, "invalid-body")
+    assert [e["pointer"] for e in problem["errors"]] == ["/starts_on"]  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("key", [[2**64, "a", "b"], [-(2**64), "a", "b"], [2**63, "a", "b"]])
 def test_a_cursor_holding_a_number_past_64_bits_is_refused(client: Client, world: World, key: list[object]) -> None:
     for listing in ("/api/findings", "/api/inspections"):
