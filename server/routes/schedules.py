@@ -40,7 +40,7 @@ def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], store:
         kind=data.kind,
         cadence=data.cadence,
         assignee_id=data.assignee_id,
-        starts_on=params.in_range("starts_on", data.starts_on, "body") if data.starts_on else today_in_china(),
+        starts_on=params.in_range("starts_on", data.starts_on) if data.starts_on else today_in_china(),
     )
 
 

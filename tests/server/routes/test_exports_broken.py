@@ -97,8 +97,8 @@ def test_parameters_that_cannot_be_served_are_refused_before_the_first_byte(clie
     for path in ["inspections.csv", "answers.csv", "inspections.xlsx", "answers.xlsx"]:
         for query, parameter in QUERIES:
             response = client.get(f"/api/exports/{path}?{query}", headers=world.headers["admin"])
-            assert response.status_code == 400, (path, query, response.text)
+            assert response.status_code == 422, (path, query, response.text)
             assert response.headers["content-type"].startswith(PROBLEM)
             body = response.json()
-            assert body["type"] == PROBLEM_PREFIX + "invalid-body"
+            assert body["type"] == PROBLEM_PREFIX + "invalid-input"
             assert [e["pointer"] for e in body["errors"]] == [f"/{parameter}"]
