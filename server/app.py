@@ -8,6 +8,7 @@ from litestar.openapi import OpenAPIConfig
 from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
 from server.http_policy import JsonBodies, secure_headers
+from server.nesting import CheckedRequest
 from server.problems import fallback_handlers, problem_plugin
 from server.retention import start_retention, stop_retention
 from server.routes import ROUTES
@@ -37,6 +38,7 @@ def create_app(settings: Settings) -> Litestar:
         before_send=[secure_headers],
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
+        request_class=CheckedRequest,
         openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),
         on_startup=[start_delivery, start_retention, start_sweep],
         on_shutdown=[stop_sweep, stop_delivery, stop_retention, runtime.close],

@@ -23,6 +23,7 @@ from litestar import Litestar
 
 from server.bearer import bearer_token
 from server.http_policy import api_headers, is_json_type
+from server.nesting import too_deep
 from server.routes.sync import PUSH_MAX_BYTES, push_answer
 from server.workers import run
 from sync.engine.ops import push_decoder
@@ -92,6 +93,8 @@ class FastPush:
     def _push(self, caller: tuple[User, str], body: bytes) -> bytes | None:
         """The route's answer to a push that goes well; ``None`` for the route to answer it."""
         (user, device_id), state = caller, self.app.state
+        if too_deep(body):  # the route refuses it (too-deeply-nested) without decoding it
+            return None
         try:
             batch = push_decoder.decode(body)
             result = apply_push(state.store, state.catalog, user, device_id, batch)

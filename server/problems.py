@@ -50,7 +50,8 @@ PREFIX = "urn:xunjian:problem:"
 # problem type slug -> (status, title). docs/problems.md lists every one; tests/test_docs.py keeps it so.
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "bad-request": (400, "The request is malformed"),
-    "invalid-body": (400, "The request body does not fit the expected shape"),
+    "invalid-body": (400, "The request body or a parameter does not fit the expected shape"),
+    "too-deeply-nested": (400, "The JSON body nests too deeply"),
     "unauthorized": (401, "Authentication required"),
     "forbidden": (403, "Your role may not do this"),
     "out-of-scope": (403, "Outside your assigned sites or districts"),
@@ -125,6 +126,7 @@ _DOMAIN: list[tuple[type[Exception], str]] = [
     (EvidenceRequired, "evidence-required"),
 ]
 
+_PARAMETERS = ("query", "path", "header", "cookie")  # where a validation error's source is a parameter
 log = logging.getLogger("xunjian")
 
 
@@ -183,8 +185,12 @@ def _from_http(exc: HTTPException) -> ProblemDetailsException:
 
 
 def _pointer_error(error: Any) -> dict[str, str]:
-    message = str(error.get("message", "invalid")) if isinstance(error, dict) else str(error)
-    key = str(error.get("key", "")) if isinstance(error, dict) else ""
+    if not isinstance(error, dict):
+        return {"pointer": _path_to_pointer(str(error)), "detail": str(error)}
+    message, key = str(error.get("message", "invalid")), str(error.get("key", ""))
+    source = error.get("source", "")
+    if key and str(getattr(source, "value", source)) in _PARAMETERS and not message.startswith(f"{key}:"):
+        message = f"{key}: {message}"  # say which parameter
     return {"pointer": _path_to_pointer(message) or ("/" + key if key and key != "body" else ""), "detail": message}
 
 

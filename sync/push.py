@@ -7,7 +7,9 @@ the rejection still advances the client's sequence and is kept in the op log.
 
 Within a batch each inspection is read once and written once, its stored facts
 (:mod:`sync.engine.facts`) computed once, and the op log rows are written together,
-all in the batch's transaction.
+all in the batch's transaction. A conflict row refers to its inspection's row, so an
+inspection created in the batch is inserted before its first conflict is written (the
+rest of its changes are saved with the others at the end).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import sqlite3
 
 from schemas.catalog import Catalog, TemplateIndex
-from schemas.template import Photo, Signature
 from sync import clock
 from sync.clock import iso_from_ms, now_iso
 from sync.db.epochs import check_epoch, record_recovered
@@ -23,7 +24,7 @@ from sync.db.named import named_row
 from sync.db.store import Store
 from sync.engine import duplicate_flags
 from sync.engine.apply import create_row, dispatch, touches_evidence
-from sync.engine.document import Writer, resolve_item
+from sync.engine.document import Writer
 from sync.engine.facts import store_facts
 from sync.engine.merge import LOCKED, Context, mark_stale_signatures
 from sync.engine.oplog import LoggedOp, last_seq, rejected_record, server_op, write_ops
@@ -45,6 +46,7 @@ from sync.engine.ops import (
 from sync.engine.rollups import moving_facts, moving_inspection_findings
 from sync.engine.rows import InspectionRow, insert_rows, load_row, load_rows, open_conflicts, save_conflicts, save_row
 from sync.errors import Forbidden, Rejected
+from sync.evidence.refs import sync_evidence_refs
 from sync.feed.events import record_op_events
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
@@ -128,11 +130,12 @@ class Batch:
         self.seq = last_seq(conn)
         self.rows: dict[str, InspectionRow | None] = {}
         self.new_rows: list[str] = []
+        self.inserted: set[str] = set()  # new rows already inserted: before their first conflict
         self.dirty: set[str] = set()
         self.evidence_dirty: set[str] = set()
         self.log: list[LoggedOp] = []
         self.writers: dict[int, Writer] = {}
-        self.received = now_iso()
+        self.received = iso_from_ms(now_ms)  # one clock reading for the batch: ops, conflicts, events
 
     def stored_results(self, op_ids: list[str]) -> dict[str, OpResult]:
         """Outcomes already stored for any of these ops (replays)."""
@@ -274,11 +277,19 @@ class Batch:
         row.updated_seq, row.updated_at = ctx.seq, ctx.now
         self.dirty.add(row.id)
         if ctx.new_conflicts or ctx.touched_conflicts:
+            self._insert_early(row)
             touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
             new_ids = {c.id for c in ctx.new_conflicts}
             save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
         if touches_evidence(op, ctx):
             self.evidence_dirty.add(row.id)
+
+    def _insert_early(self, row: InspectionRow) -> None:
+        """Insert a row created in this batch now (once), so conflict rows can refer to it; saved again at the end."""
+        if row.id in self.new_rows and row.id not in self.inserted:
+            insert_rows(self.conn, [row])
+            self.inserted.add(row.id)
+            self.dirty.add(row.id)
 
     def _log_verified(self, finding_id: str, inspection_id: str, by: str, now: str) -> None:
         """Log an earlier inspection's action verified by this one as its own op, and move that inspection.
@@ -300,10 +311,11 @@ class Batch:
 
     def flush(self) -> None:
         """Write every new and changed inspection, its stored facts, its evidence references, and the op-log rows."""
-        new = [row for i in self.new_rows if (row := self.rows[i]) is not None]
+        pending = [i for i in self.new_rows if i not in self.inserted]
+        new = [row for i in pending if (row := self.rows[i]) is not None]
         insert_rows(self.conn, new)
         changed = []
-        for inspection_id in self.dirty.difference(self.new_rows):
+        for inspection_id in self.dirty.difference(pending):
             row = self.rows[inspection_id]
             assert row is not None
             save_row(self.conn, row)
@@ -313,7 +325,7 @@ class Batch:
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None
-            _sync_evidence_refs(self.conn, row, self.catalog, self.user.id)
+            sync_evidence_refs(self.conn, row, self.catalog, self.user.id)
         write_ops(self.conn, self.log)
         duplicate_flags.flag(self.conn, [row.id for row in [*new, *changed]])  # reads the creating ops just written
 
@@ -359,36 +371,3 @@ def _rejection(exc: Rejected) -> Rejection:
 def _refused(op: Op, type_: str, detail: str) -> OpResult:
     outcome: Outcome = "gap" if type_ == "sequence-gap" else "rejected"
     return OpResult(op.op_id, op.client_seq, outcome, problem=Rejection(type_, detail))
-
-
-def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, user_id: str) -> None:
-    """Keep ``evidence_ref`` equal to the photos and signature images the document references.
-
-    A new reference records who added it (the pusher): it lets others read the blob only
-    once its adder holds the bytes (see :mod:`sync.evidence.blobs`).
-    """
-    index = catalog.index(row.checklist_id, row.version)
-    assert index is not None
-    wanted: set[tuple[str, str, str]] = set()
-    for path, state in row.doc.fields.items():
-        item = resolve_item(index.items, path)
-        if isinstance(item, Photo) and isinstance(state.v, list):
-            wanted |= {(sha, path, "photo") for sha in state.v if isinstance(sha, str)}
-        elif isinstance(item, Signature) and isinstance(state.v, dict):
-            for key in ("image_sha256", "witness_image_sha256"):
-                sha = state.v.get(key)
-                if isinstance(sha, str):
-                    wanted.add((sha, path, "signature"))
-    held: set[tuple[str, str, str]] = set(
-        conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])
-    )
-    for sha, path, _kind in held - wanted:
-        conn.execute(
-            "DELETE FROM evidence_ref WHERE org_id = ? AND sha256 = ? AND inspection_id = ? AND path = ?",
-            [row.org_id, sha, row.id, path],
-        )
-    conn.executemany(
-        "INSERT OR IGNORE INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind, added_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(row.org_id, sha, row.id, row.site_id, path, kind, user_id) for sha, path, kind in wanted - held],
-    )
