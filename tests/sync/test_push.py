@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -40,8 +41,8 @@ def test_pushes_queued_together_are_each_applied_once_and_a_refused_one_changes_
     taken = str(uuid.uuid4())
     push(taken, 0)  # this client id is the inspector's from now on
     clients = [str(uuid.uuid4()) for _ in range(6)]
-    jobs: list[Callable[[], Any]] = [lambda c=c, n=n: push(c, n + 1) for n, c in enumerate(clients)]
-    jobs.insert(3, lambda: push(taken, 99, "supervisor"))
+    jobs: list[Callable[[], Any]] = [partial(push, c, n + 1) for n, c in enumerate(clients)]
+    jobs.insert(3, partial(push, taken, 99, "supervisor"))
     before = store.commits
     results = queued_behind_the_writer(store, jobs)
     assert isinstance(results.pop(3), Forbidden)

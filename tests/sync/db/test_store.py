@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,7 @@ def scratch(store: Store) -> Store:
 
 def test_transactions_queued_for_the_writer_commit_once_and_each_returns_after_the_commit(scratch: Store) -> None:
     before = scratch.commits
-    results = queued_behind_the_writer(scratch, [lambda n=n: write(scratch, n) for n in range(8)])
+    results = queued_behind_the_writer(scratch, [partial(write, scratch, n) for n in range(8)])
     assert results == ["committed"] * 8
     assert scratch.commits == before + 1
     assert scratch.db.execute("SELECT count(*) FROM scratch").fetchone()[0] == 8
@@ -144,7 +145,7 @@ def test_a_transaction_alone_commits_at_once(scratch: Store) -> None:
 
 def test_a_failing_transaction_in_a_group_rolls_back_alone(scratch: Store) -> None:
     before = scratch.commits
-    jobs = [lambda n=n: write(scratch, n, fail=n in (0, 4, 7)) for n in range(8)]
+    jobs = [partial(write, scratch, n, fail=n in (0, 4, 7)) for n in range(8)]
     results = queued_behind_the_writer(scratch, jobs)
     for n, result in enumerate(results):
         if n in (0, 4, 7):
@@ -163,7 +164,7 @@ def test_a_plain_transaction_commits_a_group_left_open_first(scratch: Store) -> 
         return "committed"
 
     before = scratch.commits
-    results = queued_behind_the_writer(scratch, [lambda: write(scratch, 1), plain, lambda: write(scratch, 2)], 2)
+    results = queued_behind_the_writer(scratch, [partial(write, scratch, 1), plain, partial(write, scratch, 2)], 2)
     assert results == ["committed"] * 3
     assert scratch.commits - before in (2, 3)  # the plain one alone; the grouped ones with each other or not
     assert [r[0] for r in scratch.db.execute("SELECT n FROM scratch ORDER BY n")] == [1, 2, 100]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sync.db.store import Store
 
 
-def queued_behind_the_writer(store: Store, jobs: list[Callable[[], Any]], grouped: int | None = None) -> list[Any]:
+def queued_behind_the_writer(store: Store, jobs: Sequence[Callable[[], Any]], grouped: int | None = None) -> list[Any]:
     """Run ``jobs`` in threads queued for the writer's lock before it is released; their results or errors.
 
     ``grouped``: how many of them are grouped transactions (all, unless given), the ones waited for.
