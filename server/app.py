@@ -8,10 +8,11 @@ from litestar.openapi import OpenAPIConfig
 from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
 from server.problems import fallback_handlers, problem_plugin
+from server.retention import start_retention, stop_retention
 from server.routes import ROUTES
 from server.routes.app_files import app_routes
 from server.settings import Settings
-from server.startup import open_runtime, start_delivery, stop_delivery
+from server.startup import open_runtime, start_delivery, start_sweep, stop_delivery, stop_sweep
 from server.workers import configure
 
 
@@ -34,6 +35,6 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),
-        on_startup=[start_delivery],
-        on_shutdown=[stop_delivery, runtime.close],
+        on_startup=[start_delivery, start_retention, start_sweep],
+        on_shutdown=[stop_sweep, stop_delivery, stop_retention, runtime.close],
     )

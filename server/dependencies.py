@@ -24,14 +24,21 @@ from sync.db.store import Store
 from sync.errors import AuthenticationFailed
 from sync.org import accounts
 from sync.org.accounts import User
+from sync.org.audit import Actor
 
 
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated user and the device their token belongs to."""
+    """The authenticated user, the device their token belongs to, and the client's address (ASGI scope)."""
 
     user: User
     device_id: str
+    address: str | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts, for the audit trail: this user, device and address."""
+        return Actor(self.user.id, self.device_id, self.address)
 
 
 def provide_store(state: State) -> Store:
@@ -64,13 +71,20 @@ def provide_workers(state: State) -> Workers:
     return workers
 
 
-def provide_caller(request: Request[Any, Any, Any], store: NamedDependency[Store]) -> Caller:
+def provide_caller(
+    request: Request[Any, Any, Any], store: NamedDependency[Store], settings: NamedDependency[Settings]
+) -> Caller:
     """The caller behind ``Authorization: Bearer <token>``; 401 otherwise (looked up in a worker thread)."""
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         raise AuthenticationFailed("send Authorization: Bearer <token> from POST /api/auth/login")
-    user, device_id = accounts.authenticate(store, token)
-    return Caller(user, device_id)
+    user, device_id = accounts.authenticate(store, token, settings.tokens)
+    return Caller(user, device_id, client_address(request))
+
+
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    """The address the request came from (the ASGI scope's client: a reverse proxy's, behind one)."""
+    return request.client.host if request.client else None
 
 
 DEPENDENCIES = {

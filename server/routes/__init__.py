@@ -9,6 +9,7 @@ from __future__ import annotations
 from litestar import Router
 
 from server.routes import (
+    audit,
     auth,
     blobs,
     checklists,
@@ -44,4 +45,5 @@ ROUTES: list[Router] = [
     reports.router,
     exports.router,
     events.router,
+    audit.router,
 ]

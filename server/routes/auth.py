@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from argon2 import PasswordHasher
-from litestar import Router, delete, get, post
+from litestar import Request, Router, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
@@ -47,14 +47,25 @@ class DeviceView(Struct):
 
 @post("/login", status_code=200, sync_to_thread=True)
 def login(
+    request: Request[Any, Any, Any],
     data: JSONBody[LoginRequest],
     store: NamedDependency[Store],
     hasher: NamedDependency[PasswordHasher],
     settings: NamedDependency[Settings],
 ) -> LoginResponse:
-    """Log in with username and password; returns a bearer token bound to a named device."""
+    """Log in with username and password; returns a bearer token bound to a named device.
+
+    Failures slow down the client address (the connection's, from the ASGI scope; a forwarded
+    header is not trusted) for this account, and across accounts after more of them.
+    """
     token, user, device = accounts.login(
-        store, hasher, settings.login, username=data.username, password=data.password, device_name=data.device_name
+        store,
+        hasher,
+        settings.login,
+        username=data.username,
+        password=data.password,
+        device_name=data.device_name,
+        client=request.client.host if request.client else "",
     )
     return LoginResponse(token, user, device)
 
@@ -76,7 +87,7 @@ def revoke_device(
     device_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> DeviceView:
     """Revoke one of the caller's device tokens (it stops working at once)."""
-    return _view(accounts.revoke_device(store, caller.user, device_id), caller)
+    return _view(accounts.revoke_device(store, caller.user, device_id, caller.actor), caller)
 
 
 def _view(device: Device, caller: Caller) -> DeviceView:

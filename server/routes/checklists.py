@@ -126,7 +126,7 @@ async def publish_checklist(
     """Admin: publish a new checklist version (template JSON). Identical re-publish → 200."""
     require_role(caller.user, "admin")
     body = await request.body()
-    template, created = await run(publish_version, store, catalog, body, caller.user)
+    template, created = await run(publish_version, store, catalog, body, caller.user, caller.actor)
     url = schema_url(template.checklist_id, template.version)
     return Response(
         Published(template.checklist_id, template.version, url, created),

@@ -40,6 +40,7 @@ def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], store:
         cadence=data.cadence,
         assignee_id=data.assignee_id,
         starts_on=data.starts_on or today_in_china(),
+        actor=caller.actor,
     )
 
 
@@ -52,7 +53,7 @@ def list_plans(caller: NamedDependency[Caller], store: NamedDependency[Store]) -
 @put("/{plan_id:str}/deactivate", status_code=204, sync_to_thread=True)
 def deactivate_plan(plan_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> None:
     """Supervisor: stop a plan (its history stays)."""
-    schedules.deactivate_plan(store, caller.user, plan_id)
+    schedules.deactivate_plan(store, caller.user, plan_id, caller.actor)
 
 
 @get("/coverage", sync_to_thread=True)

@@ -40,7 +40,7 @@ def create_district(
 ) -> District:
     """Admin: create a district."""
     require_role(caller.user, "admin")
-    return sites.create_district(store, caller.user.org_id, data.name)
+    return sites.create_district(store, caller.user.org_id, data.name, caller.actor)
 
 
 @get("/sites", sync_to_thread=True)
@@ -66,6 +66,7 @@ def create_site(data: JSONBody[NewSite], caller: NamedDependency[Caller], store:
         name=data.name,
         site_type=data.site_type,
         address=data.address,
+        actor=caller.actor,
     )
 
 

@@ -55,6 +55,7 @@ from typing import Any
 import sqlite_utils
 
 from sync.db.migrations import migrations
+from sync.errors import StorageFull, is_storage_full
 
 GROWTH_PAGES = 400  # new database pages (1.6 MB) between background checkpoints
 BUSY_TIMEOUT_MS = 5000
@@ -74,6 +75,8 @@ class Group:
         """Return once the group's commit is durable; raise (a copy of) its error if the commit failed."""
         self.done.wait()
         if self.error is not None:
+            if is_storage_full(self.error):
+                raise StorageFull() from self.error
             raise copy.copy(self.error) from self.error
 
 
@@ -148,10 +151,13 @@ class Store:
                 yield conn
                 # read inside the transaction, where the pager knows it (outside, it costs a read lock)
                 grown = self._pages() - self._checkpointed_at >= GROWTH_PAGES
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:  # SQLITE_FULL may have rolled it back already; a failed COMMIT did not
+                    conn.execute("ROLLBACK")
+                if is_storage_full(exc):
+                    raise StorageFull() from exc
                 raise
-            conn.execute("COMMIT")
             self.commits += 1
             if grown:
                 self._start_checkpoint()
@@ -175,8 +181,10 @@ class Store:
             try:
                 self._writer.execute("SAVEPOINT grouped")
                 yield self._writer
-            except BaseException:
-                self._undo(group)
+            except BaseException as exc:
+                self._undo(group, exc)
+                if is_storage_full(exc):
+                    raise StorageFull() from exc
                 raise
             else:
                 self._writer.execute("RELEASE grouped")
@@ -200,14 +208,17 @@ class Store:
             self._group = Group()
         return self._group
 
-    def _undo(self, group: Group) -> None:
-        """Roll back one member's savepoint; if even that fails, the whole group (its members raise)."""
+    def _undo(self, group: Group, error: BaseException) -> None:
+        """Roll back one member's savepoint; if even that fails, the whole group: its members raise ``error``.
+
+        (SQLITE_FULL may have rolled back the whole transaction already.)
+        """
         try:
             self._writer.execute("ROLLBACK TO grouped")
             self._writer.execute("RELEASE grouped")
-        except sqlite3.Error as failed:
+        except sqlite3.Error:
             self._group = None
-            group.error = failed
+            group.error = error
             if self._writer.in_transaction:
                 self._writer.execute("ROLLBACK")
             group.done.set()

@@ -10,7 +10,9 @@ from schemas.catalog import Catalog, TemplateError, VersionExists, load_catalog,
 from schemas.template import Template, encode_template
 from sync.clock import now_iso
 from sync.db.store import Store
+from sync.org import audit
 from sync.org.accounts import User
+from sync.org.audit import Actor
 
 
 def load_published(store: Store, catalog: Catalog | None = None) -> Catalog:
@@ -28,7 +30,9 @@ def load_published(store: Store, catalog: Catalog | None = None) -> Catalog:
     return catalog
 
 
-def publish_version(store: Store, catalog: Catalog, data: bytes, user: User) -> tuple[Template, bool]:
+def publish_version(
+    store: Store, catalog: Catalog, data: bytes, user: User, actor: Actor | None = None
+) -> tuple[Template, bool]:
     """Publish template JSON as a new version; ``False`` if the identical version exists.
 
     Raises :class:`TemplateError` for a malformed template and
@@ -55,5 +59,7 @@ def publish_version(store: Store, catalog: Catalog, data: bytes, user: User) -> 
             " VALUES (?, ?, ?, ?, ?)",
             [template.checklist_id, template.version, encode_template(template).decode(), user.id, now_iso()],
         )
+        audit.record(conn, actor, "checklist.publish", "checklist", template.checklist_id, org_id=user.org_id,
+                     after={"version": template.version})  # fmt: skip
     catalog.add(template)
     return template, True

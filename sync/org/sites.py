@@ -15,7 +15,9 @@ from sync.clock import new_id, now_iso
 from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, OutOfScope
+from sync.org import audit
 from sync.org.accounts import User
+from sync.org.audit import Actor
 
 SiteType = Literal["supermarket", "market", "service_hall"]
 SITE_TYPES: tuple[SiteType, ...] = ("supermarket", "market", "service_hall")
@@ -61,17 +63,27 @@ def get_organisation(store: Store, org_id: str) -> Organisation:
     return found[0]
 
 
-def create_district(store: Store, org_id: str, name: str) -> District:
+def create_district(store: Store, org_id: str, name: str, actor: Actor | None = None) -> District:
     """Add a district; its name is unique in the organisation."""
     district = District(new_id(), name)
     with store.transaction() as conn:
         if conn.execute("SELECT 1 FROM district WHERE org_id = ? AND name = ?", [org_id, name]).fetchone():
             raise AlreadyExists(f"district {name!r} already exists")
         conn.execute("INSERT INTO district (id, org_id, name) VALUES (?, ?, ?)", [district.id, org_id, name])
+        audit.record(conn, actor, "district.create", "district", district.id, org_id=org_id, after={"name": name})
     return district
 
 
-def create_site(store: Store, org_id: str, *, district_id: str, name: str, site_type: SiteType, address: str) -> Site:
+def create_site(
+    store: Store,
+    org_id: str,
+    *,
+    district_id: str,
+    name: str,
+    site_type: SiteType,
+    address: str,
+    actor: Actor | None = None,
+) -> Site:
     """Add a site to one of the organisation's districts."""
     if site_type not in SITE_TYPES:
         raise InvalidInput(f"unknown site type {site_type!r}; expected one of {', '.join(SITE_TYPES)}")
@@ -84,6 +96,8 @@ def create_site(store: Store, org_id: str, *, district_id: str, name: str, site_
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             [site.id, org_id, district_id, name, site_type, address, now_iso()],
         )
+        fields = {"district_id": district_id, "name": name, "site_type": site_type, "address": address}
+        audit.record(conn, actor, "site.create", "site", site.id, org_id=org_id, after=fields)
     return site
 
 
@@ -154,34 +168,48 @@ def require_role(user: User, *roles: str) -> None:
         raise Forbidden(f"this needs the role {' or '.join(roles)}; you are {user.role}")
 
 
-def assign_sites(store: Store, org_id: str, inspector_id: str, site_ids: list[str]) -> list[str]:
+def assign_sites(
+    store: Store, org_id: str, inspector_id: str, site_ids: list[str], actor: Actor | None = None
+) -> list[str]:
     """Replace an inspector's site assignments; returns the assigned site ids."""
+    chosen = list(dict.fromkeys(site_ids))
     with store.transaction() as conn:
         _require_user_role(conn, org_id, inspector_id, "inspector")
+        held = _held(conn, "SELECT site_id FROM inspector_site WHERE user_id = ? ORDER BY site_id", inspector_id)
         for site_id in site_ids:
             if not conn.execute("SELECT 1 FROM site WHERE id = ? AND org_id = ?", [site_id, org_id]).fetchone():
                 raise InvalidInput(f"no site {site_id!r} in this organisation")
         conn.execute("DELETE FROM inspector_site WHERE user_id = ?", [inspector_id])
         conn.executemany(
             "INSERT INTO inspector_site (user_id, site_id) VALUES (?, ?)",
-            [(inspector_id, s) for s in dict.fromkeys(site_ids)],
+            [(inspector_id, s) for s in chosen],
         )
-    return list(dict.fromkeys(site_ids))
+        audit.record(conn, actor, "user.assign_sites", "user", inspector_id, org_id=org_id,
+                     before={"site_ids": held}, after={"site_ids": sorted(chosen)})  # fmt: skip
+    return chosen
 
 
-def assign_districts(store: Store, org_id: str, supervisor_id: str, district_ids: list[str]) -> list[str]:
+def assign_districts(
+    store: Store, org_id: str, supervisor_id: str, district_ids: list[str], actor: Actor | None = None
+) -> list[str]:
     """Replace a supervisor's districts; returns the assigned district ids."""
+    chosen = list(dict.fromkeys(district_ids))
     with store.transaction() as conn:
         _require_user_role(conn, org_id, supervisor_id, "supervisor")
+        held = _held(
+            conn, "SELECT district_id FROM supervisor_district WHERE user_id = ? ORDER BY district_id", supervisor_id
+        )
         for district_id in district_ids:
             if not conn.execute("SELECT 1 FROM district WHERE id = ? AND org_id = ?", [district_id, org_id]).fetchone():
                 raise InvalidInput(f"no district {district_id!r} in this organisation")
         conn.execute("DELETE FROM supervisor_district WHERE user_id = ?", [supervisor_id])
         conn.executemany(
             "INSERT INTO supervisor_district (user_id, district_id) VALUES (?, ?)",
-            [(supervisor_id, d) for d in dict.fromkeys(district_ids)],
+            [(supervisor_id, d) for d in chosen],
         )
-    return list(dict.fromkeys(district_ids))
+        audit.record(conn, actor, "user.assign_districts", "user", supervisor_id, org_id=org_id,
+                     before={"district_ids": held}, after={"district_ids": sorted(chosen)})  # fmt: skip
+    return chosen
 
 
 def assignments(store: Store, user: User) -> list[str]:
@@ -201,3 +229,8 @@ def _require_user_role(conn: sqlite3.Connection, org_id: str, user_id: str, role
         raise NotFound(f"no user {user_id!r}")
     if row[0] != role:
         raise InvalidInput(f"user {user_id!r} is a {row[0]}, not a {role}")
+
+
+def _held(conn: sqlite3.Connection, sql: str, user_id: str) -> list[str]:
+    """The ids a user is assigned before a change (for the audit trail's before)."""
+    return [r[0] for r in conn.execute(sql, [user_id])]

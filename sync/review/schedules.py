@@ -23,7 +23,9 @@ from sync.clock import new_id, now_iso
 from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound, OutOfScope
+from sync.org import audit
 from sync.org.accounts import User
+from sync.org.audit import Actor
 from sync.org.sites import require_role, site_ids_in_scope
 
 Cadence = Literal["daily", "weekly", "monthly"]
@@ -111,6 +113,7 @@ def create_plan(
     cadence: Cadence | None,
     assignee_id: str | None,
     starts_on: date,
+    actor: Actor | None = None,
 ) -> Plan:
     """A supervisor (in their districts) or admin plans recurring inspections of one site."""
     require_role(user, "supervisor", "admin")
@@ -144,6 +147,9 @@ def create_plan(
                 now_iso(),
             ],
         )
+        fields = {"site_id": site_id, "checklist_id": checklist_id, "cadence": chosen, "kind": kind,
+                  "assignee_id": assignee_id, "starts_on": plan.starts_on, "active": True}  # fmt: skip
+        audit.record(conn, actor, "plan.create", "plan", plan.id, org_id=user.org_id, after=fields)
     return plan
 
 
@@ -160,16 +166,20 @@ def list_plans(store: Store, user: User) -> list[Plan]:
     return rows_as(rows, Plan)
 
 
-def deactivate_plan(store: Store, user: User, plan_id: str) -> None:
+def deactivate_plan(store: Store, user: User, plan_id: str, actor: Actor | None = None) -> None:
     """Deactivate a plan in the caller's scope (supervisors and admins)."""
     require_role(user, "supervisor", "admin")
-    row = store.db.execute("SELECT site_id FROM plan WHERE id = ? AND org_id = ?", [plan_id, user.org_id]).fetchone()
+    row = store.db.execute(
+        "SELECT site_id, active FROM plan WHERE id = ? AND org_id = ?", [plan_id, user.org_id]
+    ).fetchone()
     if row is None:
         raise NotFound(f"no plan {plan_id!r}")
     if row[0] not in site_ids_in_scope(store, user):
         raise OutOfScope("this plan is for a site outside your districts")
     with store.transaction() as conn:
         conn.execute("UPDATE plan SET active = 0 WHERE id = ?", [plan_id])
+        audit.record(conn, actor, "plan.deactivate", "plan", plan_id, org_id=user.org_id,
+                     before={"active": bool(row[1])}, after={"active": False})  # fmt: skip
 
 
 def coverage(store: Store, user: User, first: date, last: date, today: date) -> Coverage:

@@ -1,3 +1,13 @@
+-- index audit_event_action
+CREATE INDEX audit_event_action ON audit_event(org_id, action, seq);
+-- index audit_event_actor
+CREATE INDEX audit_event_actor ON audit_event(org_id, actor_id, seq);
+-- index audit_event_at
+CREATE INDEX audit_event_at ON audit_event(at);
+-- index audit_event_object
+CREATE INDEX audit_event_object ON audit_event(org_id, object_type, object_id, seq);
+-- index audit_event_org
+CREATE INDEX audit_event_org ON audit_event(org_id, seq);
 -- index blob_created
 CREATE INDEX blob_created ON blob(created_at);
 -- index conflict_inspection
@@ -51,8 +61,11 @@ CREATE INDEX inspection_site_created ON inspection(site_id, created_at);
 CREATE INDEX inspection_site_seq ON inspection(site_id, updated_seq);
 -- index inspector_site_site
 CREATE INDEX inspector_site_site ON inspector_site(site_id);
--- index login_failure_username
-CREATE INDEX login_failure_username ON login_failure(username, at);
+-- index login_failure_account
+CREATE INDEX login_failure_account ON login_failure(username, client, at);
+-- index login_failure_client
+CREATE INDEX login_failure_client ON login_failure(client, at)
+        ;
 -- index op_log_inspection
 CREATE INDEX op_log_inspection ON op_log(inspection_id, seq);
 -- index plan_site
@@ -73,6 +86,20 @@ CREATE TABLE "_sqlite_migrations" (
    "migration_set" TEXT,
    "name" TEXT,
    "applied_at" TEXT
+);
+-- table audit_event
+CREATE TABLE audit_event (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id TEXT,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    device_id TEXT,
+    address TEXT,
+    action TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id TEXT,
+    before_json TEXT,
+    after_json TEXT
 );
 -- table blob
 CREATE TABLE blob (
@@ -275,7 +302,7 @@ CREATE TABLE inspector_site (
 CREATE TABLE login_failure (
             username TEXT NOT NULL,
             at REAL NOT NULL
-        );
+        , client TEXT NOT NULL DEFAULT '');
 -- table op_log
 CREATE TABLE op_log (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -380,10 +407,20 @@ CREATE TABLE webhook_delivery (
             attempt INTEGER NOT NULL,
             outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed')),
             status_code INTEGER,
-            error TEXT,
             at TEXT NOT NULL,
             next_at TEXT
-        );
+        , classification TEXT);
+-- trigger audit_event_no_early_delete
+CREATE TRIGGER audit_event_no_early_delete BEFORE DELETE ON audit_event
+WHEN OLD.at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-180 days')
+BEGIN
+    SELECT RAISE(ABORT, 'audit_event rows are kept 180 days at least');
+END;
+-- trigger audit_event_no_update
+CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+BEGIN
+    SELECT RAISE(ABORT, 'audit_event is append-only');
+END;
 -- migration xunjian m001_accounts_and_sites
 -- migration xunjian m002_sync
 -- migration xunjian m003_evidence
@@ -394,3 +431,6 @@ CREATE TABLE webhook_delivery (
 -- migration xunjian m008_open_actions
 -- migration xunjian m009_device_window
 -- migration xunjian m010_fact_times
+-- migration xunjian m013_login_failure_client
+-- migration xunjian m014_delivery_classification
+-- migration xunjian m017_audit_event

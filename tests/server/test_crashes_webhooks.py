@@ -102,7 +102,11 @@ def delivered_all(receiver: Receiver, seqs: set[int]) -> set[int]:
 def test_kill_9_during_webhook_delivery_delivers_every_event_at_least_once_with_one_id(
     tmp_path: Path, receiver: Receiver
 ) -> None:
-    fast = {"XUNJIAN_WEBHOOK_POLL_S": "0.2", "XUNJIAN_WEBHOOK_BACKOFF_S": "0.2"}
+    fast = {
+        "XUNJIAN_WEBHOOK_POLL_S": "0.2",
+        "XUNJIAN_WEBHOOK_BACKOFF_S": "0.2",
+        "XUNJIAN_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8",  # the receiver is on loopback
+    }
     with (
         ServerProcess(tmp_path, "--demo", env=fast, timeout=120) as server,
         httpx.Client(base_url=server.base, timeout=30) as http,

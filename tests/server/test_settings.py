@@ -28,3 +28,10 @@ def test_finding_rules_and_the_holiday_calendar_come_from_the_environment() -> N
 def test_a_malformed_holiday_stops_start_up() -> None:
     with pytest.raises(ValueError, match="2026-02-30"):
         Settings.from_env({"XUNJIAN_HOLIDAYS": "2026-02-30"})
+
+
+def test_the_audit_retention_comes_from_the_environment_and_is_never_below_six_months() -> None:
+    assert Settings.from_env({}).audit_retention_days == 1095
+    assert Settings.from_env({"XUNJIAN_AUDIT_RETENTION_DAYS": "180"}).audit_retention_days == 180
+    with pytest.raises(ValueError, match="at least 180"):
+        Settings.from_env({"XUNJIAN_AUDIT_RETENTION_DAYS": "30"})

@@ -1,13 +1,26 @@
 """The database schema, as migrations in code (sqlite-utils ``Migrations``), applied in order.
 
-One module per stage of the schema, imported here in order, since a migration is registered when
-its module is imported and the names already recorded in databases must never change:
-``first_wave`` (m001–m006), ``scale`` (m007–m012). A new stage gets a new module, imported last.
+One module per stage of the schema. A migration is registered when its module is imported, and
+the order of registration is the order of application, so the stages are imported here one by
+one from ``STAGES`` (not by import statements, which a formatter may sort). The names already
+recorded in databases must never change; a new stage gets a new module, added to ``STAGES`` last,
+its migrations numbered after every earlier one (``tests/sync/db/migrations/test_registry.py`` holds it).
 """
 
 from __future__ import annotations
 
-from sync.db.migrations import first_wave, scale
+from importlib import import_module
+
 from sync.db.migrations.registry import migrations
 
-__all__ = ["first_wave", "migrations", "scale"]
+STAGES = (
+    "first_wave",  # m001–m006: accounts and sites, sync, evidence, findings, schedules, events
+    "scale",  # m007–m012 (issue 13): facts, open actions, the device window, rollups, duplicate flags
+    "security",  # m013–m014 (issue 14): login failures by client address, webhook delivery classifications
+    "audit",  # m017 (issue 14): the audit trail of administration
+)
+
+for _stage in STAGES:
+    import_module(f"{__name__}.{_stage}")
+
+__all__ = ["STAGES", "migrations"]
