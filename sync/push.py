@@ -1,4 +1,4 @@
-"""Applying a push: idempotent, gap-free per client, one durable transaction per batch.
+"""Applying a push: idempotent, gap-free per client, one durable transaction per batch (group-committed).
 
 A replayed op returns its stored outcome and changes nothing. A gap in
 ``client_seq`` is answered ``gap`` so the device resends from ``last_seq + 1``.
@@ -63,14 +63,16 @@ _RANK = {"applied": 0, "merged": 1, "conflict": 2}
 def apply_push(
     store: Store, catalog: Catalog, user: User, device_id: str, batch: PushBatch, *, now_ms: int | None = None
 ) -> PushResult:
-    """Apply a batch of ops in ``client_seq`` order and commit once, durably, before returning.
+    """Apply a batch of ops in ``client_seq`` order and commit, durably, before returning.
 
-    A batch sent with an epoch the database no longer carries (restored since) is refused whole:
+    The commit is a group commit (:meth:`sync.db.store.Store.grouped`): pushes applied while others
+    queue for the writer are made durable by one fsync; a push that fails rolls back alone. A batch
+    sent with an epoch the database no longer carries (restored since) is refused whole:
     :class:`sync.errors.EpochChanged` says where the device stands (:mod:`sync.db.epochs`).
     """
     now_ms = clock.now_ms() if now_ms is None else now_ms
     results: list[OpResult] = []
-    with store.transaction() as conn:
+    with store.grouped() as conn:
         last = _register_client(conn, batch.client_id, user, device_id)
         epoch = check_epoch(conn, batch.client_id, batch.epoch, last, now_iso())
         work = Batch(conn, catalog, user, site_ids_in_scope(store, user), batch.client_id, now_ms)
