@@ -131,7 +131,7 @@ class Batch:
         self.evidence_dirty: set[str] = set()
         self.log: list[LoggedOp] = []
         self.writers: dict[int, Writer] = {}
-        self.received = now_iso()
+        self.received = iso_from_ms(now_ms)  # the push's one time: findings, op log, a start on receipt
 
     def stored_results(self, op_ids: list[str]) -> dict[str, OpResult]:
         """Outcomes already stored for any of these ops (replays)."""
