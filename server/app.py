@@ -7,6 +7,8 @@ from litestar.openapi import OpenAPIConfig
 
 from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
+from server.openapi import CompletedJson
+from server.options import answer_options
 from server.problems import fallback_handlers, problem_plugin
 from server.retention import start_retention, stop_retention
 from server.routes import ROUTES
@@ -34,7 +36,10 @@ def create_app(settings: Settings) -> Litestar:
         plugins=[problem_plugin()],
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Xunjian 巡检 API", version="0.1.0", path="/schema", render_plugins=[CompletedJson()]
+        ),
+        before_request=answer_options,
         on_startup=[start_delivery, start_retention],
         on_shutdown=[stop_delivery, stop_retention, runtime.close],
     )

@@ -24,6 +24,7 @@ from litestar.params import FromPath
 from msgspec import Struct
 
 from server.dependencies import Caller
+from server.options import allow
 from server.problems import problem
 from server.settings import Settings
 from server.workers import run
@@ -51,9 +52,10 @@ class UploadState(Struct):
 
 
 @route("/", http_method=[HttpMethod.OPTIONS], status_code=204)
-async def describe_uploads(settings: NamedDependency[Settings]) -> Response[None]:
+async def describe_uploads(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Response[None]:
     """tus discovery: the protocol version, extensions, checksum algorithms and largest upload."""
     headers = {
+        "Allow": allow(request),
         "Tus-Resumable": TUS_VERSION,
         "Tus-Version": TUS_VERSION,
         "Tus-Extension": TUS_EXTENSIONS,
