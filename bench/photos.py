@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
         org = create_organisation(store, "bench")
         hasher = PasswordHasher(time_cost=1, memory_cost=1024)
         user = create_user(
-            store, hasher, org_id=org.id, username="bench", password="password1", role="inspector", display_name="b"
+            store, hasher, org_id=org.id, username="bench", password="Quiet-Kite-88", role="inspector", display_name="b"
         )
         server_pipeline(store, folder / "data", user, data, digest)  # warm up: imports, plugin registration
         bare_decode(path)

@@ -152,8 +152,9 @@ def make_city(store: Store, shape: Shape, start_ms: int) -> City:
 
     def user(username: str, role: Any, display: str) -> User:
         return create_user(
-            store, hasher, org_id=org.id, username=username, password=DEMO_PASSWORD, role=role, display_name=display
-        )
+            store, hasher, org_id=org.id, username=username, password=DEMO_PASSWORD, role=role, display_name=display,
+            demo_account=True,  # the city is a demo: its accounts log in as the demo ones do
+        )  # fmt: skip
 
     admin = user("admin", "admin", "管理员 Admin")
     districts, sites, supervisors = [], [], []

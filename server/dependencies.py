@@ -71,12 +71,14 @@ def provide_workers(state: State) -> Workers:
     return workers
 
 
-def provide_caller(request: Request[Any, Any, Any], store: NamedDependency[Store]) -> Caller:
+def provide_caller(
+    request: Request[Any, Any, Any], store: NamedDependency[Store], settings: NamedDependency[Settings]
+) -> Caller:
     """The caller behind ``Authorization: Bearer <token>``; 401 otherwise (looked up in a worker thread)."""
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         raise AuthenticationFailed("send Authorization: Bearer <token> from POST /api/auth/login")
-    user, device_id = accounts.authenticate(store, token)
+    user, device_id = accounts.authenticate(store, token, settings.tokens)
     return Caller(user, device_id, client_address(request))
 
 

@@ -78,7 +78,7 @@ class FastPush:
         if token is None:
             return None
         try:
-            return accounts.authenticate(self.app.state.store, token)
+            return accounts.authenticate(self.app.state.store, token, self.app.state.settings.tokens)
         except Exception:  # unknown, revoked, or a fault: the route answers (and logs a fault)
             return None
 

@@ -36,6 +36,8 @@ from sync.errors import (
     Rejected,
     UnsupportedMediaType,
     UploadTooLarge,
+    WeakPassword,
+    WebhookTargetRefused,
 )
 from sync.outputs.pdf import FontMissing
 
@@ -65,6 +67,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "range-not-satisfiable": (416, "The requested range lies outside the file"),
     "invalid-template": (422, "The checklist template is invalid"),
     "invalid-input": (422, "The request breaks a rule"),
+    "webhook-target-refused": (422, "Webhooks may not post to this address"),
+    "weak-password": (422, "The password breaks the password policy"),
     "invalid-answers": (422, "Answers do not fit the checklist version"),
     "invalid-image": (422, "The file is not an acceptable image"),
     "hash-mismatch": (422, "The uploaded bytes do not match the declared SHA-256"),
@@ -96,6 +100,8 @@ _DOMAIN: list[tuple[type[Exception], str]] = [
     (VersionExists, "version-exists"),
     (AlreadyExists, "already-exists"),
     (TemplateError, "invalid-template"),
+    (WebhookTargetRefused, "webhook-target-refused"),
+    (WeakPassword, "weak-password"),
     (InvalidInput, "invalid-input"),
     (InvalidFilter, "bad-request"),
     (InvalidImage, "invalid-image"),
@@ -145,6 +151,8 @@ def _from_domain(exc: Exception) -> ProblemDetailsException:
                 return problem(slug, str(exc), headers=headers, retry_after=exc.retry_after)
             if isinstance(exc, OffsetMismatch):
                 return problem(slug, str(exc), headers={"Upload-Offset": str(exc.offset)}, offset=exc.offset)
+            if isinstance(exc, WeakPassword):
+                return problem(slug, str(exc), rule=exc.rule)
             if isinstance(exc, AuthenticationFailed):
                 headers = {"WWW-Authenticate": 'Bearer realm="xunjian"'}
             return problem(slug, str(exc), headers=headers)

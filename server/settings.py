@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from schemas.catalog import TEMPLATES_DIR
-from sync.org.accounts import LoginPolicy
+from sync.feed.targets import Network, parse_networks
+from sync.org.accounts import LoginPolicy, TokenPolicy
 from sync.org.audit import MIN_RETENTION_DAYS
 from sync.review.workdays import parse_dates
 
@@ -32,6 +33,7 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     login: LoginPolicy = field(default_factory=LoginPolicy)
+    tokens: TokenPolicy = field(default_factory=TokenPolicy)
     max_upload_bytes: int = 40 * 1024 * 1024
     max_chunk_bytes: int = 8 * 1024 * 1024
     upload_expiry_s: float = 24 * 3600
@@ -48,14 +50,25 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_poll_s: float = 2.0
     webhook_timeout_s: float = 10.0
+    webhook_allow_networks: str = ""  # comma-separated CIDRs; read through webhook_networks
     worker_threads: int = 16
     long_job_threads: int = 2
     audit_retention_days: int = 1095
 
     def __post_init__(self) -> None:
-        """Refuse an audit retention below the minimum (等保 2.0: six months; the database refuses it too)."""
+        """Refuse, at start, an audit retention below the minimum and a malformed webhook network.
+
+        (等保 2.0 asks six months of audit; the database refuses shorter too. A malformed CIDR stops
+        the start, not a webhook later.)
+        """
         if self.audit_retention_days < MIN_RETENTION_DAYS:
             raise ValueError(f"XUNJIAN_AUDIT_RETENTION_DAYS must be at least {MIN_RETENTION_DAYS}")
+        self.webhook_networks  # noqa: B018
+
+    @property
+    def webhook_networks(self) -> tuple[Network, ...]:
+        """The networks webhooks may post to although they are not public (intranet deployments)."""
+        return parse_networks(self.webhook_allow_networks)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, demo: bool = False) -> Settings:
@@ -75,6 +88,10 @@ class Settings:
             blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),
             tombstone_window_s=float(env.get("XUNJIAN_TOMBSTONE_WINDOW_S", str(30 * 24 * 3600))),
             device_window_days=float(env.get("XUNJIAN_DEVICE_WINDOW_DAYS", "30")),
+            tokens=TokenPolicy(
+                idle_days=float(env.get("XUNJIAN_TOKEN_IDLE_DAYS", "30")),
+                max_days=float(env.get("XUNJIAN_TOKEN_MAX_DAYS", "180")),
+            ),
             cjk_font=Path(env["XUNJIAN_CJK_FONT"]) if env.get("XUNJIAN_CJK_FONT") else None,
             repeat_window_days=int(env.get("XUNJIAN_REPEAT_WINDOW_DAYS", "90")),
             working_days_default=int(env.get("XUNJIAN_WORKING_DAYS_DEFAULT", "5")),
@@ -84,6 +101,7 @@ class Settings:
             webhook_max_attempts=int(env.get("XUNJIAN_WEBHOOK_MAX_ATTEMPTS", "8")),
             webhook_poll_s=float(env.get("XUNJIAN_WEBHOOK_POLL_S", "2")),
             webhook_timeout_s=float(env.get("XUNJIAN_WEBHOOK_TIMEOUT_S", "10")),
+            webhook_allow_networks=env.get("XUNJIAN_WEBHOOK_ALLOW_NETWORKS", ""),
             worker_threads=int(env.get("XUNJIAN_WORKER_THREADS", "16")),
             long_job_threads=int(env.get("XUNJIAN_LONG_JOB_THREADS", "2")),
             audit_retention_days=int(env.get("XUNJIAN_AUDIT_RETENTION_DAYS", "1095")),

@@ -42,6 +42,7 @@ from sync.db.store import Store, open_store
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
 from sync.feed import events, webhooks
+from sync.feed.pinned_post import pinned_post
 from sync.feed.webhooks import DeliveryPolicy
 from sync.org.demo import load_demo
 from sync.pull import iso_before, purge_tombstones
@@ -109,7 +110,7 @@ def open_runtime(settings: Settings) -> Runtime:
 async def _deliver_forever(store: Store, settings: Settings, stop: threading.Event, wake: asyncio.Event) -> None:
     """Loop over :func:`sync.feed.webhooks.deliver_due` in a worker thread until stopped."""
     policy = DeliveryPolicy(settings.webhook_backoff_s, settings.webhook_max_attempts)
-    http_post = webhooks.urllib_post(settings.webhook_timeout_s)
+    http_post = pinned_post(settings.webhook_timeout_s, settings.webhook_networks)
     while not stop.is_set():
         try:
             await asyncio.to_thread(events.record_overdue, store, today_in_china())

@@ -94,3 +94,15 @@ class DeadlineInPast(DomainError):
 
 class EvidenceRequired(DomainError):
     """A manual verification with no evidence: a photo, or a note with a later inspection, is needed."""
+
+
+class WebhookTargetRefused(InvalidInput):
+    """A webhook URL or address that may not be posted to (internal, metadata, userinfo, control characters)."""
+
+
+class WeakPassword(InvalidInput):
+    """A new password that breaks the policy; ``rule`` names which (``length``, ``username``, ``common``)."""
+
+    def __init__(self, rule: str, detail: str) -> None:
+        super().__init__(detail)
+        self.rule = rule

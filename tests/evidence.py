@@ -149,7 +149,7 @@ class Org:
         def user(username: str, role: Role) -> User:
             login = f"{name}-{username}"
             return create_user(
-                store, hasher, org_id=org.id, username=login, password="password1", role=role, display_name=username
+                store, hasher, org_id=org.id, username=login, password="Quiet-Kite-88", role=role, display_name=username
             )
 
         self.admin = user("admin", "admin")

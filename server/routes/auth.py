@@ -53,7 +53,11 @@ def login(
     hasher: NamedDependency[PasswordHasher],
     settings: NamedDependency[Settings],
 ) -> LoginResponse:
-    """Log in with username and password; returns a bearer token bound to a named device."""
+    """Log in with username and password; returns a bearer token bound to a named device.
+
+    Failures slow down the client address (the connection's, from the ASGI scope; a forwarded
+    header is not trusted) for this account, and across accounts after more of them.
+    """
     token, user, device = accounts.login(
         store,
         hasher,

@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from server.dependencies import Caller
 from server.paging import next_link
+from server.settings import Settings
 from sync.db.store import Store
 from sync.feed import events, webhooks
 from sync.feed.events import EventPage
@@ -38,10 +39,17 @@ def list_events(
 
 @post("/", status_code=201, sync_to_thread=True)
 def create_webhook(
-    data: JSONBody[NewWebhook], caller: NamedDependency[Caller], store: NamedDependency[Store]
+    data: JSONBody[NewWebhook],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    settings: NamedDependency[Settings],
 ) -> WebhookView:
-    """Admin: POST the events of these kinds to an http(s) URL, signed with the secret."""
-    return webhooks.create_webhook(store, caller.user, data, caller.actor)
+    """Admin: POST the events of these kinds to an http(s) URL, signed with the secret.
+
+    Internal targets (loopback, private, link-local, metadata …, in any spelling) are refused
+    unless ``XUNJIAN_WEBHOOK_ALLOW_NETWORKS`` allows them.
+    """
+    return webhooks.create_webhook(store, caller.user, data, caller.actor, allow=settings.webhook_networks)
 
 
 @get("/", sync_to_thread=True)
@@ -63,7 +71,7 @@ def list_deliveries(
     store: NamedDependency[Store],
     limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 200,
 ) -> list[Delivery]:
-    """Admin: the delivery log, newest attempt first: event, attempt, outcome, status code or error."""
+    """Admin: the delivery log, newest attempt first: event, attempt, outcome, status code and classification."""
     return webhooks.list_deliveries(store, caller.user, webhook_id, limit=limit)
 
 

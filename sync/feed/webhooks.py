@@ -7,7 +7,10 @@ next attempt is due gets its events in order, one POST each, signed with
 failure (an error or a non-2xx status) is logged and retried after
 ``base_s × 2^(attempt-1)`` seconds; webhooks are posted to side by side, so a
 slow or failing endpoint holds up only itself. The HTTP call and the clock are
-parameters: tests pass a fake clock, the server a real POST and ``time.time()``.
+parameters: tests pass a fake clock, the server :func:`sync.feed.pinned_post.pinned_post` (which
+refuses internal targets after DNS resolution) and ``time.time()``. The delivery log keeps the
+status code and a short classification (:func:`sync.feed.pinned_post.classify`), never the
+target's response or error text (no response oracle).
 """
 
 from __future__ import annotations
@@ -15,12 +18,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
 import msgspec
@@ -31,13 +32,12 @@ from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound
 from sync.feed.events import KINDS, Event, events_for, last_seq
+from sync.feed.pinned_post import HttpPost, classify
+from sync.feed.targets import Network, check_url
 from sync.org import audit
 from sync.org.accounts import User
 from sync.org.audit import Actor
 from sync.org.sites import require_role
-
-HttpPost = Callable[[str, bytes, dict[str, str]], int]
-"""POST ``body`` to ``url`` with ``headers``; returns the status code, raises on a transport error."""
 
 PER_PASS = 50  # events per webhook in one pass
 
@@ -75,23 +75,30 @@ class WebhookView(Struct):
 
 
 class Delivery(Struct):
-    """One attempt to deliver one event: ``delivered``, ``retrying`` (with when) or ``failed`` (given up)."""
+    """One attempt to deliver one event: ``delivered``, ``retrying`` (with when) or ``failed`` (given up).
+
+    ``classification`` says what happened: ``delivered``, ``http-4xx``, ``http-5xx``, ``http-other``,
+    ``refused-address``, ``timeout``, ``connect-error`` or ``tls-error`` (never the target's text).
+    """
 
     event_seq: int
     attempt: int
     outcome: str
     status_code: int | None
-    error: str | None
+    classification: str
     at: str
     next_at: str | None
 
 
-def create_webhook(store: Store, user: User, body: NewWebhook, actor: Actor | None = None) -> WebhookView:
-    """Subscribe an http(s) URL to some event kinds; it gets the events recorded from now on."""
+def create_webhook(
+    store: Store, user: User, body: NewWebhook, actor: Actor | None = None, *, allow: Iterable[Network] = ()
+) -> WebhookView:
+    """Subscribe an http(s) URL to some event kinds; it gets the events recorded from now on.
+
+    An internal target (see :mod:`sync.feed.targets`) is refused unless ``allow`` holds its network.
+    """
     require_role(user, "admin")
-    parts = urlsplit(body.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput(f"a webhook URL must be http:// or https:// with a host, not {body.url!r}")
+    check_url(body.url, allow)
     unknown = sorted(set(body.kinds) - set(KINDS))
     if unknown:
         raise InvalidInput(f"unknown event kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
@@ -146,7 +153,7 @@ def list_deliveries(store: Store, user: User, webhook_id: str, *, limit: int = 2
     """The webhook's delivery log, newest attempt first."""
     get_webhook(store, user, webhook_id)
     rows = store.db.execute(
-        "SELECT event_seq, attempt, outcome, status_code, error, at, next_at FROM webhook_delivery"
+        "SELECT event_seq, attempt, outcome, status_code, classification, at, next_at FROM webhook_delivery"
         " WHERE webhook_id = ? ORDER BY id DESC LIMIT ?",
         [webhook_id, max(1, min(limit, 1000))],
     )
@@ -156,29 +163,6 @@ def list_deliveries(store: Store, user: User, webhook_id: str, *, limit: int = 2
 def sign(secret: str, body: bytes) -> str:
     """The ``X-Xunjian-Signature`` header's value for ``body``."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def urllib_post(timeout_s: float) -> HttpPost:
-    """A real POST (standard library) with a timeout; redirects are not followed."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: object, **kwargs: object) -> None:
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-
-    def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise ValueError(f"not an http(s) URL: {url!r}")
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (http and https only, checked above)
-        try:
-            with opener.open(request, timeout=timeout_s) as response:
-                status: int = response.status
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-        return status
-
-    return post
 
 
 @dataclass
@@ -242,16 +226,14 @@ def _deliver_one(
         }
         attempt = hook.attempts + 1
         status: int | None = None
-        error: str | None = None
+        error: Exception | None = None
         try:
             status = http_post(hook.url, body, headers)
-        except Exception as exc:  # any transport failure is logged and retried, never raised
-            error = f"{type(exc).__name__}: {exc}"[:500]
+        except Exception as exc:  # any transport failure or refusal is classified and retried, never raised
+            error = exc
         made += 1
-        ok = status is not None and 200 <= status < 300
-        if not ok and error is None:
-            error = f"HTTP {status}"
-        if not _record(store, hook, event, attempt, ok, status, error, now, policy):
+        outcome = classify(status, error)
+        if not _record(store, hook, event, attempt, outcome, status, now, policy):
             break
     return made
 
@@ -261,13 +243,13 @@ def _record(
     hook: _Due,
     event: Event,
     attempt: int,
-    ok: bool,
+    classification: str,
     status: int | None,
-    error: str | None,
     now: float,
     policy: DeliveryPolicy,
 ) -> bool:
     """Log one attempt and move the webhook on; ``True`` when the next event may follow now."""
+    ok = classification == "delivered"
     if ok or attempt >= policy.max_attempts:
         outcome, retry_at = ("delivered" if ok else "failed"), None
         hook.cursor, hook.attempts = event.seq, 0
@@ -278,9 +260,10 @@ def _record(
         if conn.execute("SELECT 1 FROM webhook WHERE id = ?", [hook.id]).fetchone() is None:
             return False  # deleted during the pass
         conn.execute(
-            "INSERT INTO webhook_delivery (webhook_id, event_seq, attempt, outcome, status_code, error, at, next_at)"
+            "INSERT INTO webhook_delivery"
+            " (webhook_id, event_seq, attempt, outcome, status_code, classification, at, next_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [hook.id, event.seq, attempt, outcome, status, None if ok else error, iso_from_epoch(now),
+            [hook.id, event.seq, attempt, outcome, status, classification, iso_from_epoch(now),
              None if retry_at is None else iso_from_epoch(retry_at)],
         )  # fmt: skip
         conn.execute(

@@ -53,6 +53,7 @@ def load_demo(store: Store, hasher: PasswordHasher) -> list[str]:
             password=DEMO_PASSWORD,
             role=role,
             display_name=display_name,
+            demo_account=True,
         )
         if role == "supervisor":
             assign_districts(store, org.id, user.id, [districts[i].id for i in scope])

@@ -61,8 +61,11 @@ CREATE INDEX inspection_site_created ON inspection(site_id, created_at);
 CREATE INDEX inspection_site_seq ON inspection(site_id, updated_seq);
 -- index inspector_site_site
 CREATE INDEX inspector_site_site ON inspector_site(site_id);
--- index login_failure_username
-CREATE INDEX login_failure_username ON login_failure(username, at);
+-- index login_failure_account
+CREATE INDEX login_failure_account ON login_failure(username, client, at);
+-- index login_failure_client
+CREATE INDEX login_failure_client ON login_failure(client, at)
+        ;
 -- index op_log_inspection
 CREATE INDEX op_log_inspection ON op_log(inspection_id, seq);
 -- index plan_site
@@ -299,7 +302,7 @@ CREATE TABLE inspector_site (
 CREATE TABLE login_failure (
             username TEXT NOT NULL,
             at REAL NOT NULL
-        );
+        , client TEXT NOT NULL DEFAULT '');
 -- table op_log
 CREATE TABLE op_log (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -404,10 +407,9 @@ CREATE TABLE webhook_delivery (
             attempt INTEGER NOT NULL,
             outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'retrying', 'failed')),
             status_code INTEGER,
-            error TEXT,
             at TEXT NOT NULL,
             next_at TEXT
-        );
+        , classification TEXT);
 -- trigger audit_event_no_early_delete
 CREATE TRIGGER audit_event_no_early_delete BEFORE DELETE ON audit_event
 WHEN OLD.at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-180 days')
@@ -429,4 +431,6 @@ END;
 -- migration xunjian m008_open_actions
 -- migration xunjian m009_device_window
 -- migration xunjian m010_fact_times
+-- migration xunjian m013_login_failure_client
+-- migration xunjian m014_delivery_classification
 -- migration xunjian m017_audit_event

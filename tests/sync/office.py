@@ -126,7 +126,7 @@ def new_office(store: Store, hasher: PasswordHasher) -> Office:
         ).id
     users = {
         role: create_user(
-            store, hasher, org_id=org.id, username=role, password="password1", role=role, display_name=role
+            store, hasher, org_id=org.id, username=role, password="Quiet-Kite-88", role=role, display_name=role
         )
         for role in ("admin", "supervisor", "inspector")
     }

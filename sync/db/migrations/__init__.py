@@ -16,6 +16,7 @@ from sync.db.migrations.registry import migrations
 STAGES = (
     "first_wave",  # m001–m006: accounts and sites, sync, evidence, findings, schedules, events
     "scale",  # m007–m012 (issue 13): facts, open actions, the device window, rollups, duplicate flags
+    "security",  # m013–m014 (issue 14): login failures by client address, webhook delivery classifications
     "audit",  # m017 (issue 14): the audit trail of administration
 )
 

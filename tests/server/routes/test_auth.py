@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
+import httpx
+from litestar import Litestar
+
+from bench.live import serve, server_settings
+from server.settings import Settings
+from sync.clock import iso_from_epoch
+from sync.org import accounts
+from sync.org.demo import DEMO_PASSWORD
 from tests.clients import Client, World, bearer, login
 
 
@@ -84,3 +95,48 @@ def test_deactivated_user_loses_every_token_and_cannot_log_in(client: Client, wo
     assert client.get("/api/sites", headers=world.headers["inspector4"]).status_code == 401
     again = client.post("/api/auth/login", json={"username": "inspector4", "password": "demo1234", "device_name": "x"})
     assert again.status_code == 401
+
+
+def test_back_off_follows_the_client_address_over_real_http(tmp_path: Path) -> None:
+    """Three client addresses on the loopback network (127.0.0.2-4) against a real server on 127.0.0.1."""
+    with serve(server_settings(tmp_path)) as live:
+
+        def from_address(address: str) -> httpx.Client:
+            client = httpx.Client(base_url=live.url, transport=httpx.HTTPTransport(local_address=address), timeout=30)
+            live.clients.append(client)
+            return client
+
+        a, b, c = from_address("127.0.0.2"), from_address("127.0.0.3"), from_address("127.0.0.4")
+        wrong = {"username": "inspector1", "password": "not-the-password", "device_name": "x"}
+        statuses = [a.post("/api/auth/login", json=wrong).status_code for _ in range(20)]
+        assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
+        right = {**wrong, "password": DEMO_PASSWORD}
+        assert a.post("/api/auth/login", json=right).status_code == 429
+        assert b.post("/api/auth/login", json=right).status_code == 200  # the rightful user is never locked out
+        spray = [
+            c.post("/api/auth/login", json={**wrong, "username": f"user{n}", "password": "Winter2026!"}).status_code
+            for n in range(30)
+        ]
+        assert spray[:20] == [401] * 20 and set(spray[20:]) == {429}
+        assert c.post("/api/auth/login", json={**right, "username": "inspector2"}).status_code == 429
+        stored = {row[0] for row in live.lane.app.state.store.db.execute("SELECT DISTINCT client FROM login_failure")}
+        assert stored == {"127.0.0.2", "127.0.0.4"}
+
+
+def test_an_expired_token_answers_401_and_a_fresh_login_works(client: Client, app: Litestar) -> None:
+    token = login(client, "inspector1")
+    assert client.get("/api/sites", headers=bearer(token)).status_code == 200
+    long_ago = iso_from_epoch(time.time() - 31 * 86400)
+    with app.state.store.transaction() as conn:
+        conn.execute("UPDATE device SET last_seen_at = ? WHERE token_hash = ?", [long_ago, accounts.hash_token(token)])
+    expired = client.get("/api/sites", headers=bearer(token))
+    assert expired.status_code == 401
+    assert expired.json()["type"] == "urn:xunjian:problem:unauthorized"
+    assert "expired" in expired.json()["detail"]
+    assert client.get("/api/sites", headers=bearer(login(client, "inspector1"))).status_code == 200
+
+
+def test_the_token_expiry_settings_are_read_from_the_environment() -> None:
+    settings = Settings.from_env({"XUNJIAN_TOKEN_IDLE_DAYS": "7", "XUNJIAN_TOKEN_MAX_DAYS": "90"})
+    assert (settings.tokens.idle_days, settings.tokens.max_days) == (7, 90)
+    assert (Settings.from_env({}).tokens.idle_days, Settings.from_env({}).tokens.max_days) == (30, 180)

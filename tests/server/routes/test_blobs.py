@@ -163,11 +163,11 @@ def test_another_organisation_can_neither_fetch_nor_probe(
         app.state.hasher,
         org_id=org.id,
         username="outsider",
-        password="password1",
+        password="Quiet-Kite-88",
         role="admin",
         display_name="x",
     )
-    outsider = bearer(login(client, "outsider", "password1"))
+    outsider = bearer(login(client, "outsider", "Quiet-Kite-88"))
     hidden = client.get(f"/api/blobs/{photo}", headers=outsider)
     absent = client.get(f"/api/blobs/{sha256(b'never uploaded')}", headers=outsider)
     malformed = client.get("/api/blobs/not-a-hash", headers=outsider)

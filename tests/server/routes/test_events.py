@@ -17,8 +17,11 @@ from litestar.testing import TestClient
 
 from server.app import create_app
 from server.settings import Settings
-from sync.feed.webhooks import DeliveryPolicy, deliver_due, urllib_post
+from sync.feed.pinned_post import pinned_post
+from sync.feed.targets import parse_networks
+from sync.feed.webhooks import DeliveryPolicy, deliver_due
 from tests.clients import SHOP, Client, World, bearer, device, login, review
+from tests.ssrf import REFUSED
 from tests.templates import SYNC_TEMPLATE
 
 PROBLEM = "urn:xunjian:problem:"
@@ -26,10 +29,13 @@ SECRET = "loopback-secret-1234"
 T0 = 1_900_000_000.0
 
 
+LOOPBACK = "127.0.0.0/8"
+
+
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """No background delivery: the tests drive each pass with their own clock."""
-    return replace(settings, webhook_poll_s=0)
+    """No background delivery: the tests drive each pass with their own clock; receivers on 127.0.0.1 allowed."""
+    return replace(settings, webhook_poll_s=0, webhook_allow_networks=LOOPBACK)
 
 
 class Loopback:
@@ -153,7 +159,7 @@ def test_webhooks_are_for_admins_with_http_urls_and_known_kinds(client: Client, 
     assert [h["id"] for h in client.get("/api/webhooks", headers=admin).json()] == [hook["id"]]
     for url in ("ftp://example.test/", "file:///etc/passwd", "example.test/hook"):
         refused = client.post("/api/webhooks", json={**body, "url": url}, headers=admin)
-        assert (refused.status_code, refused.json()["type"]) == (422, PROBLEM + "invalid-input"), url
+        assert (refused.status_code, refused.json()["type"]) == (422, PROBLEM + "webhook-target-refused"), url
     unknown = client.post("/api/webhooks", json={**body, "kinds": ["inspection.burnt"]}, headers=admin)
     assert (unknown.status_code, unknown.json()["type"]) == (422, PROBLEM + "invalid-input")
     assert "inspection.burnt" in unknown.json()["detail"]
@@ -175,7 +181,7 @@ def test_a_real_receiver_gets_every_event_once_in_order_signed_after_retries(
     body = {"url": loopback.url, "kinds": FLOW[1:], "secret": SECRET}  # not conflict.opened
     hook = client.post("/api/webhooks", json=body, headers=world.headers["admin"]).json()
     workflow(client, world)
-    post, policy = urllib_post(5), DeliveryPolicy(base_s=2, max_attempts=5)
+    post, policy = pinned_post(5, parse_networks(LOOPBACK)), DeliveryPolicy(base_s=2, max_attempts=5)
     store = app.state.store
     assert deliver_due(store, post, T0, policy=policy) == 1  # 500: retry in 2 s
     assert deliver_due(store, post, T0 + 1, policy=policy) == 0
@@ -218,3 +224,33 @@ def test_the_background_task_delivers_and_stops_with_the_app(settings: Settings,
         task = app.state.webhook_task
     assert task.done()
     assert [e["kind"] for e in loopback.events()] == ["inspection.submitted"]
+
+
+TARGET_BODY = {"kinds": ["action.closed"], "secret": SECRET}
+
+
+def test_every_spelling_of_an_internal_target_is_refused_with_a_problem_naming_why(settings: Settings) -> None:
+    with TestClient(create_app(replace(settings, demo=True, webhook_allow_networks=""))) as client:
+        admin = bearer(login(client, "admin"))
+        for url, why in REFUSED:
+            refused = client.post("/api/webhooks", json={**TARGET_BODY, "url": url}, headers=admin)
+            problem = refused.json()
+            assert (refused.status_code, problem["type"]) == (422, PROBLEM + "webhook-target-refused"), url
+            assert why in problem["detail"], (url, problem["detail"])
+        assert client.get("/api/webhooks", headers=admin).json() == []
+
+
+def test_the_allow_setting_opens_the_networks_it_names(settings: Settings) -> None:
+    allowed = Settings.from_env({"XUNJIAN_WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8, 10.20.0.0/16"})
+    assert [str(n) for n in allowed.webhook_networks] == ["127.0.0.0/8", "10.20.0.0/16"]
+    with pytest.raises(ValueError, match="does not appear"):
+        Settings.from_env({"XUNJIAN_WEBHOOK_ALLOW_NETWORKS": "10.0.0.0/8,intranet"})
+    app = create_app(replace(settings, demo=True, webhook_poll_s=0, webhook_allow_networks="127.0.0.0/8"))
+    with TestClient(app) as client:
+        admin = bearer(login(client, "admin"))
+        for url in ("http://127.0.0.1:9/hook", "http://0x7f.1:9/hook", "http://localhost:9/hook"):
+            taken = client.post("/api/webhooks", json={**TARGET_BODY, "url": url}, headers=admin)
+            assert taken.status_code == 201, (url, taken.text)
+        refused = client.post("/api/webhooks", json={**TARGET_BODY, "url": "http://10.0.0.1/"}, headers=admin)
+        assert refused.json()["type"] == PROBLEM + "webhook-target-refused"
+        assert "private" in refused.json()["detail"]

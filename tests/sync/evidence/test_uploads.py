@@ -37,7 +37,7 @@ def users(store: Store, hasher: PasswordHasher) -> list[User]:
     org = create_organisation(store, "org")
     return [
         create_user(
-            store, hasher, org_id=org.id, username=f"i{n}", password="password1", role="inspector", display_name="i"
+            store, hasher, org_id=org.id, username=f"i{n}", password="Quiet-Kite-88", role="inspector", display_name="i"
         )
         for n in range(2)
     ]

@@ -46,7 +46,7 @@ def test_a_change_and_its_audit_row_commit_or_roll_back_together(store: Store, h
         recorded_then_failed(store, org.id)
     assert rows(store) == [("district.create", district.id, "203.0.113.7")]
     user = create_user(
-        store, hasher, org_id=org.id, username="u2", password="password1", role="inspector", display_name="u"
+        store, hasher, org_id=org.id, username="u2", password="Quiet-Kite-88", role="inspector", display_name="u"
     )
     assert rows(store)[-1] == ("user.create", user.id, None)  # the server itself (no actor given)
 

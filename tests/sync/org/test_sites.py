@@ -24,7 +24,7 @@ def people(store: Store, hasher: PasswordHasher) -> dict[str, User]:
     roles: list[tuple[str, Role]] = [("admin", "admin"), ("sup", "supervisor"), ("ins", "inspector")]
     for username, role in roles:
         users[username] = create_user(
-            store, hasher, org_id=org.id, username=username, password="password1", role=role, display_name=username
+            store, hasher, org_id=org.id, username=username, password="Quiet-Kite-88", role=role, display_name=username
         )
     sites.assign_districts(store, org.id, users["sup"].id, [north.id])
     sites.assign_sites(store, org.id, users["ins"].id, [made["s1"], made["s1"]])
