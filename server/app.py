@@ -8,8 +8,8 @@ from litestar.openapi import OpenAPIConfig
 from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
 from server.openapi import CompletedJson
-from server.options import answer_options
 from server.problems import fallback_handlers, problem_plugin
+from server.request_hooks import before_request
 from server.retention import start_retention, stop_retention
 from server.routes import ROUTES
 from server.routes.app_files import app_routes
@@ -39,7 +39,7 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Xunjian 巡检 API", version="0.1.0", path="/schema", render_plugins=[CompletedJson()]
         ),
-        before_request=answer_options,
+        before_request=before_request,
         on_startup=[start_delivery, start_retention],
         on_shutdown=[stop_delivery, stop_retention, runtime.close],
     )

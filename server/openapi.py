@@ -97,6 +97,9 @@ SHAPES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Parameters that name a day, a month or a quarter: out of range (or no such day) they are 422.
+DAYS = frozenset({"month", "quarter", "first", "last", "since", "until", "from", "to"})
+
 TUS_RESUMABLE = {
     "name": "Tus-Resumable",
     "in": "header",
@@ -254,8 +257,8 @@ def _problem_statuses(key: str, operation: dict[str, Any], authenticated: bool) 
         statuses.add(404)
     if parameters or body:
         statuses.add(400)
-    if any(p["name"] == "cursor" for p in parameters):
-        statuses.add(422)  # a cursor the server did not issue
+    if any(p["name"] == "cursor" or p["name"] in DAYS for p in parameters):
+        statuses.add(422)  # a cursor the server did not issue, a day or month out of range
     if body:
         statuses.update((413, 422))
         if "application/json" in operation["requestBody"].get("content", {}):

@@ -24,8 +24,8 @@ from litestar.params import FromPath
 from msgspec import Struct
 
 from server.dependencies import Caller
-from server.options import allow
 from server.problems import problem
+from server.request_hooks import allow
 from server.settings import Settings
 from server.workers import run
 from sync.db.store import Store

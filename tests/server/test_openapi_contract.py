@@ -33,7 +33,7 @@ REJECTED = [400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429]
 HEADER_MISSING = [400, 401, 403, 406, 415, 422]
 
 SEED = 14_9  # issue 14, item 9
-EXAMPLES = 6  # per operation and phase: the whole test stays within ~90 s
+EXAMPLES = 3  # per operation and phase: the whole test stays within ~90 s
 
 
 def config(base_url: str) -> SchemathesisConfig:
@@ -46,7 +46,7 @@ def config(base_url: str) -> SchemathesisConfig:
                 "examples": {"enabled": True},
                 "coverage": {"enabled": True},
                 "fuzzing": {"enabled": True},
-                "stateful": {"enabled": True, "max-steps": 20},
+                "stateful": {"enabled": True, "max-steps": 10},
             },
             "checks": {
                 "enabled": True,
