@@ -14,7 +14,7 @@ from server.retention import start_retention, stop_retention
 from server.routes import ROUTES
 from server.routes.app_files import app_routes
 from server.settings import Settings
-from server.startup import open_runtime, start_delivery, stop_delivery
+from server.startup import open_runtime, start_delivery, start_sweep, stop_delivery, stop_sweep
 from server.workers import configure
 
 
@@ -40,6 +40,6 @@ def create_app(settings: Settings) -> Litestar:
             title="Xunjian 巡检 API", version="0.1.0", path="/schema", render_plugins=[CompletedJson()]
         ),
         before_request=before_request,
-        on_startup=[start_delivery, start_retention],
-        on_shutdown=[stop_delivery, stop_retention, runtime.close],
+        on_startup=[start_delivery, start_retention, start_sweep],
+        on_shutdown=[stop_sweep, stop_delivery, stop_retention, runtime.close],
     )

@@ -34,10 +34,12 @@ from sync.errors import (
     OffsetMismatch,
     OutOfScope,
     Rejected,
+    StorageFull,
     UnsupportedMediaType,
     UploadTooLarge,
     WeakPassword,
     WebhookTargetRefused,
+    is_storage_full,
 )
 from sync.outputs.pdf import FontMissing
 
@@ -76,6 +78,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "evidence-required": (422, "Verification needs evidence: a photo, or a note with a later inspection"),
     "too-many-attempts": (429, "Too many failed logins"),
     "checksum-mismatch": (460, "The chunk does not match its Upload-Checksum"),
+    "storage-full": (507, "The server's storage is full; nothing was kept, try again later"),
     "font-missing": (503, "No CJK font to render the PDF report"),
     "internal-error": (500, "Internal server error"),
 }
@@ -91,6 +94,7 @@ _BY_STATUS = {
 }
 
 _DOMAIN: list[tuple[type[Exception], str]] = [
+    (StorageFull, "storage-full"),
     (FontMissing, "font-missing"),
     (LoginThrottled, "too-many-attempts"),
     (AuthenticationFailed, "unauthorized"),
@@ -146,7 +150,7 @@ def _from_domain(exc: Exception) -> ProblemDetailsException:
     for cls, slug in _DOMAIN:
         if isinstance(exc, cls):
             headers = None
-            if isinstance(exc, LoginThrottled):
+            if isinstance(exc, LoginThrottled | StorageFull):
                 headers = {"Retry-After": str(exc.retry_after)}
                 return problem(slug, str(exc), headers=headers, retry_after=exc.retry_after)
             if isinstance(exc, OffsetMismatch):
@@ -192,6 +196,16 @@ def _validation_detail(exc: ValidationException, errors: list[dict[str, str]]) -
 
 
 def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if is_storage_full(exc):  # a full disk met outside a transaction (a file write): 507, not a bug
+        log.warning("storage full on %s %s: %s", request.method, request.url.path, exc)
+        full = StorageFull()
+        status, title = PROBLEM_TYPES["storage-full"]
+        body = {"type": PREFIX + "storage-full", "title": title, "status": status, "detail": str(full)}
+        body["retry_after"] = full.retry_after
+        headers = {"Retry-After": str(full.retry_after)}
+        return Response(
+            msgspec.json.encode(body), status_code=status, media_type="application/problem+json", headers=headers
+        )
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     status, title = PROBLEM_TYPES["internal-error"]
     body = {

@@ -39,6 +39,9 @@ class Settings:
     upload_expiry_s: float = 24 * 3600
     upload_idle_s: float = 60.0
     blob_grace_s: float = 7 * 24 * 3600
+    disk_warn_mb: float = 1024
+    stop_timeout_s: float = 30.0
+    fault: str = ""
     tombstone_window_s: float = 30 * 24 * 3600
     device_window_days: float = 30
     cjk_font: Path | None = None
@@ -86,6 +89,9 @@ class Settings:
             upload_expiry_s=float(env.get("XUNJIAN_UPLOAD_EXPIRY_S", str(24 * 3600))),
             upload_idle_s=float(env.get("XUNJIAN_UPLOAD_IDLE_S", "60")),
             blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),
+            disk_warn_mb=float(env.get("XUNJIAN_DISK_WARN_MB", "1024")),
+            stop_timeout_s=float(env.get("XUNJIAN_STOP_TIMEOUT_S", "30")),
+            fault=env.get("XUNJIAN_FAULT", ""),
             tombstone_window_s=float(env.get("XUNJIAN_TOMBSTONE_WINDOW_S", str(30 * 24 * 3600))),
             device_window_days=float(env.get("XUNJIAN_DEVICE_WINDOW_DAYS", "30")),
             tokens=TokenPolicy(

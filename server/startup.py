@@ -2,8 +2,9 @@
 
 :func:`open_runtime` does all the start-up I/O: it opens the store, loads every checklist
 template and publishes it, purges old tombstones, saves the finding rules, seeds the demo data
-if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``) and picks
-the evidence folder. :func:`server.app.create_app` calls it while it builds
+if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``), picks
+the evidence folder and reconciles the uploads a crash or a stop left half done
+(``sync.evidence.recovery.reconcile``). :func:`server.app.create_app` calls it while it builds
 the app, not from a Litestar lifespan, on purpose:
 
 - ``python -m server`` refuses a malformed template (:class:`schemas.catalog.TemplateError`)
@@ -14,7 +15,8 @@ the app, not from a Litestar lifespan, on purpose:
 A lifespan would do the I/O only when the app starts, and again at every start.
 
 While the app serves, the webhook delivery task runs beside it: :func:`start_delivery` on
-start-up, :func:`stop_delivery` on shut-down before :meth:`Runtime.close` closes the store.
+start-up, :func:`stop_delivery` on shut-down before :meth:`Runtime.close` closes the store; so
+does, once, the sweep of blob files without a row (:func:`start_sweep`, :func:`stop_sweep`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from weakref import WeakValueDictionary
 
+import msgspec
 from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.datastructures import State
@@ -41,6 +44,7 @@ from server.settings import Settings
 from sync.db.store import Store, open_store
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
+from sync.evidence.recovery import Reconciled, reconcile, sweep_blob_files
 from sync.feed import events, webhooks
 from sync.feed.pinned_post import pinned_post
 from sync.feed.webhooks import DeliveryPolicy
@@ -104,6 +108,13 @@ def open_runtime(settings: Settings) -> Runtime:
         raise
     # evidence files beside the database; an in-memory database (tests) gets a throwaway folder
     evidence_dir = settings.data_dir or Path(tempfile.gettempdir()) / f"xunjian-evidence-{uuid.uuid4().hex}"
+    try:  # finish what a crash or a stop left half done (sync.evidence.recovery)
+        reconciled = reconcile(store, evidence_dir, grace_s=settings.blob_grace_s)
+    except BaseException:
+        store.close()
+        raise
+    if reconciled != Reconciled():
+        logging.getLogger("xunjian.recovery").warning("start-up reconciliation: %s", msgspec.to_builtins(reconciled))
     return Runtime(settings, store, catalog, hasher, evidence_dir, demo_accounts)
 
 
@@ -119,6 +130,36 @@ async def _deliver_forever(store: Store, settings: Settings, stop: threading.Eve
             log.exception("webhook delivery pass failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), settings.webhook_poll_s)
+
+
+async def start_sweep(app: Litestar) -> None:
+    """on_startup: remove blob files without a row past the grace period, in a thread beside the server."""
+    stop = threading.Event()
+    args = (app.state.store, app.state.evidence_dir)
+    kwargs = {"grace_s": app.state.settings.blob_grace_s, "stop": stop}
+    thread = threading.Thread(target=_sweep, args=args, kwargs=kwargs, name="blob-sweep", daemon=True)
+    app.state.blob_sweep = (stop, thread)
+    thread.start()
+
+
+def _sweep(store: Store, root: Path, **options: Any) -> None:
+    try:
+        removed = sweep_blob_files(store, root, **options)
+    except Exception:  # the next start sweeps again
+        logging.getLogger("xunjian.recovery").exception("sweeping blob files without a row failed")
+        return
+    if removed:
+        logging.getLogger("xunjian.recovery").warning("removed %d blob files without a row", removed)
+
+
+async def stop_sweep(app: Litestar) -> None:
+    """on_shutdown, before the store closes: stop the sweep after the folder it is in."""
+    sweep: tuple[threading.Event, threading.Thread] | None = app.state.get("blob_sweep")
+    if sweep is None:
+        return
+    stop, thread = sweep
+    stop.set()
+    await asyncio.to_thread(thread.join)
 
 
 async def start_delivery(app: Litestar) -> None:

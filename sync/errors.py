@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+
+STORAGE_RETRY_S = 300  # how long a device waits before it tries a write again on a full disk
+
 
 class DomainError(Exception):
     """Base of every error ``sync`` raises on purpose."""
@@ -106,3 +111,18 @@ class WeakPassword(InvalidInput):
     def __init__(self, rule: str, detail: str) -> None:
         super().__init__(detail)
         self.rule = rule
+
+
+class StorageFull(DomainError):
+    """The data folder's disk (or quota) is full: nothing of the write was kept; try again after ``retry_after``."""
+
+    def __init__(self, detail: str = "the server's storage is full", retry_after: int = STORAGE_RETRY_S) -> None:
+        super().__init__(f"{detail}; nothing of this request was kept, try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk is full: SQLite's SQLITE_FULL, or ENOSPC/EDQUOT from a file write."""
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)

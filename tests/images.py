@@ -109,3 +109,9 @@ def close(colour: float | tuple[int, ...] | None, expected: tuple[int, int, int]
     """Whether a pixel (as Pillow's ``getpixel`` gives it) is within ``tolerance`` of ``expected``."""
     assert isinstance(colour, tuple), f"not a colour pixel: {colour!r}"
     return all(abs(a - b) <= tolerance for a, b in zip(colour[:3], expected, strict=True))
+
+
+def noise_jpeg(width: int = 1400, height: int = 1100) -> bytes:
+    """A JPEG of random noise: large for its size in pixels (1400x1100: about 1.5 MB), as a detailed photo is."""
+    noise = Image.merge("RGB", [Image.effect_noise((width, height), 60) for _ in range(3)])
+    return encode(noise, "JPEG", quality=95)

@@ -46,7 +46,7 @@ def test_imports_run_server_to_sync_to_schemas() -> None:
 
 # sync/'s layers, lowest first: a module imports sync modules of a lower layer or of its own unit only
 SYNC_LAYERS = (
-    ("errors", "clock"),
+    ("errors", "clock", "faults"),
     ("db",),
     ("org",),
     ("engine",),

@@ -30,7 +30,7 @@ from server.settings import Settings
 from server.workers import run
 from sync.db.store import Store
 from sync.errors import UnsupportedMediaType
-from sync.evidence import uploads
+from sync.evidence import recovery, uploads
 from sync.evidence.blobs import Blob
 from sync.evidence.uploads import ChunkWriter, Upload, UploadLimits
 
@@ -73,7 +73,7 @@ def create_upload(
     evidence_dir: NamedDependency[Path],
     settings: NamedDependency[Settings],
 ) -> Response[UploadState]:
-    """Start an upload (tus creation); a blob the organisation already holds answers 200, complete."""
+    """Start an upload (tus creation); for a blob the organisation already holds, the upload is complete at once."""
     _require_tus(request)
     metadata = _metadata(request.headers.get("upload-metadata", ""))
     started = uploads.create_upload(
@@ -87,11 +87,12 @@ def create_upload(
         filename=metadata.get("filename", ""),
         limits=UploadLimits(settings.max_upload_bytes, settings.upload_expiry_s),
     )
-    if isinstance(started, Blob):
-        return _complete(started)
+    if isinstance(started, Blob):  # held already: an upload complete from the start, as tus clients expect
+        limits = UploadLimits(settings.max_upload_bytes, settings.upload_expiry_s)
+        started = uploads.record_held(store, caller.user, started, filename=metadata.get("filename", ""), limits=limits)
     offset = uploads.upload_offset(evidence_dir, started)
     url = f"/api/uploads/{started.id}"
-    headers = {**_upload_headers(started, offset, complete=False), "Location": url}
+    headers = {**_upload_headers(started, offset, complete=started.completed_at is not None), "Location": url}
     return Response(_state(started, offset), status_code=201, headers=headers)
 
 
@@ -107,7 +108,7 @@ async def get_upload_offset(
     """How many bytes the server holds (tus HEAD): Upload-Offset and Upload-Length, never cached."""
     _require_tus(request)
     async with _lock(state, upload_id):
-        upload = await run(uploads.get_upload, store, evidence_dir, caller.user, upload_id)
+        upload = await run(recovery.open_upload, store, evidence_dir, caller.user, upload_id)
         offset = await run(uploads.upload_offset, evidence_dir, upload)
     return Response(None, headers=_upload_headers(upload, offset, complete=upload.completed_at is not None))
 
@@ -133,7 +134,10 @@ async def append_chunk(
     if announced is not None and announced > settings.max_chunk_bytes:
         raise _chunk_too_large(settings)
     async with _lock(state, upload_id):
-        upload = await run(uploads.get_upload, store, evidence_dir, caller.user, upload_id)
+        upload = await run(recovery.open_upload, store, evidence_dir, caller.user, upload_id)
+        if upload.completed_at is not None:  # nothing left to send (held already, or finished): drop the bytes
+            await _receive(request, None, settings)
+            return Response(None, status_code=204, headers=_upload_headers(upload, upload.length, complete=True))
         writer = ChunkWriter(evidence_dir, upload, offset, announced=announced, checksum=checksum)
         try:
             await _receive(request, writer, settings)
@@ -164,8 +168,8 @@ async def terminate_upload(
     return Response(None, status_code=204, headers={"Tus-Resumable": TUS_VERSION})
 
 
-async def _receive(request: Request[Any, Any, Any], writer: ChunkWriter, settings: Settings) -> None:
-    """Stream the body into ``writer``; give up when no byte arrives for ``upload_idle_s``."""
+async def _receive(request: Request[Any, Any, Any], writer: ChunkWriter | None, settings: Settings) -> None:
+    """Stream the body into ``writer`` (``None``: drop it); give up when no byte arrives for ``upload_idle_s``."""
     pieces = request.stream().__aiter__()
     received = 0
     while True:
@@ -181,7 +185,8 @@ async def _receive(request: Request[Any, Any, Any], writer: ChunkWriter, setting
         received += len(piece)
         if received > settings.max_chunk_bytes:
             raise _chunk_too_large(settings)
-        writer.write(piece)
+        if writer is not None:
+            writer.write(piece)
 
 
 def _lock(state: State, upload_id: str) -> asyncio.Lock:
@@ -250,20 +255,6 @@ def _state(upload: Upload, offset: int) -> UploadState:
         f"/api/uploads/{upload.id}",
         f"/api/blobs/{upload.sha256}" if complete else None,
         formatdate(upload.expires_at, usegmt=True),
-    )
-
-
-def _complete(blob: Blob) -> Response[UploadState]:
-    url = f"/api/blobs/{blob.sha256}"
-    headers = {
-        "Tus-Resumable": TUS_VERSION,
-        "Upload-Offset": str(blob.size),
-        "Upload-Length": str(blob.size),
-        "Upload-Complete": "?1",
-        "Location": url,
-    }
-    return Response(
-        UploadState(blob.sha256, blob.size, blob.size, True, None, url, None), status_code=200, headers=headers
     )
 
 

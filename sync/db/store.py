@@ -44,6 +44,7 @@ from typing import Any
 import sqlite_utils
 
 from sync.db.migrations import migrations
+from sync.errors import StorageFull, is_storage_full
 
 GROWTH_PAGES = 400  # new database pages (1.6 MB) between background checkpoints
 BUSY_TIMEOUT_MS = 5000
@@ -114,10 +115,13 @@ class Store:
                 yield conn
                 # read inside the transaction, where the pager knows it (outside, it costs a read lock)
                 grown = self._pages() - self._checkpointed_at >= GROWTH_PAGES
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:  # SQLITE_FULL may have rolled it back already; a failed COMMIT did not
+                    conn.execute("ROLLBACK")
+                if is_storage_full(exc):
+                    raise StorageFull() from exc
                 raise
-            conn.execute("COMMIT")
             if grown:
                 self._start_checkpoint()
 

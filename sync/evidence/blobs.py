@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -88,35 +89,49 @@ def get_blob(store: Store, org_id: str, sha256: str) -> Blob | None:
     return found[0] if found else None
 
 
-def add_blob(
-    conn: sqlite3.Connection,
-    root: Path,
-    org_id: str,
-    blob: Blob,
-    source: Path,
-    derived: Mapping[Variant, bytes] | None = None,
-) -> bool:
-    """Inside a transaction: record a verified blob and move its file from ``source`` into the store.
+def place_blob_files(
+    root: Path, org_id: str, sha256: str, source: Path, derived: Mapping[Variant, bytes] | None = None
+) -> None:
+    """Put a verified blob's files in the store, before its row is recorded; ``source`` stays where it is.
 
-    ``derived`` holds a photo's display and thumbnail versions, written beside it. Returns
-    ``False`` (and removes ``source``) when the organisation already holds the blob. The
-    files are written inside the caller's transaction, so a failure leaves no row, and
-    garbage collection (which deletes inside its own transaction) never races with it.
+    The original is linked (or copied, across file systems) from ``source``, and a photo's
+    ``derived`` display and thumbnail versions written beside it; each goes in under a
+    temporary name, is made durable, then renamed, so a crash leaves whole files or none.
+    Placing the same blob again replaces them with the same bytes. Files without a row are
+    what start-up reconciliation (``sync.evidence.recovery``) finishes or removes.
     """
-    params = msgspec.structs.asdict(blob)
-    params["org_id"], params["metadata_json"] = org_id, msgspec.json.encode(blob.metadata).decode()
-    inserted = conn.execute(_INSERT, params).rowcount
-    if not inserted:
-        source.unlink(missing_ok=True)
-        return False
-    target = blob_path(root, org_id, blob.sha256)
+    target = blob_path(root, org_id, sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     for variant, data in (derived or {}).items():
-        partial = target.with_name(f"{blob.sha256}.{variant}.partial")
-        partial.write_bytes(data)
-        os.replace(partial, blob_path(root, org_id, blob.sha256, variant))
-    os.replace(source, target)
-    return True
+        partial = target.with_name(f"{sha256}.{variant}.partial")
+        with partial.open("wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, blob_path(root, org_id, sha256, variant))
+    if target.exists() and os.path.samefile(source, target):  # placed before a crash: the same file, linked
+        return
+    partial = target.with_name(f"{sha256}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        os.link(source, partial)
+    except OSError:  # another file system, or no hard links: copy
+        shutil.copyfile(source, partial)
+        with partial.open("rb") as file:
+            os.fsync(file.fileno())
+    os.replace(partial, target)
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def record_blob(conn: sqlite3.Connection, org_id: str, blob: Blob) -> bool:
+    """Inside a transaction: record a blob whose files are placed; ``False`` if the organisation holds it already."""
+    params = msgspec.structs.asdict(blob)
+    params["org_id"], params["metadata_json"] = org_id, msgspec.json.encode(blob.metadata).decode()
+    return bool(conn.execute(_INSERT, params).rowcount)
 
 
 def remove_blob_files(root: Path, org_id: str, sha256: str) -> None:

@@ -4,7 +4,8 @@ An upload's offset is the size of its file under ``<root>/uploads``. Bytes are w
 as they arrive and flushed when a request ends, however it ends, so a connection cut in
 the middle of a chunk resumes from the last byte kept. A chunk sent with a checksum is
 all or nothing. When the last byte arrives the whole file is hashed, checked by the photo
-pipeline or the signature check, and only then moved into the blob store and recorded.
+pipeline or the signature check, and only then placed in the blob store and recorded, in
+an order that is safe to crash at (see :func:`finish_upload` and ``sync.evidence.recovery``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import cast
 
 import msgspec
 from msgspec import Struct
@@ -30,12 +31,15 @@ from sync.errors import (
     InvalidInput,
     NotFound,
     OffsetMismatch,
+    StorageFull,
     UnsupportedMediaType,
     UploadTooLarge,
+    is_storage_full,
 )
-from sync.evidence.blobs import KINDS, SHA256, Blob, Kind, Variant, add_blob, get_blob
+from sync.evidence.blobs import KINDS, SHA256, Blob, Kind, Variant, get_blob, place_blob_files, record_blob
 from sync.evidence.photos import process_photo
 from sync.evidence.signatures import MAX_SIGNATURE_BYTES, SIGNATURE_TYPES, check_signature
+from sync.faults import fault
 from sync.org.accounts import User
 
 MEDIA_TYPES: dict[str, tuple[str, ...]] = {
@@ -62,6 +66,7 @@ class Upload(Struct, frozen=True):
 
 
 _COLUMNS = ", ".join(Upload.__struct_fields__)  # the upload table's columns are named as Upload's fields
+_INSERT = f"INSERT INTO upload ({_COLUMNS}) VALUES ({', '.join(f':{name}' for name in Upload.__struct_fields__)})"
 
 
 @dataclass(frozen=True)
@@ -143,10 +148,7 @@ def _begin(store: Store, root: Path, upload: Upload) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
     with store.transaction() as conn:
-        conn.execute(
-            f"INSERT INTO upload ({_COLUMNS}) VALUES ({', '.join(f':{name}' for name in Upload.__struct_fields__)})",
-            msgspec.structs.asdict(upload),
-        )
+        conn.execute(_INSERT, msgspec.structs.asdict(upload))
 
 
 def _check_declared(sha256: str, length: int, media_type: str, kind: str, limits: UploadLimits) -> None:
@@ -204,6 +206,10 @@ class ChunkWriter:
 
     Without a checksum, whatever arrived is kept if the request breaks off; with one, the
     chunk is all or nothing. A chunk that would pass ``Upload-Length`` is refused whole.
+    The offset counts only bytes the file really holds: a write may store fewer bytes than
+    it was given, and the rest are written again; when the disk fills up, the rest of the
+    chunk is read and dropped, the file keeps what it holds, and :meth:`finish` raises
+    :class:`StorageFull`.
     """
 
     def __init__(
@@ -213,28 +219,43 @@ class ChunkWriter:
         if upload.completed_at is not None or offset != stored:
             raise OffsetMismatch(stored, offset)
         self.start = offset
-        self.written = 0
+        self.written = 0  # bytes of this chunk in the file
+        self.received = 0  # bytes of this chunk that arrived
         self.room = upload.length - offset
         if announced is not None and announced > self.room:
             raise UploadTooLarge(f"the chunk has {announced} bytes but only {self.room} remain of Upload-Length")
         self.checksum = checksum
         self.digest = hashlib.new(checksum[0]) if checksum else None
         self.refused = False
-        self.file: BinaryIO = upload_path(root, upload.id).open("r+b", buffering=0)
-        self.file.seek(offset)
+        self.full: StorageFull | None = None
+        self.fd = os.open(upload_path(root, upload.id), os.O_WRONLY)
+        os.lseek(self.fd, offset, os.SEEK_SET)
 
     def write(self, piece: bytes) -> None:
-        """Append bytes as they arrive (unbuffered: what was written is in the file)."""
-        if self.written + len(piece) > self.room:
+        """Append bytes as they arrive (unbuffered: what was written is in the file), until the disk is full."""
+        if self.received + len(piece) > self.room:
             self.refused = True
             raise UploadTooLarge(f"the chunk goes past Upload-Length; only {self.room} bytes remain")
-        self.file.write(piece)
-        self.written += len(piece)
+        self.received += len(piece)
         if self.digest is not None:
             self.digest.update(piece)
+        view = memoryview(piece)
+        while view and self.full is None:
+            try:
+                count = os.write(self.fd, view)
+            except OSError as exc:
+                if not is_storage_full(exc):
+                    raise
+                self.full = StorageFull(f"the disk filled up at offset {self.start + self.written}")
+                break
+            self.written += count
+            view = view[count:]
 
     def finish(self) -> int:
         """The chunk is whole: check its checksum, make it durable; returns the new offset."""
+        if self.full is not None:
+            self.abandon()
+            raise self.full
         if self.checksum is not None and self.digest is not None and self.digest.digest() != self.checksum[1]:
             self._close(self.start)
             raise ChecksumMismatch(f"the chunk at offset {self.start} does not match its {self.checksum[0]} checksum")
@@ -246,32 +267,69 @@ class ChunkWriter:
         return self._close(keep)
 
     def _close(self, offset: int) -> int:
+        """Cut the file to ``offset`` (never longer than it is: no padding), make it durable, close it."""
         try:
-            self.file.truncate(offset)
-            os.fsync(self.file.fileno())
+            keep = min(offset, os.fstat(self.fd).st_size)
+            os.ftruncate(self.fd, keep)
+            os.fsync(self.fd)
         finally:
-            self.file.close()
-        return offset
+            os.close(self.fd)
+        return keep
 
 
 def finish_upload(store: Store, root: Path, upload: Upload) -> Blob:
     """Turn a complete upload into a blob: verify the hash, check the image, store it once.
 
     On a wrong hash or an invalid image the upload and its bytes are removed and nothing
-    becomes visible (:class:`HashMismatch`, :class:`InvalidImage`).
+    becomes visible (:class:`HashMismatch`, :class:`InvalidImage`). Each step is safe to
+    crash at: the blob's files are placed first (linked, the upload's file stays), then
+    one transaction records the blob and completes the upload, then the upload's file goes.
+    A crash before the commit leaves a whole upload that a resume or start-up finishes
+    (``sync.evidence.recovery``); a crash after it leaves only a file that start-up removes.
     """
     path = upload_path(root, upload.id)
-    try:
-        blob, derived = _checked_blob(upload, path)
-    except DomainError:
-        _forget(store, root, upload.id)
-        raise
+    held = get_blob(store, upload.org_id, upload.sha256)
+    if held is None:
+        try:
+            blob, derived = _checked_blob(upload, path)
+        except DomainError:
+            _forget(store, root, upload.id)
+            raise
+        place_blob_files(root, upload.org_id, upload.sha256, path, derived)
+        fault("upload.finish.after_files")
     with store.transaction() as conn:
-        add_blob(conn, root, upload.org_id, blob, path, derived)
+        if held is None:
+            record_blob(conn, upload.org_id, blob)
         conn.execute("UPDATE upload SET completed_at = ? WHERE id = ?", [now_iso(), upload.id])
+        fault("upload.finish.before_commit")
+    fault("upload.finish.after_commit")
+    path.unlink(missing_ok=True)
     stored = get_blob(store, upload.org_id, upload.sha256)
     assert stored is not None
     return stored
+
+
+def record_held(store: Store, user: User, blob: Blob, *, filename: str, limits: UploadLimits) -> Upload:
+    """An upload of bytes the organisation already holds: complete from the start, nothing to send.
+
+    tus clients PATCH the upload they created; this one answers them with its full offset.
+    """
+    upload = Upload(
+        new_id(),
+        user.org_id,
+        user.id,
+        blob.sha256,
+        blob.size,
+        blob.media_type,
+        blob.kind,
+        filename[:200],
+        now_iso(),
+        time.time() + limits.expiry_s,
+        now_iso(),
+    )
+    with store.transaction() as conn:
+        conn.execute(_INSERT, msgspec.structs.asdict(upload))
+    return upload
 
 
 def _checked_blob(upload: Upload, path: Path) -> tuple[Blob, dict[Variant, bytes]]:

@@ -71,7 +71,7 @@ export async function uploadBlob(db, record, token, options = {}) {
         }),
       },
     })
-    if (created.status === 200) return // the organisation holds it already
+    // 201 always: for bytes the organisation holds already, Upload-Offset is the full length and nothing is sent
     if (created.status !== 201) throw new ApiError(created.status, await problemOf(created))
     url = /** @type {string} */ (created.headers.get('Location'))
     offset = Number(created.headers.get('Upload-Offset') || 0)

@@ -246,12 +246,24 @@ def test_malformed_tus_requests_are_problems(client: Client, world: World) -> No
 
 def test_a_duplicate_upload_is_complete_at_once_and_stored_once(client: Client, world: World, app: Litestar) -> None:
     assert upload(client, world.headers["inspector1"], PHOTO).status_code == 204
-    again = create(client, world.headers["inspector2"], PHOTO)
-    assert again.status_code == 200
+    inspector2 = world.headers["inspector2"]
+    again = create(client, inspector2, PHOTO)
+    assert again.status_code == 201  # an upload resource complete from the start, as tus clients expect
     assert again.headers["upload-complete"] == "?1"
     assert again.headers["upload-offset"] == again.headers["upload-length"] == str(len(PHOTO))
-    assert again.headers["location"] == f"/api/blobs/{sha256(PHOTO)}"
+    url = again.headers["location"]
+    assert url.startswith("/api/uploads/")
     assert again.json()["complete"] is True
+    assert again.json()["blob_url"] == f"/api/blobs/{sha256(PHOTO)}"
+    head = client.head(url, headers={**inspector2, **TUS})
+    assert (head.status_code, head.headers["upload-offset"], head.headers["upload-complete"]) == (
+        200,
+        str(len(PHOTO)),
+        "?1",
+    )
+    # a tus client PATCHes what it created from offset 0: the bytes are not needed, the answer says complete
+    patched = send(client, inspector2, url, 0, PHOTO[:5000])
+    assert (patched.status_code, patched.headers["upload-offset"]) == (204, str(len(PHOTO)))
     assert app.state.store.db.execute("SELECT count(*) FROM blob").fetchone()[0] == 1
 
 
@@ -294,9 +306,6 @@ def test_a_completion_that_failed_is_retried_with_an_empty_chunk(
     monkeypatch.setattr(uploads, "process_photo", disk_full)
     assert_problem(send(client, inspector, url, 0, PHOTO), 500, "internal-error")
     monkeypatch.undo()
-    head = client.head(url, headers={**inspector, **TUS})
-    assert head.headers["upload-offset"] == str(len(PHOTO))
-    assert "upload-complete" not in head.headers
     retried = send(client, inspector, url, len(PHOTO), b"")
     assert (retried.status_code, retried.headers["upload-complete"]) == (204, "?1")
     assert client.head(url, headers={**inspector, **TUS}).headers["upload-complete"] == "?1"
