@@ -8,7 +8,9 @@ document is first served (:class:`CompletedJson`):
   ``/api/auth`` (the caller's own account) the role and scope guards: 403;
 - it has path parameters → 404 (unknown, or out of the caller's scope);
 - it has parameters or a body → 400 (``invalid-body``); a body → 413 (too large),
-  415 (not JSON where JSON is asked) and 422 (decodes but breaks a rule);
+  415 (not JSON where JSON is asked) and 422 (decodes but breaks a rule); a cursor, a day,
+  a month or a quarter → 422 (not issued by the server, out of range);
+- it writes (any method but GET, HEAD, OPTIONS) → 507 (storage full);
 - every other answer an operation can give (409, 412, 416, 429, …) is in :data:`EXTRA`,
   one line per operation, since only the handler's code knows it.
 
@@ -259,6 +261,8 @@ def _problem_statuses(key: str, operation: dict[str, Any], authenticated: bool) 
         statuses.add(400)
     if any(p["name"] == "cursor" or p["name"] in DAYS for p in parameters):
         statuses.add(422)  # a cursor the server did not issue, a day or month out of range
+    if key.split(" ", 1)[0] not in {"GET", "HEAD", "OPTIONS"}:
+        statuses.add(507)  # every write path: the disk is full, nothing was kept
     if body:
         statuses.update((413, 422))
         if "application/json" in operation["requestBody"].get("content", {}):
