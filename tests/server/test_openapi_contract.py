@@ -7,7 +7,7 @@ number of examples per operation so the suite stays fast. Zero failures and zero
 
 The run keeps its credentials valid without skipping anything: a case may revoke the run's own
 device (``DELETE /api/auth/devices/{device_id}``) or deactivate the run's own user; the auth
-provider checks its token before each case and, when it stopped working, reactivates the user
+provider checks its token in the store before each case and, when it stopped working, reactivates the user
 in the store and logs in again. Every operation is exercised as it is.
 """
 
@@ -25,6 +25,7 @@ from schemathesis.engine import Status, events, from_schema
 
 from bench.live import LiveServer, serve, server_settings
 from sync.db.store import Store
+from sync.errors import AuthenticationFailed
 from sync.org import accounts
 from sync.org.demo import DEMO_PASSWORD
 
@@ -72,10 +73,13 @@ class Login:
         self.token = ""
 
     def valid_token(self) -> str:
-        with httpx.Client(base_url=self.live.url, timeout=30) as client:
-            headers = {"Authorization": f"Bearer {self.token}"}
-            if self.token and client.get("/api/auth/me", headers=headers).status_code == 200:
+        if self.token:
+            try:
+                accounts.authenticate(self.store, self.token)
                 return self.token
+            except AuthenticationFailed:
+                pass
+        with httpx.Client(base_url=self.live.url, timeout=30) as client:
             self._reactivate()
             body = {"username": self.username, "password": DEMO_PASSWORD, "device_name": "schemathesis"}
             response = client.post("/api/auth/login", json=body)
