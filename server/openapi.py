@@ -232,9 +232,9 @@ def _complete_operation(key: str, operation: dict[str, Any], handler: HTTPRouteH
     if key in BODIES:
         operation["requestBody"] = BODIES[key]
     responses: dict[str, Any] = operation.setdefault("responses", {})
-    for status in NO_CONTENT_STATUSES:
-        if status in responses:
-            responses[status].pop("content", None)
+    for empty in NO_CONTENT_STATUSES:
+        if empty in responses:
+            responses[empty].pop("content", None)
     if key in BODY_SCHEMAS:
         responses["200"]["content"] = BODY_SCHEMAS[key]
     authenticated = "caller" in handler.parsed_fn_signature.parameters
