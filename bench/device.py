@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bench.recovery import created_hlc, cut_bases, reoffer
 from schemas.canonical import content_hash
 from schemas.catalog import Catalog
 from sync.clock import uuid7
@@ -67,6 +68,9 @@ class Device:
     last_hlc: int = 0
     list_form: bool = False  # send set ops in the list form of earlier app builds
     window_start: str = ""
+    epoch: str = ""  # the server's epoch last seen (sync/db/epochs.py); another one: recover (bench/recovery.py)
+    recovered: set[str] = field(default_factory=set)  # op ids re-sent or re-offered after a restore
+    recoveries: int = 0
 
     @property
     def headers(self) -> dict[str, str]:
@@ -171,14 +175,18 @@ class Device:
         batch = self.pending()[:limit]
         if not batch:
             return []
-        response = self.http.post(
-            "/api/sync/push", json={"client_id": self.client_id, "ops": batch}, headers=self.headers
-        )
+        body = {"client_id": self.client_id, "ops": batch, "epoch": self.epoch}
+        body["recovered"] = [op["op_id"] for op in batch if op["op_id"] in self.recovered]
+        response = self.http.post("/api/sync/push", json=body, headers=self.headers)
+        if response.status_code == 409 and response.json()["type"].endswith(":epoch-changed"):
+            self.recover(response.json()["epoch"], response.json()["restored_seq"])
+            return self.push(limit, lose_response=lose_response)
         if response.status_code != 200:
             raise AssertionError(f"push failed: {response.status_code} {response.text}")
         if lose_response:
             raise LostResponse
         body = response.json()
+        self.epoch = self.epoch or body["epoch"]
         for result in body["results"]:
             self.results[result["op_id"]] = result
             if result["outcome"] in ("applied", "merged", "conflict"):
@@ -196,11 +204,14 @@ class Device:
     def pull(self, limit: int = 100) -> None:
         """Pull every page after the checkpoint; then drop ops the server state now includes."""
         while True:
-            response = self.http.get(
-                "/api/sync/pull", params={"checkpoint": self.checkpoint, "limit": limit}, headers=self.headers
-            )
+            params = {"checkpoint": self.checkpoint, "limit": limit, "epoch": self.epoch}
+            response = self.http.get("/api/sync/pull", params=params, headers=self.headers)
             assert response.status_code == 200, response.text
             page = response.json()
+            if self.epoch and page["epoch"] != self.epoch:
+                self.recover(page["epoch"], page["restored_seq"])
+                continue
+            self.epoch = page["epoch"]
             if page["reset"]:
                 self.checkpoint, self.server, self.known_fv = 0, {}, {}
                 continue
@@ -238,13 +249,41 @@ class Device:
                 del self.server[inspection_id]
 
     def sync(self) -> None:
-        """Push everything, then pull."""
+        """Push everything, then pull (and once more if the pull found the server restored)."""
+        recoveries = self.recoveries
         while self.pending():
             before = len(self.pending())
             self.push()
             if len(self.pending()) >= before:
                 break
         self.pull()
+        if self.recoveries != recoveries and self.pending():
+            self.sync()
+
+    def recover(self, epoch: str, restored_seq: int) -> None:
+        """The server was restored (a new ``epoch``): re-number, re-offer and re-send (see ``bench/recovery.py``)."""
+        empty = {"client_id": self.client_id, "ops": [], "epoch": epoch}
+        response = self.http.post("/api/sync/push", json=empty, headers=self.headers)
+        assert response.status_code == 200, response.text
+        last = response.json()["last_seq"]
+        me = self.http.get("/api/auth/me", headers=self.headers).json()["user"]["id"]
+        own = [d for d in self.server.values() if d["inspector_id"] == me and d["updated_seq"] > restored_seq]
+        offered = [body for doc in own for body in reoffer(doc, restored_seq)]
+        later = [cut_bases(op, restored_seq) for op in self.outbox if op["client_seq"] > last]
+        self.outbox = [op for op in self.outbox if op["client_seq"] <= last]
+        self.next_seq = last + 1
+        for body in offered:
+            hlc = created_hlc(own_doc["created_at"]) if (own_doc := self.server.get(body["inspection_id"])) else 0
+            stamp = hlc if body["kind"] == "create" else self.hlc()
+            self.outbox.append({**body, "op_id": uuid7(), "client_seq": 0, "hlc": stamp})
+        self.outbox += later
+        for op in self.outbox[len(self.outbox) - len(offered) - len(later) :]:
+            op["client_seq"], self.next_seq = self.next_seq, self.next_seq + 1
+            self.recovered.add(op["op_id"])
+            self.acked.pop(op["op_id"], None)
+            self.results.pop(op["op_id"], None)
+        self.epoch, self.checkpoint, self.server, self.known_fv = epoch, 0, {}, {}
+        self.recoveries += 1
 
 
 def decode_pulled(doc: dict[str, Any]) -> dict[str, Any]:

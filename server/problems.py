@@ -22,6 +22,7 @@ from sync.errors import (
     ChecksumMismatch,
     DeadlineInPast,
     DomainError,
+    EpochChanged,
     EvidenceRequired,
     Forbidden,
     HashMismatch,
@@ -56,6 +57,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "method-not-allowed": (405, "Method not allowed"),
     "already-exists": (409, "Already exists"),
     "version-exists": (409, "This checklist version is already published with different content"),
+    "epoch-changed": (409, "The server was restored from a backup; recover, then push again"),
     "sequence-gap": (409, "An op is missing before this one; resend from the expected client_seq"),
     "protocol-error": (409, "A client_seq was reused by a different op"),
     "invalid-transition": (409, "The inspection cannot move to that status from its current one"),
@@ -96,6 +98,7 @@ _BY_STATUS = {
 _DOMAIN: list[tuple[type[Exception], str]] = [
     (StorageFull, "storage-full"),
     (FontMissing, "font-missing"),
+    (EpochChanged, "epoch-changed"),
     (LoginThrottled, "too-many-attempts"),
     (AuthenticationFailed, "unauthorized"),
     (OutOfScope, "out-of-scope"),
@@ -153,6 +156,8 @@ def _from_domain(exc: Exception) -> ProblemDetailsException:
             if isinstance(exc, LoginThrottled | StorageFull):
                 headers = {"Retry-After": str(exc.retry_after)}
                 return problem(slug, str(exc), headers=headers, retry_after=exc.retry_after)
+            if isinstance(exc, EpochChanged):
+                return problem(slug, str(exc), epoch=exc.epoch, restored_seq=exc.restored_seq, last_seq=exc.last_seq)
             if isinstance(exc, OffsetMismatch):
                 return problem(slug, str(exc), headers={"Upload-Offset": str(exc.offset)}, offset=exc.offset)
             if isinstance(exc, WeakPassword):

@@ -61,6 +61,22 @@ class Rejected(DomainError):
         self.errors = errors or []
 
 
+class EpochChanged(DomainError):
+    """A push sent with an epoch the database no longer carries: it was restored from a backup since.
+
+    Nothing was applied. ``epoch`` is the new one, ``restored_seq`` the backup's op-log mark and
+    ``last_seq`` the last ``client_seq`` the server holds for the client: the device re-sends from there.
+    """
+
+    def __init__(self, epoch: str, restored_seq: int, last_seq: int) -> None:
+        super().__init__(
+            f"the server was restored from a backup (epoch {epoch}); it holds this device's ops up to"
+            f" client_seq {last_seq}: pull again from 0, re-send from client_seq {last_seq + 1} and re-offer"
+            f" inspections changed after seq {restored_seq}"
+        )
+        self.epoch, self.restored_seq, self.last_seq = epoch, restored_seq, last_seq
+
+
 class InvalidImage(DomainError):
     """Evidence that is not a whole, safe image of an accepted format; the message says what is wrong."""
 

@@ -33,6 +33,7 @@ from msgspec import Struct
 
 from schemas.catalog import Catalog
 from sync.clock import iso
+from sync.db.epochs import current_epoch
 from sync.db.store import Store
 from sync.engine.rows import InspectionRow, rows_where
 from sync.org.accounts import User
@@ -49,7 +50,9 @@ class PullPage(Struct):
     ``documents``, not ``inspections`` as app builds before the compact format read: such a build
     fails on the page before it stores a thing, until its update arrives, rather than storing
     documents it cannot read. ``window_start``: the device evicts synced inspections created before it that carry no
-    ``keep``; ``evicted``: inspections that changed outside the window, by id.
+    ``keep``; ``evicted``: inspections that changed outside the window, by id. ``epoch``: the database's
+    (:mod:`sync.db.epochs`); a device that knew another one gets an empty page with the new epoch and
+    ``restored_seq``, the backup's op-log mark, and recovers (re-offering its inspections changed after it).
     """
 
     documents: list[PulledInspection]
@@ -59,6 +62,8 @@ class PullPage(Struct):
     reset: bool = False
     window_start: str = ""
     evicted: list[str] = []
+    epoch: str = ""
+    restored_seq: int = 0
 
 
 def window_start(days: float, now: datetime | None = None) -> str:
@@ -70,14 +75,22 @@ def window_start(days: float, now: datetime | None = None) -> str:
     return iso(moment.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
-def pull(store: Store, catalog: Catalog, user: User, checkpoint: int, limit: int = 100, start: str = "") -> PullPage:
-    """One page of changes after ``checkpoint`` in the caller's scope; ``start`` opens the window (empty: all)."""
+def pull(
+    store: Store, catalog: Catalog, user: User, checkpoint: int, limit: int = 100, start: str = "", epoch: str = ""
+) -> PullPage:
+    """One page of changes after ``checkpoint`` in the caller's scope; ``start`` opens the window (empty: all).
+
+    ``epoch``: the one the device last saw (empty: none yet); another than the database's gets an empty page.
+    """
     scope = sorted(site_ids_in_scope(store, user))
+    now = current_epoch(store.db.conn)
+    if epoch and epoch != now.id:
+        return PullPage([], checkpoint, False, scope, window_start=start, epoch=now.id, restored_seq=now.restored_seq)
     purged = purged_through(store)
     if 0 < checkpoint < purged:
-        return PullPage([], 0, True, scope, reset=True, window_start=start)
+        return PullPage([], 0, True, scope, reset=True, window_start=start, epoch=now.id)
     if not scope:
-        return PullPage([], checkpoint, False, scope, window_start=start)
+        return PullPage([], checkpoint, False, scope, window_start=start, epoch=now.id)
     conn = store.db.conn
     rows = _changed_rows(conn, scope, checkpoint, limit + 1, start)
     has_more = len(rows) > limit
@@ -89,7 +102,9 @@ def pull(store: Store, catalog: Catalog, user: User, checkpoint: int, limit: int
     new_checkpoint = page[-1].updated_seq if page else checkpoint
     if not has_more:
         new_checkpoint = max(new_checkpoint, latest_seq(store))
-    return PullPage(docs, new_checkpoint, has_more, scope, window_start=start, evicted=evicted)
+    answer = PullPage(docs, new_checkpoint, has_more, scope, window_start=start, evicted=evicted, epoch=now.id)
+    answer.restored_seq = now.restored_seq
+    return answer
 
 
 def _changed_rows(

@@ -18,6 +18,7 @@ from schemas.catalog import Catalog, TemplateIndex
 from schemas.template import Photo, Signature
 from sync import clock
 from sync.clock import iso_from_ms, now_iso
+from sync.db.epochs import check_epoch, record_recovered
 from sync.db.named import named_row
 from sync.db.store import Store
 from sync.engine.apply import create_row, dispatch, touches_evidence
@@ -57,11 +58,16 @@ _RANK = {"applied": 0, "merged": 1, "conflict": 2}
 def apply_push(
     store: Store, catalog: Catalog, user: User, device_id: str, batch: PushBatch, *, now_ms: int | None = None
 ) -> PushResult:
-    """Apply a batch of ops in ``client_seq`` order and commit once, durably, before returning."""
+    """Apply a batch of ops in ``client_seq`` order and commit once, durably, before returning.
+
+    A batch sent with an epoch the database no longer carries (restored since) is refused whole:
+    :class:`sync.errors.EpochChanged` says where the device stands (:mod:`sync.db.epochs`).
+    """
     now_ms = clock.now_ms() if now_ms is None else now_ms
     results: list[OpResult] = []
     with store.transaction() as conn:
         last = _register_client(conn, batch.client_id, user, device_id)
+        epoch = check_epoch(conn, batch.client_id, batch.epoch, last, now_iso())
         work = Batch(conn, catalog, user, site_ids_in_scope(store, user), batch.client_id, now_ms)
         stored = work.stored_results([op.op_id for op in batch.ops])
         work.prefetch([op.inspection_id for op in batch.ops])
@@ -79,7 +85,9 @@ def apply_push(
                 last = op.client_seq
         work.flush()
         conn.execute("UPDATE client SET last_seq = ? WHERE client_id = ?", [last, batch.client_id])
-    return PushResult(results, last, make_hlc(now_ms))
+        if batch.recovered:
+            _note_recovered(conn, epoch.id, batch, user, results)
+    return PushResult(results, last, make_hlc(now_ms), epoch.id)
 
 
 def apply_server_op(store: Store, catalog: Catalog, user: User, op: Op, *, now_ms: int | None = None) -> OpResult:
@@ -319,6 +327,20 @@ def _register_client(conn: sqlite3.Connection, client_id: str, user: User, devic
         conn.execute("UPDATE client SET device_id = ? WHERE client_id = ?", [device_id, client_id])
     last: int = row["last_seq"]
     return last
+
+
+def _note_recovered(
+    conn: sqlite3.Connection, epoch: str, batch: PushBatch, user: User, results: list[OpResult]
+) -> None:
+    """Note the ops of ``batch.recovered`` the server took (for the restore report)."""
+    wanted = set(batch.recovered)
+    ops = {op.op_id: op for op in batch.ops if op.op_id in wanted}
+    taken = [
+        (r.op_id, ops[r.op_id].inspection_id, str(type(ops[r.op_id]).__struct_config__.tag), r.outcome, r.seq)
+        for r in results
+        if r.op_id in ops and r.outcome not in ("gap", "rejected")
+    ]
+    record_recovered(conn, epoch, batch.client_id, user.id, taken, now_iso())
 
 
 def _refused(op: Op, type_: str, detail: str) -> OpResult:

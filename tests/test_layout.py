@@ -54,6 +54,7 @@ SYNC_LAYERS = (
     ("review",),
     ("outputs",),
     ("push", "pull"),
+    ("backup",),
 )
 
 

@@ -30,6 +30,7 @@ class PushResponse(Struct):
     results: list[dict[str, Any]]
     last_seq: int
     server_hlc: int
+    epoch: str = ""
 
 
 def decode_body(body: bytes) -> PushBatch:
@@ -56,7 +57,8 @@ _encoder = msgspec.json.Encoder()
 def push_answer(result: PushResult) -> bytes:
     """The JSON of :class:`PushResponse` for ``result``, encoded at once (results without a problem as they are)."""
     results = [r if r.problem is None else result_body(r) for r in result.results]
-    return _encoder.encode({"results": results, "last_seq": result.last_seq, "server_hlc": result.server_hlc})
+    body = {"results": results, "last_seq": result.last_seq, "server_hlc": result.server_hlc, "epoch": result.epoch}
+    return _encoder.encode(body)
 
 
 PUSH_MAX_BYTES = 16 * 1024 * 1024
@@ -75,7 +77,7 @@ async def push_ops(
     """
     body = await request.body()
     result = await run(_apply, store, catalog, caller, body)
-    return PushResponse([result_body(r) for r in result.results], result.last_seq, result.server_hlc)
+    return PushResponse([result_body(r) for r in result.results], result.last_seq, result.server_hlc, result.epoch)
 
 
 def _apply(store: Store, catalog: Catalog, caller: Caller, body: bytes) -> PushResult:
@@ -91,9 +93,14 @@ def pull_changes(
     settings: NamedDependency[Settings],
     checkpoint: Annotated[int, QueryParameter(ge=0)] = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+    epoch: Annotated[str, QueryParameter(max_length=64)] = "",
 ) -> PullPage:
-    """Inspections changed after ``checkpoint`` in the caller's scope and window, a page at a time."""
-    return pull(store, catalog, caller.user, checkpoint, limit, window_start(settings.device_window_days))
+    """Inspections changed after ``checkpoint`` in the caller's scope and window, a page at a time.
+
+    ``epoch``: the one the device last saw; after a restore the page is empty and names the new one.
+    """
+    start = window_start(settings.device_window_days)
+    return pull(store, catalog, caller.user, checkpoint, limit, start, epoch)
 
 
 router = Router(path="/api/sync", route_handlers=[push_ops, pull_changes])

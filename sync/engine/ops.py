@@ -164,6 +164,9 @@ class PushBatch(Struct, forbid_unknown_fields=True, frozen=True):
 
     client_id: Uuid
     ops: Annotated[list[Op], Meta(max_length=1000)]
+    # the epoch the device last saw ("" for none yet) and the ops it re-sends or re-offers after a restore
+    epoch: Annotated[str, Meta(max_length=64)] = ""
+    recovered: Annotated[list[Uuid], Meta(max_length=1000)] = []
 
 
 class Rejection(Struct, frozen=True, omit_defaults=True, gc=False):
@@ -197,11 +200,12 @@ class OpResult(Struct, frozen=True, omit_defaults=True, gc=False):
 
 
 class PushResult(Struct, frozen=True):
-    """The answer to a push: each op's result, the client's last sequence, the server's clock."""
+    """The answer to a push: each op's result, the client's last sequence, the server's clock and epoch."""
 
     results: list[OpResult]
     last_seq: int
     server_hlc: int
+    epoch: str = ""
 
 
 op_decoder = msgspec.json.Decoder(Op)

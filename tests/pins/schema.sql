@@ -70,6 +70,9 @@ CREATE INDEX login_failure_client ON login_failure(client, at)
 CREATE INDEX op_log_inspection ON op_log(inspection_id, seq);
 -- index plan_site
 CREATE INDEX plan_site ON plan(site_id);
+-- index recovered_op_epoch
+CREATE INDEX recovered_op_epoch ON recovered_op(epoch, inspection_id)
+        ;
 -- index site_district
 CREATE INDEX site_district ON site(district_id);
 -- index upload_expires
@@ -131,6 +134,13 @@ CREATE TABLE client (
             device_id TEXT NOT NULL,
             last_seq INTEGER NOT NULL DEFAULT 0,
             created_at TEXT NOT NULL
+        );
+-- table client_epoch
+CREATE TABLE client_epoch (
+            client_id TEXT NOT NULL,
+            epoch TEXT NOT NULL,
+            back_at TEXT NOT NULL,
+            PRIMARY KEY (client_id, epoch)
         );
 -- table conflict
 CREATE TABLE conflict (
@@ -338,6 +348,26 @@ CREATE TABLE plan (
             created_by TEXT NOT NULL,
             created_at TEXT NOT NULL
         );
+-- table recovered_op
+CREATE TABLE recovered_op (
+            op_id TEXT PRIMARY KEY,
+            epoch TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            inspection_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            seq INTEGER,
+            at TEXT NOT NULL
+        );
+-- table restore_log
+CREATE TABLE restore_log (
+            epoch TEXT PRIMARY KEY,
+            previous_epoch TEXT NOT NULL,
+            backup_at TEXT NOT NULL,
+            restored_seq INTEGER NOT NULL,
+            restored_at TEXT NOT NULL
+        );
 -- table server_meta
 CREATE TABLE server_meta (
             key TEXT PRIMARY KEY,
@@ -434,3 +464,5 @@ END;
 -- migration xunjian m013_login_failure_client
 -- migration xunjian m014_delivery_classification
 -- migration xunjian m017_audit_event
+-- migration xunjian m020_epoch
+-- migration xunjian m021_restores

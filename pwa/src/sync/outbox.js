@@ -65,12 +65,14 @@ export async function pendingOps(db, limit = Infinity) {
 }
 
 /**
- * The JSON body of a push: HLC stamps written as plain numbers (they exceed 2^53).
- * @param {string} clientId @param {any[]} records
+ * The JSON body of a push: HLC stamps written as plain numbers (they exceed 2^53); the epoch the
+ * device last saw, and which ops it re-sends or re-offers after a restore (recover.js).
+ * @param {string} clientId @param {any[]} records @param {string} [epoch]
  */
-export function pushBody(clientId, records) {
+export function pushBody(clientId, records, epoch = '') {
   const ops = records.map((r) => ({ ...r.op, hlc: `@hlc:${r.op.hlc}@` }))
-  return JSON.stringify({ client_id: clientId, ops }).replace(/"@hlc:(\d+)@"/g, '$1')
+  const recovered = records.filter((r) => r.recovered).map((r) => r.op_id)
+  return JSON.stringify({ client_id: clientId, ops, epoch, ...(recovered.length ? { recovered } : {}) }).replace(/"@hlc:(\d+)@"/g, '$1')
 }
 
 /** The server's clock from a push response's text, exactly. @param {string} text */

@@ -14,13 +14,20 @@ import { decodePulled } from './pulled.js'
 
 /**
  * Apply one pull page; returns what to do next: 'again' (pull from the new checkpoint),
- * 'restart' (from 0) or 'done'. Nothing else is awaited inside the transaction.
+ * 'restart' (from 0), 'epoch' (the page names another epoch: recover, then pull from 0) or
+ * 'done'. Nothing else is awaited inside the transaction.
  * @param {DB} db @param {any} page
  */
 export async function applyPage(db, page) {
   const tx = db.transaction(['meta', 'docs', 'outbox'], 'readwrite')
   const meta = tx.objectStore('meta')
   const docs = tx.objectStore('docs')
+  const epoch = await meta.get('epoch')
+  if (epoch && page.epoch && page.epoch !== epoch) {
+    await tx.done
+    return 'epoch' // the server was restored: recover (recover.js) before applying anything
+  }
+  if (page.epoch) meta.put(page.epoch, 'epoch')
   const checkpoint = (await meta.get('checkpoint')) || 0
   const held = new Set((await meta.get('scope')) || [])
   if (page.reset) {
@@ -91,14 +98,17 @@ async function clearServerState(docs) {
 /**
  * Pull every page after the checkpoint.
  * @param {DB} db
- * @param {(checkpoint: number) => Promise<any>} fetchPage
+ * @param {(checkpoint: number, epoch: string) => Promise<any>} fetchPage
  * @param {number} [maxPages] a guard against a server that never finishes
+ * @param {(page: any) => Promise<any>} [onEpoch] recovers when a page names another epoch
  */
-export async function pullAll(db, fetchPage, maxPages = 10000) {
+export async function pullAll(db, fetchPage, maxPages = 10000, onEpoch = async (/** @type {any} */ _page) => {}) {
   for (let n = 0; n < maxPages; n++) {
     const checkpoint = (await db.get('meta', 'checkpoint')) || 0
-    const page = await fetchPage(checkpoint)
+    const epoch = (await db.get('meta', 'epoch')) || ''
+    const page = await fetchPage(checkpoint, epoch)
     const next = await applyPage(db, page)
+    if (next === 'epoch') await onEpoch(page)
     if (next === 'done') return
   }
   throw new Error('pull did not finish')

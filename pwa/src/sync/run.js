@@ -11,6 +11,7 @@ import { getMeta, setMeta } from '../lib/db.js'
 import { pruneBlobs } from './blobs.js'
 import { pendingOps, pushBody, recordResults, serverHlc } from './outbox.js'
 import { pullAll } from './pull.js'
+import { recover } from './recover.js'
 import { sendRequests } from './requests.js'
 import { cacheSchemas, schemaUrl } from './schemas.js'
 import { uploadAll } from './uploads.js'
@@ -45,10 +46,22 @@ export async function syncOnce(db, onStatus) {
   if (!token || !clientId) return finish(onStatus, { phase: 'signed_out' })
   try {
     onStatus({ phase: 'push' })
-    const pushed = await pushAll(db, token, clientId)
+    let pushed = await pushAll(db, token, clientId)
     onStatus({ phase: 'pull', pushed })
-    const pull = () => pullAll(db, (checkpoint) => json(`/api/sync/pull?checkpoint=${checkpoint}&limit=${PULL_LIMIT}`, { token }))
+    let recovered = false
+    const page = (/** @type {number} */ checkpoint, /** @type {string} */ epoch) =>
+      json(`/api/sync/pull?checkpoint=${checkpoint}&limit=${PULL_LIMIT}&epoch=${encodeURIComponent(epoch)}`, { token })
+    const onEpoch = async (/** @type {any} */ p) => {
+      recovered = true
+      await recover(db, token, clientId, p.epoch, p.restored_seq)
+    }
+    const pull = () => pullAll(db, page, undefined, onEpoch)
     await pull()
+    if (recovered) {
+      // the server was restored: what this device held is back in its outbox, to push now
+      pushed += await pushAll(db, token, clientId)
+      await pull()
+    }
     await refreshCatalog(db, token)
     await refreshDue(db, token)
     const uploads = await uploadAll(db, token, (done, total) =>
@@ -77,16 +90,26 @@ function finish(onStatus, status) {
 
 /**
  * Push pending ops oldest first until none is left or no progress is made (a gap answered
- * for every op). Returns how many ops were answered. @param {DB} db @param {string} token @param {string} clientId
+ * for every op). A push refused with `epoch-changed` (the server was restored) recovers
+ * (recover.js) and goes on. Returns how many ops were answered. @param {DB} db @param {string} token @param {string} clientId
  */
 export async function pushAll(db, token, clientId) {
   let answered = 0
   for (;;) {
     const batch = await pendingOps(db, PUSH_BATCH)
     if (!batch.length) return answered
-    const response = await send('/api/sync/push', { method: 'POST', token, body: pushBody(clientId, batch) })
+    const epoch = (await getMeta(db, 'epoch')) || ''
+    let response
+    try {
+      response = await send('/api/sync/push', { method: 'POST', token, body: pushBody(clientId, batch, epoch) })
+    } catch (error) {
+      if (!(error instanceof ApiError && problemName(error.problem) === 'epoch-changed')) throw error
+      await recover(db, token, clientId, error.problem.epoch, error.problem.restored_seq) // the server was restored
+      continue
+    }
     const text = await response.text()
     const body = JSON.parse(text)
+    if (!epoch && body.epoch) await setMeta(db, { epoch: body.epoch })
     await recordResults(db, body.results, serverHlc(text))
     const progressed = body.results.filter((/** @type {any} */ r) => r.outcome !== 'gap').length
     answered += progressed

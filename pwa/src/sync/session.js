@@ -39,7 +39,7 @@ async function forgetUser(db) {
   const stores = ['docs', 'outbox', 'blobs', 'drafts', 'requests']
   const tx = db.transaction([...stores, 'meta'], 'readwrite')
   for (const name of stores) tx.objectStore(name).clear()
-  for (const key of ['sites', 'checklists', 'scope', 'checkpoint', 'last_sync', 'due']) tx.objectStore('meta').delete(key)
+  for (const key of ['sites', 'checklists', 'scope', 'checkpoint', 'epoch', 'last_sync', 'due']) tx.objectStore('meta').delete(key)
   await tx.done
   if (typeof caches !== 'undefined') await caches.delete('xunjian-api')
 }

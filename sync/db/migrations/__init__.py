@@ -18,6 +18,7 @@ STAGES = (
     "scale",  # m007–m012 (issue 13): facts, open actions, the device window, rollups, duplicate flags
     "security",  # m013–m014 (issue 14): login failures by client address, webhook delivery classifications
     "audit",  # m017 (issue 14): the audit trail of administration
+    "epochs",  # m020–m021 (issue 15): the database's epoch, restores, devices back and what they recovered
 )
 
 for _stage in STAGES:

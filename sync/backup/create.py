@@ -1,0 +1,109 @@
+"""``create``: an online, consistent backup of a data folder, while the server runs.
+
+The database is copied with SQLite's online backup API (a snapshot of one moment, the WAL
+included; the server keeps writing meanwhile), checked (``PRAGMA integrity_check``) and
+hashed; its epoch and op-log mark are read from the copy. Then the evidence files: every blob
+row of the snapshot has its file already (an upload's file is in ``blobs/`` before its row
+commits). Files already in the backup folder are not copied again (content-addressed: a name
+never changes its bytes); each file copied is hashed as written and compared with its name (an
+original) or its source (a variant). The manifest is written last, so a backup interrupted
+half-way keeps the previous manifest, which still describes a whole backup (its database file
+is replaced only once the new one is complete).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from sync.backup.manifest import (
+    BLOBS,
+    DATABASE,
+    BlobFile,
+    Manifest,
+    file_sha256,
+    is_original,
+    read_manifest,
+    write_manifest,
+)
+from sync.clock import now_iso
+from sync.db.epochs import current_epoch
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be made or trusted; the message says why."""
+
+
+def create_backup(data_dir: Path, folder: Path) -> Manifest:
+    """Back up ``data_dir`` (its ``xunjian.db`` and ``blobs/``) into ``folder``; returns the new manifest."""
+    source = data_dir / DATABASE
+    if not source.is_file():
+        raise BackupError(f"no database at {source}")
+    folder.mkdir(parents=True, exist_ok=True)
+    created_at = now_iso()
+    snapshot = folder / f".{DATABASE}.tmp"
+    epoch, op_log_seq = _snapshot(source, snapshot)
+    database_sha = file_sha256(snapshot)
+    size = snapshot.stat().st_size
+    previous = read_manifest(folder)
+    known = {b.path: b for b in previous.blobs} if previous else {}
+    blobs = copy_blobs(data_dir / BLOBS, folder, known)
+    snapshot.replace(folder / DATABASE)
+    manifest = Manifest(created_at, database_sha, size, epoch, op_log_seq, blobs)
+    write_manifest(folder, manifest)
+    return manifest
+
+
+def _snapshot(source: Path, target: Path) -> tuple[str, int]:
+    """Copy the database at ``source`` into ``target`` at one moment; check it; its epoch and op-log mark."""
+    target.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)  # in one step: one moment's snapshot (writers go on meanwhile, in WAL mode)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        checked = dst.execute("PRAGMA integrity_check").fetchall()
+        if checked != [("ok",)]:
+            raise BackupError(f"the copied database fails its integrity check: {checked[:5]}")
+        epoch = current_epoch(dst).id
+        seq = int(dst.execute("SELECT coalesce(max(seq), 0) FROM op_log").fetchone()[0])
+    finally:
+        dst.close()
+        src.close()
+    with target.open("rb") as f:
+        os.fsync(f.fileno())
+    return epoch, seq
+
+
+def copy_blobs(blobs: Path, folder: Path, known: dict[str, BlobFile]) -> list[BlobFile]:
+    """Copy the evidence files under ``blobs`` that ``folder`` lacks, each verified; all of them, listed."""
+    listed: list[BlobFile] = []
+    if not blobs.is_dir():
+        return listed
+    for path in sorted(p for p in blobs.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        relative = path.relative_to(blobs.parent).as_posix()
+        target = folder / relative
+        if target.is_file():
+            held = known.get(relative)
+            listed.append(held if held is not None else BlobFile(relative, file_sha256(target), target.stat().st_size))
+            continue
+        listed.append(copy_verified(path, target, relative))
+    return listed
+
+
+def copy_verified(source: Path, target: Path, relative: str) -> BlobFile:
+    """Copy one file (to a temporary name, synced, renamed) and check the copy's hash against the source."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(source, temporary)
+    with temporary.open("rb") as f:
+        os.fsync(f.fileno())
+    copied = file_sha256(temporary)
+    expected = source.name if is_original(relative) else file_sha256(source)
+    if copied != expected:
+        temporary.unlink(missing_ok=True)
+        raise BackupError(f"{relative}: the copy hashes to {copied}, expected {expected}")
+    temporary.replace(target)
+    return BlobFile(relative, copied, target.stat().st_size)

@@ -1,0 +1,46 @@
+"""``restore``: a verified backup into a new, empty data folder, under a new epoch.
+
+The backup is verified first (a backup that fails is not restored). The database and the
+evidence files are copied, each file checked as written; the database is opened as the
+server opens it (migrated, if the backup is older than the code); then, in one transaction,
+uploads in progress are forgotten (their bytes were never in a backup: devices upload them
+again) and a new epoch is set, noting the backup's time and op-log mark (:mod:`sync.db.epochs`).
+Devices that synced after the backup see the new epoch and recover (see the module there).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sync.backup.create import BackupError, copy_verified
+from sync.backup.manifest import DATABASE, Manifest, read_manifest
+from sync.backup.verify import verify_backup
+from sync.clock import now_iso
+from sync.db.epochs import start_epoch
+from sync.db.store import Store
+
+
+def restore_backup(folder: Path, data_dir: Path) -> tuple[Manifest, str]:
+    """Restore the backup in ``folder`` into ``data_dir`` (absent or empty); its manifest and the new epoch."""
+    if data_dir.exists() and (not data_dir.is_dir() or any(data_dir.iterdir())):
+        raise BackupError(f"{data_dir} is not empty: restore into a new folder, then point the server at it")
+    wrong = verify_backup(folder)
+    manifest = read_manifest(folder)
+    if wrong or manifest is None:
+        raise BackupError("the backup does not verify: " + "; ".join(wrong[:10]))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    copy_verified(folder / DATABASE, data_dir / DATABASE, DATABASE)
+    for blob in manifest.blobs:
+        copied = copy_verified(folder / blob.path, data_dir / blob.path, blob.path)
+        if copied.sha256 != blob.sha256:
+            raise BackupError(f"{blob.path}: restored bytes hash to {copied.sha256}, not {blob.sha256}")
+    epoch = uuid.uuid4().hex
+    store = Store(data_dir / DATABASE)
+    try:
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM upload WHERE completed_at IS NULL")
+            start_epoch(conn, epoch, manifest.created_at, manifest.op_log_seq, now_iso())
+    finally:
+        store.close()
+    return manifest, epoch
