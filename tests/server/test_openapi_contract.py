@@ -34,7 +34,7 @@ REJECTED = [400, 401, 403, 404, 405, 406, 409, 415, 422, 428, 429]
 HEADER_MISSING = [400, 401, 403, 406, 415, 422]
 
 SEED = 14_9  # issue 14, item 9
-EXAMPLES = 3  # per operation and phase: the whole test stays within ~90 s
+EXAMPLES = 5  # per operation and phase: the whole test stays within ~90 s
 
 
 def config(base_url: str) -> SchemathesisConfig:
@@ -47,7 +47,7 @@ def config(base_url: str) -> SchemathesisConfig:
                 "examples": {"enabled": True},
                 "coverage": {"enabled": True},
                 "fuzzing": {"enabled": True},
-                "stateful": {"enabled": True, "max-steps": 10},
+                "stateful": {"enabled": True, "max-steps": 15},
             },
             "checks": {
                 "enabled": True,
