@@ -2,9 +2,10 @@
 
 :func:`open_runtime` does all the start-up I/O: it opens the store, loads every checklist
 template and publishes it, purges old tombstones, saves the finding rules, seeds the demo data
-if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``), picks
-the evidence folder and reconciles the uploads a crash or a stop left half done
-(``sync.evidence.recovery.reconcile``). :func:`server.app.create_app` calls it while it builds
+if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``), builds the
+report rollups and flags possible duplicates once (``sync.engine.rollups``,
+``sync.engine.duplicate_flags``), picks the evidence folder and reconciles the uploads a crash or a
+stop left half done (``sync.evidence.recovery.reconcile``). :func:`server.app.create_app` calls it while it builds
 the app, not from a Litestar lifespan, on purpose:
 
 - ``python -m server`` refuses a malformed template (:class:`schemas.catalog.TemplateError`)
@@ -42,8 +43,10 @@ from litestar.datastructures import State
 from schemas.catalog import Catalog, load_catalog
 from server.settings import Settings
 from sync.db.store import Store, open_store
+from sync.engine import duplicate_flags
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
+from sync.engine.rollups import backfill as backfill_rollups
 from sync.evidence.recovery import Reconciled, reconcile, sweep_blob_files
 from sync.feed import events, webhooks
 from sync.feed.pinned_post import pinned_post
@@ -103,6 +106,8 @@ def open_runtime(settings: Settings) -> Runtime:
         hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
         demo_accounts = load_demo(store, hasher) if settings.demo else None
         backfill_facts(store, catalog)
+        backfill_rollups(store)
+        duplicate_flags.backfill(store)
     except BaseException:
         store.close()
         raise

@@ -21,6 +21,7 @@ from sync.clock import iso_from_ms, now_iso
 from sync.db.epochs import check_epoch, record_recovered
 from sync.db.named import named_row
 from sync.db.store import Store
+from sync.engine import duplicate_flags
 from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer, resolve_item
 from sync.engine.facts import store_facts
@@ -41,6 +42,7 @@ from sync.engine.ops import (
     make_hlc,
     result_decoder,
 )
+from sync.engine.rollups import moving_facts, moving_inspection_findings
 from sync.engine.rows import InspectionRow, insert_rows, load_row, load_rows, open_conflicts, save_conflicts, save_row
 from sync.errors import Forbidden, Rejected
 from sync.feed.events import record_op_events
@@ -230,7 +232,9 @@ class Batch:
                 raise RuntimeError("an op was rejected after changing the document") from None
             raise
         if isinstance(op, Transition) and row.status == "submitted":
-            for finding_id, earlier in record_findings(self.conn, row, index, seq, now):
+            with moving_inspection_findings(self.conn, row.id):  # the report rollups follow
+                verified = record_findings(self.conn, row, index, seq, now)
+            for finding_id, earlier in verified:
                 self._log_verified(finding_id, earlier, row.id, now)
         if ctx.changed:
             self._changed(row, op, index, ctx)
@@ -305,12 +309,14 @@ class Batch:
             assert row is not None
             save_row(self.conn, row)
             changed.append(row)
-        store_facts(self.conn, self.catalog, [*new, *changed])
+        with moving_facts(self.conn, [row.id for row in [*new, *changed]]):
+            store_facts(self.conn, self.catalog, [*new, *changed])
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None
             _sync_evidence_refs(self.conn, row, self.catalog)
         write_ops(self.conn, self.log)
+        duplicate_flags.flag(self.conn, [row.id for row in [*new, *changed]])  # reads the creating ops just written
 
 
 def _register_client(conn: sqlite3.Connection, client_id: str, user: User, device_id: str) -> int:

@@ -26,6 +26,7 @@ from sync.clock import now_iso
 from sync.db.store import Store
 from sync.engine.oplog import log_server_op
 from sync.engine.ops import Sha256
+from sync.engine.rollups import moving_actions
 from sync.errors import DeadlineInPast, EvidenceRequired, InvalidActionTransition, InvalidInput
 from sync.feed.events import emit, recheck_overdue_from
 from sync.org.accounts import User
@@ -264,9 +265,11 @@ def _change(
         "UPDATE inspection SET updated_seq = ?, updated_at = ? WHERE id = ?", [seq, now, finding.inspection_id]
     )
     columns = "".join(f"{column} = ?, " for column in sets)
-    conn.execute(
-        f"UPDATE corrective_action SET {columns}updated_at = ? WHERE finding_id = ?", [*sets.values(), now, finding.id]
-    )
+    with moving_actions(conn, [finding.id]):  # the report rollups follow, in this transaction
+        conn.execute(
+            f"UPDATE corrective_action SET {columns}updated_at = ? WHERE finding_id = ?",
+            [*sets.values(), now, finding.id],
+        )
     add_history(conn, finding.id, kind, user.id, seq, now, msgspec.to_builtins(detail))
 
 

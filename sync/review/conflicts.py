@@ -19,6 +19,7 @@ from sync.engine.document import FieldState, resolve_item
 from sync.engine.facts import store_facts
 from sync.engine.oplog import log_server_op
 from sync.engine.ops import encoder
+from sync.engine.rollups import moving_facts
 from sync.engine.rows import InspectionRow, load_row, save_row
 from sync.errors import InvalidInput, NotFound, OutOfScope
 from sync.feed.events import conflict_resolved
@@ -110,7 +111,8 @@ def resolve_conflict(
             "SELECT count(*) FROM conflict WHERE inspection_id = ? AND status = 'open'", [row.id]
         ).fetchone()[0]
         save_row(conn, row)
-        store_facts(conn, catalog, [row])
+        with moving_facts(conn, [row.id]):
+            store_facts(conn, catalog, [row])
         conflict_resolved(conn, row, view.path, {"conflict_id": conflict_id, "seq": seq, **resolution_json}, now)
     return get_conflict(store, user, conflict_id)
 

@@ -35,6 +35,7 @@ from sync.clock import from_iso, iso, new_id
 from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
+from sync.engine.rollups import moving_actions
 from sync.feed.events import recheck_overdue_from
 
 if TYPE_CHECKING:
@@ -273,11 +274,12 @@ def _verify_by_inspection(
         ).fetchall()
         for finding_id, inspection_id in due:
             verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
-            conn.execute(
-                "UPDATE corrective_action SET status = 'verified', verification_json = ?, updated_at = ?"
-                " WHERE finding_id = ?",
-                [encoder.encode(verification).decode(), now, finding_id],
-            )
+            with moving_actions(conn, [finding_id]):
+                conn.execute(
+                    "UPDATE corrective_action SET status = 'verified', verification_json = ?, updated_at = ?"
+                    " WHERE finding_id = ?",
+                    [encoder.encode(verification).decode(), now, finding_id],
+                )
             add_history(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
             verified.append((finding_id, inspection_id))
     return verified

@@ -1,13 +1,16 @@
 """A period's stored facts added up in SQL: what the reports read instead of decoding documents.
 
 Each query covers the *done* inspections (``submitted``, ``returned``, ``approved``) of some
-sites started on China days ``first`` … ``last`` (``inspection_fact.china_day``), through the
-index on ``(site_id, china_day, status)``. Plain SQL, as PostgreSQL runs it too.
+sites started on China days ``first`` … ``last`` (``inspection_fact.china_day``). A period of
+whole months (every report's) adds up the rollups per site and month (:mod:`sync.engine.rollups`),
+a few rows per site and month whatever the history; any other range reads the facts through the
+index on ``(site_id, china_day, status)``. Both give the same figures. Plain SQL, as PostgreSQL
+runs it too.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from msgspec import Struct
@@ -15,6 +18,7 @@ from msgspec import Struct
 from schemas.catalog import Catalog
 from sync.db.store import Store
 from sync.engine.document import resolve_item
+from sync.engine.rollups import DAYS_TO_CLOSE
 from sync.review.register import LISTED_INSPECTIONS
 
 DONE = LISTED_INSPECTIONS  # submitted, returned, approved
@@ -51,18 +55,43 @@ def _done(sites: list[str], first: date, last: date, alias: str = "f") -> tuple[
     return condition, [*sites, first.isoformat(), last.isoformat(), *DONE]
 
 
+def whole_months(first: date, last: date) -> list[str] | None:
+    """The months (``YYYY-MM``) ``first`` … ``last`` spans when it is whole months, else ``None``."""
+    if first.day != 1 or (last + timedelta(days=1)).day != 1 or last < first:
+        return None
+    months, at = [], first
+    while at <= last:
+        months.append(f"{at.year}-{at.month:02d}")
+        at = (at + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _rolled(sites: list[str], months: list[str]) -> tuple[str, list[Any]]:
+    """The ``WHERE`` condition and arguments of the rollup rows of these sites and months."""
+    condition = f"site_id IN ({','.join('?' * len(sites))}) AND china_month IN ({','.join('?' * len(months))})"
+    return condition, [*sites, *months]
+
+
 def totals(store: Store, sites: list[str], first: date, last: date) -> Totals:
     """Inspections by status, the sum and count of scores, verdicts, passes and failed answers."""
     found = Totals({}, 0, 0, 0, 0, 0)
     if not sites:
         return found
-    where, args = _done(sites, first, last)
-    rows = store.db.execute(
-        "SELECT f.status, count(*), coalesce(sum(f.score_tenths), 0), count(f.score_tenths),"
-        " coalesce(sum(f.verdict), 0), count(f.verdict), coalesce(sum(f.failed_answers), 0)"
-        f" FROM inspection_fact f WHERE {where} GROUP BY f.status ORDER BY f.status",
-        args,
-    )
+    months = whole_months(first, last)
+    if months is not None:
+        where, args = _rolled(sites, months)
+        query = (
+            "SELECT status, sum(inspections), sum(score_tenths), sum(scored), sum(passed), sum(verdicts),"
+            f" sum(failed_answers) FROM rollup_total WHERE {where} GROUP BY status ORDER BY status"
+        )
+    else:
+        where, args = _done(sites, first, last)
+        query = (
+            "SELECT f.status, count(*), coalesce(sum(f.score_tenths), 0), count(f.score_tenths),"
+            " coalesce(sum(f.verdict), 0), count(f.verdict), coalesce(sum(f.failed_answers), 0)"
+            f" FROM inspection_fact f WHERE {where} GROUP BY f.status ORDER BY f.status"
+        )
+    rows = store.db.execute(query, args)
     for status, count, tenths, scored, passed, verdicts, failed in rows:
         found.by_status[status] = count
         found.score_tenths += tenths
@@ -85,13 +114,21 @@ def failing(
     """
     if not sites:
         return [], []
-    where, args = _done(sites, first, last)
-    groups = store.db.execute(
-        "SELECT x.checklist_id, x.item_path, x.clause, sum(x.count), max(x.inspection_id)"
-        f" FROM inspection_failure x JOIN inspection_fact f ON f.inspection_id = x.inspection_id WHERE {where}"
-        " GROUP BY x.checklist_id, x.item_path, x.clause",
-        args,
-    ).fetchall()
+    months = whole_months(first, last)
+    if months is not None:
+        where, args = _rolled(sites, months)
+        query = (
+            "SELECT checklist_id, item_path, clause, sum(count), max(latest) FROM rollup_failure"
+            f" WHERE {where} GROUP BY checklist_id, item_path, clause"
+        )
+    else:
+        where, args = _done(sites, first, last)
+        query = (
+            "SELECT x.checklist_id, x.item_path, x.clause, sum(x.count), max(x.inspection_id)"
+            f" FROM inspection_failure x JOIN inspection_fact f ON f.inspection_id = x.inspection_id WHERE {where}"
+            " GROUP BY x.checklist_id, x.item_path, x.clause"
+        )
+    groups = store.db.execute(query, args).fetchall()
     items: dict[tuple[str, str], list[Any]] = {}
     clauses: dict[str, int] = {}
     for checklist_id, item_path, clause, count, latest in groups:
@@ -136,32 +173,36 @@ class ActionCounts(Struct):
     days_to_close: dict[int, int]
 
 
-# The China days between two stored UTC times: SQLite's date arithmetic, in this one place
-# (PostgreSQL: ``(closed_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - …``).
-_DAYS_TO_CLOSE = (
-    "CAST(julianday(a.closed_at, '+8 hours', 'start of day') - julianday(f.created_at, '+8 hours', 'start of day')"
-    " AS INTEGER)"
-)
-
-
 def action_counts(store: Store, sites: list[str], first: date, last: date, today: date) -> ActionCounts:
     """The period's active findings and their actions added up in SQL, grouped by state and days to close.
 
-    Overdue as :func:`sync.review.register.is_overdue` says: unverified with a deadline before ``today``.
+    Overdue as :func:`sync.review.register.is_overdue` says: unverified with a deadline before ``today``;
+    over whole months the rollup gives the rest and the overdue ones are counted among the unverified
+    actions of the sites (the partial index ``corrective_action_open_item``: few, whatever the history).
     """
     found = ActionCounts(0, 0, 0, 0, 0, 0, {})
     if not sites:
         return found
-    where, args = _done(sites, first, last, "x")
-    rows = store.db.execute(
-        "SELECT a.status, a.status IN ('open', 'fixed_reported') AND a.deadline IS NOT NULL AND a.deadline < ?,"
-        " f.repeat_of IS NOT NULL,"
-        f" CASE WHEN a.status = 'closed' AND a.closed_at IS NOT NULL THEN {_DAYS_TO_CLOSE} END,"
-        " count(*) FROM inspection_fact x JOIN finding f ON f.inspection_id = x.inspection_id"
-        f" JOIN corrective_action a ON a.finding_id = f.id WHERE f.status = 'active' AND {where}"
-        " GROUP BY 1, 2, 3, 4",
-        [today.isoformat(), *args],
-    )
+    months = whole_months(first, last)
+    if months is not None:
+        where, args = _rolled(sites, months)
+        rows = store.db.execute(
+            "SELECT status, 0, is_repeat, CASE WHEN days_to_close >= 0 THEN days_to_close END, sum(actions)"
+            f" FROM rollup_action WHERE {where} GROUP BY status, is_repeat, days_to_close",
+            args,
+        ).fetchall()
+        found.overdue = _overdue(store, sites, first, last, today)
+    else:
+        where, args = _done(sites, first, last, "f")
+        rows = store.db.execute(
+            "SELECT a.status, a.status IN ('open', 'fixed_reported') AND a.deadline IS NOT NULL AND a.deadline < ?,"
+            " n.repeat_of IS NOT NULL,"
+            f" CASE WHEN a.status = 'closed' AND a.closed_at IS NOT NULL THEN {DAYS_TO_CLOSE} END,"
+            " count(*) FROM inspection_fact f JOIN finding n ON n.inspection_id = f.inspection_id"
+            f" JOIN corrective_action a ON a.finding_id = n.id WHERE n.status = 'active' AND {where}"
+            " GROUP BY 1, 2, 3, 4",
+            [today.isoformat(), *args],
+        ).fetchall()
     for status, overdue, repeat, days, count in rows:
         found.findings += count
         found.open += count if status in ("open", "fixed_reported") else 0
@@ -171,6 +212,20 @@ def action_counts(store: Store, sites: list[str], first: date, last: date, today
         found.repeats += count if repeat else 0
         if days is not None:
             found.days_to_close[days] = found.days_to_close.get(days, 0) + count
+    return found
+
+
+def _overdue(store: Store, sites: list[str], first: date, last: date, today: date) -> int:
+    """Unverified actions of the period's active findings with a deadline before ``today``."""
+    where, args = _done(sites, first, last, "f")
+    where = where.replace("f.site_id IN", "a.site_id IN", 1)
+    found: int = store.db.execute(
+        "SELECT count(*) FROM corrective_action a JOIN finding n ON n.id = a.finding_id"
+        " JOIN inspection_fact f ON f.inspection_id = a.inspection_id"
+        " WHERE a.status IN ('open', 'fixed_reported') AND a.deadline IS NOT NULL AND a.deadline < ?"
+        f" AND n.status = 'active' AND {where}",
+        [today.isoformat(), *args],
+    ).fetchone()[0]
     return found
 
 

@@ -12,7 +12,6 @@ in a query.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Literal
@@ -205,23 +204,25 @@ def coverage(store: Store, user: User, first: date, last: date, today: date) -> 
 def _first_done(store: Store, plan: Plan, spans: list[tuple[date, date]]) -> dict[int, str]:
     """For each period (by position) holding a done inspection of the plan, the first one started in it.
 
-    One query per plan, one covering index range (``inspection_fact_first``: site, checklist, China day,
-    status, start time): the inspections' rows are never read.
+    One query per plan (per 300 periods): the periods as a ``VALUES`` list, each asking for its first
+    done inspection (``ORDER BY china_day, created_at … LIMIT 1``) from the covering index
+    ``inspection_fact_first`` (site, checklist, China day, status, start time), which yields the days
+    in order, so each period reads its first day with done work, not every inspection of the period.
+    The inspections' rows are never read.
     """
-    if not spans:
-        return {}
-    rows = store.db.execute(
-        "SELECT f.china_day, f.inspection_id FROM inspection_fact f"
-        " WHERE f.site_id = ? AND f.checklist_id = ? AND f.china_day >= ? AND f.china_day <= ?"
-        f" AND f.status IN ({','.join('?' * len(DONE))}) ORDER BY f.created_at, f.inspection_id",
-        [plan.site_id, plan.checklist_id, spans[0][0].isoformat(), spans[-1][1].isoformat(), *DONE],
-    )
-    starts = [start.isoformat() for start, _ in spans]
     found: dict[int, str] = {}
-    for day, inspection_id in rows:
-        k = bisect_right(starts, day) - 1
-        if k >= 0 and day <= spans[k][1].isoformat():
-            found.setdefault(k, inspection_id)
+    for offset in range(0, len(spans), 300):
+        chunk = spans[offset : offset + 300]
+        values = ", ".join("(?, ?, ?)" for _ in chunk)
+        bounds = [x for k, (start, end) in enumerate(chunk, offset) for x in (k, start.isoformat(), end.isoformat())]
+        rows = store.db.execute(
+            f"WITH p (k, first_day, last_day) AS (VALUES {values}) SELECT p.k, (SELECT f.inspection_id"
+            " FROM inspection_fact f WHERE f.site_id = ? AND f.checklist_id = ? AND f.china_day >= p.first_day"
+            f" AND f.china_day <= p.last_day AND f.status IN ({','.join('?' * len(DONE))})"
+            " ORDER BY f.china_day, f.created_at, f.inspection_id LIMIT 1) FROM p",
+            [*bounds, plan.site_id, plan.checklist_id, *DONE],
+        )
+        found.update((k, inspection_id) for k, inspection_id in rows if inspection_id is not None)
     return found
 
 
@@ -241,19 +242,17 @@ def due_now(store: Store, user: User, today: date) -> list[PeriodStatus]:
 def possible_duplicates(store: Store, user: User, since: date) -> list[Duplicate]:
     """Same site, same checklist, same day from ``since`` on, started on different devices: flagged for review.
 
-    Only days from ``since`` are read (through the facts' ``(site_id, china_day)`` index), so the
-    cost follows the days asked for, not the history stored.
+    Flagged when the inspections are written (:mod:`sync.engine.duplicate_flags`); only flagged facts
+    from ``since`` are read, through their partial index, so the cost follows the duplicates, not
+    the history stored.
     """
     scope = sorted(site_ids_in_scope(store, user))
     if not scope:
         return []
     rows = store.db.execute(
-        "SELECT f.site_id, f.checklist_id, f.china_day AS day, group_concat(f.inspection_id) AS ids,"
-        " count(DISTINCT l.client_id) AS clients FROM inspection_fact f JOIN inspection i ON i.id = f.inspection_id"
-        " JOIN op_log l ON l.seq = i.created_seq"
-        f" WHERE f.status != 'deleted' AND f.site_id IN ({','.join('?' * len(scope))}) AND f.china_day >= ?"
-        " GROUP BY f.site_id, f.checklist_id, f.china_day HAVING count(*) > 1 AND count(DISTINCT l.client_id) > 1"
-        " ORDER BY day DESC",
+        "SELECT f.site_id, f.checklist_id, f.china_day AS day, group_concat(f.inspection_id) AS ids"
+        f" FROM inspection_fact f WHERE f.duplicate = 1 AND f.site_id IN ({','.join('?' * len(scope))})"
+        " AND f.china_day >= ? GROUP BY f.site_id, f.checklist_id, f.china_day ORDER BY day DESC",
         [*scope, since.isoformat()],
     )
     return [Duplicate(r["site_id"], r["checklist_id"], r["day"], sorted(r["ids"].split(","))) for r in named_rows(rows)]

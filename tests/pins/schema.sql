@@ -39,6 +39,8 @@ CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, 
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+-- index inspection_fact_duplicate
+CREATE INDEX inspection_fact_duplicate ON inspection_fact(site_id, china_day, checklist_id, inspection_id) WHERE duplicate = 1;
 -- index inspection_fact_first
 CREATE INDEX inspection_fact_first
     ON inspection_fact(site_id, checklist_id, china_day, status, created_at, inspection_id)
@@ -291,7 +293,7 @@ CREATE TABLE inspection_fact (
     verdict INTEGER CHECK (verdict IN (0, 1)),
     failed_critical INTEGER NOT NULL DEFAULT 0,
     failed_answers INTEGER NOT NULL DEFAULT 0
-, created_at TEXT NOT NULL DEFAULT '');
+, created_at TEXT NOT NULL DEFAULT '', duplicate INTEGER NOT NULL DEFAULT 0);
 -- table inspection_failure
 CREATE TABLE inspection_failure (
     inspection_id TEXT NOT NULL REFERENCES inspection(id) ON DELETE CASCADE,
@@ -368,6 +370,40 @@ CREATE TABLE restore_log (
             restored_seq INTEGER NOT NULL,
             restored_at TEXT NOT NULL
         );
+-- table rollup_action
+CREATE TABLE rollup_action (
+    site_id TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    status TEXT NOT NULL,
+    is_repeat INTEGER NOT NULL,
+    days_to_close INTEGER NOT NULL,
+    actions INTEGER NOT NULL,
+    PRIMARY KEY (site_id, china_month, status, is_repeat, days_to_close)
+);
+-- table rollup_failure
+CREATE TABLE rollup_failure (
+    site_id TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    checklist_id TEXT NOT NULL,
+    item_path TEXT NOT NULL,
+    clause TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    latest TEXT NOT NULL,
+    PRIMARY KEY (site_id, china_month, checklist_id, item_path, clause)
+);
+-- table rollup_total
+CREATE TABLE rollup_total (
+    site_id TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    status TEXT NOT NULL,
+    inspections INTEGER NOT NULL,
+    score_tenths INTEGER NOT NULL,
+    scored INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    verdicts INTEGER NOT NULL,
+    failed_answers INTEGER NOT NULL,
+    PRIMARY KEY (site_id, china_month, status)
+);
 -- table server_meta
 CREATE TABLE server_meta (
             key TEXT PRIMARY KEY,
@@ -461,6 +497,8 @@ END;
 -- migration xunjian m008_open_actions
 -- migration xunjian m009_device_window
 -- migration xunjian m010_fact_times
+-- migration xunjian m011_report_rollups
+-- migration xunjian m012_duplicate_flags
 -- migration xunjian m013_login_failure_client
 -- migration xunjian m014_delivery_classification
 -- migration xunjian m017_audit_event

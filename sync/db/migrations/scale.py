@@ -1,4 +1,4 @@
-"""m007–m012: stored facts, open actions, the device window (issue 13, data at a city's scale)."""
+"""m007–m012: stored facts, open actions, the device window, report rollups (issue 13, data at a city's scale)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sqlite_utils
 
 from sync.db.fact_tables import FACT_TABLES, FACT_TIMES
 from sync.db.migrations.registry import migrations, run_script
+from sync.db.rollup_tables import ROLLUP_TABLES
 
 
 @migrations()
@@ -48,3 +49,19 @@ def m009_device_window(db: sqlite_utils.Database) -> None:
 def m010_fact_times(db: sqlite_utils.Database) -> None:
     """Facts carry their inspection's start time: coverage and due plans read one index (``fact_tables.py``)."""
     run_script(db, FACT_TIMES)
+
+
+@migrations()
+def m011_report_rollups(db: sqlite_utils.Database) -> None:
+    """Report sums per site and China month (``sync/db/rollup_tables.py``), filled at start (``engine.rollups``)."""
+    run_script(db, ROLLUP_TABLES)
+
+
+@migrations()
+def m012_duplicate_flags(db: sqlite_utils.Database) -> None:
+    """Possible duplicates flagged on the facts, read through a partial index (``sync/engine/duplicate_flags.py``)."""
+    db.execute("ALTER TABLE inspection_fact ADD COLUMN duplicate INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "CREATE INDEX inspection_fact_duplicate ON inspection_fact(site_id, china_day, checklist_id, inspection_id)"
+        " WHERE duplicate = 1"
+    )

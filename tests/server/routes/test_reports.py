@@ -21,6 +21,7 @@ from litestar import Litestar
 
 from bench.device import Device
 from sync.engine.facts import store_facts
+from sync.engine.rollups import moving_facts
 from sync.engine.rows import load_row
 from sync.review.actions import ActionRules, Assignment, assign_action
 from sync.review.reports import deadlines, month_period, previous_period, quarter_period
@@ -179,14 +180,15 @@ def quarter_of(day: date) -> tuple[str, date]:
 def backdate(app: Litestar, inspection_id: str, moment: datetime) -> None:
     """Set an earlier ``created_at`` straight in the store: a device cannot start an inspection in the past.
 
-    Its stored facts (China day, month, quarter) follow, computed as the engine computes them.
+    Its stored facts (China day, month, quarter) and the report rollups follow, as the engine keeps them.
     """
     stamp = moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     with app.state.store.transaction() as conn:
         conn.execute("UPDATE inspection SET created_at = ? WHERE id = ?", [stamp, inspection_id])
         row = load_row(conn, inspection_id)
         assert row is not None
-        store_facts(conn, app.state.catalog, [row])
+        with moving_facts(conn, [inspection_id]):
+            store_facts(conn, app.state.catalog, [row])
 
 
 @pytest.fixture

@@ -131,6 +131,24 @@ def test_same_site_checklist_and_day_on_two_devices_is_flagged(client: Client, w
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
 
 
+def test_the_duplicate_flag_follows_a_deletion_and_a_new_inspection(client: Client, world: World, probe: None) -> None:
+    """Flagged when written: deleting the tablet's inspection clears the phone's flag; another device sets it again."""
+    phone, tablet = device(client), device(client, name="tablet")
+    first = started(client, world, phone)
+    second = started(client, world, tablet)
+    headers = world.headers["supervisor1"]
+    assert [d["inspection_ids"] for d in client.get("/api/schedules/duplicates", headers=headers).json()] == [
+        sorted([first, second])
+    ]
+    tablet.delete(second)
+    tablet.sync()
+    assert client.get("/api/schedules/duplicates", headers=headers).json() == []
+    third = started(client, world, device(client, name="laptop"))
+    assert [d["inspection_ids"] for d in client.get("/api/schedules/duplicates", headers=headers).json()] == [
+        sorted([first, third])
+    ]
+
+
 def test_an_inspection_started_offline_counts_for_the_day_it_was_started(
     client: Client, world: World, probe: None
 ) -> None:

@@ -1,0 +1,232 @@
+"""The report rollups kept current: per site and China month, what a whole-month report adds up.
+
+The tables (``sync/db/rollup_tables.py``) hold the sums of the *done* inspections' stored facts
+(:mod:`sync.engine.facts`), their failed items, and the corrective actions of their active
+findings. Every change that moves them runs inside :func:`moving_facts` (facts written: a push's
+``Batch.flush``, a conflict resolved) or :func:`moving_actions` (a finding recorded, withdrawn or
+reinstated, an action reported, verified or closed), in the same transaction: the contribution
+of the rows touched is read before and after the change and the difference is added, as
+``INSERT … ON CONFLICT … DO UPDATE SET x = x + excluded.x`` (plain SQL that PostgreSQL runs too);
+a row whose count falls to zero is deleted. The greatest failing inspection of an item
+(``latest``) rises with an added one and is read again from the facts (one site and month) when
+one leaves. :func:`rebuild` computes every row from scratch; :func:`backfill` runs it once for a
+database made before the rollups (at server start, after the facts' backfill).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sync.db.store import Store
+
+BUILT_KEY = "rollups_built"
+DONE = ("submitted", "returned", "approved")
+_CHUNK = 500
+_DONE_SQL = "(" + ", ".join(f"'{s}'" for s in DONE) + ")"
+
+# The China days between two stored UTC times: SQLite's date arithmetic, in this one place
+# (PostgreSQL: ``(closed_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - …``).
+DAYS_TO_CLOSE = (
+    "CAST(julianday(a.closed_at, '+8 hours', 'start of day') - julianday(n.created_at, '+8 hours', 'start of day')"
+    " AS INTEGER)"
+)
+
+_TOTALS = (
+    "SELECT f.site_id, f.china_month, f.status, count(*), coalesce(sum(f.score_tenths), 0), count(f.score_tenths),"
+    " coalesce(sum(f.verdict), 0), count(f.verdict), coalesce(sum(f.failed_answers), 0)"
+    f" FROM inspection_fact f WHERE f.status IN {_DONE_SQL} AND {{where}} GROUP BY f.site_id, f.china_month, f.status"
+)
+_FAILURES = (
+    "SELECT f.site_id, f.china_month, x.checklist_id, x.item_path, x.clause, sum(x.count), max(x.inspection_id)"
+    " FROM inspection_failure x JOIN inspection_fact f ON f.inspection_id = x.inspection_id"
+    f" WHERE f.status IN {_DONE_SQL} AND {{where}} GROUP BY f.site_id, f.china_month, x.checklist_id, x.item_path,"
+    " x.clause"
+)
+_ACTIONS = (
+    "SELECT f.site_id, f.china_month, a.status, CASE WHEN n.repeat_of IS NULL THEN 0 ELSE 1 END,"
+    f" coalesce(CASE WHEN a.status = 'closed' AND a.closed_at IS NOT NULL THEN {DAYS_TO_CLOSE} END, -1), count(*)"
+    " FROM inspection_fact f JOIN finding n ON n.inspection_id = f.inspection_id"
+    f" JOIN corrective_action a ON a.finding_id = n.id WHERE n.status = 'active' AND f.status IN {_DONE_SQL}"
+    " AND {where} GROUP BY 1, 2, 3, 4, 5"
+)
+# per inspection, so the ids failing each item are known when one leaves
+_FAILURES_EACH = (
+    "SELECT f.site_id, f.china_month, x.checklist_id, x.item_path, x.clause, x.count, x.inspection_id"
+    " FROM inspection_failure x JOIN inspection_fact f ON f.inspection_id = x.inspection_id"
+    f" WHERE f.status IN {_DONE_SQL} AND {{where}}"
+)
+TABLES: dict[str, tuple[str, tuple[str, ...], int]] = {
+    # table → (query, columns, how many key columns)
+    "rollup_total": (
+        _TOTALS,
+        (
+            "site_id",
+            "china_month",
+            "status",
+            "inspections",
+            "score_tenths",
+            "scored",
+            "passed",
+            "verdicts",
+            "failed_answers",
+        ),
+        3,
+    ),
+    "rollup_failure": (
+        _FAILURES,
+        ("site_id", "china_month", "checklist_id", "item_path", "clause", "count", "latest"),
+        5,
+    ),
+    "rollup_action": (
+        _ACTIONS,
+        ("site_id", "china_month", "status", "is_repeat", "days_to_close", "actions"),
+        5,
+    ),
+}
+
+Key = tuple[Any, ...]
+Snapshot = dict[str, dict[Key, list[Any]]]
+
+
+def _read(conn: sqlite3.Connection, tables: Sequence[str], column: str, ids: Sequence[str]) -> Snapshot:
+    """The contribution of the rows whose ``column`` is one of ``ids``, per table and key.
+
+    Failures are read per inspection (grouped by key and inspection id), so the ids failing each
+    key are known: ``latest`` then becomes the set of those ids.
+    """
+    found: Snapshot = {table: {} for table in tables}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        where = f"{column} IN ({','.join('?' * len(chunk))})"
+        for table in tables:
+            query, _, width = TABLES[table]
+            query = _FAILURES_EACH if table == "rollup_failure" else query
+            held = found[table]
+            for row in conn.execute(query.format(where=where), chunk):
+                key, values = tuple(row[:width]), list(row[width:])
+                if table == "rollup_failure":
+                    count, inspection = values
+                    entry = held.setdefault(key, [0, set()])
+                    entry[0] += count
+                    entry[1].add(inspection)
+                else:
+                    entry = held.setdefault(key, [0] * len(values))
+                    held[key] = [a + b for a, b in zip(entry, values, strict=True)]
+    return found
+
+
+def _apply(conn: sqlite3.Connection, before: Snapshot, after: Snapshot) -> None:
+    """Add ``after`` minus ``before`` to the rollup tables; delete rows left at zero."""
+    for table, was in before.items():
+        now = after[table]
+        _, columns, width = TABLES[table]
+        keys = columns[:width]
+        match = " AND ".join(f"{k} = ?" for k in keys)
+        for key in was.keys() | now.keys():
+            if table == "rollup_failure":
+                _apply_failure(conn, key, was.get(key, [0, set()]), now.get(key, [0, set()]), match)
+                continue
+            old, new = was.get(key), now.get(key)
+            size = len(columns) - width
+            delta = [b - a for a, b in zip(old or [0] * size, new or [0] * size, strict=True)]
+            if not any(delta):
+                continue
+            _upsert(conn, table, columns, width, [*key, *delta])
+            conn.execute(f"DELETE FROM {table} WHERE {match} AND {columns[width]} = 0", key)
+
+
+def _upsert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], width: int, values: list[Any]) -> None:
+    sets = [f"{c} = {c} + excluded.{c}" for c in columns[width:] if c != "latest"]
+    if "latest" in columns:
+        sets.append("latest = CASE WHEN excluded.latest > latest THEN excluded.latest ELSE latest END")
+    conn.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT ({', '.join(columns[:width])}) DO UPDATE SET {', '.join(sets)}",
+        values,
+    )
+
+
+def _apply_failure(conn: sqlite3.Connection, key: Key, was: list[Any], now: list[Any], match: str) -> None:
+    """One failed item's delta: the count, the greatest id added, ``latest`` read again when an id left."""
+    added, left = now[1] - was[1], was[1] - now[1]
+    change = now[0] - was[0]
+    if not change and not added and not left:
+        return
+    columns = TABLES["rollup_failure"][1]
+    _upsert(conn, "rollup_failure", columns, 5, [*key, change, max(added, default="")])
+    if left:
+        site_id, month, checklist_id, item_path, clause = key
+        conn.execute(
+            "UPDATE rollup_failure SET latest = coalesce((SELECT max(x.inspection_id) FROM inspection_fact f"
+            " JOIN inspection_failure x ON x.inspection_id = f.inspection_id WHERE f.site_id = ?"
+            f" AND f.china_day >= ? AND f.china_day <= ? AND f.status IN {_DONE_SQL} AND x.checklist_id = ?"
+            f" AND x.item_path = ? AND x.clause = ?), '') WHERE {match}",
+            [site_id, f"{month}-01", f"{month}-31", checklist_id, item_path, clause, *key],
+        )
+    conn.execute(f"DELETE FROM rollup_failure WHERE {match} AND count = 0", key)
+
+
+@contextmanager
+def moving_facts(conn: sqlite3.Connection, inspection_ids: Sequence[str]) -> Iterator[None]:
+    """Wrap a change of these inspections' stored facts: every rollup follows it, in the same transaction."""
+    ids = sorted(set(inspection_ids))
+    before = _read(conn, list(TABLES), "f.inspection_id", ids)
+    yield
+    _apply(conn, before, _read(conn, list(TABLES), "f.inspection_id", ids))
+
+
+@contextmanager
+def moving_actions(conn: sqlite3.Connection, finding_ids: Sequence[str]) -> Iterator[None]:
+    """Wrap a change of these findings or their actions (status, closing, repeat): the action rollup follows it."""
+    ids = sorted(set(finding_ids))
+    before = _read(conn, ["rollup_action"], "n.id", ids)
+    yield
+    _apply(conn, before, _read(conn, ["rollup_action"], "n.id", ids))
+
+
+@contextmanager
+def moving_inspection_findings(conn: sqlite3.Connection, inspection_id: str) -> Iterator[None]:
+    """Wrap a change of an inspection's findings (recorded, refreshed, withdrawn): the action rollup follows it."""
+    before = _read(conn, ["rollup_action"], "f.inspection_id", [inspection_id])
+    yield
+    _apply(conn, before, _read(conn, ["rollup_action"], "f.inspection_id", [inspection_id]))
+
+
+def computed(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every rollup row computed from scratch from the facts, findings and actions, in key order."""
+    return {
+        table: sorted(tuple(r) for r in conn.execute(query.format(where="1 = 1")))
+        for table, (query, _, _) in TABLES.items()
+    }
+
+
+def stored(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every rollup row as stored, in key order (to compare with :func:`computed`)."""
+    return {
+        table: sorted(tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"))
+        for table, (_, columns, _) in TABLES.items()
+    }
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Compute every rollup row from scratch, replacing what is stored."""
+    for table, (query, columns, _) in TABLES.items():
+        conn.execute(f"DELETE FROM {table}")
+        conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) {query.format(where='1 = 1')}")
+
+
+def backfill(store: Store) -> bool:
+    """Build the rollups once for a database made before them (a ``server_meta`` marker); True when built now."""
+    if store.db.execute("SELECT 1 FROM server_meta WHERE key = ?", [BUILT_KEY]).fetchone():
+        return False
+    with store.transaction() as conn:
+        rebuild(conn)
+        conn.execute(
+            "INSERT INTO server_meta (key, value) VALUES (?, '1')"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [BUILT_KEY],
+        )
+    return True

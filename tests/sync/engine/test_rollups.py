@@ -1,0 +1,127 @@
+"""The report rollups kept by deltas equal the rollups computed from scratch, and the reports read through them
+equal the oracle, while inspections are returned and resubmitted and actions move between reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sync.db.store import Store, open_store
+from sync.engine import rollups
+from sync.errors import DeadlineInPast, InvalidActionTransition
+from sync.review.actions import (
+    ActionRules,
+    Assignment,
+    Closure,
+    FixReport,
+    Reopening,
+    Verification,
+    assign_action,
+    close_action,
+    reopen_action,
+    report_fix,
+    verify_action,
+)
+from sync.review.reports import figures
+from tests.sync.office import Office, new_office
+from tests.sync.review.field_work import FieldWork
+from tests.sync.review.random_work import CATALOG, PERIODS, TODAY, make, work_item
+from tests.sync.review.report_oracle import oracle_figures
+
+PHOTO = "a" * 64
+VERBS = ["assign_overdue", "assign_later", "report_fix", "verify", "close", "reopen"]
+LATER = datetime(2026, 7, 10, 3, 0, tzinfo=UTC)  # reviews and action changes happen after the work
+
+action_step = st.tuples(st.just("act"), st.integers(0, 40), st.sampled_from(VERBS), st.integers(0, 30))
+rework_step = st.tuples(st.just("rework"), st.integers(0, 40), st.sampled_from(["pass", "fail"]), st.integers(0, 30))
+work_step = st.tuples(st.just("work"), work_item)
+steps = st.lists(st.one_of(work_step, work_step, action_step, rework_step), min_size=1, max_size=16)
+
+
+def act(store: Store, office: Office, k: int, verb: str, hours: int) -> None:
+    """One action change on the ``k``-th active finding (by id), if its state allows it."""
+    found = [r[0] for r in store.db.execute("SELECT id FROM finding WHERE status = 'active' ORDER BY id")]
+    if not found:
+        return
+    finding_id, admin = found[k % len(found)], office.users["admin"]
+    now = (LATER + timedelta(hours=hours * 13)).isoformat().replace("+00:00", "Z")
+    try:
+        if verb.startswith("assign"):
+            due = TODAY - timedelta(days=3) if verb == "assign_overdue" else TODAY + timedelta(days=3)
+            assign_action(store, admin, finding_id, Assignment("张三", due_date=due), ActionRules(), today=due, now=now)
+        elif verb == "report_fix":
+            report_fix(store, office.users["inspector"], finding_id, FixReport("已整改"), today=TODAY, now=now)
+        elif verb == "verify":
+            verify_action(store, admin, finding_id, Verification(photos=[PHOTO]), today=TODAY, now=now)
+        elif verb == "close":
+            close_action(store, admin, finding_id, Closure(), today=TODAY, now=now)
+        else:
+            reopen_action(store, admin, finding_id, Reopening("未整改到位"), today=TODAY, now=now)
+    except (InvalidActionTransition, DeadlineInPast):
+        pass  # not allowed in its state: nothing changes
+
+
+def rework(work: FieldWork, k: int, licence: str, hours: int) -> None:
+    """Return the ``k``-th submitted inspection and resubmit it with another licence answer (findings follow)."""
+    found = [r[0] for r in work.store.db.execute("SELECT id FROM inspection WHERE status = 'submitted' ORDER BY id")]
+    if not found:
+        return
+    inspection_id, at = found[k % len(found)], LATER + timedelta(days=1, hours=hours)
+    work.review(inspection_id, "returned", at)
+    work.edit(inspection_id, {"licence": licence}, at + timedelta(minutes=5), submit=True)
+
+
+def run(work: FieldWork, store: Store, office: Office, step: tuple[Any, ...]) -> None:
+    if step[0] == "work":
+        make(work, step[1])
+    elif step[0] == "act":
+        act(store, office, *step[1:])
+    else:
+        rework(work, *step[1:])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps)
+def test_rollups_kept_by_deltas_equal_rollups_rebuilt_and_reports_equal_the_oracle(step_list: list[Any]) -> None:
+    store = open_store(None)
+    try:
+        office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
+        work = FieldWork(store, CATALOG, office)
+        admin = office.users["admin"]
+        everywhere = sorted(office.sites.values())
+        for n, step in enumerate(step_list):
+            run(work, store, office, step)
+            assert rollups.stored(store.db) == rollups.computed(store.db)
+            period = PERIODS[n % len(PERIODS)]
+            assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(
+                store, CATALOG, admin, everywhere, period, TODAY
+            )
+        for period in PERIODS:
+            assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(
+                store, CATALOG, admin, everywhere, period, TODAY
+            )
+    finally:
+        store.close()
+
+
+def test_a_rebuild_from_scratch_gives_the_rows_the_deltas_kept() -> None:
+    store = open_store(None)
+    try:
+        office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
+        work = FieldWork(store, CATALOG, office)
+        base = {"version": 1, "time": (2, 0, 0, 0), "frozen_temp": -1, "stalls": [], "rework": "pass"}
+        fates = (("n1", "fail", "submitted"), ("n1", "fail", "approved"), ("s1", "pass", "returned"))
+        for site, licence, fate in fates:
+            make(work, {**base, "site": site, "day": date(2026, 4, 1), "licence": licence, "fate": fate})
+        held = rollups.stored(store.db)
+        assert held["rollup_total"] and held["rollup_failure"] and held["rollup_action"]
+        with store.transaction() as conn:
+            conn.execute("DELETE FROM rollup_total")
+            rollups.rebuild(conn)
+        assert rollups.stored(store.db) == held
+    finally:
+        store.close()
