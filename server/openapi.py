@@ -80,6 +80,11 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "POST /api/findings/{finding_id}/close": (409,),
     "POST /api/findings/{finding_id}/reopen": (409,),
     "GET /api/inspections/{inspection_id}/report.pdf": (503,),
+    # an export checks its district before the file starts: one that names nothing is a 404 problem
+    "GET /api/exports/inspections.csv": (404,),
+    "GET /api/exports/inspections.xlsx": (404,),
+    "GET /api/exports/answers.csv": (404,),
+    "GET /api/exports/answers.xlsx": (404,),
 }
 
 # Successes with no body: the status and a description (Litestar documents them as JSON).
