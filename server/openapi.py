@@ -97,6 +97,8 @@ SHAPES: dict[str, dict[str, Any]] = {
     "first": {"type": "string", "format": "date"},
     "last": {"type": "string", "format": "date"},
     "since": {"type": "string", "format": "date"},
+    "from": {"type": "string", "format": "date"},  # the audit trail's are times: its date-time wins
+    "to": {"type": "string", "format": "date"},
     "until": {"type": "string", "format": "date"},
     "cursor": {
         "type": "string",
@@ -288,13 +290,19 @@ def _problem_response(status: int) -> dict[str, Any]:
     return response
 
 
+def _given(schema: dict[str, Any]) -> dict[str, Any]:
+    """What the handler's type already says of a parameter (an optional one's non-null member); it wins."""
+    members = [m for m in schema.get("oneOf", []) if m.get("type") != "null"]
+    given = {**schema, **(members[0] if len(members) == 1 else {})}
+    return {k: v for k, v in given.items() if k not in {"type", "oneOf"}}
+
+
 def _add_parameters(key: str, operation: dict[str, Any]) -> None:
     parameters: list[dict[str, Any]] = operation.setdefault("parameters", [])
     for parameter in parameters:
         shape = SHAPES.get(parameter["name"]) if parameter["in"] == "query" else None
         if shape is not None:
-            schema = parameter.get("schema", {})
-            parameter["schema"] = {**shape, **{k: v for k, v in schema.items() if k not in {"type", "oneOf"}}}
+            parameter["schema"] = {**shape, **_given(parameter.get("schema", {}))}
     parameters.extend(UPLOAD_HEADERS.get(key, []))
     if not parameters:
         del operation["parameters"]
