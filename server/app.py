@@ -7,6 +7,8 @@ from litestar.openapi import OpenAPIConfig
 
 from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
+from server.http_policy import JsonBodies, secure_headers
+from server.nesting import CheckedRequest
 from server.openapi import CompletedJson
 from server.problems import fallback_handlers, problem_plugin
 from server.request_hooks import before_request
@@ -34,8 +36,11 @@ def create_app(settings: Settings) -> Litestar:
         state=state,
         compression_config=COMPRESSION,
         plugins=[problem_plugin()],
+        middleware=[JsonBodies()],
+        before_send=[secure_headers],
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
+        request_class=CheckedRequest,
         openapi_config=OpenAPIConfig(
             title="Xunjian 巡检 API", version="0.1.0", path="/schema", render_plugins=[CompletedJson()]
         ),

@@ -4,7 +4,8 @@ uvicorn → :class:`FastPush` → Litestar. A push that is signed in, fits the s
 decodes and applies is answered here, with the same body the route would give, without the
 framework's per-request machinery (a tenth to a third of a push's time, measured). Any
 other push — no or a bad token (checked before the body is read), a body too large or
-malformed, a batch refused as a whole — goes to the ordinary route in ``server/routes/sync.py``
+malformed, a body that is not ``application/json`` (the route answers 415), a batch refused
+as a whole — goes to the ordinary route in ``server/routes/sync.py``
 (with the body read so far replayed) and gets that route's problem response. A batch
 refused as a whole changed nothing (its transaction rolled back), so running it again there
 is safe and gives the same answer. Everything else passes through.
@@ -21,6 +22,8 @@ from typing import Any, cast
 from litestar import Litestar
 
 from server.bearer import bearer_token
+from server.http_policy import api_headers, is_json_type
+from server.nesting import too_deep
 from server.routes.sync import PUSH_MAX_BYTES, push_answer
 from server.workers import run
 from sync.engine.ops import push_decoder
@@ -29,7 +32,7 @@ from sync.org.accounts import User
 from sync.push import apply_push
 
 PUSH_PATH = "/api/sync/push"
-_HEADERS = [(b"content-type", b"application/json")]
+_HEADERS = [(b"content-type", b"application/json"), *api_headers(authenticated=True)]
 
 # plain ASGI types: this layer sees every scope uvicorn sends (lifespan too), not only Litestar's
 Scope = MutableMapping[str, Any]
@@ -45,7 +48,12 @@ class FastPush:
         self.answered = 0  # pushes answered here rather than by the route (read by tests)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != PUSH_PATH:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or scope["path"] != PUSH_PATH
+            or not is_json_type(_header(scope, b"content-type"))  # the route answers 415
+        ):
             await self.app(cast(Any, scope), cast(Any, receive), cast(Any, send))
             return
         caller = await run(self._caller, scope)
@@ -85,6 +93,8 @@ class FastPush:
     def _push(self, caller: tuple[User, str], body: bytes) -> bytes | None:
         """The route's answer to a push that goes well; ``None`` for the route to answer it."""
         (user, device_id), state = caller, self.app.state
+        if too_deep(body):  # the route refuses it (too-deeply-nested) without decoding it
+            return None
         try:
             batch = push_decoder.decode(body)
             result = apply_push(state.store, state.catalog, user, device_id, batch)
@@ -97,6 +107,11 @@ def _authorization(scope: Scope) -> bytes | None:
     """The first ``Authorization`` header of the request, as sent."""
     headers: list[tuple[bytes, bytes]] = scope["headers"]
     return next((value for name, value in headers if name == b"authorization"), None)
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    return next((value.decode("latin-1") for key, value in headers if key == name), "")
 
 
 def _replay(body: bytes, more: bool, receive: Receive) -> Receive:

@@ -37,6 +37,7 @@ from sync.errors import (
     Rejected,
     StorageFull,
     UnsupportedMediaType,
+    UploadQuotaExceeded,
     UploadTooLarge,
     WeakPassword,
     WebhookTargetRefused,
@@ -49,7 +50,8 @@ PREFIX = "urn:xunjian:problem:"
 # problem type slug -> (status, title). docs/problems.md lists every one; tests/test_docs.py keeps it so.
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "bad-request": (400, "The request is malformed"),
-    "invalid-body": (400, "The request body does not fit the expected shape"),
+    "invalid-body": (400, "The request body or a parameter does not fit the expected shape"),
+    "too-deeply-nested": (400, "The JSON body nests too deeply"),
     "unauthorized": (401, "Authentication required"),
     "forbidden": (403, "Your role may not do this"),
     "out-of-scope": (403, "Outside your assigned sites or districts"),
@@ -79,6 +81,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "deadline-in-past": (422, "The deadline is in the past"),
     "evidence-required": (422, "Verification needs evidence: a photo, or a note with a later inspection"),
     "too-many-attempts": (429, "Too many failed logins"),
+    "upload-quota": (429, "Too many unfinished uploads: finish or cancel some first"),
     "checksum-mismatch": (460, "The chunk does not match its Upload-Checksum"),
     "storage-full": (507, "The server's storage is full; nothing was kept, try again later"),
     "font-missing": (503, "No CJK font to render the PDF report"),
@@ -116,12 +119,14 @@ _DOMAIN: list[tuple[type[Exception], str]] = [
     (OffsetMismatch, "offset-mismatch"),
     (ChecksumMismatch, "checksum-mismatch"),
     (UploadTooLarge, "upload-too-large"),
+    (UploadQuotaExceeded, "upload-quota"),
     (UnsupportedMediaType, "unsupported-media-type"),
     (InvalidActionTransition, "invalid-action-transition"),
     (DeadlineInPast, "deadline-in-past"),
     (EvidenceRequired, "evidence-required"),
 ]
 
+_PARAMETERS = ("query", "path", "header", "cookie")  # where a validation error's source is a parameter
 log = logging.getLogger("xunjian")
 
 
@@ -180,8 +185,12 @@ def _from_http(exc: HTTPException) -> ProblemDetailsException:
 
 
 def _pointer_error(error: Any) -> dict[str, str]:
-    message = str(error.get("message", "invalid")) if isinstance(error, dict) else str(error)
-    key = str(error.get("key", "")) if isinstance(error, dict) else ""
+    if not isinstance(error, dict):
+        return {"pointer": _path_to_pointer(str(error)), "detail": str(error)}
+    message, key = str(error.get("message", "invalid")), str(error.get("key", ""))
+    source = error.get("source", "")
+    if key and str(getattr(source, "value", source)) in _PARAMETERS and not message.startswith(f"{key}:"):
+        message = f"{key}: {message}"  # say which parameter
     return {"pointer": _path_to_pointer(message) or ("/" + key if key and key != "body" else ""), "detail": message}
 
 

@@ -36,6 +36,8 @@ class Settings:
     tokens: TokenPolicy = field(default_factory=TokenPolicy)
     max_upload_bytes: int = 40 * 1024 * 1024
     max_chunk_bytes: int = 8 * 1024 * 1024
+    max_open_uploads: int = 20
+    max_open_upload_bytes: int = 400 * 1024 * 1024
     upload_expiry_s: float = 24 * 3600
     upload_idle_s: float = 60.0
     blob_grace_s: float = 7 * 24 * 3600
@@ -86,6 +88,8 @@ class Settings:
             max_body_bytes=int(env.get("XUNJIAN_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
             max_upload_bytes=int(env.get("XUNJIAN_MAX_UPLOAD_BYTES", str(40 * 1024 * 1024))),
             max_chunk_bytes=int(env.get("XUNJIAN_MAX_CHUNK_BYTES", str(8 * 1024 * 1024))),
+            max_open_uploads=int(env.get("XUNJIAN_MAX_OPEN_UPLOADS", "20")),
+            max_open_upload_bytes=int(env.get("XUNJIAN_MAX_OPEN_UPLOAD_BYTES", str(400 * 1024 * 1024))),
             upload_expiry_s=float(env.get("XUNJIAN_UPLOAD_EXPIRY_S", str(24 * 3600))),
             upload_idle_s=float(env.get("XUNJIAN_UPLOAD_IDLE_S", "60")),
             blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),

@@ -101,6 +101,10 @@ class UploadTooLarge(DomainError):
     """An upload, or a chunk of one, larger than allowed."""
 
 
+class UploadQuotaExceeded(DomainError):
+    """A user's unfinished uploads already reach their count or declared bytes (settings)."""
+
+
 class UnsupportedMediaType(DomainError):
     """A kind of evidence, media type or checksum algorithm that is not accepted."""
 

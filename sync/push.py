@@ -1,4 +1,4 @@
-"""Applying a push: idempotent, gap-free per client, one durable transaction per batch.
+"""Applying a push: idempotent, gap-free per client, one durable transaction per batch (group-committed).
 
 A replayed op returns its stored outcome and changes nothing. A gap in
 ``client_seq`` is answered ``gap`` so the device resends from ``last_seq + 1``.
@@ -7,7 +7,9 @@ the rejection still advances the client's sequence and is kept in the op log.
 
 Within a batch each inspection is read once and written once, its stored facts
 (:mod:`sync.engine.facts`) computed once, and the op log rows are written together,
-all in the batch's transaction.
+all in the batch's transaction. A conflict row refers to its inspection's row, so an
+inspection created in the batch is inserted before its first conflict is written (the
+rest of its changes are saved with the others at the end).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import sqlite3
 
 from schemas.catalog import Catalog, TemplateIndex
-from schemas.template import Photo, Signature
 from sync import clock
 from sync.clock import iso_from_ms, now_iso
 from sync.db.epochs import check_epoch, record_recovered
@@ -23,10 +24,10 @@ from sync.db.named import named_row
 from sync.db.store import Store
 from sync.engine import duplicate_flags
 from sync.engine.apply import create_row, dispatch, touches_evidence
-from sync.engine.document import Writer, resolve_item
+from sync.engine.document import Writer
 from sync.engine.facts import store_facts
 from sync.engine.merge import LOCKED, Context, mark_stale_signatures
-from sync.engine.oplog import LoggedOp, last_seq, server_op, write_ops
+from sync.engine.oplog import LoggedOp, last_seq, rejected_record, server_op, write_ops
 from sync.engine.ops import (
     Create,
     FieldResult,
@@ -45,12 +46,14 @@ from sync.engine.ops import (
 from sync.engine.rollups import moving_facts, moving_inspection_findings
 from sync.engine.rows import InspectionRow, insert_rows, load_row, load_rows, open_conflicts, save_conflicts, save_row
 from sync.errors import Forbidden, Rejected
+from sync.evidence.refs import sync_evidence_refs
 from sync.feed.events import record_op_events
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 from sync.review.findings import record_findings
 
 MAX_SKEW_MS = 5 * 60 * 1000
+MAX_ERRORS = 100  # a rejected op's errors listed: its op-log row stays small however many answers it got wrong
 # An inspection counts from when the phone started it (offline on Sunday, synced on Monday: Sunday),
 # by the create op's clock, unless that is more than this far back (a wrong clock): then on receipt.
 MAX_START_AGE_MS = 31 * 24 * 3600 * 1000
@@ -60,14 +63,16 @@ _RANK = {"applied": 0, "merged": 1, "conflict": 2}
 def apply_push(
     store: Store, catalog: Catalog, user: User, device_id: str, batch: PushBatch, *, now_ms: int | None = None
 ) -> PushResult:
-    """Apply a batch of ops in ``client_seq`` order and commit once, durably, before returning.
+    """Apply a batch of ops in ``client_seq`` order and commit, durably, before returning.
 
-    A batch sent with an epoch the database no longer carries (restored since) is refused whole:
+    The commit is a group commit (:meth:`sync.db.store.Store.grouped`): pushes applied while others
+    queue for the writer are made durable by one fsync; a push that fails rolls back alone. A batch
+    sent with an epoch the database no longer carries (restored since) is refused whole:
     :class:`sync.errors.EpochChanged` says where the device stands (:mod:`sync.db.epochs`).
     """
     now_ms = clock.now_ms() if now_ms is None else now_ms
     results: list[OpResult] = []
-    with store.transaction() as conn:
+    with store.grouped() as conn:
         last = _register_client(conn, batch.client_id, user, device_id)
         epoch = check_epoch(conn, batch.client_id, batch.epoch, last, now_iso())
         work = Batch(conn, catalog, user, site_ids_in_scope(store, user), batch.client_id, now_ms)
@@ -127,11 +132,12 @@ class Batch:
         self.seq = last_seq(conn)
         self.rows: dict[str, InspectionRow | None] = {}
         self.new_rows: list[str] = []
+        self.inserted: set[str] = set()  # new rows already inserted: before their first conflict
         self.dirty: set[str] = set()
         self.evidence_dirty: set[str] = set()
         self.log: list[LoggedOp] = []
         self.writers: dict[int, Writer] = {}
-        self.received = now_iso()
+        self.received = iso_from_ms(now_ms)  # one clock reading for the batch: ops, conflicts, events
 
     def stored_results(self, op_ids: list[str]) -> dict[str, OpResult]:
         """Outcomes already stored for any of these ops (replays)."""
@@ -186,7 +192,7 @@ class Batch:
             outcome: Outcome = max((f.outcome for f in listed), key=_RANK.__getitem__) if listed else "applied"
             result = OpResult(op.op_id, op.client_seq, outcome, seq, listed, conflict_ids, flags=flags)
         except Rejected as exc:
-            problem = Rejection(exc.type, exc.detail, exc.errors)
+            problem = _rejection(exc)
             result = OpResult(op.op_id, op.client_seq, "rejected", seq, problem=problem, flags=flags)
         self.log.append(
             LoggedOp(
@@ -196,7 +202,7 @@ class Batch:
                 op.client_seq if self.client_id else None,
                 op.inspection_id,
                 str(type(op).__struct_config__.tag),
-                encoder.encode(op),
+                rejected_record(encoder.encode(op)) if result.outcome == "rejected" else encoder.encode(op),
                 hlc,
                 self.user.id,
                 received,
@@ -259,10 +265,8 @@ class Batch:
     def _target(self, op: Op) -> tuple[InspectionRow, TemplateIndex]:
         """The row an op changes and its checklist version; rejected unless both are here and in scope."""
         row = self.row(op.inspection_id)
-        if row is None or row.org_id != self.user.org_id:
+        if row is None or row.org_id != self.user.org_id or row.site_id not in self.scope:  # the same: no probing
             raise Rejected("not-found", f"no inspection {op.inspection_id}; send its create op first")
-        if row.site_id not in self.scope:
-            raise Rejected("out-of-scope", "this inspection's site is outside your assigned sites")
         index = self.catalog.index(row.checklist_id, row.version)
         if index is None:
             raise Rejected("not-found", f"checklist {row.checklist_id} version {row.version} is not published here")
@@ -275,11 +279,19 @@ class Batch:
         row.updated_seq, row.updated_at = ctx.seq, ctx.now
         self.dirty.add(row.id)
         if ctx.new_conflicts or ctx.touched_conflicts:
+            self._insert_early(row)
             touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
             new_ids = {c.id for c in ctx.new_conflicts}
             save_conflicts(self.conn, row, ctx.new_conflicts, [c for c in touched if c.id not in new_ids])
         if touches_evidence(op, ctx):
             self.evidence_dirty.add(row.id)
+
+    def _insert_early(self, row: InspectionRow) -> None:
+        """Insert a row created in this batch now (once), so conflict rows can refer to it; saved again at the end."""
+        if row.id in self.new_rows and row.id not in self.inserted:
+            insert_rows(self.conn, [row])
+            self.inserted.add(row.id)
+            self.dirty.add(row.id)
 
     def _log_verified(self, finding_id: str, inspection_id: str, by: str, now: str) -> None:
         """Log an earlier inspection's action verified by this one as its own op, and move that inspection.
@@ -301,10 +313,11 @@ class Batch:
 
     def flush(self) -> None:
         """Write every new and changed inspection, its stored facts, its evidence references, and the op-log rows."""
-        new = [row for i in self.new_rows if (row := self.rows[i]) is not None]
+        pending = [i for i in self.new_rows if i not in self.inserted]
+        new = [row for i in pending if (row := self.rows[i]) is not None]
         insert_rows(self.conn, new)
         changed = []
-        for inspection_id in self.dirty.difference(self.new_rows):
+        for inspection_id in self.dirty.difference(pending):
             row = self.rows[inspection_id]
             assert row is not None
             save_row(self.conn, row)
@@ -314,7 +327,7 @@ class Batch:
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None
-            _sync_evidence_refs(self.conn, row, self.catalog)
+            sync_evidence_refs(self.conn, row, self.catalog, self.user.id)
         write_ops(self.conn, self.log)
         duplicate_flags.flag(self.conn, [row.id for row in [*new, *changed]])  # reads the creating ops just written
 
@@ -349,35 +362,14 @@ def _note_recovered(
     record_recovered(conn, epoch, batch.client_id, user.id, taken, now_iso())
 
 
+def _rejection(exc: Rejected) -> Rejection:
+    """The problem of a rejected op, listing at most :data:`MAX_ERRORS` of its errors (it is logged and answered)."""
+    if len(exc.errors) <= MAX_ERRORS:
+        return Rejection(exc.type, exc.detail, exc.errors)
+    detail = f"{exc.detail} ({MAX_ERRORS} of {len(exc.errors)} errors listed)"
+    return Rejection(exc.type, detail, exc.errors[:MAX_ERRORS])
+
+
 def _refused(op: Op, type_: str, detail: str) -> OpResult:
     outcome: Outcome = "gap" if type_ == "sequence-gap" else "rejected"
     return OpResult(op.op_id, op.client_seq, outcome, problem=Rejection(type_, detail))
-
-
-def _sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> None:
-    """Keep ``evidence_ref`` equal to the photos and signature images the document references."""
-    index = catalog.index(row.checklist_id, row.version)
-    assert index is not None
-    wanted: set[tuple[str, str, str]] = set()
-    for path, state in row.doc.fields.items():
-        item = resolve_item(index.items, path)
-        if isinstance(item, Photo) and isinstance(state.v, list):
-            wanted |= {(sha, path, "photo") for sha in state.v if isinstance(sha, str)}
-        elif isinstance(item, Signature) and isinstance(state.v, dict):
-            for key in ("image_sha256", "witness_image_sha256"):
-                sha = state.v.get(key)
-                if isinstance(sha, str):
-                    wanted.add((sha, path, "signature"))
-    held: set[tuple[str, str, str]] = set(
-        conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])
-    )
-    for sha, path, _kind in held - wanted:
-        conn.execute(
-            "DELETE FROM evidence_ref WHERE org_id = ? AND sha256 = ? AND inspection_id = ? AND path = ?",
-            [row.org_id, sha, row.id, path],
-        )
-    conn.executemany(
-        "INSERT OR IGNORE INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [(row.org_id, sha, row.id, row.site_id, path, kind) for sha, path, kind in wanted - held],
-    )

@@ -14,7 +14,8 @@ from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.evidence import uploads
 from sync.evidence.blobs import Blob
-from sync.evidence.uploads import ChunkWriter, Upload, UploadLimits
+from sync.evidence.chunks import ChunkWriter
+from sync.evidence.uploads import Upload, UploadLimits
 from sync.org.accounts import Role, User, create_user
 from sync.org.sites import assign_sites, create_district, create_organisation, create_site
 from tests.clients import Client
@@ -64,7 +65,7 @@ def store_blob(
 
 
 def reference(store: Store, org_id: str, digest: str, site_id: str, inspector_id: str, path: str = "/p1") -> str:
-    """What the sync engine does when an answer names a photo: a minimal inspection and an evidence_ref."""
+    """What the sync engine does when an answer names a photo: an inspection, an evidence_ref added by its inspector."""
     inspection_id = new_id()
     stamp = now_iso()
     with store.transaction() as conn:
@@ -75,8 +76,9 @@ def reference(store: Store, org_id: str, digest: str, site_id: str, inspector_id
             [inspection_id, org_id, site_id, inspector_id, stamp, stamp],
         )
         conn.execute(
-            "INSERT INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind) VALUES (?, ?, ?, ?, ?, ?)",
-            [org_id, digest, inspection_id, site_id, path, "photo"],
+            "INSERT INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind, added_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [org_id, digest, inspection_id, site_id, path, "photo", inspector_id],
         )
     return inspection_id
 

@@ -2,7 +2,8 @@
 
 Every blob response is immutable (the hash names the bytes) and private; a strong ETag
 names the hash and the version. Anyone who may not read a blob gets the same 404 as for
-a blob that does not exist. Inspectors other than the uploader get 403 for a photo's
+a blob that does not exist; knowing a hash is no proof of possession (see
+:mod:`sync.evidence.blobs`). Inspectors other than the uploader get 403 for a photo's
 original, which keeps the camera's EXIF (GPS included): they read the display version.
 """
 
@@ -63,8 +64,8 @@ class BlobMeta(Struct):
 def find_missing_blobs(
     data: JSONBody[HashList], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> Missing:
-    """Which of these SHA-256 hashes (at most 500) this organisation does not hold yet."""
-    return Missing(blobs.missing_hashes(store, caller.user.org_id, data.hashes))
+    """Which of these SHA-256 hashes (at most 500) the caller cannot read: upload those (possession is proof)."""
+    return Missing(blobs.missing_hashes(store, caller.user, data.hashes))
 
 
 @get("/{sha256:str}/meta", sync_to_thread=True)
@@ -72,7 +73,8 @@ def get_blob_meta(sha256: FromPath[str], caller: NamedDependency[Caller], store:
     """A blob's size, type, pixels, capture time and device; GPS for those who may fetch the original."""
     blob = readable_blob(store, caller.user, sha256, "display")
     meta = blob.metadata
-    gps = meta.get("gps") if may_read_original(caller.user, blob) else None
+    holder = blobs.holds(store, caller.user, blob.sha256)
+    gps = meta.get("gps") if may_read_original(caller.user, blob, holder=holder) else None
     return BlobMeta(
         blob.sha256,
         blob.kind,

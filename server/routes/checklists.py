@@ -17,6 +17,7 @@ from schemas.catalog import Catalog
 from schemas.json_schema import schema_url, to_json_schema
 from schemas.template import Label, Template
 from server.dependencies import Caller
+from server.nesting import check_nesting
 from server.problems import problem
 from server.workers import run
 from sync.db.store import Store
@@ -126,6 +127,7 @@ async def publish_checklist(
     """Admin: publish a new checklist version (template JSON). Identical re-publish → 200."""
     require_role(caller.user, "admin")
     body = await request.body()
+    check_nesting(body)
     template, created = await run(publish_version, store, catalog, body, caller.user, caller.actor)
     url = schema_url(template.checklist_id, template.version)
     return Response(

@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from server.dependencies import Caller
 from server.paging import next_link
+from server.params import Seq
 from server.settings import Settings
 from sync.db.store import Store
 from sync.feed import events, webhooks
@@ -24,7 +25,7 @@ def list_events(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    after: Annotated[int, QueryParameter(ge=0)] = 0,
+    after: Seq = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=events.MAX_LIMIT)] = 100,
 ) -> Response[EventPage]:
     """Events after ``after`` at sites in the caller's scope, oldest first; page on with ``last_seq``.

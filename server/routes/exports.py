@@ -2,10 +2,17 @@
 
 An export is a long job: choosing its sites and every step of the streamed file run in the
 long-job pool (:mod:`server.workers`), never on the event loop nor in a request's worker.
+
+Everything that can be checked is checked before the first byte: the parameters (real dates in
+range, :mod:`server.params`), and the file's first piece is made before the status line is sent,
+so a fault there is a problem response. A fault after the file has started cannot change the
+status any more: the error propagates, and the server drops the connection without ending the
+chunked body, so the client sees a broken transfer, never a short file that looks complete.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Annotated, Any
@@ -16,6 +23,7 @@ from litestar.params import QueryParameter
 from litestar.response import Stream
 
 from schemas.catalog import Catalog
+from server import params
 from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
 from server.workers import Workers
@@ -47,13 +55,24 @@ async def _export(
 ) -> Stream:
     """The rows of ``kind`` at the caller's sites in ``period`` (month, from, to), streamed as a CSV or XLSX file."""
     rows, header = TABLES[kind]
-    sites = await workers.long_job(report_sites, store, caller.user, district_id)
+    month, first_day, last_day = period
+    if month is not None:
+        params.month("month", month)
+    params.optional_day("from", first_day)
+    params.optional_day("to", last_day)
     first, last = exports.export_range(*period)
+    sites = await workers.long_job(report_sites, store, caller.user, district_id)
     source = rows(store, catalog, sites, first, last)
     disposition = {"Content-Disposition": f'attachment; filename="{kind}.{fmt}"'}
-    if fmt == "csv":
-        return Stream(workers.long_steps(csv_chunks(header, source)), media_type=CSV_TYPE, headers=disposition)
-    return Stream(workers.long_steps(xlsx_chunks(kind, header, source)), media_type=XLSX_TYPE, headers=disposition)
+    chunks = csv_chunks(header, source) if fmt == "csv" else xlsx_chunks(kind, header, source)
+    first_piece = await workers.long_job(_first, chunks)  # a fault here is still a problem response
+    body = workers.long_steps(itertools.chain([first_piece], chunks))
+    return Stream(body, media_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE, headers=disposition)
+
+
+def _first(chunks: Iterator[bytes]) -> bytes:
+    """The first piece of a file (every table writer yields at least one)."""
+    return next(chunks)
 
 
 @get("/inspections.csv")

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
 from schemas.catalog import Catalog
+from server import params
 from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
 from server.paging import paged
@@ -64,6 +65,8 @@ def list_inspections(
 
     Newest change first, ``limit`` a page; the next page is in the ``Link`` header (``rel="next"``).
     """
+    params.optional_day("since", since)
+    params.optional_day("until", until)
     filters = InspectionFilter(
         status,
         site_id,

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from schemas.catalog import Catalog
+from server import params
 from server.dependencies import Caller
 from server.workers import Workers
 from sync.db.store import Store
@@ -28,7 +29,7 @@ async def monthly_report(
     district_id: Query = None,
 ) -> Report:
     """``?month=YYYY-MM``: the month's figures, due dates, the previous month and the change (a long job)."""
-    period = reports.month_period(month)
+    period = reports.month_period(params.month("month", month))
     return await workers.long_job(reports.build_report, store, catalog, caller.user, period, district_id=district_id)
 
 
@@ -42,7 +43,7 @@ async def quarterly_report(
     district_id: Query = None,
 ) -> Report:
     """``?quarter=YYYY-Qn``: the quarter's figures, due dates, the previous quarter and the change (a long job)."""
-    period = reports.quarter_period(quarter)
+    period = reports.quarter_period(params.quarter("quarter", quarter))
     return await workers.long_job(reports.build_report, store, catalog, caller.user, period, district_id=district_id)
 
 

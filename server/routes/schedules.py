@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
+from server import params
 from server.dependencies import Caller
 from sync.db.store import Store
 from sync.review import schedules
@@ -39,7 +40,7 @@ def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], store:
         kind=data.kind,
         cadence=data.cadence,
         assignee_id=data.assignee_id,
-        starts_on=data.starts_on or today_in_china(),
+        starts_on=params.in_range("starts_on", data.starts_on) if data.starts_on else today_in_china(),
         actor=caller.actor,
     )
 
@@ -59,7 +60,8 @@ def deactivate_plan(plan_id: FromPath[str], caller: NamedDependency[Caller], sto
 @get("/coverage", sync_to_thread=True)
 def get_coverage(caller: NamedDependency[Caller], store: NamedDependency[Store], first: Day, last: Day) -> Coverage:
     """Every planned period from ``first`` to ``last``: done, due or missed, with counts."""
-    return schedules.coverage(store, caller.user, date.fromisoformat(first), date.fromisoformat(last), today_in_china())
+    start, end = params.day("first", first), params.day("last", last)
+    return schedules.coverage(store, caller.user, start, end, today_in_china())
 
 
 @get("/due", sync_to_thread=True)
@@ -78,7 +80,7 @@ def get_duplicates(
     since: Annotated[date | None, QueryParameter()] = None,
 ) -> list[Duplicate]:
     """Possible duplicates: same site, checklist and day, started on different devices (last 90 days, or ``since``)."""
-    first = today_in_china() - timedelta(days=DUPLICATE_DAYS) if since is None else since
+    first = today_in_china() - timedelta(days=DUPLICATE_DAYS) if since is None else params.in_range("since", since)
     return schedules.possible_duplicates(store, caller.user, first)
 
 

@@ -17,6 +17,8 @@ from msgspec import Struct
 
 from schemas.catalog import Catalog
 from server.dependencies import Caller
+from server.nesting import check_nesting
+from server.params import Seq
 from server.problems import expand_rejection
 from server.settings import Settings
 from server.workers import run
@@ -35,6 +37,7 @@ class PushResponse(Struct):
 
 def decode_body(body: bytes) -> PushBatch:
     """Decode a push straight into its types (one pass); bad input becomes a 400 problem with a pointer."""
+    check_nesting(body)
     try:
         return push_decoder.decode(body)
     except msgspec.ValidationError as exc:
@@ -91,7 +94,7 @@ def pull_changes(
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
     settings: NamedDependency[Settings],
-    checkpoint: Annotated[int, QueryParameter(ge=0)] = 0,
+    checkpoint: Seq = 0,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
     epoch: Annotated[str, QueryParameter(max_length=64)] = "",
 ) -> PullPage:

@@ -32,7 +32,8 @@ from sync.db.store import Store
 from sync.errors import UnsupportedMediaType
 from sync.evidence import recovery, uploads
 from sync.evidence.blobs import Blob
-from sync.evidence.uploads import ChunkWriter, Upload, UploadLimits
+from sync.evidence.chunks import ChunkWriter, parse_checksum
+from sync.evidence.uploads import Upload, UploadLimits
 
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,checksum,expiration,termination"
@@ -85,7 +86,12 @@ def create_upload(
         media_type=metadata.get("media_type") or metadata.get("filetype", ""),
         kind=metadata.get("kind", "photo"),
         filename=metadata.get("filename", ""),
-        limits=UploadLimits(settings.max_upload_bytes, settings.upload_expiry_s),
+        limits=UploadLimits(
+            settings.max_upload_bytes,
+            settings.upload_expiry_s,
+            settings.max_open_uploads,
+            settings.max_open_upload_bytes,
+        ),
     )
     if isinstance(started, Blob):  # held already: an upload complete from the start, as tus clients expect
         limits = UploadLimits(settings.max_upload_bytes, settings.upload_expiry_s)
@@ -129,7 +135,7 @@ async def append_chunk(
         raise UnsupportedMediaType(f"send a chunk as Content-Type: {CHUNK_TYPE}")
     offset = _count(request, "upload-offset")
     checksum_header = request.headers.get("upload-checksum")
-    checksum = uploads.parse_checksum(checksum_header) if checksum_header else None
+    checksum = parse_checksum(checksum_header) if checksum_header else None
     announced = request.content_length
     if announced is not None and announced > settings.max_chunk_bytes:
         raise _chunk_too_large(settings)
@@ -184,6 +190,8 @@ async def _receive(request: Request[Any, Any, Any], writer: ChunkWriter | None, 
             ) from None
         received += len(piece)
         if received > settings.max_chunk_bytes:
+            if writer is not None:
+                writer.refused = True  # refused whole: abandon() keeps none of what this request wrote
             raise _chunk_too_large(settings)
         if writer is not None:
             writer.write(piece)

@@ -37,4 +37,6 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> list[Any]:
         raise InvalidInput("cursor is not one this listing gave; start again without it") from None
     if len(key) != len(shape) or not all(type(part) is kind for part, kind in zip(key, shape, strict=True)):
         raise InvalidInput("cursor is not one this listing gave; start again without it")
+    if any(isinstance(part, int) and not -(2**63) <= part < 2**63 for part in key):  # past what a column holds
+        raise InvalidInput("cursor is not one this listing gave; start again without it")
     return key

@@ -5,16 +5,23 @@ inspection all write their rows here, with the same columns, the same clock and 
 from :func:`sync.clock.new_op_id`. A row's ``seq`` is the next number after the largest
 logged, taken inside the writer's transaction, so sequence numbers are gap-free in
 commit order and a pull by checkpoint never skips one.
+
+A rejected op changed nothing, so it is kept as evidence of what was sent, not whole: past
+:data:`REJECTED_HEAD` bytes its row holds the op's SHA-256, size and first bytes
+(:func:`rejected_record`), so a device cannot grow the database by the size of its pushes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sync.clock import ms_from_iso, new_op_id
 from sync.engine.ops import encoder, make_hlc
+
+REJECTED_HEAD = 4096
 
 
 class LoggedOp(NamedTuple):
@@ -35,6 +42,23 @@ class LoggedOp(NamedTuple):
 
 
 _INSERT = f"INSERT INTO op_log ({', '.join(LoggedOp._fields)}) VALUES ({', '.join('?' * len(LoggedOp._fields))})"
+
+
+def rejected_record(op_json: bytes) -> bytes:
+    """What the log keeps of a rejected op: the op itself up to :data:`REJECTED_HEAD` bytes, else a digest of it.
+
+    The digest is a JSON object ``{"truncated": true, "sha256", "size", "head"}``; ``head`` is the
+    op's first :data:`REJECTED_HEAD` bytes as text (a character cut in two is replaced).
+    """
+    if len(op_json) <= REJECTED_HEAD:
+        return op_json
+    digest = {
+        "truncated": True,
+        "sha256": hashlib.sha256(op_json).hexdigest(),
+        "size": len(op_json),
+        "head": op_json[:REJECTED_HEAD].decode("utf-8", errors="replace"),
+    }
+    return encoder.encode(digest)
 
 
 def last_seq(conn: sqlite3.Connection) -> int:

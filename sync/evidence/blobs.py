@@ -4,6 +4,13 @@ Files live under ``<root>/blobs/<org_id>/<first two hex>/<sha256>``, with a phot
 derived versions beside the original (``<sha256>.display.jpg``, ``<sha256>.thumb.jpg``).
 There is no dedupe across organisations: it would tell one organisation whether another
 holds a photo. A row in ``blob`` exists only for a complete, verified blob.
+
+Knowing a hash proves nothing: a user may read a blob only if they hold it (they uploaded its
+bytes: ``blob_holder``, one row per uploader, the bytes stored once) or an inspection or a
+finding in their scope references it through a reference added by a holder (``added_by``).
+For anyone else the blob is missing, exactly as if the organisation did not have it: they
+upload the bytes to prove they have them, and may attach it meanwhile, which reveals nothing
+and lets nobody read it until its adder holds it.
 """
 
 from __future__ import annotations
@@ -76,9 +83,54 @@ def blob_states(store: Store, org_id: str, hashes: Iterable[str]) -> dict[str, B
     return {h: "ready" if h in ready else "awaiting" for h in wanted}
 
 
-def missing_hashes(store: Store, org_id: str, hashes: Iterable[str]) -> list[str]:
-    """The hashes the organisation does not hold yet, in the order asked, without repeats."""
-    return [h for h, state in blob_states(store, org_id, hashes).items() if state == "awaiting"]
+def missing_hashes(store: Store, user: User, hashes: Iterable[str]) -> list[str]:
+    """The hashes ``user`` cannot read, in the order asked, without repeats: for them, the blob is missing.
+
+    Whether the organisation holds a blob the user may not read is not told: they upload
+    its bytes to prove they have them.
+    """
+    wanted = list(dict.fromkeys(hashes))
+    readable = readable_hashes(store, user, wanted)
+    return [h for h in wanted if h not in readable]
+
+
+def readable_hashes(store: Store, user: User, hashes: Iterable[str]) -> set[str]:
+    """Which of these stored blobs ``user`` may read: held by them, or referenced in scope by a holder."""
+    wanted = list(dict.fromkeys(hashes))
+    readable: set[str] = set()
+    referenced: dict[str, set[str]] = {}
+    for start in range(0, len(wanted), 400):
+        batch = wanted[start : start + 400]
+        marks = ", ".join("?" * len(batch))
+        readable.update(
+            r[0]
+            for r in store.db.execute(
+                f"SELECT sha256 FROM blob_holder WHERE org_id = ? AND user_id = ? AND sha256 IN ({marks})",
+                [user.org_id, user.id, *batch],
+            )
+        )
+        for sha, site_id in store.db.execute(_VOUCHED.format(marks=marks), [user.org_id, *batch] * 2):
+            referenced.setdefault(sha, set()).add(site_id)
+    if referenced.keys() - readable:
+        scope = site_ids_in_scope(store, user)
+        readable.update(sha for sha, sites in referenced.items() if not sites.isdisjoint(scope))
+    return readable
+
+
+# the sites of references to these blobs added by one who holds the blob
+_VOUCHED = " UNION ".join(
+    f"SELECT r.sha256, r.site_id FROM {table} r WHERE r.org_id = ? AND r.sha256 IN ({{marks}}) AND EXISTS"
+    " (SELECT 1 FROM blob_holder h WHERE h.org_id = r.org_id AND h.sha256 = r.sha256 AND h.user_id = r.added_by)"
+    for table in ("evidence_ref", "finding_photo")
+)
+
+
+def holds(store: Store, user: User, sha256: str) -> bool:
+    """Whether ``user`` uploaded this blob's bytes themselves."""
+    found = store.db.execute(
+        "SELECT 1 FROM blob_holder WHERE org_id = ? AND sha256 = ? AND user_id = ?", [user.org_id, sha256, user.id]
+    )
+    return found.fetchone() is not None
 
 
 def get_blob(store: Store, org_id: str, sha256: str) -> Blob | None:
@@ -128,10 +180,22 @@ def place_blob_files(
 
 
 def record_blob(conn: sqlite3.Connection, org_id: str, blob: Blob) -> bool:
-    """Inside a transaction: record a blob whose files are placed; ``False`` if the organisation holds it already."""
+    """Inside a transaction: record a blob whose files are placed; ``False`` if the organisation holds it already.
+
+    Either way ``blob.uploaded_by`` is recorded as a holder: they sent the bytes.
+    """
     params = msgspec.structs.asdict(blob)
     params["org_id"], params["metadata_json"] = org_id, msgspec.json.encode(blob.metadata).decode()
-    return bool(conn.execute(_INSERT, params).rowcount)
+    inserted = conn.execute(_INSERT, params).rowcount
+    record_holder(conn, org_id, blob.sha256, blob.uploaded_by)
+    return bool(inserted)
+
+
+def record_holder(conn: sqlite3.Connection, org_id: str, sha256: str, user_id: str) -> None:
+    """Inside a transaction: the user holds the blob's bytes (they uploaded them, checked by hash)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO blob_holder (org_id, sha256, user_id) VALUES (?, ?, ?)", [org_id, sha256, user_id]
+    )
 
 
 def remove_blob_files(root: Path, org_id: str, sha256: str) -> None:
@@ -140,40 +204,27 @@ def remove_blob_files(root: Path, org_id: str, sha256: str) -> None:
         blob_path(root, org_id, sha256, variant).unlink(missing_ok=True)
 
 
-def may_read_original(user: User, blob: Blob) -> bool:
-    """Whether ``user`` may fetch the original: its uploader, admins and supervisors may.
+def may_read_original(user: User, blob: Blob, *, holder: bool = False) -> bool:
+    """Whether ``user`` may fetch the original: its uploaders (``holder``), admins and supervisors may.
 
     The original keeps the camera's EXIF (GPS included); other inspectors get the display and
     thumbnail versions. A signature has no separate versions, so anyone who may read it reads the original.
     """
-    return blob.kind == "signature" or user.id == blob.uploaded_by or user.role in ("admin", "supervisor")
+    return blob.kind == "signature" or holder or user.id == blob.uploaded_by or user.role in ("admin", "supervisor")
 
 
 def readable_blob(store: Store, user: User, sha256: str, variant: Variant = "original") -> Blob:
     """The blob, if ``user`` may read this variant of it.
 
     A user may read a blob of their own organisation that they uploaded, or that an
-    inspection at a site in their scope references. Otherwise :class:`NotFound`, worded
-    the same whether or not the blob exists, so nobody can probe for hashes. An inspector
-    who may read a photo but not its original gets :class:`Forbidden` for the original.
+    inspection or finding at a site in their scope references through a reference added
+    by one who uploaded it. Otherwise :class:`NotFound`, worded the same whether or not the
+    blob exists, so nobody can probe for hashes. An inspector who may read a photo but not
+    its original gets :class:`Forbidden` for the original.
     """
     blob = get_blob(store, user.org_id, sha256) if SHA256.match(sha256) else None
-    if blob is None or not _in_reach(store, user, blob):
+    if blob is None or not readable_hashes(store, user, [sha256]):
         raise NotFound(f"no blob {sha256[:64]!r} that you may read")
-    if variant == "original" and not may_read_original(user, blob):
+    if variant == "original" and not may_read_original(user, blob, holder=holds(store, user, sha256)):
         raise Forbidden("inspectors other than the uploader get the display or thumb version of a photo")
     return blob
-
-
-def _in_reach(store: Store, user: User, blob: Blob) -> bool:
-    if blob.uploaded_by == user.id:
-        return True
-    sites = {
-        r[0]
-        for r in store.db.execute(
-            "SELECT site_id FROM evidence_ref WHERE org_id = ? AND sha256 = ?"
-            " UNION SELECT site_id FROM finding_photo WHERE org_id = ? AND sha256 = ?",
-            [user.org_id, blob.sha256, user.org_id, blob.sha256],
-        )
-    }
-    return bool(sites) and not sites.isdisjoint(site_ids_in_scope(store, user))

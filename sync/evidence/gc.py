@@ -67,6 +67,7 @@ def collect_garbage(
                 f"DELETE FROM blob WHERE org_id = ? AND sha256 = ? AND {_UNREFERENCED}", [item.org_id, item.sha256]
             ).rowcount
             if deleted:
+                conn.execute("DELETE FROM blob_holder WHERE org_id = ? AND sha256 = ?", [item.org_id, item.sha256])
                 remove_blob_files(root, item.org_id, item.sha256)
                 removed.append(item)
     return removed

@@ -10,9 +10,7 @@ an order that is safe to crash at (see :func:`finish_upload` and ``sync.evidence
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,18 +23,26 @@ from sync.clock import new_id, now_iso
 from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import (
-    ChecksumMismatch,
     DomainError,
     HashMismatch,
     InvalidInput,
     NotFound,
-    OffsetMismatch,
-    StorageFull,
     UnsupportedMediaType,
+    UploadQuotaExceeded,
     UploadTooLarge,
-    is_storage_full,
 )
-from sync.evidence.blobs import KINDS, SHA256, Blob, Kind, Variant, get_blob, place_blob_files, record_blob
+from sync.evidence.blobs import (
+    KINDS,
+    SHA256,
+    Blob,
+    Kind,
+    Variant,
+    get_blob,
+    place_blob_files,
+    readable_hashes,
+    record_blob,
+    record_holder,
+)
 from sync.evidence.photos import process_photo
 from sync.evidence.signatures import MAX_SIGNATURE_BYTES, SIGNATURE_TYPES, check_signature
 from sync.faults import fault
@@ -71,10 +77,15 @@ _INSERT = f"INSERT INTO upload ({_COLUMNS}) VALUES ({', '.join(f':{name}' for na
 
 @dataclass(frozen=True)
 class UploadLimits:
-    """The largest upload accepted, and how long an unfinished one is kept (seconds)."""
+    """The largest upload accepted, how long an unfinished one is kept (seconds), and each user's quota.
+
+    A user may have at most ``max_open`` unfinished uploads, declaring at most ``max_open_bytes`` together.
+    """
 
     max_bytes: int = 40 * 1024 * 1024
     expiry_s: float = 24 * 3600
+    max_open: int = 20
+    max_open_bytes: int = 400 * 1024 * 1024
 
 
 def upload_path(root: Path, upload_id: str) -> Path:
@@ -97,16 +108,18 @@ def create_upload(
 ) -> Upload | Blob:
     """Start an upload, or say there is nothing to send.
 
-    Returns the stored :class:`Blob` when the organisation already holds this hash (a
+    Returns the stored :class:`Blob` when the user may already read this hash (a
     duplicate is stored once), the user's unfinished upload of the same bytes when there
-    is one (a replayed creation resumes it), or a new :class:`Upload`. Expired uploads
-    are purged first.
+    is one (a replayed creation resumes it), or a new :class:`Upload`. A blob the
+    organisation holds but the user may not read is, for them, missing: they upload it
+    like any other (their bytes prove possession; completing it records them as a holder,
+    the bytes stay stored once). Expired uploads are purged first.
     """
     at = time.time() if now is None else now
     _check_declared(sha256, length, media_type, kind, limits)
     purge_expired(store, root, now=at)
     blob = get_blob(store, user.org_id, sha256)
-    if blob is not None:
+    if blob is not None and readable_hashes(store, user, [sha256]):
         if blob.size != length:
             raise HashMismatch(f"this organisation holds {sha256} with {blob.size} bytes, not {length}")
         return blob
@@ -125,7 +138,7 @@ def create_upload(
         now_iso(),
         at + limits.expiry_s,
     )
-    _begin(store, root, upload)
+    _begin(store, root, upload, limits)
     return upload
 
 
@@ -142,12 +155,23 @@ def _unfinished(store: Store, user: User, sha256: str, length: int, kind: str, a
     return held[0] if held else None
 
 
-def _begin(store: Store, root: Path, upload: Upload) -> None:
-    """Create the upload's empty file, then its row."""
+def _begin(store: Store, root: Path, upload: Upload, limits: UploadLimits) -> None:
+    """Create the upload's empty file, then its row, within the user's quota (checked in the same transaction)."""
     path = upload_path(root, upload.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch()
     with store.transaction() as conn:
+        count, declared = conn.execute(
+            "SELECT count(*), coalesce(sum(length), 0) FROM upload"
+            " WHERE user_id = ? AND completed_at IS NULL AND expires_at > ?",
+            [upload.user_id, upload.expires_at - limits.expiry_s],  # unexpired when this one starts
+        ).fetchone()
+        if count + 1 > limits.max_open or declared + upload.length > limits.max_open_bytes:
+            path.unlink(missing_ok=True)
+            raise UploadQuotaExceeded(
+                f"you have {count} unfinished upload(s) declaring {declared} bytes; at most {limits.max_open} and"
+                f" {limits.max_open_bytes} bytes together: finish or cancel (DELETE) some, or wait until they expire"
+            )
         conn.execute(_INSERT, msgspec.structs.asdict(upload))
 
 
@@ -190,93 +214,6 @@ def upload_offset(root: Path, upload: Upload) -> int:
         return 0
 
 
-def parse_checksum(header: str) -> tuple[str, bytes]:
-    """``Upload-Checksum: <algorithm> <base64 digest>`` as (algorithm, digest)."""
-    algorithm, _, encoded = header.strip().partition(" ")
-    if algorithm not in CHECKSUM_ALGORITHMS:
-        raise UnsupportedMediaType(f"checksum algorithm {algorithm!r} is not supported; use sha256 or sha1")
-    try:
-        return algorithm, base64.b64decode(encoded.strip(), validate=True)
-    except ValueError as exc:
-        raise InvalidInput("Upload-Checksum must be '<algorithm> <base64 digest>'") from exc
-
-
-class ChunkWriter:
-    """One chunk being appended to an upload's file, for the lifetime of one PATCH.
-
-    Without a checksum, whatever arrived is kept if the request breaks off; with one, the
-    chunk is all or nothing. A chunk that would pass ``Upload-Length`` is refused whole.
-    The offset counts only bytes the file really holds: a write may store fewer bytes than
-    it was given, and the rest are written again; when the disk fills up, the rest of the
-    chunk is read and dropped, the file keeps what it holds, and :meth:`finish` raises
-    :class:`StorageFull`.
-    """
-
-    def __init__(
-        self, root: Path, upload: Upload, offset: int, *, announced: int | None, checksum: tuple[str, bytes] | None
-    ) -> None:
-        stored = upload_offset(root, upload)
-        if upload.completed_at is not None or offset != stored:
-            raise OffsetMismatch(stored, offset)
-        self.start = offset
-        self.written = 0  # bytes of this chunk in the file
-        self.received = 0  # bytes of this chunk that arrived
-        self.room = upload.length - offset
-        if announced is not None and announced > self.room:
-            raise UploadTooLarge(f"the chunk has {announced} bytes but only {self.room} remain of Upload-Length")
-        self.checksum = checksum
-        self.digest = hashlib.new(checksum[0]) if checksum else None
-        self.refused = False
-        self.full: StorageFull | None = None
-        self.fd = os.open(upload_path(root, upload.id), os.O_WRONLY)
-        os.lseek(self.fd, offset, os.SEEK_SET)
-
-    def write(self, piece: bytes) -> None:
-        """Append bytes as they arrive (unbuffered: what was written is in the file), until the disk is full."""
-        if self.received + len(piece) > self.room:
-            self.refused = True
-            raise UploadTooLarge(f"the chunk goes past Upload-Length; only {self.room} bytes remain")
-        self.received += len(piece)
-        if self.digest is not None:
-            self.digest.update(piece)
-        view = memoryview(piece)
-        while view and self.full is None:
-            try:
-                count = os.write(self.fd, view)
-            except OSError as exc:
-                if not is_storage_full(exc):
-                    raise
-                self.full = StorageFull(f"the disk filled up at offset {self.start + self.written}")
-                break
-            self.written += count
-            view = view[count:]
-
-    def finish(self) -> int:
-        """The chunk is whole: check its checksum, make it durable; returns the new offset."""
-        if self.full is not None:
-            self.abandon()
-            raise self.full
-        if self.checksum is not None and self.digest is not None and self.digest.digest() != self.checksum[1]:
-            self._close(self.start)
-            raise ChecksumMismatch(f"the chunk at offset {self.start} does not match its {self.checksum[0]} checksum")
-        return self._close(self.start + self.written)
-
-    def abandon(self) -> int:
-        """The request broke off or was refused: keep what arrived unless the chunk is all or nothing."""
-        keep = self.start if self.refused or self.checksum is not None else self.start + self.written
-        return self._close(keep)
-
-    def _close(self, offset: int) -> int:
-        """Cut the file to ``offset`` (never longer than it is: no padding), make it durable, close it."""
-        try:
-            keep = min(offset, os.fstat(self.fd).st_size)
-            os.ftruncate(self.fd, keep)
-            os.fsync(self.fd)
-        finally:
-            os.close(self.fd)
-        return keep
-
-
 def finish_upload(store: Store, root: Path, upload: Upload) -> Blob:
     """Turn a complete upload into a blob: verify the hash, check the image, store it once.
 
@@ -289,17 +226,22 @@ def finish_upload(store: Store, root: Path, upload: Upload) -> Blob:
     """
     path = upload_path(root, upload.id)
     held = get_blob(store, upload.org_id, upload.sha256)
-    if held is None:
-        try:
+    try:
+        if held is None:
             blob, derived = _checked_blob(upload, path)
-        except DomainError:
-            _forget(store, root, upload.id)
-            raise
+        else:  # stored already: these bytes still prove the uploader holds them, once their hash is checked
+            _check_digest(upload, path)
+    except DomainError:
+        _forget(store, root, upload.id)
+        raise
+    if held is None:
         place_blob_files(root, upload.org_id, upload.sha256, path, derived)
         fault("upload.finish.after_files")
     with store.transaction() as conn:
         if held is None:
             record_blob(conn, upload.org_id, blob)
+        else:
+            record_holder(conn, upload.org_id, upload.sha256, upload.user_id)
         conn.execute("UPDATE upload SET completed_at = ? WHERE id = ?", [now_iso(), upload.id])
         fault("upload.finish.before_commit")
     fault("upload.finish.after_commit")
@@ -332,13 +274,18 @@ def record_held(store: Store, user: User, blob: Blob, *, filename: str, limits: 
     return upload
 
 
-def _checked_blob(upload: Upload, path: Path) -> tuple[Blob, dict[Variant, bytes]]:
+def _check_digest(upload: Upload, path: Path) -> None:
+    """:class:`HashMismatch` unless the upload's bytes hash to the declared SHA-256."""
     digest = hashlib.sha256()
     with path.open("rb") as file:
         while block := file.read(1024 * 1024):
             digest.update(block)
     if digest.hexdigest() != upload.sha256:
         raise HashMismatch(f"the uploaded bytes hash to {digest.hexdigest()}, not the declared {upload.sha256}")
+
+
+def _checked_blob(upload: Upload, path: Path) -> tuple[Blob, dict[Variant, bytes]]:
+    _check_digest(upload, path)
     size = path.stat().st_size
     if upload.kind == "signature":
         signature = check_signature(path)

@@ -14,7 +14,7 @@ from msgspec import Struct
 from sync.clock import new_id, now_iso
 from sync.db.named import rows_as
 from sync.db.store import Store
-from sync.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, OutOfScope
+from sync.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
 from sync.org import audit
 from sync.org.accounts import User
 from sync.org.audit import Actor
@@ -148,17 +148,15 @@ def site_ids_in_scope(store: Store, user: User) -> set[str]:
 
 
 def get_site(store: Store, user: User, site_id: str) -> Site:
-    """One site; :class:`NotFound` outside the organisation, :class:`OutOfScope` outside scope."""
+    """One site; :class:`NotFound` outside the organisation or the caller's scope (the same answer: no probing)."""
     found = rows_as(
         store.db.execute(
             f"SELECT {_SITE_COLUMNS} FROM site WHERE site.id = ? AND site.org_id = ?", [site_id, user.org_id]
         ),
         Site,
     )
-    if not found:
+    if not found or site_id not in site_ids_in_scope(store, user):
         raise NotFound(f"no site {site_id!r}")
-    if site_id not in site_ids_in_scope(store, user):
-        raise OutOfScope(f"site {site_id!r} is outside your assigned sites")
     return found[0]
 
 

@@ -243,8 +243,9 @@ def _check_later_inspection(conn: sqlite3.Connection, finding: FindingView, insp
 def _keep_photos(conn: sqlite3.Connection, user: User, finding: FindingView, kind: str, photos: list[str]) -> None:
     """Reference fix and verification photos as evidence of the finding (kept from garbage collection)."""
     conn.executemany(
-        "INSERT OR IGNORE INTO finding_photo (org_id, sha256, finding_id, site_id, kind) VALUES (?, ?, ?, ?, ?)",
-        [(user.org_id, sha, finding.id, finding.site_id, kind) for sha in photos],
+        "INSERT OR IGNORE INTO finding_photo (org_id, sha256, finding_id, site_id, kind, added_by)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(user.org_id, sha, finding.id, finding.site_id, kind, user.id) for sha in photos],
     )
 
 

@@ -8,7 +8,7 @@ from msgspec import Struct
 
 from sync.db.named import named_row, rows_as
 from sync.db.store import Store
-from sync.errors import NotFound, OutOfScope
+from sync.errors import NotFound
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 
@@ -32,10 +32,8 @@ class AuditEntry(Struct):
 def audit_log(store: Store, user: User, inspection_id: str) -> list[AuditEntry]:
     """Every op ever sent for an inspection in the caller's scope, oldest first."""
     row = named_row(store.db.execute("SELECT org_id, site_id FROM inspection WHERE id = ?", [inspection_id]))
-    if row is None or row["org_id"] != user.org_id:
-        raise NotFound(f"no inspection {inspection_id!r}")
-    if row["site_id"] not in site_ids_in_scope(store, user):
-        raise OutOfScope(f"inspection {inspection_id!r} is at a site outside your scope")
+    if row is None or row["org_id"] != user.org_id or row["site_id"] not in site_ids_in_scope(store, user):
+        raise NotFound(f"no inspection {inspection_id!r}")  # out of scope reads as unknown: no probing
     rows = store.db.execute(
         "SELECT l.seq, l.op_id, l.kind, l.user_id, l.client_id, l.client_seq, l.received_at, l.outcome,"
         " l.op_json AS op, l.result_json AS result, c.device_id"

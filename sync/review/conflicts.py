@@ -21,7 +21,7 @@ from sync.engine.oplog import log_server_op
 from sync.engine.ops import encoder
 from sync.engine.rollups import moving_facts
 from sync.engine.rows import InspectionRow, load_row, save_row
-from sync.errors import InvalidInput, NotFound, OutOfScope
+from sync.errors import InvalidInput, NotFound
 from sync.feed.events import conflict_resolved
 from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
@@ -70,10 +70,8 @@ def get_conflict(store: Store, user: User, conflict_id: str) -> ConflictView:
     """One conflict in the caller's scope (supervisors and admins)."""
     require_role(user, "supervisor", "admin")
     views = conflict_views(store.db.conn, "id = ? AND org_id = ?", [conflict_id, user.org_id])
-    if not views:
-        raise NotFound(f"no conflict {conflict_id!r}")
-    if views[0].site_id not in site_ids_in_scope(store, user):
-        raise OutOfScope("this conflict is at a site outside your districts")
+    if not views or views[0].site_id not in site_ids_in_scope(store, user):
+        raise NotFound(f"no conflict {conflict_id!r}")  # out of scope reads as unknown: no probing
     return views[0]
 
 

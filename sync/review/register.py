@@ -17,7 +17,7 @@ from msgspec import Struct
 from sync.db.named import named_row, named_rows, rows_as
 from sync.db.paging import decode_cursor, encode_cursor
 from sync.db.store import Store
-from sync.errors import NotFound, OutOfScope
+from sync.errors import NotFound
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 from sync.review.findings import UNVERIFIED, FindingEvidence
@@ -300,12 +300,10 @@ def _filter_terms(filters: FindingFilter, today: date, where: list[str], args: l
 
 
 def find_in_scope(store: Store, user: User, finding_id: str, today: date) -> FindingView:
-    """One finding; :class:`NotFound` outside the organisation, :class:`OutOfScope` outside scope."""
+    """One finding; :class:`NotFound` outside the organisation or the caller's scope (the same answer)."""
     row = named_row(store.db.execute(f"{_SELECT} WHERE f.id = ? AND f.org_id = ?", [finding_id, user.org_id]))
-    if row is None:
+    if row is None or row["site_id"] not in site_ids_in_scope(store, user):
         raise NotFound(f"no finding {finding_id!r}")
-    if row["site_id"] not in site_ids_in_scope(store, user):
-        raise OutOfScope(f"finding {finding_id!r} is at a site outside your scope")
     return _view(row, today)
 
 

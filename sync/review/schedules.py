@@ -171,10 +171,8 @@ def deactivate_plan(store: Store, user: User, plan_id: str, actor: Actor | None 
     row = store.db.execute(
         "SELECT site_id, active FROM plan WHERE id = ? AND org_id = ?", [plan_id, user.org_id]
     ).fetchone()
-    if row is None:
-        raise NotFound(f"no plan {plan_id!r}")
-    if row[0] not in site_ids_in_scope(store, user):
-        raise OutOfScope("this plan is for a site outside your districts")
+    if row is None or row[0] not in site_ids_in_scope(store, user):
+        raise NotFound(f"no plan {plan_id!r}")  # out of scope reads as unknown: no probing
     with store.transaction() as conn:
         conn.execute("UPDATE plan SET active = 0 WHERE id = ?", [plan_id])
         audit.record(conn, actor, "plan.deactivate", "plan", plan_id, org_id=user.org_id,

@@ -15,7 +15,7 @@ from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
 from sync.engine.rows import InspectionHead, InspectionRow, load_row
-from sync.errors import NotFound, OutOfScope
+from sync.errors import NotFound
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 from sync.review.findings import FindingBrief, findings_of
@@ -170,10 +170,11 @@ def photo_evidence(doc: Document) -> dict[str, list[str]]:
 
 
 def evidence_summary(conn: sqlite3.Connection, inspection_id: str) -> EvidenceSummary:
-    """Each referenced blob as ``ready`` or ``awaiting``, and the photo counts."""
+    """Each referenced blob as ``ready`` or ``awaiting`` (until the one who attached it uploads it), and the counts."""
     rows = conn.execute(
-        "SELECT DISTINCT r.sha256, r.kind, b.sha256 IS NOT NULL FROM evidence_ref r"
-        " LEFT JOIN blob b ON b.org_id = r.org_id AND b.sha256 = r.sha256 WHERE r.inspection_id = ?",
+        "SELECT r.sha256, r.kind, max(h.sha256 IS NOT NULL) FROM evidence_ref r LEFT JOIN blob_holder h"
+        " ON h.org_id = r.org_id AND h.sha256 = r.sha256 AND h.user_id = r.added_by WHERE r.inspection_id = ?"
+        " GROUP BY r.sha256, r.kind",
         [inspection_id],
     ).fetchall()
     states = {sha: "ready" if ready else "awaiting" for sha, _, ready in rows}
@@ -201,8 +202,6 @@ def get_inspection(store: Store, catalog: Catalog, user: User, inspection_id: st
     """One inspection in the caller's scope."""
     conn = store.db.conn
     row = load_row(conn, inspection_id)
-    if row is None or row.org_id != user.org_id:
-        raise NotFound(f"no inspection {inspection_id!r}")
-    if row.site_id not in site_ids_in_scope(store, user):
-        raise OutOfScope(f"inspection {inspection_id!r} is at a site outside your scope")
+    if row is None or row.org_id != user.org_id or row.site_id not in site_ids_in_scope(store, user):
+        raise NotFound(f"no inspection {inspection_id!r}")  # out of scope reads as unknown: no probing
     return view_of(conn, row, catalog)

@@ -120,6 +120,13 @@ CREATE TABLE blob (
             metadata_json TEXT NOT NULL,
             PRIMARY KEY (org_id, sha256)
         );
+-- table blob_holder
+CREATE TABLE blob_holder (
+            org_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            user_id TEXT NOT NULL REFERENCES user(id),
+            PRIMARY KEY (org_id, sha256, user_id)
+        );
 -- table checklist_version
 CREATE TABLE checklist_version (
             checklist_id TEXT NOT NULL,
@@ -214,7 +221,7 @@ CREATE TABLE evidence_ref (
             inspection_id TEXT NOT NULL REFERENCES inspection(id),
             site_id TEXT NOT NULL,
             path TEXT NOT NULL,
-            kind TEXT NOT NULL,
+            kind TEXT NOT NULL, added_by TEXT,
             PRIMARY KEY (org_id, sha256, inspection_id, path)
         );
 -- table finding
@@ -258,7 +265,7 @@ CREATE TABLE finding_photo (
             sha256 TEXT NOT NULL,
             finding_id TEXT NOT NULL REFERENCES finding(id),
             site_id TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('fix', 'verification')),
+            kind TEXT NOT NULL CHECK (kind IN ('fix', 'verification')), added_by TEXT,
             PRIMARY KEY (org_id, sha256, finding_id, kind)
         );
 -- table inspection
@@ -501,6 +508,7 @@ END;
 -- migration xunjian m012_duplicate_flags
 -- migration xunjian m013_login_failure_client
 -- migration xunjian m014_delivery_classification
+-- migration xunjian m015_blob_holders
 -- migration xunjian m017_audit_event
 -- migration xunjian m020_epoch
 -- migration xunjian m021_restores

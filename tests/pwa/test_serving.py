@@ -64,7 +64,7 @@ def test_the_app_pages_carry_a_content_security_policy(client: Client, pwa_dist:
         assert policy["base-uri"] == "'self'"
         assert policy["frame-ancestors"] == "'none'"
     assert "content-security-policy" not in client.get(f"/app/{build['js']}").headers
-    assert "content-security-policy" not in client.get("/api/health").headers
+    assert client.get("/api/health").headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
 
 
 def test_without_a_build_the_server_starts_and_says_how_to_build(tmp_path: Path) -> None:

@@ -80,7 +80,7 @@ MATRIX: list[tuple[str, Call, tuple[int, int, int, int]]] = [
     ),
     ("list sites", lambda c, w, h: c.get("/api/sites", headers=h), (401, 200, 200, 200)),
     ("site in supervisor1's district and inspector1's sites", _site(IN_SHANGCHENG), (401, 200, 200, 200)),
-    ("site outside supervisor1's district and inspector1's sites", _site(IN_XIHU), (401, 200, 403, 403)),
+    ("site outside supervisor1's district and inspector1's sites", _site(IN_XIHU), (401, 200, 404, 404)),
     ("site unknown", lambda c, w, h: c.get("/api/sites/unknown-id", headers=h), (401, 404, 404, 404)),
     ("create site", _new_site, (401, 201, 403, 403)),
     ("list users", lambda c, w, h: c.get("/api/users", headers=h), (401, 200, 403, 403)),
@@ -124,7 +124,7 @@ def test_each_role_lists_exactly_its_scope(client: Client, world: World) -> None
 def test_reassignment_changes_scope_at_once(client: Client, world: World) -> None:
     admin = world.headers["admin"]
     site = world.sites[IN_XIHU]
-    assert client.get(f"/api/sites/{site}", headers=world.headers["inspector1"]).status_code == 403
+    assert client.get(f"/api/sites/{site}", headers=world.headers["inspector1"]).status_code == 404
     response = client.put(f"/api/users/{world.users['inspector1']}/sites", json={"site_ids": [site]}, headers=admin)
     assert response.status_code == 200
     assert client.get(f"/api/sites/{site}", headers=world.headers["inspector1"]).status_code == 200

@@ -80,7 +80,7 @@ def test_a_push_the_lane_does_not_answer_gets_the_routes_problem(
     live: LiveServer, headers: dict[str, str] | None, body: bytes, status: int, slug: str
 ) -> None:
     http = live.client("inspector1")
-    sent = dict(http.headers) if headers is None else headers
+    sent = {**(dict(http.headers) if headers is None else headers), "Content-Type": "application/json"}
     response = httpx.post(f"{live.url}/api/sync/push", content=body, headers=sent, timeout=30)
     assert response.status_code == status, response.text[:300]
     assert response.headers["content-type"].startswith(PROBLEM)

@@ -17,6 +17,7 @@ STAGES = (
     "first_wave",  # m001–m006: accounts and sites, sync, evidence, findings, schedules, events
     "scale",  # m007–m012 (issue 13): facts, open actions, the device window, rollups, duplicate flags
     "security",  # m013–m014 (issue 14): login failures by client address, webhook delivery classifications
+    "quotas",  # m015 (issue 14): who holds each blob's bytes, who added each evidence reference
     "audit",  # m017 (issue 14): the audit trail of administration
     "epochs",  # m020–m021 (issue 15): the database's epoch, restores, devices back and what they recovered
 )

@@ -34,11 +34,20 @@ def refer(app: Litestar, world: World, digest: str, site: str = MARKET) -> None:
     reference(app.state.store, org_id, digest, world.sites[site], world.users["inspector1"])
 
 
-def test_missing_lists_only_what_this_organisation_lacks(client: Client, world: World, photo: str) -> None:
+def test_missing_lists_what_the_caller_cannot_read(app: Litestar, client: Client, world: World, photo: str) -> None:
     other = sha256(b"not yet")
-    response = client.post("/api/blobs/missing", json={"hashes": [other, photo, other]}, headers=world.headers["admin"])
-    assert response.status_code == 200
-    assert response.json() == {"missing": [other]}
+
+    def missing(user: str) -> object:
+        body = {"hashes": [other, photo, other]}
+        response = client.post("/api/blobs/missing", json=body, headers=world.headers[user])
+        assert response.status_code == 200
+        return response.json()
+
+    assert missing("inspector1") == {"missing": [other]}  # the uploader holds it
+    assert missing("admin") == {"missing": [other, photo]}  # held by the organisation, but nobody referenced it yet
+    refer(app, world, photo)
+    assert missing("admin") == missing("inspector2") == {"missing": [other]}  # now evidence at a site in their scope
+    assert missing("inspector3") == {"missing": [other, photo]}  # out of scope: as if it were not held
 
 
 @pytest.mark.parametrize(

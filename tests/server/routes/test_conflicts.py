@@ -30,7 +30,7 @@ def test_conflict_queue_filters_and_scope(client: Client, world: World, probe: N
     by_checklist = client.get("/api/conflicts", params={"checklist_id": "sync_probe"}, headers=headers).json()
     assert [c["inspection_id"] for c in by_checklist] == [inspection_id]
     conflict_id = by_checklist[0]["id"]
-    assert client.get(f"/api/conflicts/{conflict_id}", headers=world.headers["supervisor2"]).status_code == 403
+    assert client.get(f"/api/conflicts/{conflict_id}", headers=world.headers["supervisor2"]).status_code == 404
     assert client.get("/api/conflicts", headers=world.headers["inspector1"]).status_code == 403
     assert client.get("/api/conflicts/nope", headers=headers).status_code == 404
 

@@ -188,21 +188,21 @@ def test_roles_and_scope(client: Client, world: World, probe: None) -> None:
     assign: dict[str, Any] = {"responsible": "张三", "working_days": 2}
     cases: list[tuple[str, str, dict[str, Any], int, str]] = [
         ("inspector1", "action", assign, 403, "forbidden"),  # inspectors do not set actions
-        ("supervisor2", "action", assign, 403, "out-of-scope"),  # another district
-        ("inspector3", "report-fix", {"note": "已整改"}, 403, "out-of-scope"),  # not their site
-        ("supervisor2", "report-fix", {"note": "已整改"}, 403, "out-of-scope"),
+        ("supervisor2", "action", assign, 404, "not-found"),  # another district: as if unknown
+        ("inspector3", "report-fix", {"note": "已整改"}, 404, "not-found"),  # not their site
+        ("supervisor2", "report-fix", {"note": "已整改"}, 404, "not-found"),
         ("inspector1", "verify", {"photos": [PHOTO]}, 403, "forbidden"),
-        ("supervisor2", "verify", {"photos": [PHOTO]}, 403, "out-of-scope"),
+        ("supervisor2", "verify", {"photos": [PHOTO]}, 404, "not-found"),
         ("inspector1", "close", {}, 403, "forbidden"),
         ("inspector1", "reopen", {"note": "未整改"}, 403, "forbidden"),
-        ("supervisor2", "reopen", {"note": "未整改"}, 403, "out-of-scope"),
+        ("supervisor2", "reopen", {"note": "未整改"}, 404, "not-found"),
     ]
     for user, action, body, status, kind in cases:
         response = act(client, world, user, licence["id"], action, body)
         assert (response.status_code, problem_type(response)) == (status, kind), (user, action)
     for user in ("supervisor2", "inspector3"):
         response = client.get(f"/api/findings/{licence['id']}", headers=world.headers[user])
-        assert (response.status_code, problem_type(response)) == (403, "out-of-scope")
+        assert (response.status_code, problem_type(response)) == (404, "not-found")
     unknown: list[tuple[str, dict[str, Any]]] = [
         ("action", assign),
         ("report-fix", {}),

@@ -89,7 +89,7 @@ def test_report_is_scoped(client: Client, world: World, probe: None) -> None:
     phone = device(client)
     inspection_id = started(client, world, phone)
     far = client.get(f"/api/inspections/{inspection_id}/report.pdf", headers=world.headers["supervisor2"])
-    assert far.status_code == 403
+    assert far.status_code == 404
     assert client.get("/api/inspections/nope/report.pdf", headers=world.headers["admin"]).status_code == 404
 
 

@@ -102,7 +102,7 @@ def test_plans_are_scoped_and_checked(client: Client, world: World) -> None:
     assert created.status_code == 201
     plan_id = created.json()["id"]
     assert client.get("/api/schedules", headers=world.headers["supervisor1"]).json() == []
-    assert client.put(f"/api/schedules/{plan_id}/deactivate", headers=world.headers["supervisor1"]).status_code == 403
+    assert client.put(f"/api/schedules/{plan_id}/deactivate", headers=world.headers["supervisor1"]).status_code == 404
     assert client.put(f"/api/schedules/{plan_id}/deactivate", headers=world.headers["supervisor2"]).status_code == 204
     assert client.get("/api/schedules", headers=world.headers["supervisor2"]).json() == []
     bad = client.get(

@@ -245,9 +245,10 @@ def test_malformed_tus_requests_are_problems(client: Client, world: World) -> No
 
 
 def test_a_duplicate_upload_is_complete_at_once_and_stored_once(client: Client, world: World, app: Litestar) -> None:
+    """For one who may read the blob already (here its uploader); see test_blobs_possession for the others."""
     assert upload(client, world.headers["inspector1"], PHOTO).status_code == 204
-    inspector2 = world.headers["inspector2"]
-    again = create(client, inspector2, PHOTO)
+    reader = world.headers["inspector1"]  # one who may read it: its uploader
+    again = create(client, reader, PHOTO)
     assert again.status_code == 201  # an upload resource complete from the start, as tus clients expect
     assert again.headers["upload-complete"] == "?1"
     assert again.headers["upload-offset"] == again.headers["upload-length"] == str(len(PHOTO))
@@ -255,14 +256,14 @@ def test_a_duplicate_upload_is_complete_at_once_and_stored_once(client: Client, 
     assert url.startswith("/api/uploads/")
     assert again.json()["complete"] is True
     assert again.json()["blob_url"] == f"/api/blobs/{sha256(PHOTO)}"
-    head = client.head(url, headers={**inspector2, **TUS})
+    head = client.head(url, headers={**reader, **TUS})
     assert (head.status_code, head.headers["upload-offset"], head.headers["upload-complete"]) == (
         200,
         str(len(PHOTO)),
         "?1",
     )
     # a tus client PATCHes what it created from offset 0: the bytes are not needed, the answer says complete
-    patched = send(client, inspector2, url, 0, PHOTO[:5000])
+    patched = send(client, reader, url, 0, PHOTO[:5000])
     assert (patched.status_code, patched.headers["upload-offset"]) == (204, str(len(PHOTO)))
     assert app.state.store.db.execute("SELECT count(*) FROM blob").fetchone()[0] == 1
 

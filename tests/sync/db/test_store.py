@@ -1,15 +1,18 @@
-"""The store: readers per thread beside one writer; checkpoints taken by a background thread and safe to close under."""
+"""The store: readers per thread beside one writer; checkpoints taken by a background thread and safe to close under;
+group commit (transactions queued for the writer made durable by one COMMIT, each answered after it)."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from sync.db.store import GROWTH_PAGES, Store, checkpoint, open_store
+from tests.sync.db.writer_queue import queued_behind_the_writer
 
 
 def write_commits(data_dir: Path, commits: int, size: int) -> int:
@@ -104,3 +107,64 @@ def test_an_in_memory_store_is_a_private_file_shared_by_threads_and_gone_at_clos
     assert folder.is_dir()
     store.close()
     assert not folder.exists()
+
+
+# ---- group commit: the test holds the writer's lock while transactions queue, so the order is fixed, not timed
+
+
+def write(store: Store, n: int, *, fail: bool = False) -> str:
+    """A grouped transaction writing row ``n`` (then failing, if ``fail``); once answered, a reader must see it."""
+    with store.grouped() as conn:
+        conn.execute("INSERT INTO scratch (n) VALUES (?)", [n])
+        if fail:
+            raise ValueError(f"transaction {n} fails after writing")
+    seen = store.db.execute("SELECT count(*) FROM scratch WHERE n = ?", [n]).fetchone()[0]
+    return "committed" if seen == 1 else "answered before its commit"
+
+
+@pytest.fixture
+def scratch(store: Store) -> Store:
+    with store.transaction() as conn:
+        conn.execute("CREATE TABLE scratch (n INTEGER PRIMARY KEY)")
+    return store
+
+
+def test_transactions_queued_for_the_writer_commit_once_and_each_returns_after_the_commit(scratch: Store) -> None:
+    before = scratch.commits
+    results = queued_behind_the_writer(scratch, [partial(write, scratch, n) for n in range(8)])
+    assert results == ["committed"] * 8
+    assert scratch.commits == before + 1
+    assert scratch.db.execute("SELECT count(*) FROM scratch").fetchone()[0] == 8
+
+
+def test_a_transaction_alone_commits_at_once(scratch: Store) -> None:
+    before = scratch.commits
+    assert [write(scratch, n) for n in range(3)] == ["committed"] * 3
+    assert scratch.commits == before + 3
+
+
+def test_a_failing_transaction_in_a_group_rolls_back_alone(scratch: Store) -> None:
+    before = scratch.commits
+    jobs = [partial(write, scratch, n, fail=n in (0, 4, 7)) for n in range(8)]
+    results = queued_behind_the_writer(scratch, jobs)
+    for n, result in enumerate(results):
+        if n in (0, 4, 7):
+            assert isinstance(result, ValueError)
+        else:
+            assert result == "committed"
+    assert scratch.commits == before + 1
+    rows = [r[0] for r in scratch.db.execute("SELECT n FROM scratch ORDER BY n")]
+    assert rows == [1, 2, 3, 5, 6]
+
+
+def test_a_plain_transaction_commits_a_group_left_open_first(scratch: Store) -> None:
+    def plain() -> str:
+        with scratch.transaction() as conn:
+            conn.execute("INSERT INTO scratch (n) VALUES (100)")
+        return "committed"
+
+    before = scratch.commits
+    results = queued_behind_the_writer(scratch, [partial(write, scratch, 1), plain, partial(write, scratch, 2)], 2)
+    assert results == ["committed"] * 3
+    assert scratch.commits - before in (2, 3)  # the plain one alone; the grouped ones with each other or not
+    assert [r[0] for r in scratch.db.execute("SELECT n FROM scratch ORDER BY n")] == [1, 2, 100]

@@ -3,13 +3,15 @@ equal the oracle, while inspections are returned and resubmitted and actions mov
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from sync.clock import iso
 from sync.db.store import Store, open_store
 from sync.engine import rollups
 from sync.errors import DeadlineInPast, InvalidActionTransition
@@ -42,13 +44,26 @@ work_step = st.tuples(st.just("work"), work_item)
 steps = st.lists(st.one_of(work_step, work_step, action_step, rework_step), min_size=1, max_size=16)
 
 
-def act(store: Store, office: Office, k: int, verb: str, hours: int) -> None:
-    """One action change on the ``k``-th active finding (by id), if its state allows it."""
-    found = [r[0] for r in store.db.execute("SELECT id FROM finding WHERE status = 'active' ORDER BY id")]
+@dataclass
+class Desk:
+    """The office's clock after the field work: each return, resubmission or action change comes ``hours`` after
+    the one before, never earlier (an action is not closed before its finding was recorded)."""
+
+    at: datetime = LATER
+
+    def after(self, hours: int) -> datetime:
+        self.at += timedelta(hours=hours)
+        return self.at
+
+
+def act(store: Store, office: Office, desk: Desk, k: int, verb: str, hours: int) -> None:
+    """One action change on the ``k``-th active finding (in the order recorded), if its state allows it."""
+    query = "SELECT id FROM finding WHERE status = 'active' ORDER BY rowid"  # as recorded, not by random id
+    found = [r[0] for r in store.db.execute(query)]
     if not found:
         return
     finding_id, admin = found[k % len(found)], office.users["admin"]
-    now = (LATER + timedelta(hours=hours * 13)).isoformat().replace("+00:00", "Z")
+    now = iso(desk.after(hours))
     try:
         if verb.startswith("assign"):
             due = TODAY - timedelta(days=3) if verb == "assign_overdue" else TODAY + timedelta(days=3)
@@ -65,36 +80,47 @@ def act(store: Store, office: Office, k: int, verb: str, hours: int) -> None:
         pass  # not allowed in its state: nothing changes
 
 
-def rework(work: FieldWork, k: int, licence: str, hours: int) -> None:
+def rework(work: FieldWork, desk: Desk, k: int, licence: str, hours: int) -> None:
     """Return the ``k``-th submitted inspection and resubmit it with another licence answer (findings follow)."""
-    found = [r[0] for r in work.store.db.execute("SELECT id FROM inspection WHERE status = 'submitted' ORDER BY id")]
+    query = "SELECT id FROM inspection WHERE status = 'submitted' ORDER BY created_seq"  # as made, whatever the ids
+    found = [r[0] for r in work.store.db.execute(query)]
     if not found:
         return
-    inspection_id, at = found[k % len(found)], LATER + timedelta(days=1, hours=hours)
+    inspection_id, at = found[k % len(found)], desk.after(hours)
     work.review(inspection_id, "returned", at)
     work.edit(inspection_id, {"licence": licence}, at + timedelta(minutes=5), submit=True)
+    desk.at = at + timedelta(minutes=5, seconds=1)  # the resubmission's receive time (FieldWork pushes 1 s later)
 
 
-def run(work: FieldWork, store: Store, office: Office, step: tuple[Any, ...]) -> None:
+def run(work: FieldWork, store: Store, office: Office, desk: Desk, step: tuple[Any, ...]) -> None:
     if step[0] == "work":
-        make(work, step[1])
+        make(work, step[1])  # field work: before LATER
     elif step[0] == "act":
-        act(store, office, *step[1:])
+        act(store, office, desk, *step[1:])
     else:
-        rework(work, *step[1:])
+        rework(work, desk, *step[1:])
+
+
+FIELD = {"site": "n1", "version": 1, "day": date(2026, 4, 1), "time": (2, 0, 0, 0), "stalls": [], "fate": "submitted"}
+CLOSED = [("act", 0, "verify", 0), ("act", 0, "close", 0)]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
+# always tried: an action closed months after its finding, and one closed right after a rework recorded its finding
+@example([("work", {**FIELD, "licence": "fail", "frozen_temp": -20, "rework": "pass"}), *CLOSED])
+@example(
+    [("work", {**FIELD, "licence": "pass", "frozen_temp": -20, "rework": "pass"}), ("rework", 0, "fail", 30), *CLOSED]
+)
 def test_rollups_kept_by_deltas_equal_rollups_rebuilt_and_reports_equal_the_oracle(step_list: list[Any]) -> None:
     store = open_store(None)
     try:
         office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
         work = FieldWork(store, CATALOG, office)
         admin = office.users["admin"]
-        everywhere = sorted(office.sites.values())
+        everywhere, desk = sorted(office.sites.values()), Desk()
         for n, step in enumerate(step_list):
-            run(work, store, office, step)
+            run(work, store, office, desk, step)
             assert rollups.stored(store.db) == rollups.computed(store.db)
             period = PERIODS[n % len(PERIODS)]
             assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(

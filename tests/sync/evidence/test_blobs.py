@@ -1,14 +1,15 @@
-"""Blob states per organisation, and who may read a blob."""
+"""Blob states per organisation, who may read a blob, and m015 (holders) on a database from before it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
-from sync.db.store import Store
+from sync.db.store import Store, open_store
 from sync.errors import Forbidden, NotFound
-from sync.evidence.blobs import blob_path, blob_states, missing_hashes, readable_blob
+from sync.evidence.blobs import blob_path, blob_states, missing_hashes, readable_blob, readable_hashes
 from tests.evidence import PHOTOS, Org, reference, sha256, store_blob
 
 
@@ -30,7 +31,7 @@ def test_blobs_are_per_organisation(store: Store, root: Path, orgs: tuple[Org, O
     store_blob(store, root, a.uploader, PHOTOS[0])
     digest = sha256(PHOTOS[0])
     assert blob_states(store, b.id, [digest]) == {digest: "awaiting"}
-    assert missing_hashes(store, b.id, [digest]) == [digest]
+    assert missing_hashes(store, b.uploader, [digest]) == [digest]
     store_blob(store, root, b.uploader, PHOTOS[0])
     assert blob_path(root, a.id, digest).read_bytes() == blob_path(root, b.id, digest).read_bytes() == PHOTOS[0]
 
@@ -39,9 +40,9 @@ def test_missing_hashes_keep_the_order_asked_without_repeats(store: Store, root:
     org = orgs[0]
     store_blob(store, root, org.uploader, PHOTOS[1])
     a, b, c = (sha256(p) for p in PHOTOS)
-    assert missing_hashes(store, org.id, [c, b, a, c]) == [c, a]
+    assert missing_hashes(store, org.uploader, [c, b, a, c]) == [c, a]
     many = [f"{n:064x}" for n in range(1200)]
-    assert missing_hashes(store, org.id, many) == many
+    assert missing_hashes(store, org.uploader, many) == many
 
 
 def test_who_may_read_a_blob(store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
@@ -73,3 +74,34 @@ def test_not_found_reads_the_same_for_a_hidden_and_an_absent_blob(
             readable_blob(store, a.outsider, digest, "display")
         messages.append(str(hidden.value).replace(digest, "<hash>"))
     assert len(set(messages)) == 1
+
+
+def _as_before_m015(path: Path) -> None:
+    """Undo m015 in a database file: no holders, no ``added_by``, m015 not recorded as applied."""
+    db = sqlite_utils.Database(path)
+    db.execute("DROP TABLE blob_holder")
+    db.execute("ALTER TABLE evidence_ref DROP COLUMN added_by")
+    db.execute("ALTER TABLE finding_photo DROP COLUMN added_by")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm015_blob_holders'")
+    db.conn.commit()
+    db.close()
+
+
+def test_m015_keeps_older_references_readable(tmp_path: Path, store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
+    org = orgs[0]
+    stored = store_blob(store, root, org.uploader, PHOTOS[0]).sha256
+    awaited = sha256(PHOTOS[1])
+    reference(store, org.id, stored, org.sites[0], org.colleague.id)  # attached by another, before holders existed
+    reference(store, org.id, awaited, org.sites[0], org.colleague.id)
+    store.close()
+    _as_before_m015(tmp_path / "store" / "xunjian.db")
+    migrated = open_store(tmp_path / "store")
+    try:
+        assert readable_hashes(migrated, org.admin, [stored]) == {stored}  # counted as added by its uploader
+        assert readable_hashes(migrated, org.outsider, [stored]) == set()
+        store_blob(migrated, root, org.colleague, PHOTOS[1])  # the inspector uploads the awaited photo
+        assert readable_hashes(migrated, org.admin, [awaited]) == {awaited}
+        holders = migrated.db.execute("SELECT user_id FROM blob_holder WHERE sha256 = ?", [stored]).fetchall()
+        assert holders == [(org.uploader.id,)]
+    finally:
+        migrated.close()

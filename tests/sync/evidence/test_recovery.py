@@ -12,7 +12,8 @@ from argon2 import PasswordHasher
 from sync.db.store import Store
 from sync.evidence import recovery, uploads
 from sync.evidence.blobs import blob_path, get_blob
-from sync.evidence.uploads import ChunkWriter, Upload, upload_path
+from sync.evidence.chunks import ChunkWriter
+from sync.evidence.uploads import Upload, upload_path
 from sync.faults import FaultInjected, armed
 from sync.org.accounts import User, create_user
 from sync.org.sites import create_organisation

@@ -23,7 +23,8 @@ from sync.errors import (
 )
 from sync.evidence import uploads
 from sync.evidence.blobs import Blob, blob_path, get_blob
-from sync.evidence.uploads import ChunkWriter, Upload, upload_offset, upload_path
+from sync.evidence.chunks import ChunkWriter, parse_checksum
+from sync.evidence.uploads import Upload, upload_offset, upload_path
 from sync.org.accounts import User, create_user
 from sync.org.sites import create_organisation
 from tests.evidence import sha256, start, store_blob
@@ -67,7 +68,7 @@ def test_bytes_that_arrived_before_a_cut_are_kept(store: Store, root: Path, user
 
 
 def checksum(data: bytes, algorithm: str = "sha256") -> tuple[str, bytes]:
-    return uploads.parse_checksum(f"{algorithm} {base64.b64encode(hashlib.new(algorithm, data).digest()).decode()}")
+    return parse_checksum(f"{algorithm} {base64.b64encode(hashlib.new(algorithm, data).digest()).decode()}")
 
 
 def test_a_chunk_with_a_checksum_is_all_or_nothing(store: Store, root: Path, users: list[User]) -> None:
@@ -87,9 +88,9 @@ def test_a_chunk_with_a_checksum_is_all_or_nothing(store: Store, root: Path, use
 
 def test_unknown_checksum_algorithms_and_bad_digests_are_refused() -> None:
     with pytest.raises(UnsupportedMediaType):
-        uploads.parse_checksum("md5 AAAA")
+        parse_checksum("md5 AAAA")
     with pytest.raises(InvalidInput):
-        uploads.parse_checksum("sha256 not*base64")
+        parse_checksum("sha256 not*base64")
 
 
 def test_a_chunk_past_the_upload_length_is_refused_whole(store: Store, root: Path, users: list[User]) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from sync.clock import iso_from_ms
 from sync.evidence.gc import find_garbage
 from sync.review.actions import (
     ActionRules,
@@ -23,6 +24,7 @@ from sync.review.findings import FindingRules, save_finding_rules
 from sync.review.register import FindingFilter, get_finding, list_findings, overdue_summary
 from sync.review.workdays import make_calendar
 from tests.sync.office import E1, E2, H1, H2, H3, START, Office, tracing
+from tests.sync.review.field_work import FieldWork, probe_catalog
 
 
 def test_every_failed_item_becomes_a_finding_with_its_clause_severity_and_evidence(office: Office) -> None:
@@ -331,3 +333,20 @@ def test_submitting_reads_findings_and_actions_only_through_indexes_of_recent_or
                 plan,
             )
     assert office.one(row, "/licence").action.status == "verified"  # the plans' results, as before
+
+
+def test_a_push_records_its_findings_at_its_own_time_not_the_wall_clock(office: Office) -> None:
+    # a push given its time (as the tests, a replay or a recovery give it) records the findings, their actions
+    # and the op log at that time: one clock per operation, so a closing is never before the finding it closes
+    work = FieldWork(office.store, probe_catalog(), office)
+    at = datetime(2026, 4, 1, 2, 0, tzinfo=UTC)  # long before the wall clock of any run
+    inspection_id = work.start(office.sites["n1"], {"licence": "fail", "frozen_temp": -1}, at)
+    received = iso_from_ms(int(at.timestamp() * 1000) + 1000)  # FieldWork pushes with the server's clock 1 s later
+    times = office.store.db.execute(
+        "SELECT n.created_at, n.updated_at, a.updated_at FROM finding n"
+        " JOIN corrective_action a ON a.finding_id = n.id WHERE n.inspection_id = ?",
+        [inspection_id],
+    ).fetchall()
+    assert len(times) == 2 and {tuple(t) for t in times} == {(received, received, received)}  # licence, temperature
+    logged = office.store.db.execute("SELECT DISTINCT received_at FROM op_log WHERE inspection_id = ?", [inspection_id])
+    assert [r[0] for r in logged] == [received]

@@ -1,0 +1,47 @@
+"""An inspection's evidence references (``evidence_ref``): the photos and signature images it names.
+
+Kept equal to the document in the push that changes it; a new reference records who added it,
+which decides who may read the blob (:mod:`sync.evidence.blobs`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from schemas.catalog import Catalog
+from schemas.template import Photo, Signature
+from sync.engine.document import resolve_item
+from sync.engine.rows import InspectionRow
+
+
+def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, user_id: str) -> None:
+    """Keep ``evidence_ref`` equal to the photos and signature images the document references.
+
+    A new reference records who added it (the pusher): it lets others read the blob only
+    once its adder holds the bytes (see :mod:`sync.evidence.blobs`).
+    """
+    index = catalog.index(row.checklist_id, row.version)
+    assert index is not None
+    wanted: set[tuple[str, str, str]] = set()
+    for path, state in row.doc.fields.items():
+        item = resolve_item(index.items, path)
+        if isinstance(item, Photo) and isinstance(state.v, list):
+            wanted |= {(sha, path, "photo") for sha in state.v if isinstance(sha, str)}
+        elif isinstance(item, Signature) and isinstance(state.v, dict):
+            for key in ("image_sha256", "witness_image_sha256"):
+                sha = state.v.get(key)
+                if isinstance(sha, str):
+                    wanted.add((sha, path, "signature"))
+    held: set[tuple[str, str, str]] = set(
+        conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])
+    )
+    for sha, path, _kind in held - wanted:
+        conn.execute(
+            "DELETE FROM evidence_ref WHERE org_id = ? AND sha256 = ? AND inspection_id = ? AND path = ?",
+            [row.org_id, sha, row.id, path],
+        )
+    conn.executemany(
+        "INSERT OR IGNORE INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind, added_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(row.org_id, sha, row.id, row.site_id, path, kind, user_id) for sha, path, kind in wanted - held],
+    )
