@@ -9,7 +9,9 @@ from server.compression import COMPRESSION
 from server.dependencies import DEPENDENCIES
 from server.http_policy import JsonBodies, secure_headers
 from server.nesting import CheckedRequest
+from server.openapi import CompletedJson
 from server.problems import fallback_handlers, problem_plugin
+from server.request_hooks import before_request
 from server.retention import start_retention, stop_retention
 from server.routes import ROUTES
 from server.routes.app_files import app_routes
@@ -39,7 +41,10 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers=fallback_handlers(),
         request_max_body_size=settings.max_body_bytes,
         request_class=CheckedRequest,
-        openapi_config=OpenAPIConfig(title="Xunjian 巡检 API", version="0.1.0", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Xunjian 巡检 API", version="0.1.0", path="/schema", render_plugins=[CompletedJson()]
+        ),
+        before_request=before_request,
         on_startup=[start_delivery, start_retention, start_sweep],
         on_shutdown=[stop_sweep, stop_delivery, stop_retention, runtime.close],
     )

@@ -25,6 +25,7 @@ from msgspec import Struct
 
 from server.dependencies import Caller
 from server.problems import problem
+from server.request_hooks import allow
 from server.settings import Settings
 from server.workers import run
 from sync.db.store import Store
@@ -52,9 +53,10 @@ class UploadState(Struct):
 
 
 @route("/", http_method=[HttpMethod.OPTIONS], status_code=204)
-async def describe_uploads(settings: NamedDependency[Settings]) -> Response[None]:
+async def describe_uploads(request: Request[Any, Any, Any], settings: NamedDependency[Settings]) -> Response[None]:
     """tus discovery: the protocol version, extensions, checksum algorithms and largest upload."""
     headers = {
+        "Allow": allow(request),
         "Tus-Resumable": TUS_VERSION,
         "Tus-Version": TUS_VERSION,
         "Tus-Extension": TUS_EXTENSIONS,
