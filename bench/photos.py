@@ -25,6 +25,7 @@ from PIL import Image
 from sync.db.store import Store, open_store
 from sync.evidence import uploads
 from sync.evidence.blobs import remove_blob_files
+from sync.evidence.objects import FileObjects
 from sync.org.accounts import User, create_user
 from sync.org.sites import create_organisation
 
@@ -47,9 +48,10 @@ def bare_decode(path: Path) -> float:
 
 def server_pipeline(store: Store, root: Path, user: User, data: bytes, digest: str) -> float:
     """One photo through the server after its last byte arrived; the blob is removed afterwards."""
+    objects = FileObjects(root)
     upload = uploads.create_upload(
         store,
-        root,
+        objects,
         user,
         sha256=digest,
         length=len(data),
@@ -60,12 +62,12 @@ def server_pipeline(store: Store, root: Path, user: User, data: bytes, digest: s
     assert isinstance(upload, uploads.Upload)
     uploads.upload_path(root, upload.id).write_bytes(data)
     start = time.perf_counter()
-    uploads.finish_upload(store, root, upload)
+    uploads.finish_upload(store, objects, upload)
     elapsed = time.perf_counter() - start
     with store.transaction() as conn:
         conn.execute("DELETE FROM blob WHERE sha256 = ?", [digest])
         conn.execute("DELETE FROM upload WHERE id = ?", [upload.id])
-    remove_blob_files(root, user.org_id, digest)
+    remove_blob_files(objects, user.org_id, digest)
     return elapsed
 
 

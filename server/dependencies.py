@@ -22,6 +22,7 @@ from server.settings import Settings
 from server.workers import Workers
 from sync.db.store import Store
 from sync.errors import AuthenticationFailed
+from sync.evidence.objects import BlobStore
 from sync.org import accounts
 from sync.org.accounts import User
 from sync.org.audit import Actor
@@ -66,6 +67,11 @@ def provide_evidence_dir(state: State) -> Path:
     return evidence_dir
 
 
+def provide_blob_store(state: State) -> BlobStore:
+    blob_store: BlobStore = state.blob_store
+    return blob_store
+
+
 def provide_workers(state: State) -> Workers:
     workers: Workers = state.workers
     return workers
@@ -93,6 +99,7 @@ DEPENDENCIES = {
     "settings": Provide(provide_settings, sync_to_thread=False),
     "hasher": Provide(provide_hasher, sync_to_thread=False),
     "evidence_dir": Provide(provide_evidence_dir, sync_to_thread=False),
+    "blob_store": Provide(provide_blob_store, sync_to_thread=False),
     "workers": Provide(provide_workers, sync_to_thread=False),
     "caller": Provide(provide_caller, sync_to_thread=True),
 }

@@ -41,6 +41,7 @@ class Settings:
     upload_expiry_s: float = 24 * 3600
     upload_idle_s: float = 60.0
     blob_grace_s: float = 7 * 24 * 3600
+    blob_store: str = "file:"  # file: (the data folder) or s3://bucket/prefix?endpoint=…&region=…
     disk_warn_mb: float = 1024
     stop_timeout_s: float = 30.0
     fault: str = ""
@@ -93,6 +94,7 @@ class Settings:
             upload_expiry_s=float(env.get("XUNJIAN_UPLOAD_EXPIRY_S", str(24 * 3600))),
             upload_idle_s=float(env.get("XUNJIAN_UPLOAD_IDLE_S", "60")),
             blob_grace_s=float(env.get("XUNJIAN_BLOB_GRACE_S", str(7 * 24 * 3600))),
+            blob_store=env.get("XUNJIAN_BLOB_STORE", "file:"),
             disk_warn_mb=float(env.get("XUNJIAN_DISK_WARN_MB", "1024")),
             stop_timeout_s=float(env.get("XUNJIAN_STOP_TIMEOUT_S", "30")),
             fault=env.get("XUNJIAN_FAULT", ""),

@@ -4,7 +4,8 @@
 template and publishes it, purges old tombstones, saves the finding rules, seeds the demo data
 if asked, stores the facts of inspections that have none (``sync.engine.facts.backfill``), builds the
 report rollups and flags possible duplicates once (``sync.engine.rollups``,
-``sync.engine.duplicate_flags``), picks the evidence folder and reconciles the uploads a crash or a
+``sync.engine.duplicate_flags``), opens the evidence store (``XUNJIAN_BLOB_STORE``: the data folder or a
+bucket, :mod:`sync.evidence.objects`) and reconciles the uploads a crash or a
 stop left half done (``sync.evidence.recovery.reconcile``). :func:`server.app.create_app` calls it while it builds
 the app, not from a Litestar lifespan, on purpose:
 
@@ -47,6 +48,7 @@ from sync.engine import duplicate_flags
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
 from sync.engine.rollups import backfill as backfill_rollups
+from sync.evidence.objects import BlobStore, open_blob_store
 from sync.evidence.recovery import Reconciled, reconcile, sweep_blob_files
 from sync.feed import events, webhooks
 from sync.feed.pinned_post import pinned_post
@@ -68,6 +70,7 @@ class Runtime:
     catalog: Catalog
     hasher: PasswordHasher
     evidence_dir: Path
+    blob_store: BlobStore
     demo_accounts: list[str] | None
 
     def state(self) -> State:
@@ -78,6 +81,7 @@ class Runtime:
             "hasher": self.hasher,
             "settings": self.settings,
             "evidence_dir": self.evidence_dir,
+            "blob_store": self.blob_store,
             "schema_cache": {},
             "upload_locks": WeakValueDictionary(),
         }
@@ -114,13 +118,14 @@ def open_runtime(settings: Settings) -> Runtime:
     # evidence files beside the database; an in-memory database (tests) gets a throwaway folder
     evidence_dir = settings.data_dir or Path(tempfile.gettempdir()) / f"xunjian-evidence-{uuid.uuid4().hex}"
     try:  # finish what a crash or a stop left half done (sync.evidence.recovery)
-        reconciled = reconcile(store, evidence_dir, grace_s=settings.blob_grace_s)
+        blob_store = open_blob_store(settings.blob_store, evidence_dir)
+        reconciled = reconcile(store, blob_store, grace_s=settings.blob_grace_s)
     except BaseException:
         store.close()
         raise
     if reconciled != Reconciled():
         logging.getLogger("xunjian.recovery").warning("start-up reconciliation: %s", msgspec.to_builtins(reconciled))
-    return Runtime(settings, store, catalog, hasher, evidence_dir, demo_accounts)
+    return Runtime(settings, store, catalog, hasher, evidence_dir, blob_store, demo_accounts)
 
 
 async def _deliver_forever(store: Store, settings: Settings, stop: threading.Event, wake: asyncio.Event) -> None:
@@ -140,16 +145,16 @@ async def _deliver_forever(store: Store, settings: Settings, stop: threading.Eve
 async def start_sweep(app: Litestar) -> None:
     """on_startup: remove blob files without a row past the grace period, in a thread beside the server."""
     stop = threading.Event()
-    args = (app.state.store, app.state.evidence_dir)
+    args = (app.state.store, app.state.blob_store)
     kwargs = {"grace_s": app.state.settings.blob_grace_s, "stop": stop}
     thread = threading.Thread(target=_sweep, args=args, kwargs=kwargs, name="blob-sweep", daemon=True)
     app.state.blob_sweep = (stop, thread)
     thread.start()
 
 
-def _sweep(store: Store, root: Path, **options: Any) -> None:
+def _sweep(store: Store, objects: BlobStore, **options: Any) -> None:
     try:
-        removed = sweep_blob_files(store, root, **options)
+        removed = sweep_blob_files(store, objects, **options)
     except Exception:  # the next start sweeps again
         logging.getLogger("xunjian.recovery").exception("sweeping blob files without a row failed")
         return

@@ -16,6 +16,7 @@ from server.app import create_app
 from server.settings import Settings
 from sync.db.store import Store, open_store
 from tests.clients import Client, World, demo_world
+from tests.s3 import moto_server
 from tests.templates import SYNC_TEMPLATE
 
 # No timed assertions: Hypothesis's per-example deadline fails a property on a busy machine, not on a bug.
@@ -62,3 +63,10 @@ def world(client: Client) -> World:
 def probe(client: Client, world: World) -> None:
     response = client.post("/api/checklists", json=SYNC_TEMPLATE, headers=world.headers["admin"])
     assert response.status_code == 201, response.text
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A real S3-protocol HTTP endpoint (moto's server mode), started once per session when a test asks."""
+    with moto_server() as endpoint:
+        yield endpoint

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from pathlib import Path
 
+import msgspec
 from argon2 import PasswordHasher
 from httpx import Response
 
 from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.evidence import uploads
-from sync.evidence.blobs import Blob
-from sync.evidence.chunks import ChunkWriter
+from sync.evidence.blobs import Blob, Variant, blob_key
+from sync.evidence.chunks import chunk_writer
+from sync.evidence.objects import BlobStore, exists, read_all
 from sync.evidence.uploads import Upload, UploadLimits
 from sync.org.accounts import Role, User, create_user
 from sync.org.sites import assign_sites, create_district, create_organisation, create_site
@@ -28,7 +29,7 @@ def sha256(data: bytes) -> str:
 
 def start(
     store: Store,
-    root: Path,
+    objects: BlobStore,
     user: User,
     data: bytes,
     *,
@@ -39,7 +40,7 @@ def start(
 ) -> Upload | Blob:
     return uploads.create_upload(
         store,
-        root,
+        objects,
         user,
         sha256=digest or sha256(data),
         length=len(data),
@@ -52,16 +53,43 @@ def start(
 
 
 def store_blob(
-    store: Store, root: Path, user: User, data: bytes, *, kind: str = "photo", media_type: str = "image/jpeg"
+    store: Store, objects: BlobStore, user: User, data: bytes, *, kind: str = "photo", media_type: str = "image/jpeg"
 ) -> Blob:
     """Upload ``data`` in one chunk and finish it, as the server does."""
-    upload = start(store, root, user, data, kind=kind, media_type=media_type)
+    upload = start(store, objects, user, data, kind=kind, media_type=media_type)
     if isinstance(upload, Blob):
         return upload
-    writer = ChunkWriter(root, upload, 0, announced=len(data), checksum=None)
+    writer = chunk_writer(store, objects, upload, 0, announced=len(data), checksum=None)
     writer.write(data)
     assert writer.finish() == len(data)
-    return uploads.finish_upload(store, root, upload)
+    return uploads.finish_upload(store, objects, upload)
+
+
+def stored(objects: BlobStore, org_id: str, digest: str, variant: Variant = "original") -> bytes | None:
+    """The bytes of a blob's version in the evidence store, or ``None``."""
+    key = blob_key(org_id, digest, variant)
+    return read_all(objects, key) if exists(objects, key) else None
+
+
+def upload_left(objects: BlobStore, upload_id: str) -> bool:
+    """Whether any bytes of the upload are in the store (its file, or chunk objects)."""
+    if objects.root is not None:
+        return uploads.upload_path(objects.root, upload_id).exists()
+    return any(True for _ in objects.listing(f"uploads/{upload_id}/"))
+
+
+def offset(store: Store, objects: BlobStore, upload: Upload) -> int:
+    """The upload's offset as a server reads it now (its row read again)."""
+    row = store.db.execute("SELECT received, completed_at FROM upload WHERE id = ?", [upload.id]).fetchone()
+    if row is None:
+        return 0
+    fresh = msgspec.structs.replace(upload, received=int(row[0]), completed_at=row[1])
+    return uploads.upload_offset(objects, fresh)
+
+
+def keys(objects: BlobStore, prefix: str) -> list[str]:
+    """The keys of the store under ``prefix``."""
+    return [item.key for item in objects.listing(prefix)]
 
 
 def reference(store: Store, org_id: str, digest: str, site_id: str, inspector_id: str, path: str = "/p1") -> str:

@@ -5,12 +5,16 @@ names the hash and the version. Anyone who may not read a blob gets the same 404
 a blob that does not exist; knowing a hash is no proof of possession (see
 :mod:`sync.evidence.blobs`). Inspectors other than the uploader get 403 for a photo's
 original, which keeps the camera's EXIF (GPS included): they read the display version.
+
+The bytes are streamed through the server from the evidence store (a folder or a bucket), after
+the same authorization, never handed out as presigned URLs: a URL, once given, can be read by
+anyone who holds it until it expires and cannot be revoked, logged or scoped to a user; streaming
+keeps the read rules, the audit of who read what, the ETag and ``Range`` answers the same on
+every store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Annotated
 
 from litestar import Response, Router, get, post
@@ -25,12 +29,12 @@ from server.problems import problem
 from sync.db.store import Store
 from sync.errors import NotFound
 from sync.evidence import blobs
-from sync.evidence.blobs import Blob, Variant, blob_path, may_read_original, readable_blob
+from sync.evidence.blobs import Blob, Variant, blob_key, may_read_original, readable_blob
+from sync.evidence.objects import BlobStore
 from sync.evidence.photos import Gps
 
 IMMUTABLE = "private, max-age=31536000, immutable"
 MAX_HASHES = 500
-BLOCK = 256 * 1024
 
 Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
 
@@ -96,7 +100,7 @@ def get_blob(
     sha256: FromPath[str],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    evidence_dir: NamedDependency[Path],
+    blob_store: NamedDependency[BlobStore],
     variant: FromQuery[Variant] = "original",
     range_header: Annotated[str | None, HeaderParameter(name="Range")] = None,
     if_range: Annotated[str | None, HeaderParameter(name="If-Range")] = None,
@@ -114,19 +118,21 @@ def get_blob(
     }
     if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")} | {"*"}:
         return Response(b"", status_code=304, headers=headers)
-    path, media_type = _variant_file(evidence_dir, caller.user.org_id, blob, variant)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:  # removed by garbage collection a moment ago
-        raise NotFound(f"no blob {sha256!r} that you may read") from None
+    key, media_type = _variant_key(caller.user.org_id, blob, variant)
+    size = blob_store.size(key)
+    if size is None:  # removed by garbage collection a moment ago
+        raise NotFound(f"no blob {sha256!r} that you may read")
     wanted = parse_range(range_header, size) if if_range in (None, etag) else None
-    if wanted is None:
-        headers["Content-Length"] = str(size)
-        return Stream(_read(path, 0, size), headers=headers, media_type=media_type)
-    start, end = wanted
-    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    start, end = (0, size - 1) if wanted is None else wanted
+    try:  # opened here (a missing object is a 404, not a broken stream); read as the response is sent
+        blocks = blob_store.read(key, start, end + 1)
+    except FileNotFoundError:
+        raise NotFound(f"no blob {sha256!r} that you may read") from None
     headers["Content-Length"] = str(end - start + 1)
-    return Stream(_read(path, start, end + 1), status_code=206, headers=headers, media_type=media_type)
+    if wanted is None:
+        return Stream(blocks, headers=headers, media_type=media_type)
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return Stream(blocks, status_code=206, headers=headers, media_type=media_type)
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -164,19 +170,10 @@ def _unsatisfiable(size: int) -> Exception:
     )
 
 
-def _variant_file(root: Path, org_id: str, blob: Blob, variant: Variant) -> tuple[Path, str]:
+def _variant_key(org_id: str, blob: Blob, variant: Variant) -> tuple[str, str]:
     if blob.kind == "signature" or variant == "original":
-        return blob_path(root, org_id, blob.sha256), blob.media_type
-    return blob_path(root, org_id, blob.sha256, variant), "image/jpeg"
-
-
-def _read(path: Path, start: int, stop: int) -> Iterator[bytes]:
-    with path.open("rb") as file:
-        file.seek(start)
-        left = stop - start
-        while left > 0 and (block := file.read(min(BLOCK, left))):
-            left -= len(block)
-            yield block
+        return blob_key(org_id, blob.sha256), blob.media_type
+    return blob_key(org_id, blob.sha256, variant), "image/jpeg"
 
 
 router = Router(path="/api/blobs", route_handlers=[find_missing_blobs, get_blob_meta, get_blob])

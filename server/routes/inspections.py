@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from litestar import Request, Response, Router, get, post
@@ -22,6 +21,7 @@ from sync.clock import new_op_id
 from sync.db.store import Store
 from sync.engine.ops import Comment, Status, Transition, make_hlc
 from sync.errors import Rejected
+from sync.evidence.objects import BlobStore
 from sync.org.sites import require_role
 from sync.outputs.pdf import render_inspection_pdf
 from sync.push import apply_server_op
@@ -142,13 +142,13 @@ async def get_inspection_pdf(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     catalog: NamedDependency[Catalog],
-    evidence_dir: NamedDependency[Path],
+    blob_store: NamedDependency[BlobStore],
     settings: NamedDependency[Settings],
     workers: NamedDependency[Workers],
 ) -> Response[bytes]:
     """The PDF report of one inspection (Chinese, CJK font embedded): score, failed items, actions, signatures."""
     render = render_inspection_pdf
-    body = await workers.long_job(render, store, catalog, caller.user, inspection_id, evidence_dir, settings.cjk_font)
+    body = await workers.long_job(render, store, catalog, caller.user, inspection_id, blob_store, settings.cjk_font)
     headers = {"Content-Disposition": f'inline; filename="inspection-{inspection_id}.pdf"', "Cache-Control": "no-store"}
     return Response(body, media_type="application/pdf", headers=headers)
 

@@ -1,6 +1,8 @@
 """Resumable evidence uploads: tus 1.0 core with creation, checksum, expiration and termination.
 
-A chunk is streamed to disk as it arrives, never held whole in memory. One request at a
+A chunk is streamed to disk as it arrives, never held whole in memory (to the upload's file in a
+local store, to a spool that becomes one object in an object store, where the next chunk may reach
+another app server: :mod:`sync.evidence.chunks`). One request at a
 time works on an upload: ``HEAD`` and ``PATCH`` wait for the one in progress, so the
 offset a client resumes from already counts every byte the cut request delivered.
 """
@@ -11,7 +13,6 @@ import asyncio
 import base64
 import binascii
 from email.utils import formatdate
-from pathlib import Path
 from typing import Any
 from weakref import WeakValueDictionary
 
@@ -32,7 +33,8 @@ from sync.db.store import Store
 from sync.errors import UnsupportedMediaType
 from sync.evidence import recovery, uploads
 from sync.evidence.blobs import Blob
-from sync.evidence.chunks import ChunkWriter, parse_checksum
+from sync.evidence.chunks import Chunk, chunk_writer, parse_checksum
+from sync.evidence.objects import BlobStore
 from sync.evidence.uploads import Upload, UploadLimits
 
 TUS_VERSION = "1.0.0"
@@ -71,7 +73,7 @@ def create_upload(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    evidence_dir: NamedDependency[Path],
+    blob_store: NamedDependency[BlobStore],
     settings: NamedDependency[Settings],
 ) -> Response[UploadState]:
     """Start an upload (tus creation); for a blob the organisation already holds, the upload is complete at once."""
@@ -79,7 +81,7 @@ def create_upload(
     metadata = _metadata(request.headers.get("upload-metadata", ""))
     started = uploads.create_upload(
         store,
-        evidence_dir,
+        blob_store,
         caller.user,
         sha256=metadata.get("sha256", ""),
         length=_count(request, "upload-length"),
@@ -96,7 +98,7 @@ def create_upload(
     if isinstance(started, Blob):  # held already: an upload complete from the start, as tus clients expect
         limits = UploadLimits(settings.max_upload_bytes, settings.upload_expiry_s)
         started = uploads.record_held(store, caller.user, started, filename=metadata.get("filename", ""), limits=limits)
-    offset = uploads.upload_offset(evidence_dir, started)
+    offset = uploads.upload_offset(blob_store, started)
     url = f"/api/uploads/{started.id}"
     headers = {**_upload_headers(started, offset, complete=started.completed_at is not None), "Location": url}
     return Response(_state(started, offset), status_code=201, headers=headers)
@@ -108,14 +110,14 @@ async def get_upload_offset(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    evidence_dir: NamedDependency[Path],
+    blob_store: NamedDependency[BlobStore],
     state: State,
 ) -> Response[None]:
     """How many bytes the server holds (tus HEAD): Upload-Offset and Upload-Length, never cached."""
     _require_tus(request)
     async with _lock(state, upload_id):
-        upload = await run(recovery.open_upload, store, evidence_dir, caller.user, upload_id)
-        offset = await run(uploads.upload_offset, evidence_dir, upload)
+        upload = await run(recovery.open_upload, store, blob_store, caller.user, upload_id)
+        offset = await run(uploads.upload_offset, blob_store, upload)
     return Response(None, headers=_upload_headers(upload, offset, complete=upload.completed_at is not None))
 
 
@@ -125,7 +127,7 @@ async def append_chunk(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    evidence_dir: NamedDependency[Path],
+    blob_store: NamedDependency[BlobStore],
     settings: NamedDependency[Settings],
     state: State,
 ) -> Response[None]:
@@ -140,20 +142,20 @@ async def append_chunk(
     if announced is not None and announced > settings.max_chunk_bytes:
         raise _chunk_too_large(settings)
     async with _lock(state, upload_id):
-        upload = await run(recovery.open_upload, store, evidence_dir, caller.user, upload_id)
+        upload = await run(recovery.open_upload, store, blob_store, caller.user, upload_id)
         if upload.completed_at is not None:  # nothing left to send (held already, or finished): drop the bytes
             await _receive(request, None, settings)
             return Response(None, status_code=204, headers=_upload_headers(upload, upload.length, complete=True))
-        writer = ChunkWriter(evidence_dir, upload, offset, announced=announced, checksum=checksum)
+        writer = await run(chunk_writer, store, blob_store, upload, offset, announced=announced, checksum=checksum)
         try:
             await _receive(request, writer, settings)
         except BaseException:
-            writer.abandon()
+            writer.abandon()  # in an object store this stores what arrived: a short blocking call, on purpose
             raise
         offset = await run(writer.finish)
         complete = offset == upload.length
         if complete:  # an empty PATCH at the full length retries a completion that failed
-            await run(uploads.finish_upload, store, evidence_dir, upload)
+            await run(uploads.finish_upload, store, blob_store, upload)
     return Response(None, status_code=204, headers=_upload_headers(upload, offset, complete=complete))
 
 
@@ -163,18 +165,18 @@ async def terminate_upload(
     request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
-    evidence_dir: NamedDependency[Path],
+    blob_store: NamedDependency[BlobStore],
     state: State,
 ) -> Response[None]:
     """Terminate an upload (tus termination): its bytes are removed; a stored blob stays."""
     _require_tus(request)
     async with _lock(state, upload_id):
-        upload = await run(uploads.get_upload, store, evidence_dir, caller.user, upload_id)
-        await run(uploads.cancel_upload, store, evidence_dir, upload)
+        upload = await run(uploads.get_upload, store, blob_store, caller.user, upload_id)
+        await run(uploads.cancel_upload, store, blob_store, upload)
     return Response(None, status_code=204, headers={"Tus-Resumable": TUS_VERSION})
 
 
-async def _receive(request: Request[Any, Any, Any], writer: ChunkWriter | None, settings: Settings) -> None:
+async def _receive(request: Request[Any, Any, Any], writer: Chunk | None, settings: Settings) -> None:
     """Stream the body into ``writer`` (``None``: drop it); give up when no byte arrives for ``upload_idle_s``."""
     pieces = request.stream().__aiter__()
     received = 0

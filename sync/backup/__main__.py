@@ -15,6 +15,7 @@ from sync.backup.manifest import DATABASE
 from sync.backup.report import format_report, restore_report
 from sync.backup.restore import restore_backup
 from sync.backup.verify import verify_backup
+from sync.evidence.objects import BlobStore, open_blob_store
 
 DEFAULT_DATA_DIR = Path("data")  # the server's default data folder (XUNJIAN_DATA_DIR)
 
@@ -26,11 +27,13 @@ def parser() -> argparse.ArgumentParser:
     create = commands.add_parser("create", help="an online, consistent backup into DIR (incremental for evidence)")
     create.add_argument("dir", type=Path)
     create.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the server's data folder")
+    create.add_argument("--blob-store", default="file:", help="the evidence store (XUNJIAN_BLOB_STORE)")
     verify = commands.add_parser("verify", help="check a backup against its manifest")
     verify.add_argument("dir", type=Path)
     restore = commands.add_parser("restore", help="restore DIR into a new, empty data folder, under a new epoch")
     restore.add_argument("dir", type=Path)
     restore.add_argument("--data-dir", type=Path, required=True, help="the new data folder (absent or empty)")
+    restore.add_argument("--blob-store", default="file:", help="where the evidence goes (XUNJIAN_BLOB_STORE)")
     report = commands.add_parser("report", help="what devices brought back since the last restore")
     report.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
     report.add_argument("--json", action="store_true", help="as JSON")
@@ -49,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "create":
-        made = create_backup(args.data_dir, args.dir)
+        made = create_backup(args.data_dir, args.dir, _objects(args.blob_store, args.data_dir))
         print(
             f"备份完成 backup made: {args.dir} (op log through seq {made.op_log_seq}, {len(made.blobs)} evidence files)"
         )
@@ -57,11 +60,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "verify":
         return _verified(args.dir)
     if args.command == "restore":
-        manifest, epoch = restore_backup(args.dir, args.data_dir)
+        manifest, epoch = restore_backup(args.dir, args.data_dir, _objects(args.blob_store, args.data_dir))
         print(f"已恢复 restored: {args.data_dir} from the backup of {manifest.created_at}; new epoch {epoch}")
         print("设备同步后会交回备份之后的数据 Devices give back what they hold when they sync; see `report`.")
         return _report(args.data_dir, as_json=False)
     return _report(args.data_dir, as_json=args.json)
+
+
+def _objects(url: str, data_dir: Path) -> BlobStore | None:
+    """The evidence store named on the command line; ``None`` for the data folder."""
+    try:
+        return None if url in ("", "file:") else open_blob_store(url, data_dir)
+    except ValueError as exc:
+        raise BackupError(str(exc)) from exc
 
 
 def _verified(folder: Path) -> int:

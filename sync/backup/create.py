@@ -2,17 +2,19 @@
 
 The database is copied with SQLite's online backup API (a snapshot of one moment, the WAL
 included; the server keeps writing meanwhile), checked (``PRAGMA integrity_check``) and
-hashed; its epoch and op-log mark are read from the copy. Then the evidence files: every blob
-row of the snapshot has its file already (an upload's file is in ``blobs/`` before its row
-commits). Files already in the backup folder are not copied again (content-addressed: a name
-never changes its bytes); each file copied is hashed as written and compared with its name (an
-original) or its source (a variant). The manifest is written last, so a backup interrupted
+hashed; its epoch and op-log mark are read from the copy. Then the evidence: every blob row of
+the snapshot has its objects already (a blob's objects are placed before its row commits), in
+the data folder or in the object store (``--blob-store``, :mod:`sync.evidence.objects`). Files
+already in the backup folder are not copied again (content-addressed: a name never changes its
+bytes); each object copied is hashed as it is read and again as written, and compared with its
+name (an original) or with the bytes read (a variant). The manifest is written last, so a backup interrupted
 half-way keeps the previous manifest, which still describes a whole backup (its database file
 is replaced only once the new one is complete).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -30,14 +32,15 @@ from sync.backup.manifest import (
 )
 from sync.clock import now_iso
 from sync.db.epochs import current_epoch
+from sync.evidence.objects import BlobStore, FileObjects
 
 
 class BackupError(Exception):
     """A backup or restore that cannot be made or trusted; the message says why."""
 
 
-def create_backup(data_dir: Path, folder: Path) -> Manifest:
-    """Back up ``data_dir`` (its ``xunjian.db`` and ``blobs/``) into ``folder``; returns the new manifest."""
+def create_backup(data_dir: Path, folder: Path, objects: BlobStore | None = None) -> Manifest:
+    """Back up ``data_dir``'s ``xunjian.db`` and the evidence (``blobs/`` of ``objects``, else of the data folder)."""
     source = data_dir / DATABASE
     if not source.is_file():
         raise BackupError(f"no database at {source}")
@@ -49,7 +52,7 @@ def create_backup(data_dir: Path, folder: Path) -> Manifest:
     size = snapshot.stat().st_size
     previous = read_manifest(folder)
     known = {b.path: b for b in previous.blobs} if previous else {}
-    blobs = copy_blobs(data_dir / BLOBS, folder, known)
+    blobs = copy_blobs(FileObjects(data_dir) if objects is None else objects, folder, known)
     snapshot.replace(folder / DATABASE)
     manifest = Manifest(created_at, database_sha, size, epoch, op_log_seq, blobs)
     write_manifest(folder, manifest)
@@ -77,20 +80,42 @@ def _snapshot(source: Path, target: Path) -> tuple[str, int]:
     return epoch, seq
 
 
-def copy_blobs(blobs: Path, folder: Path, known: dict[str, BlobFile]) -> list[BlobFile]:
-    """Copy the evidence files under ``blobs`` that ``folder`` lacks, each verified; all of them, listed."""
+def copy_blobs(objects: BlobStore, folder: Path, known: dict[str, BlobFile]) -> list[BlobFile]:
+    """Copy the evidence objects under ``blobs/`` that ``folder`` lacks, each verified; all of them, listed."""
     listed: list[BlobFile] = []
-    if not blobs.is_dir():
-        return listed
-    for path in sorted(p for p in blobs.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        relative = path.relative_to(blobs.parent).as_posix()
-        target = folder / relative
-        if target.is_file():
-            held = known.get(relative)
-            listed.append(held if held is not None else BlobFile(relative, file_sha256(target), target.stat().st_size))
+    for item in objects.listing(f"{BLOBS}/"):
+        name = item.key.rpartition("/")[2]
+        if name.startswith(".") or name.endswith(".partial"):
             continue
-        listed.append(copy_verified(path, target, relative))
+        target = folder / item.key
+        if target.is_file():
+            held = known.get(item.key)
+            listed.append(held if held is not None else BlobFile(item.key, file_sha256(target), target.stat().st_size))
+            continue
+        listed.append(copy_object(objects, item.key, target))
     return listed
+
+
+def copy_object(objects: BlobStore, key: str, target: Path) -> BlobFile:
+    """Copy one object into ``target`` (a temporary name, synced, renamed), hashed as read and as written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    read = hashlib.sha256()
+    with temporary.open("wb") as file:
+        for block in objects.read(key):
+            read.update(block)
+            file.write(block)
+        file.flush()
+        os.fsync(file.fileno())
+    copied = file_sha256(temporary)
+    expected = target.name if is_original(key) else read.hexdigest()
+    if copied != expected or read.hexdigest() != expected:
+        temporary.unlink(missing_ok=True)
+        raise BackupError(
+            f"{key}: the object hashes to {read.hexdigest()} and its copy to {copied}, expected {expected}"
+        )
+    temporary.replace(target)
+    return BlobFile(key, copied, target.stat().st_size)
 
 
 def copy_verified(source: Path, target: Path, relative: str) -> BlobFile:

@@ -1,7 +1,8 @@
 """``restore``: a verified backup into a new, empty data folder, under a new epoch.
 
 The backup is verified first (a backup that fails is not restored). The database and the
-evidence files are copied, each file checked as written; the database is opened as the
+evidence files are copied (the evidence into the data folder, or into an object store given as
+``--blob-store``), each checked as written (an object read back and hashed); the database is opened as the
 server opens it (migrated, if the backup is older than the code); then, in one transaction,
 uploads in progress are forgotten (their bytes were never in a backup: devices upload them
 again) and a new epoch is set, noting the backup's time and op-log mark (:mod:`sync.db.epochs`).
@@ -10,6 +11,7 @@ Devices that synced after the backup see the new epoch and recover (see the modu
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from pathlib import Path
 
@@ -19,10 +21,14 @@ from sync.backup.verify import verify_backup
 from sync.clock import now_iso
 from sync.db.epochs import start_epoch
 from sync.db.store import Store
+from sync.evidence.objects import BlobStore
 
 
-def restore_backup(folder: Path, data_dir: Path) -> tuple[Manifest, str]:
-    """Restore the backup in ``folder`` into ``data_dir`` (absent or empty); its manifest and the new epoch."""
+def restore_backup(folder: Path, data_dir: Path, objects: BlobStore | None = None) -> tuple[Manifest, str]:
+    """Restore the backup in ``folder`` into ``data_dir`` (absent or empty); its manifest and the new epoch.
+
+    The evidence goes into ``data_dir`` too, or into ``objects`` when given (an object store).
+    """
     if data_dir.exists() and (not data_dir.is_dir() or any(data_dir.iterdir())):
         raise BackupError(f"{data_dir} is not empty: restore into a new folder, then point the server at it")
     wrong = verify_backup(folder)
@@ -32,9 +38,16 @@ def restore_backup(folder: Path, data_dir: Path) -> tuple[Manifest, str]:
     data_dir.mkdir(parents=True, exist_ok=True)
     copy_verified(folder / DATABASE, data_dir / DATABASE, DATABASE)
     for blob in manifest.blobs:
-        copied = copy_verified(folder / blob.path, data_dir / blob.path, blob.path)
-        if copied.sha256 != blob.sha256:
-            raise BackupError(f"{blob.path}: restored bytes hash to {copied.sha256}, not {blob.sha256}")
+        if objects is None:
+            copied = copy_verified(folder / blob.path, data_dir / blob.path, blob.path).sha256
+        else:
+            objects.put_file(blob.path, folder / blob.path)
+            digest = hashlib.sha256()
+            for block in objects.read(blob.path):
+                digest.update(block)
+            copied = digest.hexdigest()
+        if copied != blob.sha256:
+            raise BackupError(f"{blob.path}: restored bytes hash to {copied}, not {blob.sha256}")
     epoch = uuid.uuid4().hex
     store = Store(data_dir / DATABASE)
     try:

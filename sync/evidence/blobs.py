@@ -1,7 +1,8 @@
 """Evidence blobs: content-addressed by SHA-256 within one organisation, and who may read them.
 
-Files live under ``<root>/blobs/<org_id>/<first two hex>/<sha256>``, with a photo's
-derived versions beside the original (``<sha256>.display.jpg``, ``<sha256>.thumb.jpg``).
+Objects are kept under ``blobs/<org_id>/<first two hex>/<sha256>`` in the evidence store (a folder
+or a bucket: :mod:`sync.evidence.objects`), with a photo's derived versions beside the original
+(``<sha256>.display.jpg``, ``<sha256>.thumb.jpg``).
 There is no dedupe across organisations: it would tell one organisation whether another
 holds a photo. A row in ``blob`` exists only for a complete, verified blob.
 
@@ -15,9 +16,7 @@ and lets nobody read it until its adder holds it.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -29,6 +28,7 @@ from msgspec import Struct
 from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import Forbidden, NotFound
+from sync.evidence.objects import BlobStore
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 
@@ -62,10 +62,14 @@ class Blob(Struct, frozen=True):
     metadata: dict[str, Any]
 
 
+def blob_key(org_id: str, sha256: str, variant: Variant = "original") -> str:
+    """The key of one variant of a blob in the evidence store; a signature has only its original."""
+    return f"blobs/{org_id}/{sha256[:2]}/{sha256 if variant == 'original' else f'{sha256}.{variant}.jpg'}"
+
+
 def blob_path(root: Path, org_id: str, sha256: str, variant: Variant = "original") -> Path:
-    """Where one variant of a blob is kept; a signature has only its original."""
-    folder = root / "blobs" / org_id / sha256[:2]
-    return folder / (sha256 if variant == "original" else f"{sha256}.{variant}.jpg")
+    """Where one variant of a blob is kept in a local (``file:``) store under ``root``."""
+    return root / blob_key(org_id, sha256, variant)
 
 
 def blob_states(store: Store, org_id: str, hashes: Iterable[str]) -> dict[str, BlobState]:
@@ -142,41 +146,19 @@ def get_blob(store: Store, org_id: str, sha256: str) -> Blob | None:
 
 
 def place_blob_files(
-    root: Path, org_id: str, sha256: str, source: Path, derived: Mapping[Variant, bytes] | None = None
+    objects: BlobStore, org_id: str, sha256: str, source: Path, derived: Mapping[Variant, bytes] | None = None
 ) -> None:
-    """Put a verified blob's files in the store, before its row is recorded; ``source`` stays where it is.
+    """Put a verified blob's objects in the store, before its row is recorded; ``source`` stays where it is.
 
-    The original is linked (or copied, across file systems) from ``source``, and a photo's
-    ``derived`` display and thumbnail versions written beside it; each goes in under a
-    temporary name, is made durable, then renamed, so a crash leaves whole files or none.
-    Placing the same blob again replaces them with the same bytes. Files without a row are
-    what start-up reconciliation (``sync.evidence.recovery``) finishes or removes.
+    The original is stored from ``source`` (linked in a folder, uploaded to an object store), and a
+    photo's ``derived`` display and thumbnail versions beside it; each is durable and whole when
+    written (:mod:`sync.evidence.objects`), the versions first. Placing the same blob again replaces
+    them with the same bytes. Objects without a row are what start-up reconciliation
+    (``sync.evidence.recovery``) finishes or removes.
     """
-    target = blob_path(root, org_id, sha256)
-    target.parent.mkdir(parents=True, exist_ok=True)
     for variant, data in (derived or {}).items():
-        partial = target.with_name(f"{sha256}.{variant}.partial")
-        with partial.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(partial, blob_path(root, org_id, sha256, variant))
-    if target.exists() and os.path.samefile(source, target):  # placed before a crash: the same file, linked
-        return
-    partial = target.with_name(f"{sha256}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        os.link(source, partial)
-    except OSError:  # another file system, or no hard links: copy
-        shutil.copyfile(source, partial)
-        with partial.open("rb") as file:
-            os.fsync(file.fileno())
-    os.replace(partial, target)
-    folder = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+        objects.put_bytes(blob_key(org_id, sha256, variant), data)
+    objects.put_file(blob_key(org_id, sha256), source)
 
 
 def record_blob(conn: sqlite3.Connection, org_id: str, blob: Blob) -> bool:
@@ -198,10 +180,10 @@ def record_holder(conn: sqlite3.Connection, org_id: str, sha256: str, user_id: s
     )
 
 
-def remove_blob_files(root: Path, org_id: str, sha256: str) -> None:
-    """Delete a blob's files (original and derived versions), whichever exist."""
+def remove_blob_files(objects: BlobStore, org_id: str, sha256: str) -> None:
+    """Delete a blob's objects (original and derived versions), whichever exist."""
     for variant in VARIANTS:
-        blob_path(root, org_id, sha256, variant).unlink(missing_ok=True)
+        objects.delete(blob_key(org_id, sha256, variant))
 
 
 def may_read_original(user: User, blob: Blob, *, holder: bool = False) -> bool:

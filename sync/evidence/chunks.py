@@ -1,9 +1,11 @@
-"""One tus chunk (PATCH) appended to an upload's file: offsets that count only bytes really written.
+"""One tus chunk (PATCH) added to an upload: offsets that count only bytes really stored.
 
-Bytes are written as they arrive, unbuffered, so a connection cut in the middle of a chunk keeps
-what reached the file; a chunk sent with ``Upload-Checksum`` is all or nothing; a full disk keeps
-exactly what the file holds. The upload's record and the blob it becomes are
-:mod:`sync.evidence.uploads`.
+In a local store (:class:`ChunkWriter`) bytes are appended to the upload's file as they arrive,
+unbuffered, so a connection cut in the middle of a chunk keeps what reached the file; a full disk
+keeps exactly what the file holds. In an object store (:class:`PartWriter`) the chunk is spooled,
+stored as one object when the request ends, however it ends, and only then counted in the
+upload's row, where every app server reads it. Either way a chunk sent with ``Upload-Checksum``
+is all or nothing. The upload's record and the blob it becomes are :mod:`sync.evidence.uploads`.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import tempfile
 from pathlib import Path
+from typing import Protocol
 
+from sync.db.store import Store
 from sync.errors import (
     ChecksumMismatch,
     InvalidInput,
@@ -22,7 +27,9 @@ from sync.errors import (
     UploadTooLarge,
     is_storage_full,
 )
-from sync.evidence.uploads import CHECKSUM_ALGORITHMS, Upload, upload_offset, upload_path
+from sync.evidence.objects import BlobStore
+from sync.evidence.parts import part_key
+from sync.evidence.uploads import CHECKSUM_ALGORITHMS, Upload, upload_path
 
 
 def parse_checksum(header: str) -> tuple[str, bytes]:
@@ -50,7 +57,7 @@ class ChunkWriter:
     def __init__(
         self, root: Path, upload: Upload, offset: int, *, announced: int | None, checksum: tuple[str, bytes] | None
     ) -> None:
-        stored = upload_offset(root, upload)
+        stored = upload.length if upload.completed_at is not None else _file_size(upload_path(root, upload.id))
         if upload.completed_at is not None or offset != stored:
             raise OffsetMismatch(stored, offset)
         self.start = offset
@@ -110,3 +117,118 @@ class ChunkWriter:
         finally:
             os.close(self.fd)
         return keep
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+class Chunk(Protocol):
+    """What the PATCH route drives: bytes in as they arrive, then finish (whole) or abandon (cut off)."""
+
+    refused: bool
+
+    def write(self, piece: bytes) -> None:
+        """Take bytes as they arrive."""
+
+    def finish(self) -> int:
+        """The chunk is whole: check and store it; returns the new offset."""
+
+    def abandon(self) -> int:
+        """The request broke off or was refused; returns the offset kept."""
+
+
+def chunk_writer(
+    store: Store,
+    objects: BlobStore,
+    upload: Upload,
+    offset: int,
+    *,
+    announced: int | None,
+    checksum: tuple[str, bytes] | None,
+) -> Chunk:
+    """The writer of one chunk: to the upload's file in a local store, else an object of its own."""
+    if objects.root is not None:
+        return ChunkWriter(objects.root, upload, offset, announced=announced, checksum=checksum)
+    return PartWriter(store, objects, upload, offset, announced=announced, checksum=checksum)
+
+
+class PartWriter:
+    """One chunk of an upload in an object store, for the lifetime of one PATCH.
+
+    The bytes are spooled (in memory, on disk past 1 MiB) and stored as the object
+    ``uploads/<id>/<offset>`` when the request ends; only once that object is durable is the
+    upload's ``received`` raised, in a transaction that checks it still is this chunk's offset
+    (another server may have taken the upload meanwhile: :class:`OffsetMismatch`).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        objects: BlobStore,
+        upload: Upload,
+        offset: int,
+        *,
+        announced: int | None,
+        checksum: tuple[str, bytes] | None,
+    ) -> None:
+        row = store.db.execute("SELECT received, completed_at FROM upload WHERE id = ?", [upload.id]).fetchone()
+        stored = upload.length if row is None or row[1] is not None else int(row[0])  # as now, on any server
+        if row is None or row[1] is not None or offset != stored:
+            raise OffsetMismatch(stored, offset)
+        self.store, self.objects, self.upload_id = store, objects, upload.id
+        self.start = offset
+        self.room = upload.length - offset
+        if announced is not None and announced > self.room:
+            raise UploadTooLarge(f"the chunk has {announced} bytes but only {self.room} remain of Upload-Length")
+        self.checksum = checksum
+        self.digest = hashlib.new(checksum[0]) if checksum else None
+        self.refused = False
+        self.received = 0
+        self.spool = tempfile.SpooledTemporaryFile(max_size=1 << 20, prefix="xunjian-chunk-")  # noqa: SIM115
+
+    def write(self, piece: bytes) -> None:
+        """Spool bytes as they arrive."""
+        if self.received + len(piece) > self.room:
+            self.refused = True
+            raise UploadTooLarge(f"the chunk goes past Upload-Length; only {self.room} bytes remain")
+        self.received += len(piece)
+        if self.digest is not None:
+            self.digest.update(piece)
+        self.spool.write(piece)
+
+    def finish(self) -> int:
+        """The chunk is whole: check its checksum, store it, count it; returns the new offset."""
+        if self.checksum is not None and self.digest is not None and self.digest.digest() != self.checksum[1]:
+            self.spool.close()
+            raise ChecksumMismatch(f"the chunk at offset {self.start} does not match its {self.checksum[0]} checksum")
+        return self._store(self.received)
+
+    def abandon(self) -> int:
+        """The request broke off or was refused: keep what arrived unless the chunk is all or nothing."""
+        keep = 0 if self.refused or self.checksum is not None else self.received
+        try:
+            return self._store(keep)
+        except OffsetMismatch:
+            return self.start
+
+    def _store(self, count: int) -> int:
+        try:
+            if count == 0:
+                return self.start
+            self.spool.seek(0)
+            self.objects.put_bytes(part_key(self.upload_id, self.start), self.spool.read(count))
+        finally:
+            self.spool.close()
+        with self.store.transaction() as conn:
+            moved = conn.execute(
+                "UPDATE upload SET received = ? WHERE id = ? AND received = ? AND completed_at IS NULL",
+                [self.start + count, self.upload_id, self.start],
+            ).rowcount
+            if not moved:
+                now = conn.execute("SELECT received FROM upload WHERE id = ?", [self.upload_id]).fetchone()
+                raise OffsetMismatch(int(now[0]) if now else 0, self.start)
+        return self.start + count

@@ -2,7 +2,8 @@
 
 A photo may arrive before the answer that names it is pushed, so a blob is only garbage
 when nothing references it *and* it is older than the grace period (seven days by
-default). ``python -m sync.evidence.gc --data-dir data --dry-run`` lists what would go.
+default). ``python -m sync.evidence.gc --data-dir data --dry-run`` lists what would go; with
+``--blob-store s3://…`` the objects go from the object store the server uses (``XUNJIAN_BLOB_STORE``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sync.clock import iso_from_epoch
 from sync.db.named import rows_as
 from sync.db.store import Store, open_store
 from sync.evidence.blobs import remove_blob_files
+from sync.evidence.objects import BlobStore, open_blob_store
 
 DEFAULT_GRACE_S = 7 * 24 * 3600
 
@@ -49,9 +51,14 @@ def find_garbage(store: Store, *, grace_s: float = DEFAULT_GRACE_S, now: float |
 
 
 def collect_garbage(
-    store: Store, root: Path, *, grace_s: float = DEFAULT_GRACE_S, now: float | None = None, dry_run: bool = False
+    store: Store,
+    objects: BlobStore,
+    *,
+    grace_s: float = DEFAULT_GRACE_S,
+    now: float | None = None,
+    dry_run: bool = False,
 ) -> list[Garbage]:
-    """Delete unreferenced blobs past the grace period, rows and files; returns what went.
+    """Delete unreferenced blobs past the grace period, rows and objects; returns what went.
 
     With ``dry_run`` nothing is deleted and the list says what would go. Each blob is
     deleted in its own transaction that checks again that nothing references it, so a
@@ -68,7 +75,7 @@ def collect_garbage(
             ).rowcount
             if deleted:
                 conn.execute("DELETE FROM blob_holder WHERE org_id = ? AND sha256 = ?", [item.org_id, item.sha256])
-                remove_blob_files(root, item.org_id, item.sha256)
+                remove_blob_files(objects, item.org_id, item.sha256)
                 removed.append(item)
     return removed
 
@@ -80,11 +87,15 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--data-dir", type=Path, default=Path("data"), help="the server's data folder")
     parser.add_argument("--grace-s", type=float, default=DEFAULT_GRACE_S, help="keep blobs younger than this")
+    parser.add_argument(
+        "--blob-store", default="file:", help="the evidence store (XUNJIAN_BLOB_STORE), file: or s3://…"
+    )
     parser.add_argument("--dry-run", action="store_true", help="list what would be removed; remove nothing")
     args = parser.parse_args(argv)
     store = open_store(args.data_dir)
     try:
-        items = collect_garbage(store, args.data_dir, grace_s=args.grace_s, dry_run=args.dry_run)
+        objects = open_blob_store(args.blob_store, args.data_dir)
+        items = collect_garbage(store, objects, grace_s=args.grace_s, dry_run=args.dry_run)
     finally:
         store.close()
     for item in items:

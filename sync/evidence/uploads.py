@@ -1,17 +1,23 @@
-"""Resumable uploads (tus 1.0): the record of an upload, its bytes on disk, and the blob it becomes.
+"""Resumable uploads (tus 1.0): an upload's record, its bytes in the evidence store, and the blob it becomes.
 
-An upload's offset is the size of its file under ``<root>/uploads``. Bytes are written
-as they arrive and flushed when a request ends, however it ends, so a connection cut in
-the middle of a chunk resumes from the last byte kept. A chunk sent with a checksum is
-all or nothing. When the last byte arrives the whole file is hashed, checked by the photo
-pipeline or the signature check, and only then placed in the blob store and recorded, in
+In a local (``file:``) store an upload's offset is the size of its file under ``<root>/uploads``;
+in an object store each chunk is an object ``uploads/<id>/<offset>`` and the offset is the
+``received`` column, recorded only once the chunk's object is durable (:mod:`sync.evidence.parts`),
+so any app server resumes it. Bytes are kept as they arrive and made durable when a request ends,
+however it ends, so a connection cut in the middle of a chunk resumes from the last byte kept.
+A chunk sent with a checksum is all or nothing. When the last byte arrives the whole file is
+hashed, checked by the photo pipeline or the signature check, and only then placed in the blob store and recorded, in
 an order that is safe to crash at (see :func:`finish_upload` and ``sync.evidence.recovery``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -43,6 +49,8 @@ from sync.evidence.blobs import (
     record_blob,
     record_holder,
 )
+from sync.evidence.objects import BlobStore
+from sync.evidence.parts import assemble_parts, forget_parts
 from sync.evidence.photos import process_photo
 from sync.evidence.signatures import MAX_SIGNATURE_BYTES, SIGNATURE_TYPES, check_signature
 from sync.faults import fault
@@ -69,6 +77,7 @@ class Upload(Struct, frozen=True):
     created_at: str
     expires_at: float
     completed_at: str | None = None
+    received: int = 0  # in an object store: the bytes of its chunks stored (a folder counts its file)
 
 
 _COLUMNS = ", ".join(Upload.__struct_fields__)  # the upload table's columns are named as Upload's fields
@@ -89,13 +98,13 @@ class UploadLimits:
 
 
 def upload_path(root: Path, upload_id: str) -> Path:
-    """Where an unfinished upload's bytes are kept."""
+    """Where an unfinished upload's bytes are kept in a local store under ``root``."""
     return root / "uploads" / upload_id
 
 
 def create_upload(
     store: Store,
-    root: Path,
+    objects: BlobStore,
     user: User,
     *,
     sha256: str,
@@ -117,7 +126,7 @@ def create_upload(
     """
     at = time.time() if now is None else now
     _check_declared(sha256, length, media_type, kind, limits)
-    purge_expired(store, root, now=at)
+    purge_expired(store, objects, now=at)
     blob = get_blob(store, user.org_id, sha256)
     if blob is not None and readable_hashes(store, user, [sha256]):
         if blob.size != length:
@@ -138,7 +147,7 @@ def create_upload(
         now_iso(),
         at + limits.expiry_s,
     )
-    _begin(store, root, upload, limits)
+    _begin(store, objects, upload, limits)
     return upload
 
 
@@ -155,11 +164,12 @@ def _unfinished(store: Store, user: User, sha256: str, length: int, kind: str, a
     return held[0] if held else None
 
 
-def _begin(store: Store, root: Path, upload: Upload, limits: UploadLimits) -> None:
-    """Create the upload's empty file, then its row, within the user's quota (checked in the same transaction)."""
-    path = upload_path(root, upload.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
+def _begin(store: Store, objects: BlobStore, upload: Upload, limits: UploadLimits) -> None:
+    """Create the upload's empty file (a local store), then its row, within the user's quota (in one transaction)."""
+    path = None if objects.root is None else upload_path(objects.root, upload.id)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
     with store.transaction() as conn:
         count, declared = conn.execute(
             "SELECT count(*), coalesce(sum(length), 0) FROM upload"
@@ -167,7 +177,8 @@ def _begin(store: Store, root: Path, upload: Upload, limits: UploadLimits) -> No
             [upload.user_id, upload.expires_at - limits.expiry_s],  # unexpired when this one starts
         ).fetchone()
         if count + 1 > limits.max_open or declared + upload.length > limits.max_open_bytes:
-            path.unlink(missing_ok=True)
+            if path is not None:
+                path.unlink(missing_ok=True)
             raise UploadQuotaExceeded(
                 f"you have {count} unfinished upload(s) declaring {declared} bytes; at most {limits.max_open} and"
                 f" {limits.max_open_bytes} bytes together: finish or cancel (DELETE) some, or wait until they expire"
@@ -190,7 +201,7 @@ def _check_declared(sha256: str, length: int, media_type: str, kind: str, limits
         raise UploadTooLarge(f"a {kind} may have at most {largest} bytes; Upload-Length is {length}")
 
 
-def get_upload(store: Store, root: Path, user: User, upload_id: str, *, now: float | None = None) -> Upload:
+def get_upload(store: Store, objects: BlobStore, user: User, upload_id: str, *, now: float | None = None) -> Upload:
     """The user's upload; :class:`NotFound` for anyone else's, an unknown or an expired one."""
     found = rows_as(
         store.db.execute(f"SELECT {_COLUMNS} FROM upload WHERE id = ? AND user_id = ?", [upload_id, user.id]), Upload
@@ -199,44 +210,47 @@ def get_upload(store: Store, root: Path, user: User, upload_id: str, *, now: flo
         raise NotFound(f"no upload {upload_id[:64]!r} of yours")
     upload = found[0]
     if upload.expires_at <= (time.time() if now is None else now):
-        _forget(store, root, upload.id)
+        _forget(store, objects, upload.id)
         raise NotFound(f"no upload {upload_id[:64]!r} of yours (it expired)")
     return upload
 
 
-def upload_offset(root: Path, upload: Upload) -> int:
-    """How many bytes of the upload are stored: the size of its file, or all once complete."""
+def upload_offset(objects: BlobStore, upload: Upload) -> int:
+    """How many bytes of the upload are stored: the size of its file, its chunks recorded, or all once complete."""
     if upload.completed_at is not None:
         return upload.length
+    if objects.root is None:
+        return upload.received
     try:
-        return upload_path(root, upload.id).stat().st_size
+        return upload_path(objects.root, upload.id).stat().st_size
     except FileNotFoundError:
         return 0
 
 
-def finish_upload(store: Store, root: Path, upload: Upload) -> Blob:
+def finish_upload(store: Store, objects: BlobStore, upload: Upload) -> Blob:
     """Turn a complete upload into a blob: verify the hash, check the image, store it once.
 
     On a wrong hash or an invalid image the upload and its bytes are removed and nothing
     becomes visible (:class:`HashMismatch`, :class:`InvalidImage`). Each step is safe to
-    crash at: the blob's files are placed first (linked, the upload's file stays), then
-    one transaction records the blob and completes the upload, then the upload's file goes.
-    A crash before the commit leaves a whole upload that a resume or start-up finishes
-    (``sync.evidence.recovery``); a crash after it leaves only a file that start-up removes.
+    crash at, and the whole is safe to run again: the blob's objects are placed first (the
+    upload's bytes stay), then one transaction records the blob and completes the upload,
+    then the upload's bytes go. A crash before the commit leaves a whole upload that a resume
+    or start-up finishes (``sync.evidence.recovery``), on this server or another; a crash after
+    it leaves only upload bytes that start-up removes.
     """
-    path = upload_path(root, upload.id)
     held = get_blob(store, upload.org_id, upload.sha256)
-    try:
+    with _whole_bytes(objects, upload) as path:
+        try:
+            if held is None:
+                blob, derived = _checked_blob(upload, path)
+            else:  # stored already: these bytes still prove the uploader holds them, once their hash is checked
+                _check_digest(upload, path)
+        except DomainError:
+            _forget(store, objects, upload.id)
+            raise
         if held is None:
-            blob, derived = _checked_blob(upload, path)
-        else:  # stored already: these bytes still prove the uploader holds them, once their hash is checked
-            _check_digest(upload, path)
-    except DomainError:
-        _forget(store, root, upload.id)
-        raise
-    if held is None:
-        place_blob_files(root, upload.org_id, upload.sha256, path, derived)
-        fault("upload.finish.after_files")
+            place_blob_files(objects, upload.org_id, upload.sha256, path, derived)
+            fault("upload.finish.after_files")
     with store.transaction() as conn:
         if held is None:
             record_blob(conn, upload.org_id, blob)
@@ -245,10 +259,25 @@ def finish_upload(store: Store, root: Path, upload: Upload) -> Blob:
         conn.execute("UPDATE upload SET completed_at = ? WHERE id = ?", [now_iso(), upload.id])
         fault("upload.finish.before_commit")
     fault("upload.finish.after_commit")
-    path.unlink(missing_ok=True)
+    _remove_bytes(objects, upload.id)
     stored = get_blob(store, upload.org_id, upload.sha256)
     assert stored is not None
     return stored
+
+
+@contextmanager
+def _whole_bytes(objects: BlobStore, upload: Upload) -> Iterator[Path]:
+    """The upload's bytes as one local file: its own file in a local store, else its chunks joined in a temporary."""
+    if objects.root is not None:
+        yield upload_path(objects.root, upload.id)
+        return
+    handle, name = tempfile.mkstemp(prefix="xunjian-upload-")
+    os.close(handle)
+    try:
+        assemble_parts(objects, upload.id, upload.length, Path(name))  # finished only once all are in
+        yield Path(name)
+    finally:
+        os.unlink(name)
 
 
 def record_held(store: Store, user: User, blob: Blob, *, filename: str, limits: UploadLimits) -> Upload:
@@ -302,21 +331,29 @@ def _checked_blob(upload: Upload, path: Path) -> tuple[Blob, dict[Variant, bytes
     return blob, {"display": photo.display, "thumb": photo.thumb}
 
 
-def cancel_upload(store: Store, root: Path, upload: Upload) -> None:
+def cancel_upload(store: Store, objects: BlobStore, upload: Upload) -> None:
     """Terminate an upload (tus termination): its record and bytes go; a stored blob stays."""
-    _forget(store, root, upload.id)
+    _forget(store, objects, upload.id)
 
 
-def purge_expired(store: Store, root: Path, *, now: float | None = None) -> list[str]:
+def purge_expired(store: Store, objects: BlobStore, *, now: float | None = None) -> list[str]:
     """Remove uploads past their expiry time, with their bytes; returns their ids."""
     at = time.time() if now is None else now
     expired = [r[0] for r in store.db.execute("SELECT id FROM upload WHERE expires_at <= ?", [at])]
     for upload_id in expired:
-        _forget(store, root, upload_id)
+        _forget(store, objects, upload_id)
     return expired
 
 
-def _forget(store: Store, root: Path, upload_id: str) -> None:
+def _forget(store: Store, objects: BlobStore, upload_id: str) -> None:
     with store.transaction() as conn:
         conn.execute("DELETE FROM upload WHERE id = ?", [upload_id])
-    upload_path(root, upload_id).unlink(missing_ok=True)
+    _remove_bytes(objects, upload_id)
+
+
+def _remove_bytes(objects: BlobStore, upload_id: str) -> None:
+    """Remove an upload's file (a local store) or chunk objects."""
+    if objects.root is not None:
+        upload_path(objects.root, upload_id).unlink(missing_ok=True)
+    else:
+        forget_parts(objects, upload_id)

@@ -8,6 +8,7 @@ another is given; without one the report cannot be made (:class:`FontMissing`).
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from schemas.template import Template
 from sync.db.store import Store
 from sync.engine.document import resolve_item
 from sync.errors import DomainError
-from sync.evidence.blobs import blob_path
+from sync.evidence.blobs import blob_key
+from sync.evidence.objects import BlobStore, read_all
 from sync.org.accounts import User, get_user
 from sync.org.sites import get_site
 from sync.review.register import FindingFilter, list_findings
@@ -60,7 +62,7 @@ def find_cjk_font(explicit: Path | None = None) -> tuple[Path, int]:
 
 
 def render_inspection_pdf(
-    store: Store, catalog: Catalog, user: User, inspection_id: str, evidence_root: Path, font: Path | None = None
+    store: Store, catalog: Catalog, user: User, inspection_id: str, evidence: BlobStore, font: Path | None = None
 ) -> bytes:
     """The report as PDF bytes, for an inspection in the caller's scope."""
     font_file, index = find_cjk_font(font)
@@ -82,10 +84,10 @@ def render_inspection_pdf(
             ("得分 Score", _score_text(view)),
         ]
     )
-    _failed_items(pdf, template, view, evidence_root, user.org_id)
-    _photos(pdf, view, evidence_root, user.org_id)
+    _failed_items(pdf, template, view, evidence, user.org_id)
+    _photos(pdf, view, evidence, user.org_id)
     _actions(pdf, store, user, inspection_id)
-    _signatures(pdf, template, view, evidence_root, user.org_id)
+    _signatures(pdf, template, view, evidence, user.org_id)
     return bytes(pdf.output())
 
 
@@ -141,7 +143,7 @@ def _value_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _failed_items(pdf: _Report, template: Template, view: InspectionView, root: Path, org_id: str) -> None:
+def _failed_items(pdf: _Report, template: Template, view: InspectionView, root: BlobStore, org_id: str) -> None:
     pdf.section(f"不合格项 Failed items（{len(view.failed_items)}）")
     if not view.failed_items:
         pdf.line_text("无 none")
@@ -164,7 +166,7 @@ def _failed_items(pdf: _Report, template: Template, view: InspectionView, root: 
             _thumb_rows(pdf, _ready_thumbs(view, linked, root, org_id), 30.0)
 
 
-def _photos(pdf: _Report, view: InspectionView, root: Path, org_id: str) -> None:
+def _photos(pdf: _Report, view: InspectionView, root: BlobStore, org_id: str) -> None:
     received, expected = view.evidence.photos_received, view.evidence.photos_expected
     pdf.section(f"照片 Photos（已收到 {received} / {expected}）")
     thumbs = _ready_thumbs(view, list(view.evidence.states), root, org_id)
@@ -172,20 +174,27 @@ def _photos(pdf: _Report, view: InspectionView, root: Path, org_id: str) -> None
         pdf.line_text("无已收到的照片 none received")
 
 
-def _ready_thumbs(view: InspectionView, shas: list[str], root: Path, org_id: str) -> list[Path]:
-    """The thumbnail files of those photos that have arrived."""
-    paths = [blob_path(root, org_id, sha, "thumb") for sha in shas if view.evidence.states.get(sha) == "ready"]
-    return [path for path in paths if path.is_file()]
+def _ready_thumbs(view: InspectionView, shas: list[str], root: BlobStore, org_id: str) -> list[io.BytesIO]:
+    """The thumbnails of those photos that have arrived (read from the evidence store)."""
+    ready = [sha for sha in shas if view.evidence.states.get(sha) == "ready"]
+    return [thumb for sha in ready if (thumb := _read(root, blob_key(org_id, sha, "thumb"))) is not None]
 
 
-def _thumb_rows(pdf: _Report, thumbs: list[Path], size: float) -> int:
+def _read(root: BlobStore, key: str) -> io.BytesIO | None:
+    try:
+        return io.BytesIO(read_all(root, key))
+    except FileNotFoundError:  # removed by garbage collection a moment ago
+        return None
+
+
+def _thumb_rows(pdf: _Report, thumbs: list[io.BytesIO], size: float) -> int:
     """Images four to a row, a new page when a row does not fit; returns how many were placed."""
     x0, y = pdf.l_margin, pdf.get_y()
     for placed, thumb in enumerate(thumbs):
         if placed % 4 == 0 and y + size > pdf.h - pdf.b_margin:
             pdf.add_page()
             y = pdf.get_y()
-        pdf.image(str(thumb), x=x0 + (placed % 4) * (size + 4), y=y, w=size, h=size, keep_aspect_ratio=True)
+        pdf.image(thumb, x=x0 + (placed % 4) * (size + 4), y=y, w=size, h=size, keep_aspect_ratio=True)
         if placed % 4 == 3:
             y += size + 4
     if len(thumbs) % 4:
@@ -209,7 +218,7 @@ def _actions(pdf: _Report, store: Store, user: User, inspection_id: str) -> None
         )
 
 
-def _signatures(pdf: _Report, template: Template, view: InspectionView, root: Path, org_id: str) -> None:
+def _signatures(pdf: _Report, template: Template, view: InspectionView, root: BlobStore, org_id: str) -> None:
     pdf.section("签字 Signatures")
     signed = 0
     for section in template.sections:
@@ -228,10 +237,10 @@ def _signatures(pdf: _Report, template: Template, view: InspectionView, root: Pa
                 text = f"{value['signer_name']}（{value['signer_role']}）于 {value['signed_at']} 签字"
             pdf.line_text(f"• {item.label.zh}：{text}{mark}")
             image = value.get("image_sha256")
-            path = blob_path(root, org_id, image) if isinstance(image, str) else None
-            if path is not None and path.is_file():
+            drawing = _read(root, blob_key(org_id, image)) if isinstance(image, str) else None
+            if drawing is not None:
                 try:
-                    pdf.image(str(path), w=50)
+                    pdf.image(drawing, w=50)
                 except (ValueError, OSError, RuntimeError):
                     pdf.line_text("   （签字图像无法嵌入 the drawing could not be embedded）")
     if not signed:

@@ -20,6 +20,7 @@ STAGES = (
     "quotas",  # m015 (issue 14): who holds each blob's bytes, who added each evidence reference
     "audit",  # m017 (issue 14): the audit trail of administration
     "epochs",  # m020–m021 (issue 15): the database's epoch, restores, devices back and what they recovered
+    "objects",  # m035 (issue 16): the bytes of an unfinished upload held in an object store
 )
 
 for _stage in STAGES:
