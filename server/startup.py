@@ -48,8 +48,9 @@ from sync.engine import duplicate_flags
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
 from sync.engine.rollups import backfill as backfill_rollups
-from sync.evidence.objects import BlobStore, open_blob_store
+from sync.evidence.objects import BlobStore
 from sync.evidence.recovery import Reconciled, reconcile, sweep_blob_files
+from sync.evidence.store_url import open_blob_store
 from sync.feed import events, webhooks
 from sync.feed.pinned_post import pinned_post
 from sync.feed.webhooks import DeliveryPolicy

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 
 import msgspec
+import pytest
 from argon2 import PasswordHasher
 from httpx import Response
 
+from server.settings import Settings
 from sync.clock import new_id, now_iso
 from sync.db.store import Store
 from sync.evidence import uploads
@@ -21,6 +24,7 @@ from sync.org.accounts import Role, User, create_user
 from sync.org.sites import assign_sites, create_district, create_organisation, create_site
 from tests.clients import Client
 from tests.images import phone_jpeg
+from tests.s3 import new_bucket
 
 
 def sha256(data: bytes) -> str:
@@ -189,3 +193,9 @@ class Org:
         assign_sites(store, org.id, self.uploader.id, [self.sites[0]])
         assign_sites(store, org.id, self.colleague.id, [self.sites[0]])
         assign_sites(store, org.id, self.outsider.id, [self.sites[1]])
+
+
+def settings_on(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Test settings as tests/conftest.py's, the evidence in a folder (``file``) or a fresh bucket (``s3``)."""
+    url = "file:" if kind == "file" else new_bucket(request.getfixturevalue("s3_endpoint"))
+    return Settings(data_dir=tmp_path / "data", argon2_time_cost=1, argon2_memory_kib=1024, blob_store=url)

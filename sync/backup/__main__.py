@@ -15,7 +15,8 @@ from sync.backup.manifest import DATABASE
 from sync.backup.report import format_report, restore_report
 from sync.backup.restore import restore_backup
 from sync.backup.verify import verify_backup
-from sync.evidence.objects import BlobStore, open_blob_store
+from sync.evidence.objects import BlobStore
+from sync.evidence.store_url import open_blob_store
 
 DEFAULT_DATA_DIR = Path("data")  # the server's default data folder (XUNJIAN_DATA_DIR)
 

@@ -19,7 +19,8 @@ from sync.clock import iso_from_epoch
 from sync.db.named import rows_as
 from sync.db.store import Store, open_store
 from sync.evidence.blobs import remove_blob_files
-from sync.evidence.objects import BlobStore, open_blob_store
+from sync.evidence.objects import BlobStore
+from sync.evidence.store_url import open_blob_store
 
 DEFAULT_GRACE_S = 7 * 24 * 3600
 

@@ -3,8 +3,9 @@
 Keys are relative paths: ``blobs/<org_id>/<first two hex>/<sha256>[.<variant>.jpg]`` for blobs and their
 versions, ``uploads/<id>/<offset>`` for the chunks of an unfinished upload in an object store (in a
 folder, an unfinished upload is one file, ``uploads/<id>``: see :mod:`sync.evidence.uploads`).
-``XUNJIAN_BLOB_STORE`` chooses: ``file:`` keeps them under the data folder, exactly as before;
-``s3://bucket/prefix?endpoint=…&region=…`` puts them in a bucket (:mod:`sync.evidence.s3`).
+``XUNJIAN_BLOB_STORE`` chooses (:mod:`sync.evidence.store_url`): ``file:`` keeps them under the data
+folder, exactly as before; ``s3://bucket/prefix?endpoint=…&region=…`` puts them in a bucket
+(:mod:`sync.evidence.s3`).
 
 Every write is durable when it returns, and whole: an object is there with all its bytes or not at
 all (a folder writes a temporary name, syncs it, renames it; S3 makes an object visible only once
@@ -18,7 +19,6 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
-from urllib.parse import parse_qs, urlsplit
 
 from msgspec import Struct
 
@@ -176,25 +176,3 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(handle)
     finally:
         os.close(handle)
-
-
-def open_blob_store(url: str, data_dir: Path) -> BlobStore:
-    """The store ``XUNJIAN_BLOB_STORE`` names: ``file:`` (``data_dir``) or ``s3://bucket/prefix?endpoint=…&region=…``.
-
-    Raises ValueError for anything else. S3 credentials come from the standard AWS environment
-    variables or configuration files, never from the URL.
-    """
-    if url in ("", "file:", "file://"):
-        return FileObjects(data_dir)
-    parts = urlsplit(url)
-    if parts.scheme != "s3" or not parts.netloc:
-        raise ValueError(f"XUNJIAN_BLOB_STORE must be 'file:' or 's3://bucket/prefix?endpoint=…', not {url!r}")
-    if parts.username or parts.password:
-        raise ValueError("XUNJIAN_BLOB_STORE holds no credentials: use AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    unknown = query.keys() - {"endpoint", "region"}
-    if unknown:
-        raise ValueError(f"XUNJIAN_BLOB_STORE: unknown option(s) {', '.join(sorted(unknown))}; use endpoint, region")
-    from sync.evidence.s3 import S3Objects  # noqa: PLC0415 (boto3 loads only when asked for)
-
-    return S3Objects(parts.netloc, parts.path.strip("/"), endpoint=query.get("endpoint"), region=query.get("region"))

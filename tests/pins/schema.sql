@@ -447,7 +447,7 @@ CREATE TABLE upload (
             created_at TEXT NOT NULL,
             expires_at REAL NOT NULL,
             completed_at TEXT
-        );
+        , received INTEGER NOT NULL DEFAULT 0);
 -- table user
 CREATE TABLE user (
             id TEXT PRIMARY KEY,
@@ -512,3 +512,4 @@ END;
 -- migration xunjian m017_audit_event
 -- migration xunjian m020_epoch
 -- migration xunjian m021_restores
+-- migration xunjian m035_upload_received

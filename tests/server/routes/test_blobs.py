@@ -7,15 +7,17 @@ service centre, inspector3 the Xihu sites; supervisor1 has 上城区, supervisor
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from litestar import Litestar
 from PIL import Image
 
+from server.settings import Settings
 from sync.org.accounts import create_user
 from sync.org.sites import create_organisation
 from tests.clients import Client, World, assert_problem, bearer, login, still_up
-from tests.evidence import PHOTO, SVG, reference, sha256, upload
+from tests.evidence import PHOTO, SVG, reference, settings_on, sha256, upload
 from tests.images import encode, quadrants
 
 MARKET = "望江农贸市场"
@@ -27,6 +29,12 @@ def photo(client: Client, world: World) -> str:
     """PHOTO uploaded by inspector1; not referenced yet."""
     assert upload(client, world.headers["inspector1"], PHOTO).status_code == 204
     return DIGEST
+
+
+@pytest.fixture(params=["file", "s3"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """These tests run with the evidence in the data folder and in a bucket of a real S3-protocol server."""
+    return settings_on(request.param, request, tmp_path)
 
 
 def refer(app: Litestar, world: World, digest: str, site: str = MARKET) -> None:

@@ -7,6 +7,7 @@ import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from httpx import Response
@@ -17,8 +18,14 @@ from PIL import Image
 from server.app import create_app
 from server.settings import Settings
 from tests.clients import Client, World, assert_problem, still_up
-from tests.evidence import CHUNK, PHOTO, SVG, TUS, create, metadata, send, sha256, upload
+from tests.evidence import CHUNK, PHOTO, SVG, TUS, create, metadata, send, settings_on, sha256, upload
 from tests.images import encode, phone_jpeg, png_bomb, quadrants, zip_bytes
+
+
+@pytest.fixture(params=["file", "s3"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """These tests run with the evidence in the data folder and in a bucket of a real S3-protocol server."""
+    return settings_on(request.param, request, tmp_path)
 
 
 def assert_gone(response: Response) -> None:

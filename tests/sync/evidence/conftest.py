@@ -8,7 +8,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from sync.db.store import Store
-from sync.evidence.objects import BlobStore, FileObjects, open_blob_store
+from sync.evidence.objects import BlobStore, FileObjects
+from sync.evidence.store_url import open_blob_store
 from tests.evidence import Org
 from tests.s3 import new_bucket
 

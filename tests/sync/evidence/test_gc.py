@@ -11,7 +11,8 @@ from argon2 import PasswordHasher
 from sync.db.store import Store
 from sync.evidence import gc
 from sync.evidence.blobs import get_blob
-from sync.evidence.objects import BlobStore, open_blob_store
+from sync.evidence.objects import BlobStore
+from sync.evidence.store_url import open_blob_store
 from tests.evidence import PHOTOS, Org, reference, store_blob, stored
 from tests.images import encode, quadrants
 from tests.s3 import new_bucket
