@@ -74,7 +74,7 @@ def test_svg_with_a_dtd_or_entities_is_refused(tmp_path: Path) -> None:
 
 
 def test_xml_that_is_not_svg_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InvalidImage, match="objects element"):
+    with pytest.raises(InvalidImage, match="root element"):
         check_signature(write(tmp_path, '<html xmlns="http://www.w3.org/1999/xhtml"><body/></html>'))
 
 
