@@ -124,7 +124,7 @@ def get_blob(
         raise NotFound(f"no blob {sha256!r} that you may read")
     wanted = parse_range(range_header, size) if if_range in (None, etag) else None
     start, end = (0, size - 1) if wanted is None else wanted
-    try:  # opened here (a missing object is a 404, not a broken stream); read as the response is sent
+    try:  # read as the response is sent (an object store answers a missing object at once: a 404)
         blocks = blob_store.read(key, start, end + 1)
     except FileNotFoundError:
         raise NotFound(f"no blob {sha256!r} that you may read") from None

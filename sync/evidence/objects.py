@@ -18,7 +18,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from msgspec import Struct
 
@@ -127,9 +127,8 @@ class FileObjects:
             return None
 
     def read(self, key: str, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
-        """The file's bytes; the file is opened at once, so a missing one fails before the first block."""
-        file = self.path(key).open("rb")
-        return _blocks(file, start, stop)
+        """The file's bytes; the file is opened when the first block is asked for, and closed after the last."""
+        return _blocks(self.path(key), start, stop)
 
     def download(self, key: str, target: Path) -> None:
         """Copy the file."""
@@ -157,8 +156,8 @@ class FileObjects:
                     yield Listed(key, found.st_size, found.st_mtime)
 
 
-def _blocks(file: BinaryIO, start: int, stop: int | None) -> Iterator[bytes]:
-    with file:
+def _blocks(path: Path, start: int, stop: int | None) -> Iterator[bytes]:
+    with path.open("rb") as file:
         file.seek(start)
         left = None if stop is None else stop - start
         while left is None or left > 0:
