@@ -13,6 +13,7 @@ import itertools
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
@@ -22,6 +23,8 @@ import psycopg
 BACKEND = os.environ.get("XUNJIAN_TEST_BACKEND", "sqlite")
 ON_POSTGRESQL = BACKEND == "postgresql"
 TEMPLATE = "xunjian_template"
+# what a trigger's refusal raises: SQLite's RAISE(ABORT, …), PostgreSQL's RAISE EXCEPTION
+REFUSED = (sqlite3.IntegrityError, psycopg.errors.RaiseException)
 
 
 def _bin(name: str) -> str:

@@ -30,7 +30,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg_pool import ConnectionPool
 
 from sync.db.dialect import POSTGRESQL, to_postgresql
-from sync.db.migrations.postgresql_runner import apply_migrations
+from sync.db.pg_migrations import apply_migrations
 from sync.db.store import Store
 from sync.errors import StorageFull
 
@@ -46,6 +46,15 @@ class _BoolAsInt(Dumper):
         return b"1" if obj else b"0"
 
 
+class _BytesAsText(Dumper):
+    """Python ``bytes`` (encoded JSON) as text: the schema has no binary column, SQLite keeps them in TEXT ones."""
+
+    oid = psycopg.postgres.types["text"].oid
+
+    def dump(self, obj: bytes) -> bytes:
+        return obj
+
+
 class _NumericAsNumber(Loader):
     """``numeric`` (PostgreSQL's ``sum`` of integers, ``avg``) as ``int`` when whole, else ``float``."""
 
@@ -56,6 +65,7 @@ class _NumericAsNumber(Loader):
 
 def _configure(conn: psycopg.Connection[Any]) -> None:
     conn.adapters.register_dumper(bool, _BoolAsInt)
+    conn.adapters.register_dumper(bytes, _BytesAsText)
     conn.adapters.register_loader("numeric", _NumericAsNumber)
 
 

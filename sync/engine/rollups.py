@@ -134,9 +134,9 @@ def _apply(conn: sqlite3.Connection, before: Snapshot, after: Snapshot) -> None:
 
 
 def _upsert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], width: int, values: list[Any]) -> None:
-    sets = [f"{c} = {c} + excluded.{c}" for c in columns[width:] if c != "latest"]
+    sets = [f"{c} = {table}.{c} + excluded.{c}" for c in columns[width:] if c != "latest"]
     if "latest" in columns:
-        sets.append("latest = CASE WHEN excluded.latest > latest THEN excluded.latest ELSE latest END")
+        sets.append(f"latest = CASE WHEN excluded.latest > {table}.latest THEN excluded.latest ELSE {table}.latest END")
     conn.execute(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         f" ON CONFLICT ({', '.join(columns[:width])}) DO UPDATE SET {', '.join(sets)}",

@@ -136,7 +136,7 @@ _ANNOUNCE_OVERDUE = (
     "INSERT INTO event (org_id, kind, inspection_id, finding_id, site_id, payload_json, created_at, dedup_key)"
     " SELECT f.org_id, 'action.overdue', f.inspection_id, f.id, f.site_id,"
     " json_object('deadline', a.deadline, 'responsible', a.responsible, 'status', a.status,"
-    " 'pointer', f.pointer, 'severity', f.severity, 'today', ?),"
+    " 'pointer', f.pointer, 'severity', f.severity, 'today', CAST(? AS TEXT)),"
     " ?, 'overdue:' || f.id || ':' || a.deadline"
     " FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
     " JOIN inspection i ON i.id = a.inspection_id"

@@ -87,6 +87,7 @@ def _as_before_m015(path: Path) -> None:
     db.close()
 
 
+@pytest.mark.sqlite_only(reason="rewinds a SQLite file to before m015")
 def test_m015_keeps_older_references_readable(tmp_path: Path, store: Store, root: Path, orgs: tuple[Org, Org]) -> None:
     org = orgs[0]
     stored = store_blob(store, root, org.uploader, PHOTOS[0]).sha256
