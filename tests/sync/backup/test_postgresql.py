@@ -54,7 +54,7 @@ def test_a_postgresql_backup_is_verified_and_restored_into_an_empty_database_und
         assert restored.db.execute("SELECT seq, op_id FROM op_log ORDER BY seq").fetchall() == ops
         assert restored.db.execute("SELECT count(*) FROM blob WHERE sha256 = ?", [sha]).fetchone() == (1,)
         org_id = office.users["inspector"].org_id
-        assert blob_path(tmp_path / "new", org_id, sha, "original").read_bytes() == b"photo"  # type: ignore[arg-type]
+        assert blob_path(tmp_path / "new", org_id, sha, "original").read_bytes() == b"photo"
     finally:
         restored.close()
 
