@@ -24,6 +24,7 @@ class Settings:
     """
 
     data_dir: Path | None = None
+    database_url: str = ""  # empty: SQLite in data_dir (see sync/db/open.py)
     host: str = "127.0.0.1"
     port: int = 8000
     demo: bool = False
@@ -82,6 +83,7 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             data_dir=Path(env.get("XUNJIAN_DATA_DIR", "data")),
+            database_url=env.get("XUNJIAN_DATABASE_URL", ""),
             host=env.get("XUNJIAN_HOST", "127.0.0.1"),
             port=int(env.get("XUNJIAN_PORT", "8000")),
             demo=demo,

@@ -43,7 +43,8 @@ from litestar.datastructures import State
 
 from schemas.catalog import Catalog, load_catalog
 from server.settings import Settings
-from sync.db.store import Store, open_store
+from sync.db.open import open_store
+from sync.db.store import Store
 from sync.engine import duplicate_flags
 from sync.engine.checklists import load_published
 from sync.engine.facts import backfill as backfill_facts
@@ -103,7 +104,7 @@ def open_runtime(settings: Settings) -> Runtime:
     A malformed template raises :class:`schemas.catalog.TemplateError` (the store is closed
     again), so the server does not start with it.
     """
-    store = open_store(settings.data_dir)
+    store = open_store(settings.database_url, settings.data_dir)
     try:
         catalog = load_published(store, load_catalog(settings.templates_dir))
         purge_tombstones(store, iso_before(settings.tombstone_window_s))

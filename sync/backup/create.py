@@ -30,6 +30,7 @@ from sync.backup.manifest import (
     read_manifest,
     write_manifest,
 )
+from sync.backup.postgresql import DUMP, DumpError, dump_database
 from sync.clock import now_iso
 from sync.db.epochs import current_epoch
 from sync.evidence.objects import BlobStore, FileObjects
@@ -39,22 +40,31 @@ class BackupError(Exception):
     """A backup or restore that cannot be made or trusted; the message says why."""
 
 
-def create_backup(data_dir: Path, folder: Path, objects: BlobStore | None = None) -> Manifest:
-    """Back up ``data_dir``'s ``xunjian.db`` and the evidence (``blobs/`` of ``objects``, else of the data folder)."""
+def create_backup(
+    data_dir: Path, folder: Path, objects: BlobStore | None = None, database_url: str = ""
+) -> Manifest:
+    """Back up ``data_dir``'s ``xunjian.db`` (or the PostgreSQL database at ``database_url``) and the evidence.
+
+    The evidence is ``blobs/`` of ``objects`` when given (an object store), else of the data folder.
+    """
+    name = DUMP if database_url else DATABASE
     source = data_dir / DATABASE
-    if not source.is_file():
+    if not database_url and not source.is_file():
         raise BackupError(f"no database at {source}")
     folder.mkdir(parents=True, exist_ok=True)
     created_at = now_iso()
-    snapshot = folder / f".{DATABASE}.tmp"
-    epoch, op_log_seq = _snapshot(source, snapshot)
+    snapshot = folder / f".{name}.tmp"
+    try:
+        epoch, op_log_seq = dump_database(database_url, snapshot) if database_url else _snapshot(source, snapshot)
+    except DumpError as exc:
+        raise BackupError(str(exc)) from exc
     database_sha = file_sha256(snapshot)
     size = snapshot.stat().st_size
     previous = read_manifest(folder)
     known = {b.path: b for b in previous.blobs} if previous else {}
     blobs = copy_blobs(FileObjects(data_dir) if objects is None else objects, folder, known)
-    snapshot.replace(folder / DATABASE)
-    manifest = Manifest(created_at, database_sha, size, epoch, op_log_seq, blobs)
+    snapshot.replace(folder / name)
+    manifest = Manifest(created_at, database_sha, size, epoch, op_log_seq, blobs, database=name)
     write_manifest(folder, manifest)
     return manifest
 

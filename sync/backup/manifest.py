@@ -39,6 +39,7 @@ class Manifest(Struct, frozen=True):
     op_log_seq: int
     blobs: list[BlobFile]
     format: int = FORMAT
+    database: str = DATABASE  # the database's file in the backup: ``xunjian.db``, or a PostgreSQL dump
 
 
 def file_sha256(path: Path) -> str:

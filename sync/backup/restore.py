@@ -17,17 +17,21 @@ from pathlib import Path
 
 from sync.backup.create import BackupError, copy_verified
 from sync.backup.manifest import DATABASE, Manifest, read_manifest
+from sync.backup.postgresql import DUMP, DumpError, restore_dump
 from sync.backup.verify import verify_backup
 from sync.clock import now_iso
 from sync.db.epochs import start_epoch
-from sync.db.store import Store
+from sync.db.open import open_store
 from sync.evidence.objects import BlobStore
 
 
-def restore_backup(folder: Path, data_dir: Path, objects: BlobStore | None = None) -> tuple[Manifest, str]:
+def restore_backup(
+    folder: Path, data_dir: Path, objects: BlobStore | None = None, database_url: str = ""
+) -> tuple[Manifest, str]:
     """Restore the backup in ``folder`` into ``data_dir`` (absent or empty); its manifest and the new epoch.
 
-    The evidence goes into ``data_dir`` too, or into ``objects`` when given (an object store).
+    The evidence goes into ``data_dir`` too, or into ``objects`` when given (an object store). A PostgreSQL
+    backup is restored into the empty database at ``database_url``.
     """
     if data_dir.exists() and (not data_dir.is_dir() or any(data_dir.iterdir())):
         raise BackupError(f"{data_dir} is not empty: restore into a new folder, then point the server at it")
@@ -35,8 +39,16 @@ def restore_backup(folder: Path, data_dir: Path, objects: BlobStore | None = Non
     manifest = read_manifest(folder)
     if wrong or manifest is None:
         raise BackupError("the backup does not verify: " + "; ".join(wrong[:10]))
+    if (manifest.database == DUMP) != bool(database_url):
+        raise BackupError("a PostgreSQL backup is restored with --database-url, a SQLite one without")
     data_dir.mkdir(parents=True, exist_ok=True)
-    copy_verified(folder / DATABASE, data_dir / DATABASE, DATABASE)
+    if database_url:
+        try:
+            restore_dump(folder / DUMP, database_url)
+        except DumpError as exc:
+            raise BackupError(str(exc)) from exc
+    else:
+        copy_verified(folder / DATABASE, data_dir / DATABASE, DATABASE)
     for blob in manifest.blobs:
         if objects is None:
             copied = copy_verified(folder / blob.path, data_dir / blob.path, blob.path).sha256
@@ -49,7 +61,7 @@ def restore_backup(folder: Path, data_dir: Path, objects: BlobStore | None = Non
         if copied != blob.sha256:
             raise BackupError(f"{blob.path}: restored bytes hash to {copied}, not {blob.sha256}")
     epoch = uuid.uuid4().hex
-    store = Store(data_dir / DATABASE)
+    store = open_store(database_url, data_dir)
     try:
         with store.transaction() as conn:
             conn.execute("DELETE FROM upload WHERE completed_at IS NULL")

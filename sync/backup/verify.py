@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from sync.backup.manifest import BLOBS, DATABASE, Manifest, file_sha256, is_original, read_manifest
+from sync.backup.postgresql import DUMP, check_dump
 from sync.db.epochs import current_epoch
 
 
@@ -19,12 +20,14 @@ def verify_backup(folder: Path) -> list[str]:
     manifest = read_manifest(folder)
     if manifest is None:
         return [f"no manifest in {folder}"]
-    database = folder / DATABASE
-    if not database.is_file():
-        return [f"no database file {DATABASE}"]
+    database = folder / manifest.database
+    if manifest.database not in (DATABASE, DUMP) or not database.is_file():
+        return [f"no database file {manifest.database}"]
     wrong = []
     if file_sha256(database) != manifest.database_sha256:
-        wrong.append(f"{DATABASE} does not hash to the manifest's database_sha256")
+        wrong.append(f"{manifest.database} does not hash to the manifest's database_sha256")
+    if manifest.database == DUMP:  # a PostgreSQL dump: its table of contents read back (the rest on restoring)
+        return wrong + check_dump(database) + _check_blobs(folder, manifest)
     try:
         wrong += _check_database(database, manifest)
     except sqlite3.DatabaseError as exc:  # not a database at all, or damaged beyond reading

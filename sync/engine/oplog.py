@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from sync.clock import ms_from_iso, new_op_id
+from sync.db.dialect import lock_sequence
 from sync.engine.ops import encoder, make_hlc
 
 REJECTED_HEAD = 4096
@@ -62,7 +63,8 @@ def rejected_record(op_json: bytes) -> bytes:
 
 
 def last_seq(conn: sqlite3.Connection) -> int:
-    """The largest sequence number logged (0 for an empty log)."""
+    """The largest sequence number logged (0 for an empty log), the sequence held until COMMIT (see ``dialect``)."""
+    lock_sequence(conn)
     seq: int = conn.execute("SELECT coalesce(max(seq), 0) FROM op_log").fetchone()[0]
     return seq
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from sync.db.dialect import DAYS_TO_CLOSE
 from sync.db.store import Store
 
 BUILT_KEY = "rollups_built"
@@ -27,12 +28,6 @@ DONE = ("submitted", "returned", "approved")
 _CHUNK = 500
 _DONE_SQL = "(" + ", ".join(f"'{s}'" for s in DONE) + ")"
 
-# The China days between two stored UTC times: SQLite's date arithmetic, in this one place
-# (PostgreSQL: ``(closed_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date - …``).
-DAYS_TO_CLOSE = (
-    "CAST(julianday(a.closed_at, '+8 hours', 'start of day') - julianday(n.created_at, '+8 hours', 'start of day')"
-    " AS INTEGER)"
-)
 
 _TOTALS = (
     "SELECT f.site_id, f.china_month, f.status, count(*), coalesce(sum(f.score_tenths), 0), count(f.score_tenths),"
@@ -139,9 +134,9 @@ def _apply(conn: sqlite3.Connection, before: Snapshot, after: Snapshot) -> None:
 
 
 def _upsert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], width: int, values: list[Any]) -> None:
-    sets = [f"{c} = {c} + excluded.{c}" for c in columns[width:] if c != "latest"]
+    sets = [f"{c} = {table}.{c} + excluded.{c}" for c in columns[width:] if c != "latest"]
     if "latest" in columns:
-        sets.append("latest = CASE WHEN excluded.latest > latest THEN excluded.latest ELSE latest END")
+        sets.append(f"latest = CASE WHEN excluded.latest > {table}.latest THEN excluded.latest ELSE {table}.latest END")
     conn.execute(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         f" ON CONFLICT ({', '.join(columns[:width])}) DO UPDATE SET {', '.join(sets)}",

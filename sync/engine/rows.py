@@ -154,9 +154,9 @@ def _update_conflict(conn: sqlite3.Connection, row: InspectionRow, record: Confl
     resolved = record.status == "resolved"
     conn.execute(
         "UPDATE conflict SET candidates_json = ?, status = ?,"
-        " resolved_seq = CASE WHEN ? THEN ? ELSE resolved_seq END,"
-        " resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END,"
-        " resolution_json = CASE WHEN ? THEN ? ELSE resolution_json END WHERE id = ?",
+        " resolved_seq = CASE WHEN ? = 1 THEN ? ELSE resolved_seq END,"
+        " resolved_at = CASE WHEN ? = 1 THEN ? ELSE resolved_at END,"
+        " resolution_json = CASE WHEN ? = 1 THEN ? ELSE resolution_json END WHERE id = ?",
         [
             encoder.encode(record.candidates),
             record.status,

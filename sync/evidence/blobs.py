@@ -43,8 +43,8 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COLUMNS = ("sha256", "kind", "media_type", "size", "width", "height", "uploaded_by", "created_at")
 _SELECT = f"SELECT {', '.join(_COLUMNS)}, metadata_json AS metadata FROM blob"
 _INSERT = (
-    f"INSERT OR IGNORE INTO blob (org_id, {', '.join(_COLUMNS)}, metadata_json)"
-    f" VALUES (:org_id, {', '.join(f':{name}' for name in _COLUMNS)}, :metadata_json)"
+    f"INSERT INTO blob (org_id, {', '.join(_COLUMNS)}, metadata_json)"
+    f" VALUES (:org_id, {', '.join(f':{name}' for name in _COLUMNS)}, :metadata_json) ON CONFLICT DO NOTHING"
 )
 
 
@@ -176,7 +176,8 @@ def record_blob(conn: sqlite3.Connection, org_id: str, blob: Blob) -> bool:
 def record_holder(conn: sqlite3.Connection, org_id: str, sha256: str, user_id: str) -> None:
     """Inside a transaction: the user holds the blob's bytes (they uploaded them, checked by hash)."""
     conn.execute(
-        "INSERT OR IGNORE INTO blob_holder (org_id, sha256, user_id) VALUES (?, ?, ?)", [org_id, sha256, user_id]
+        "INSERT INTO blob_holder (org_id, sha256, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        [org_id, sha256, user_id],
     )
 
 

@@ -41,7 +41,7 @@ def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Ca
             [row.org_id, sha, row.id, path],
         )
     conn.executemany(
-        "INSERT OR IGNORE INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind, added_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO evidence_ref (org_id, sha256, inspection_id, site_id, path, kind, added_by)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(row.org_id, sha, row.id, row.site_id, path, kind, user_id) for sha, path, kind in wanted - held],
     )

@@ -19,6 +19,7 @@ import msgspec
 from msgspec import Struct
 
 from sync.clock import now_iso
+from sync.db.dialect import lock_sequence
 from sync.db.named import as_struct, named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.merge import Context
@@ -76,6 +77,7 @@ def emit(
 ) -> None:
     """Append one event inside the caller's transaction."""
     assert kind in KINDS, kind
+    lock_sequence(conn)
     conn.execute(
         "INSERT INTO event (org_id, kind, inspection_id, finding_id, site_id, payload_json, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -134,7 +136,7 @@ _ANNOUNCE_OVERDUE = (
     "INSERT INTO event (org_id, kind, inspection_id, finding_id, site_id, payload_json, created_at, dedup_key)"
     " SELECT f.org_id, 'action.overdue', f.inspection_id, f.id, f.site_id,"
     " json_object('deadline', a.deadline, 'responsible', a.responsible, 'status', a.status,"
-    " 'pointer', f.pointer, 'severity', f.severity, 'today', ?),"
+    " 'pointer', f.pointer, 'severity', f.severity, 'today', CAST(? AS TEXT)),"
     " ?, 'overdue:' || f.id || ':' || a.deadline"
     " FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
     " JOIN inspection i ON i.id = a.inspection_id"
@@ -178,6 +180,7 @@ def record_overdue(store: Store, today: date) -> int:
         checked = overdue_checked(conn)
         if checked >= day:
             return 0
+        lock_sequence(conn)
         cursor = conn.execute(_ANNOUNCE_OVERDUE, [day, now_iso(), checked, day])
         conn.execute(
             "INSERT INTO server_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

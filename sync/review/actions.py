@@ -243,8 +243,8 @@ def _check_later_inspection(conn: sqlite3.Connection, finding: FindingView, insp
 def _keep_photos(conn: sqlite3.Connection, user: User, finding: FindingView, kind: str, photos: list[str]) -> None:
     """Reference fix and verification photos as evidence of the finding (kept from garbage collection)."""
     conn.executemany(
-        "INSERT OR IGNORE INTO finding_photo (org_id, sha256, finding_id, site_id, kind, added_by)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO finding_photo (org_id, sha256, finding_id, site_id, kind, added_by)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(user.org_id, sha, finding.id, finding.site_id, kind, user.id) for sha in photos],
     )
 

@@ -16,9 +16,9 @@ from typing import Any
 from msgspec import Struct
 
 from schemas.catalog import Catalog
+from sync.db.dialect import DAYS_TO_CLOSE
 from sync.db.store import Store
 from sync.engine.document import resolve_item
-from sync.engine.rollups import DAYS_TO_CLOSE
 from sync.review.register import LISTED_INSPECTIONS
 
 DONE = LISTED_INSPECTIONS  # submitted, returned, approved

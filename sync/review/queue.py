@@ -16,6 +16,7 @@ after the caller passed it moves to the front and is not repeated.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from fractions import Fraction
 from math import ceil, floor
 from typing import Any, Literal
@@ -155,7 +156,7 @@ def _conditions(scope: list[str], filters: InspectionFilter) -> tuple[list[str],
     for condition, value in (
         ("i.site_id IN (SELECT id FROM site WHERE district_id = ?)", filters.district_id),
         ("i.updated_at >= ?", filters.since),
-        ("i.updated_at < date(?, '+1 day')", filters.until),
+        ("i.updated_at < ?", None if filters.until is None else _day_after(filters.until)),
     ):
         if value is not None:
             where.append(condition)
@@ -165,3 +166,11 @@ def _conditions(scope: list[str], filters: InspectionFilter) -> tuple[list[str],
     if filters.has_missing_photos is not None:
         where.append(f"{_PHOTOS[0]} {'>' if filters.has_missing_photos else '='} {_PHOTOS[1]}")
     return where, args
+
+
+def _day_after(until: str) -> str:
+    """The day after ``until``'s date, ISO (``''``, before every time, when it is no date: nothing matches)."""
+    try:
+        return (date.fromisoformat(until[:10]) + timedelta(days=1)).isoformat()
+    except ValueError:
+        return ""

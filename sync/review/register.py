@@ -331,7 +331,7 @@ def overdue_summary(store: Store, user: User, *, today: date | None = None) -> O
     statuses = ",".join("?" * len(LISTED_INSPECTIONS))
     rows = store.db.execute(
         f"SELECT s.id AS site_id, s.name AS site_name, d.id AS district_id, d.name AS district_name,"
-        f" count(*) AS open, sum({_OVERDUE}) AS overdue"
+        f" count(*) AS open, sum(CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END) AS overdue"
         " FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
         " JOIN inspection i ON i.id = a.inspection_id JOIN site s ON s.id = a.site_id"
         " JOIN district d ON d.id = s.district_id"

@@ -172,7 +172,8 @@ def photo_evidence(doc: Document) -> dict[str, list[str]]:
 def evidence_summary(conn: sqlite3.Connection, inspection_id: str) -> EvidenceSummary:
     """Each referenced blob as ``ready`` or ``awaiting`` (until the one who attached it uploads it), and the counts."""
     rows = conn.execute(
-        "SELECT r.sha256, r.kind, max(h.sha256 IS NOT NULL) FROM evidence_ref r LEFT JOIN blob_holder h"
+        "SELECT r.sha256, r.kind, max(CASE WHEN h.sha256 IS NULL THEN 0 ELSE 1 END)"
+        " FROM evidence_ref r LEFT JOIN blob_holder h"
         " ON h.org_id = r.org_id AND h.sha256 = r.sha256 AND h.user_id = r.added_by WHERE r.inspection_id = ?"
         " GROUP BY r.sha256, r.kind",
         [inspection_id],

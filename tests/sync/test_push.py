@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import pytest
 from argon2 import PasswordHasher
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -196,6 +197,7 @@ def test_a_signature_that_does_not_match_opens_a_conflict_on_an_inspection_made_
     assert "signature_stale" in state["conflict"]
 
 
+@pytest.mark.sqlite_only(reason="group commit: several pushes share one SQLite COMMIT")
 def test_pushes_queued_together_are_each_applied_once_and_a_refused_one_changes_nothing(
     store: Store, hasher: PasswordHasher
 ) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from sync.db.dialect import POSTGRESQL, dialect_of
 from sync.db.migrations.registry import migrations, run_script
 
 MIN_RETENTION_DAYS = 180
@@ -54,9 +55,36 @@ END
 """
 
 
+# PostgreSQL: one trigger function for both (the times are ISO text in UTC, as on SQLite)
+GUARD_POSTGRESQL = f"""
+CREATE FUNCTION audit_event_guard() RETURNS trigger LANGUAGE plpgsql AS $guard$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION 'audit_event is append-only';
+    END IF;
+    IF OLD.at > to_char(now() AT TIME ZONE 'UTC' - interval '{MIN_RETENTION_DAYS} days',
+                        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') THEN
+        RAISE EXCEPTION 'audit_event rows are kept {MIN_RETENTION_DAYS} days at least';
+    END IF;
+    RETURN OLD;
+END
+$guard$
+"""
+TRIGGERS_POSTGRESQL = (
+    "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event FOR EACH ROW"
+    " EXECUTE FUNCTION audit_event_guard()",
+    "CREATE TRIGGER audit_event_no_early_delete BEFORE DELETE ON audit_event FOR EACH ROW"
+    " EXECUTE FUNCTION audit_event_guard()",
+)
+
+
 @migrations()
 def m017_audit_event(db: sqlite_utils.Database) -> None:
     """The audit trail of administration: one append-only row per admin action or login (see the module)."""
     run_script(db, AUDIT_EVENT)
+    if dialect_of(db) == POSTGRESQL:
+        for statement in (GUARD_POSTGRESQL, *TRIGGERS_POSTGRESQL):
+            db.execute(statement)
+        return
     db.execute(NO_UPDATE)
     db.execute(NO_EARLY_DELETE)

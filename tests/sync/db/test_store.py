@@ -14,6 +14,10 @@ import pytest
 from sync.db.store import GROWTH_PAGES, Store, checkpoint, open_store
 from tests.sync.db.writer_queue import queued_behind_the_writer
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="the SQLite store itself: WAL checkpoints, group commit, query_only readers"
+)
+
 
 def write_commits(data_dir: Path, commits: int, size: int) -> int:
     """Commit ``commits`` rows of ``size`` random bytes; how much the database file grew before closing.

@@ -92,6 +92,7 @@ def _as_before_m015(path: Path) -> None:
     db.close()
 
 
+@pytest.mark.sqlite_only(reason="rewinds a SQLite file to before m015")
 def test_m015_keeps_older_references_readable(
     tmp_path: Path, store: Store, objects: BlobStore, orgs: tuple[Org, Org]
 ) -> None:

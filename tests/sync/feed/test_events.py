@@ -76,6 +76,7 @@ def traced(office: Office, look: date) -> tuple[int, list[str]]:
     return found, statements
 
 
+@pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
 def test_overdue_looks_read_only_the_deadlines_crossed_since_the_last_look(office: Office) -> None:
     rules, supervisor = ActionRules(5), office.users["supervisor"]
     licence = office.one(office.inspect("n1", {"licence": "fail"}), "/licence")
@@ -111,6 +112,7 @@ def test_an_action_unverified_again_past_its_deadline_is_announced_at_the_next_l
     assert feed(office) == [("action.overdue", licence.id)]
 
 
+@pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
 def test_a_deep_page_of_events_is_an_index_range_like_the_first(office: Office) -> None:
     office.inspect("n1", {"licence": "fail"})
     with tracing(office.store) as statements:

@@ -123,6 +123,7 @@ def test_a_literal_loopback_receiver_is_reached_only_when_its_network_is_allowed
     assert log_of(office, hook_id) == [("delivered", 200), ("refused-address", None)]
 
 
+@pytest.mark.sqlite_only(reason="reads the whole database back as SQL text (sqlite3 iterdump)")
 def test_redirects_are_not_followed_and_the_targets_text_is_never_logged(office: Office) -> None:
     elsewhere = Receiver()
     redirecting = Receiver(302, location=f"http://127.0.0.1:{elsewhere.port}/stolen")

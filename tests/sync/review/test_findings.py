@@ -311,6 +311,7 @@ def query_plans(office: Office, statements: list[str]) -> dict[str, list[str]]:
     return plans
 
 
+@pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
 def test_submitting_reads_findings_and_actions_only_through_indexes_of_recent_or_open_rows(office: Office) -> None:
     """The submit path: held findings, the repeat probe, verification; no scan of a site's history."""
     for day in range(6):  # a history at the site: failures, repeats, verifications

@@ -62,6 +62,7 @@ def test_a_cursor_this_listing_did_not_give_is_invalid_input(office: Office, cur
         page_findings(office.store, office.users["admin"], FindingFilter(), cursor=cursor)
 
 
+@pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
 def test_the_overdue_summary_reads_unverified_actions_through_their_index(office: Office) -> None:
     history(office)
     with tracing(office.store) as statements:
