@@ -208,19 +208,25 @@ def bench_sqlite(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float
 
 def install_pouchdb(tmp: Path) -> Path | str:
     """PouchDB-server installed into ``tmp`` (never the repository): its binary, or why it is skipped."""
+    held = os.environ.get("BENCH_POUCHDB")  # a pouchdb-server binary installed before (outside the repository)
+    if held:
+        return Path(held) if Path(held).exists() else f"skipped: BENCH_POUCHDB {held} does not exist"
     npm = shutil.which("npm")
     if npm is None:
         return "skipped: npm is not installed"
     folder = tmp / "pouchdb"
     folder.mkdir()
-    install = subprocess.run(
-        [npm, "install", "--no-audit", "--no-fund", "--silent", "pouchdb-server"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    try:
+        install = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent", "pouchdb-server"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return "skipped: npm install pouchdb-server took more than 10 minutes"
     binary = folder / "node_modules" / ".bin" / "pouchdb-server"
     if install.returncode != 0 or not binary.exists():
         return f"skipped: npm install pouchdb-server failed: {install.stderr.strip()[-200:]}"

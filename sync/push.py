@@ -25,11 +25,12 @@ from sync.db.store import Store
 from sync.engine import duplicate_flags
 from sync.engine.apply import create_row, dispatch, touches_evidence
 from sync.engine.document import Writer
-from sync.engine.facts import store_facts
+from sync.engine.facts import store_facts, store_status
 from sync.engine.merge import LOCKED, Context, mark_stale_signatures
 from sync.engine.oplog import LoggedOp, last_seq, rejected_record, server_op, write_ops
 from sync.engine.ops import (
     Create,
+    Delete,
     FieldResult,
     Op,
     OpResult,
@@ -134,6 +135,8 @@ class Batch:
         self.new_rows: list[str] = []
         self.inserted: set[str] = set()  # new rows already inserted: before their first conflict
         self.dirty: set[str] = set()
+        self.rescore: set[str] = set()  # rows whose answers changed: their facts are computed again
+        self.restatus: set[str] = set()  # rows moved or deleted: their facts take the new status
         self.evidence_dirty: set[str] = set()
         self.log: list[LoggedOp] = []
         self.writers: dict[int, Writer] = {}
@@ -278,6 +281,7 @@ class Batch:
             mark_stale_signatures(row.doc, ctx)
         row.updated_seq, row.updated_at = ctx.seq, ctx.now
         self.dirty.add(row.id)
+        (self.restatus if isinstance(op, Transition | Delete) else self.rescore).add(row.id)
         if ctx.new_conflicts or ctx.touched_conflicts:
             self._insert_early(row)
             touched = [c for c in ctx.conflicts.values() if c.id in ctx.touched_conflicts]
@@ -322,8 +326,12 @@ class Batch:
             assert row is not None
             save_row(self.conn, row)
             changed.append(row)
-        with moving_facts(self.conn, [row.id for row in [*new, *changed]]):
-            store_facts(self.conn, self.catalog, [*new, *changed])
+        rescored = [*new, *(row for row in changed if row.id in self.rescore)]
+        moved = [row for row in changed if row.id in self.restatus and row.id not in self.rescore]
+        fresh = set(pending)
+        with moving_facts(self.conn, [row.id for row in [*rescored, *moved]], new=fresh):
+            store_facts(self.conn, self.catalog, rescored, new=fresh)
+            store_status(self.conn, self.catalog, moved)
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None

@@ -147,6 +147,9 @@ def answers_of(doc: Document, template: Template | None = None) -> dict[str, Any
     for path, state in doc.fields.items():
         if state.v is None:
             continue
+        if "/" not in path:  # most answers: a top-level item
+            answers[path] = state.v
+            continue
         top, entry_id, child = split_path(path)
         if entry_id is None:
             answers[top] = state.v

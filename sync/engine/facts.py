@@ -1,8 +1,10 @@
 """Stored facts of an inspection: what reports, the queue and coverage read instead of its document.
 
-An inspection's facts are computed from its document and checklist version
-(``schemas.scoring``) in the transaction that changes it (``sync.push.Batch.flush``),
-once per inspection per batch, and stored in two narrow, indexed tables:
+An inspection's facts are computed from its document and checklist version (the rules of
+``schemas.scoring``, compiled once per version by :mod:`sync.engine.fact_scoring`) in the
+transaction that changes it (``sync.push.Batch.flush``), once per inspection per batch, only when
+its answers changed (a move or a deletion writes the new status alone, :func:`store_status`), and
+only what differs from the stored rows is written. Two narrow, indexed tables:
 
 * ``inspection_fact``: one row per inspection, with its site, checklist version,
   inspector and status; the China date (UTC+8) of ``created_at`` as the day
@@ -21,17 +23,17 @@ before the tables existed (run at server start; cheap when nothing is missing).
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from msgspec import Struct
 
 from schemas.catalog import Catalog
-from schemas.scoring import answer_outcomes, score_outcomes
+from schemas.template import Template
 from sync.clock import china_date
 from sync.db.store import Store
 from sync.engine.document import answers_of
+from sync.engine.fact_scoring import FactScorer
 from sync.engine.rows import InspectionRow, rows_where
 
 BACKFILLED_KEY = "facts_backfilled"
@@ -93,23 +95,28 @@ def compute(row: InspectionRow, catalog: Catalog) -> tuple[Fact, list[Failure]]:
     template = catalog.get(row.checklist_id, row.version)
     if template is None:
         return Fact(**head, score_tenths=None, verdict=None, failed_critical=0, failed_answers=0), []
-    outcomes = list(answer_outcomes(template, answers_of(row.doc)))
-    score = score_outcomes(template, outcomes)
-    counts: Counter[str] = Counter()
-    items: dict[str, tuple[str, str]] = {}
-    for answer in outcomes:
-        if answer.outcome == "fail":
-            counts[answer.item_path] += 1
-            items[answer.item_path] = (answer.item.clause, answer.item.severity)
+    scored = scorer(template).score(answers_of(row.doc))
     fact = Fact(
         **head,
-        score_tenths=None if score.score is None else round(score.score * 10),
-        verdict=None if score.passed is None else int(score.passed),
-        failed_critical=len(score.failed_critical),
-        failed_answers=sum(counts.values()),
+        score_tenths=scored.score_tenths,
+        verdict=scored.verdict,
+        failed_critical=scored.failed_critical,
+        failed_answers=sum(scored.failed.values()),
     )
-    failures = [Failure(row.checklist_id, path, *items[path], n) for path, n in counts.items()]
+    failures = [Failure(row.checklist_id, path, *scored.labels[path], n) for path, n in scored.failed.items()]
     return fact, failures
+
+
+_SCORERS: dict[tuple[str, int], FactScorer] = {}
+
+
+def scorer(template: Template) -> FactScorer:
+    """The compiled scorer of a checklist version, made once per version (again if the catalog's copy changed)."""
+    key = (template.checklist_id, template.version)
+    found = _SCORERS.get(key)
+    if found is None or found.template is not template:
+        found = _SCORERS[key] = FactScorer(template)
+    return found
 
 
 _COLUMNS = Fact.__struct_fields__
@@ -118,27 +125,81 @@ _UPSERT = (
     " ON CONFLICT (inspection_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "inspection_id")
 )
+_FAILURE_COLUMNS = ("inspection_id", "checklist_id", "item_path", "clause", "severity", "count")
+_UPSERT_FAILURE = (
+    f"INSERT INTO inspection_failure ({', '.join(_FAILURE_COLUMNS)}) VALUES ({', '.join('?' * len(_FAILURE_COLUMNS))})"
+    " ON CONFLICT (inspection_id, item_path) DO UPDATE SET checklist_id = excluded.checklist_id,"
+    " clause = excluded.clause, severity = excluded.severity, count = excluded.count"
+)
 
 
-def store_facts(conn: sqlite3.Connection, catalog: Catalog, rows: Iterable[InspectionRow]) -> None:
-    """Compute and write the facts of these rows (already written), replacing what was stored of them."""
+def store_facts(
+    conn: sqlite3.Connection, catalog: Catalog, rows: Iterable[InspectionRow], *, new: Collection[str] = ()
+) -> None:
+    """Compute the facts of these rows (already written) and write what differs from what was stored of them.
+
+    ``new`` names rows created in this transaction (nothing stored of them: nothing is read). For the
+    others the stored fact and failed items are read in one go, and only a fact that changed is
+    written, and only the failed items added, changed or gone.
+    """
+    computed = [(row.id, *compute(row, catalog)) for row in rows]
+    held_facts, held_failures = _held(conn, [i for i, _, _ in computed if i not in new])
     facts: list[tuple[Any, ...]] = []
-    failures: list[tuple[Any, ...]] = []
-    ids: list[str] = []
+    failures: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for inspection_id, fact, failed in computed:
+        values = tuple(getattr(fact, c) for c in _COLUMNS)
+        if held_facts.get(inspection_id) != values:
+            facts.append(values)
+        for f in failed:
+            failures[(inspection_id, f.item_path)] = (
+                inspection_id,
+                f.checklist_id,
+                f.item_path,
+                f.clause,
+                f.severity,
+                f.count,
+            )
+    conn.executemany(
+        "DELETE FROM inspection_failure WHERE inspection_id = ? AND item_path = ?",
+        [key for key in held_failures if key not in failures],
+    )
+    conn.executemany(_UPSERT, facts)
+    conn.executemany(_UPSERT_FAILURE, [v for key, v in failures.items() if held_failures.get(key) != v])
+
+
+def store_status(conn: sqlite3.Connection, catalog: Catalog, rows: Iterable[InspectionRow]) -> None:
+    """Write the new status of rows whose answers did not change (a move, a deletion): nothing is scored again.
+
+    A row without stored facts gets them computed whole.
+    """
+    missing = []
     for row in rows:
-        fact, failed = compute(row, catalog)
-        ids.append(row.id)
-        facts.append(tuple(getattr(fact, c) for c in _COLUMNS))
-        failures += [(row.id, f.checklist_id, f.item_path, f.clause, f.severity, f.count) for f in failed]
+        if not conn.execute(
+            "UPDATE inspection_fact SET status = ? WHERE inspection_id = ?", [row.status, row.id]
+        ).rowcount:
+            missing.append(row)
+    if missing:
+        store_facts(conn, catalog, missing)
+
+
+def _held(
+    conn: sqlite3.Connection, ids: list[str]
+) -> tuple[dict[str, tuple[Any, ...]], dict[tuple[str, str], tuple[Any, ...]]]:
+    """The stored facts (by id) and failed items (by id and item) of these inspections."""
+    facts: dict[str, tuple[Any, ...]] = {}
+    failures: dict[tuple[str, str], tuple[Any, ...]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        conn.execute(f"DELETE FROM inspection_failure WHERE inspection_id IN ({','.join('?' * len(chunk))})", chunk)
-    conn.executemany(_UPSERT, facts)
-    conn.executemany(
-        "INSERT INTO inspection_failure (inspection_id, checklist_id, item_path, clause, severity, count)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        failures,
-    )
+        marks = ",".join("?" * len(chunk))
+        for values in conn.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM inspection_fact WHERE inspection_id IN ({marks})", chunk
+        ):
+            facts[values[0]] = tuple(values)
+        for values in conn.execute(
+            f"SELECT {', '.join(_FAILURE_COLUMNS)} FROM inspection_failure WHERE inspection_id IN ({marks})", chunk
+        ):
+            failures[(values[0], values[2])] = tuple(values)
+    return facts, failures
 
 
 def backfill(store: Store, catalog: Catalog) -> int:

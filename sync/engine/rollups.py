@@ -16,7 +16,7 @@ database made before the rollups (at server start, after the facts' backfill).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -165,10 +165,15 @@ def _apply_failure(conn: sqlite3.Connection, key: Key, was: list[Any], now: list
 
 
 @contextmanager
-def moving_facts(conn: sqlite3.Connection, inspection_ids: Sequence[str]) -> Iterator[None]:
-    """Wrap a change of these inspections' stored facts: every rollup follows it, in the same transaction."""
+def moving_facts(
+    conn: sqlite3.Connection, inspection_ids: Sequence[str], *, new: Collection[str] = ()
+) -> Iterator[None]:
+    """Wrap a change of these inspections' stored facts: every rollup follows it, in the same transaction.
+
+    ``new`` names inspections created in this transaction, which have no facts before it (not read).
+    """
     ids = sorted(set(inspection_ids))
-    before = _read(conn, list(TABLES), "f.inspection_id", ids)
+    before = _read(conn, list(TABLES), "f.inspection_id", [i for i in ids if i not in new])
     yield
     _apply(conn, before, _read(conn, list(TABLES), "f.inspection_id", ids))
 
