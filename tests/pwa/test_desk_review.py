@@ -129,8 +129,8 @@ def test_the_desk_names_people_shows_photos_and_resolves_a_conflict_by_entering_
     conflict = page.locator(f'[data-path="{AREA}"] [data-conflict-status=open]')
     conflict_id = conflict.get_attribute("data-conflict")
     devices = sorted(conflict.locator("[data-device]").all_inner_texts())
-    assert devices == ["设备: 手机A", "设备: 手机B"]
-    assert conflict.locator("[data-by]").all_inner_texts() == [f"提交人: {ZHANG}"] * 2
+    assert devices == ["设备：手机A", "设备：手机B"]
+    assert conflict.locator("[data-by]").all_inner_texts() == [f"提交人：{ZHANG}"] * 2
 
     page.click("details[data-audit] > summary")
     page.wait_for_selector("details[data-audit=loaded]")

@@ -9,7 +9,7 @@ import { ApiError, json, problemName } from '../lib/api.js'
 import { loadDirectory } from './directory.js'
 import { h, replace } from '../lib/dom.js'
 import { formModel, visibleItems } from '../model/form.js'
-import { L, statusText, t } from '../i18n/index.js'
+import { colon, L, statusText, t } from '../i18n/index.js'
 import { loadSchema, schemaUrl } from '../sync/schemas.js'
 import { valueView } from './answer.js'
 import { auditTrail } from './audit.js'
@@ -82,15 +82,15 @@ function body(app, view, model, ctx) {
         h('strong', null, L(model.title)),
         h('div', null, site ? site.name : view.site_id),
         h('div', null, h('span', { class: ['badge', `st-${view.status}`], 'data-status': view.status }, statusText(view.status))),
-        h('div', { class: 'muted' }, `${t('desk_inspector')}: ${who(app, view.inspector_id)} · ${t('desk_updated')}: ${when(view.updated_at)}`),
-        view.score ? h('div', { 'data-score': view.score.score ?? '' }, `${t('desk_score')}: `, scoreText({
+        h('div', { class: 'muted' }, `${t('desk_inspector')}${colon()}${who(app, view.inspector_id)} · ${t('desk_updated')}${colon()}${when(view.updated_at)}`),
+        view.score ? h('div', { 'data-score': view.score.score ?? '' }, `${t('desk_score')}${colon()}`, scoreText({
           score: view.score.score, verdict: view.score.passed === null ? null : view.score.passed ? 'pass' : 'fail',
           failed_critical: view.score.failed_critical.length,
         })) : null,
-        h('div', null, `${t('desk_photos')}: ${view.evidence.photos_received}/${view.evidence.photos_expected}`),
+        h('div', null, `${t('desk_photos')}${colon()}${view.evidence.photos_received}/${view.evidence.photos_expected}`),
         h('div', { class: failed.size ? 'bad' : '' }, `${failed.size} ${t('score_failed')}`),
-        h('div', { 'data-open-conflicts': open.length, class: open.length ? 'bad' : '' }, `${t('desk_open_conflicts')}: ${open.length}`),
-        view.reason ? h('div', { class: 'muted' }, `${t('desk_reason')}: ${view.reason}`) : null,
+        h('div', { 'data-open-conflicts': open.length, class: open.length ? 'bad' : '' }, `${t('desk_open_conflicts')}${colon()}${open.length}`),
+        view.reason ? h('div', { class: 'muted' }, `${t('desk_reason')}${colon()}${view.reason}`) : null,
         comments.length ? h('ul', { class: 'desk-comments' }, comments.map((/** @type {any} */ c) =>
           h('li', null, c.path ? `${L(model.items[c.path]?.label) || c.path}: ` : '', c.text))) : null),
       reviewBox(app, view, open.length, ctx)),
@@ -131,7 +131,7 @@ function itemRow(app, view, model, item, failed, conflicts, ctx) {
     { class: ['desk-item', failed && 'failed', conflicts.some((c) => c.status === 'open') && 'conflicted'], 'data-path': item.id, 'data-failed': failed ? 'true' : null },
     h('div', { class: 'desk-item-head' },
       h('span', { class: 'desk-label' }, L(item.label)),
-      item.clause ? h('span', { class: 'muted clause' }, `${t('clause')}: ${item.clause}`) : null,
+      item.clause ? h('span', { class: 'muted clause' }, `${t('clause')}${colon()}${item.clause}`) : null,
       failed ? h('span', { class: 'badge st-fail' }, t('failed_item')) : null,
       reviewable ? h('button', { type: 'button', class: 'btn small link', 'data-action': 'comment', onclick: () => {
         wrap.hidden = false
@@ -198,6 +198,6 @@ function problemText(name) {
     case 'need-reason':
     case 'invalid-input': return t('desk_need_reason')
     case 'network': return t('network_error').split('，')[0]
-    default: return `${t('problem_title')}: ${name}`
+    default: return `${t('problem_title')}${colon()}${name}`
   }
 }

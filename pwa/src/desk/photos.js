@@ -6,7 +6,7 @@
 // uploaded yet is shown as awaiting upload, never as a broken image.
 import { ApiError, json, send } from '../lib/api.js'
 import { h, replace } from '../lib/dom.js'
-import { t } from '../i18n/index.js'
+import { colon, t } from '../i18n/index.js'
 import { when, who } from './shell.js'
 
 /** Object URLs by "sha:variant", kept for the page's lifetime (blobs are immutable). @type {Map<string, Promise<string>>} */
@@ -130,7 +130,7 @@ export function openViewer(app, shas, index, title) {
         img.dataset.variant = 'original'
         original.replaceWith(h('a', { class: 'btn small', href: url, download: `${sha}.jpg`, 'data-original': 'loaded' }, t('desk_download_original')))
       } catch (e) {
-        original.replaceWith(h('span', { class: 'bad', 'data-original': 'refused' }, e instanceof ApiError ? `${t('problem_title')}: ${e.type}` : t('desk_photo_unavailable')))
+        original.replaceWith(h('span', { class: 'bad', 'data-original': 'refused' }, e instanceof ApiError ? `${t('problem_title')}${colon()}${e.type}` : t('desk_photo_unavailable')))
       }
     })
     replace(actions,

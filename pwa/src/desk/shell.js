@@ -5,6 +5,7 @@
 import { ApiError } from '../lib/api.js'
 import { userName } from './directory.js'
 import { h } from '../lib/dom.js'
+import { lookControls } from '../lib/look_controls.js'
 import { t } from '../i18n/index.js'
 import { logOut } from '../sync/session.js'
 
@@ -58,6 +59,7 @@ export function deskBar(app, title, left) {
     { class: 'bar desk-bar' },
     left || h('img', { src: 'icons/icon.svg', alt: '', width: 32, height: 32, class: 'bar-logo' }),
     h('div', { class: 'bar-title' }, h('strong', null, title), h('span', { class: 'muted' }, app.meta.user?.display_name || '')),
+    lookControls({ dark: t('look_dark'), large: t('look_large'), group: t('look_group') }),
     h('button', { type: 'button', class: 'btn small', onclick: () => app.toggleLang() }, t('language')),
     h('button', { type: 'button', class: 'btn small', onclick: async () => {
       if (await logOut(app)) location.hash = '#/login'
