@@ -31,7 +31,7 @@ const UNVERIFIED = ['open', 'fixed_reported']
 export function renderDeskFinding(app, id) {
   const content = h('div', { class: 'desk-body' }, h('p', { class: 'muted' }, '…'))
   const page = h('div', { class: 'page desk', 'data-desk': 'finding', 'data-finding': id },
-    deskBar(app, t('fd_finding'), h('a', { class: 'btn small', href: '#/findings', 'aria-label': t('back') }, `‹ ${t('nav_findings')}`)),
+    deskBar(app, t('fd_finding'), h('a', { class: 'btn small', href: '#/findings' }, `‹ ${t('nav_findings')}`)),
     content)
   /** What the supervisor typed, kept across reloads until an action succeeds. */
   const typed = { responsible: '', working_days: '', assign_note: '', verify_note: '', inspection_id: '', close_note: '', reopen_note: '' }

@@ -176,4 +176,13 @@ export const DESK_TEXTS = {
   fd_need_responsible: ['请填写责任方', 'Name who is responsible'],
   fd_need_evidence: ['请上传照片，或填写验证说明并选择后续巡检', 'Add a photo, or write what you checked and choose a later inspection'],
   fd_need_reason: ['请填写重新打开的原因', 'Say why it is reopened'],
+  desk_only_failed: ['只看不合格', 'Failed items only'],
+  desk_failed_count: ['{n} 项不合格', '{n} failed'],
+  desk_print: ['打印', 'Print'],
+  desk_pdf: ['下载 PDF', 'Download PDF'],
+  desk_pdf_failed: ['PDF 生成失败', 'The PDF could not be made'],
+  desk_zoom_in: ['放大', 'Zoom in'],
+  desk_zoom_out: ['缩小', 'Zoom out'],
+  desk_rotate: ['旋转', 'Rotate'],
+  desk_china_time: ['北京时间', 'China time'],
 }
