@@ -12,13 +12,16 @@ The build precompresses every text file beside itself (``name.br``, ``name.gz``)
 answered with the coding it accepts (brotli first, then gzip, by ``Accept-Encoding`` and its
 q-values), ``Content-Encoding`` and ``Vary: Accept-Encoding`` set, nothing compressed while
 answering (the compression middleware is off for these routes). Each coding is its own
-representation: its own strong ETag (``If-None-Match`` → 304) and its own bytes for a
-``Range`` (``If-Range`` honoured), as RFC 9110 has it.
+representation: its own strong ETag, from its bytes' hash, so every server of a deployment gives
+the same one (``If-None-Match`` → 304), and its own bytes for a ``Range`` (``If-Range``
+honoured), as RFC 9110 has it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from email.utils import formatdate
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -110,13 +113,22 @@ def pick_file(path: Path, accept_encoding: str | None) -> tuple[Path, str | None
 
 
 def _resolve(dist: Path, path: str) -> Path:
-    """The file under ``dist`` a URL path names (a folder: its ``index.html``); 404 outside or missing."""
-    target = (dist / path.lstrip("/")).resolve()
-    if target.is_dir():
-        target = target / "index.html"
-    if not target.is_relative_to(dist) or not target.is_file():
-        raise NotFoundException(f"no app file {path!r}")
-    return target
+    """The file under ``dist`` a URL path names (a folder: its ``index.html``); 404 outside, missing or unnamable."""
+    try:
+        target = (dist / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if target.is_relative_to(dist) and target.is_file():
+            return target
+    except (OSError, ValueError):  # a NUL byte, a name too long for the file system
+        pass
+    raise NotFoundException(f"no app file {path[:200]!r}")
+
+
+@lru_cache(maxsize=512)
+def _digest(path: Path, mtime_ns: int, size: int) -> str:
+    """The first 128 bits of a file's SHA-256, per version of the file (its mtime and size name the version)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
 
 
 def _matches(header: str | None, etag: str) -> bool:
@@ -128,7 +140,7 @@ def serve_file(dist: Path, path: str, headers: Headers) -> Response[bytes]:
     source = _resolve(dist, path)
     sent, coding = pick_file(source, headers.get("accept-encoding"))
     info = sent.stat()
-    etag = f'"{info.st_mtime_ns:x}-{info.st_size:x}{"-" + coding if coding else ""}"'
+    etag = f'"{_digest(sent, info.st_mtime_ns, info.st_size)}{"-" + coding if coding else ""}"'
     out = {
         "ETag": etag,
         "Vary": "Accept-Encoding",

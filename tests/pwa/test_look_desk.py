@@ -21,12 +21,13 @@ from bench.uploader import upload
 from schemas.catalog import Catalog, parse_template
 from tests.clients import SHOP
 from tests.images import phone_jpeg
-from tests.pwa.desk import DESK, desk_log_in
+from tests.pwa.desk import desk_log_in
 from tests.pwa.look import check_page
 from tests.pwa.phone import Phone, sha256
 from tests.templates import SYNC_TEMPLATE
 
 CHINA = ZoneInfo("Asia/Shanghai")
+WIDE = {"width": 1366, "height": 768}  # the desk's screen
 TWO_LANGUAGES = re.compile(r"[\u4e00-\u9fff][^/]* / [A-Za-z]|[A-Za-z]{3,} / [\u4e00-\u9fff]")
 
 
@@ -76,7 +77,7 @@ def test_every_desk_page_passes_axe_in_every_mode_without_the_phone_strip(
     live_server: LiveServer, new_context: Callable[..., BrowserContext]
 ) -> None:
     seeded = seed(live_server)
-    desk = Phone(new_context(viewport=DESK, device_scale_factor=1), live_server.url)
+    desk = Phone(new_context(viewport=WIDE, device_scale_factor=1), live_server.url)
     desk_log_in(desk)
     page = desk.page
     pages = [
@@ -117,7 +118,7 @@ def test_the_desk_shows_china_time_photos_where_they_belong_the_failed_items_pri
     seeded = seed(live_server)
     view = live_server.client("supervisor1").get(f"/api/inspections/{seeded.inspection_id}").json()
     desk = Phone(
-        new_context(viewport={"width": 1366, "height": 768}, device_scale_factor=1, timezone_id="America/New_York"),
+        new_context(viewport=WIDE, device_scale_factor=1, timezone_id="America/New_York"),
         live_server.url,
     )
     desk_log_in(desk)

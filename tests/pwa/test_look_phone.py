@@ -44,6 +44,9 @@ def test_every_phone_page_passes_axe_and_the_size_rules_in_every_mode(
     problems += check_page(page, "signature", phone=True)
     page.click(".sheet .sheet-actions .btn:not(.primary)")  # 取消
     page.wait_for_selector(".sheet", state="detached")
+    phone.open()  # home again, with the inspection's card, its badges and the unsynced strip
+    page.wait_for_selector("[data-list=inspections] .insp")
+    problems += check_page(page, "home-list", phone=True)
     phone.open("#/older")
     page.wait_for_selector("[data-older]")
     problems += check_page(page, "older", phone=True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 from urllib.parse import urljoin
@@ -57,6 +58,7 @@ def test_a_browser_gets_brotli_with_vary_and_its_own_etag(live_server: LiveServe
         assert gzip.decompress(zipped.content) == plain.content, name
         etags = {sent.headers["etag"], plain.headers["etag"], zipped.headers["etag"]}
         assert len(etags) == 3 and all(e.startswith('"') for e in etags), name  # strong, one per coding
+        assert plain.headers["etag"] == f'"{hashlib.sha256(plain.content).hexdigest()[:32]}"', name  # the bytes' own
         assert sent.headers["content-type"] == plain.headers["content-type"], name
 
 
@@ -133,7 +135,9 @@ def test_packed_icons_go_as_they_are_and_nothing_outside_the_build_is_served(
     assert "content-encoding" not in icon.headers
     assert icon.headers["content-type"] == "image/png"
     assert icon.content == (pwa_dist / "icons/icon-192.png").read_bytes()
-    for path in ["/app/%2e%2e/%2e%2e/pyproject.toml", "/app/..%2f..%2fpyproject.toml", "/app/nothing-here.js"]:
+    outside = ["/app/%2e%2e/%2e%2e/pyproject.toml", "/app/..%2f..%2fpyproject.toml", "/app/nothing-here.js"]
+    unnamable = ["/app/%00", f"/app/{'x' * 5000}.js", "/app/a%00b/index.html"]
+    for path in [*outside, *unnamable]:
         assert get(live_server, path).status_code == 404, path
     missing = get(live_server, "/app/assets/nothing-here.js")
     assert missing.headers["content-type"].startswith("application/problem+json")
