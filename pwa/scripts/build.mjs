@@ -1,13 +1,16 @@
 // Build pwa/dist: the app bundled and minified with content-hashed names (served immutable),
 // index.html pointing at them, the web app manifest and icons, and sw.js stamped with the
-// shell's version and precache list (a new build → a new shell cache).
+// shell's version and precache list (a new build → a new shell cache). Every text file is
+// precompressed beside itself (name.br at brotli's best, name.gz at gzip's), so the server
+// sends the coding a browser accepts without compressing on each request.
 // Environment: XUNJIAN_BUILD_ID is mixed into the shell version (the same sources under another
 // build id make a new version, as the update test needs); XUNJIAN_PWA_OUT builds into another
 // folder than pwa/dist.
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import * as esbuild from 'esbuild'
 import { iconPng, iconSvg } from './icons.mjs'
 
@@ -25,7 +28,7 @@ const MANIFEST = {
   lang: 'zh-CN',
   start_url: './',
   scope: './',
-  id: './',
+  id: '/app/',
   display: 'standalone',
   orientation: 'portrait',
   background_color: '#f3f4f6',
@@ -94,7 +97,30 @@ async function main() {
     },
   })
   await writeFile(join(dist, 'build.json'), JSON.stringify({ version, precache, js, css }, null, 2) + '\n')
+  await precompress(dist)
   console.log(`${relative(join(root, '..'), dist)} built: shell ${version} (${js}, ${css})`)
+}
+
+/** Files already packed (PNG) gain nothing from a second coding; the build's own record is not served. */
+const PACKED = /\.(png|br|gz)$|^build\.json$/
+
+/** Write name.br and name.gz beside every other file under `folder`, each only where it is smaller. */
+async function precompress(folder) {
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || PACKED.test(entry.name)) continue
+    const path = join(entry.parentPath, entry.name)
+    const data = await readFile(path)
+    const br = brotliCompressSync(data, {
+      params: {
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+      },
+    })
+    const gz = gzipSync(data, { level: 9 })
+    if (br.length < data.length) await writeFile(`${path}.br`, br)
+    if (gz.length < data.length) await writeFile(`${path}.gz`, gz)
+  }
 }
 
 main().catch((error) => {

@@ -4,6 +4,7 @@
 // when the connection returns, when the app becomes visible, shortly after edits, on a timer,
 // from the button, and through Background Sync where available.
 import { openDatabase, getMeta, setMeta } from './lib/db.js'
+import { applyLook, watchSystemScheme } from './lib/look.js'
 import { h, replace } from './lib/dom.js'
 import { openEditor, renderEditor } from './phone/editor.js'
 import { renderDeskFinding } from './desk/finding.js'
@@ -166,7 +167,9 @@ function render() {
       : app.page?.kind === 'inspection' ? renderEditor(app)
       : app.page?.kind === 'login' || route().name === 'login' ? renderLogin(app)
         : renderHome(app)
-  replace(app.root, h('div', { id: 'status' }, statusStrip()), h('div', { id: 'alerts' }, alerts()), page)
+  // the desk is used online at a desk: no phone sync strip there (its alerts stay)
+  const strip = app.page?.kind === 'desk' ? null : h('div', { id: 'status' }, statusStrip())
+  replace(app.root, strip, h('div', { id: 'alerts' }, alerts()), page)
   if (key) /** @type {HTMLElement|null} */ (app.root.querySelector(`[data-key="${CSS.escape(key)}"]`))?.focus()
   const chip = /** @type {HTMLElement|null} */ (app.root.querySelector('.sec.on'))
   const nav = chip?.parentElement
@@ -272,6 +275,8 @@ async function toggleLang() {
 /** Start the app in `root`. @param {HTMLElement} root */
 export async function start(root) {
   app.root = root
+  applyLook()
+  watchSystemScheme()
   app.db = await openDatabase({ onBlocking: () => app.db.close() })
   await reloadMeta()
   await refreshSummary()

@@ -378,7 +378,7 @@ def test_a_supervisor_verifies_a_fix_with_a_photo_uploaded_from_the_desk(
     page.fill("textarea[name=verify_note]", note)
     page.click("[data-action=verify]")
     page.locator("[data-problem-box] [data-problem=need-input]").wait_for()
-    assert page.inner_text("label:has(input[data-verify-photo])") == "上传照片 / Add photos"
+    assert page.inner_text("label:has(input[data-verify-photo])") == "上传照片"
     assert page.get_attribute("input[data-verify-photo]", "accept") == "image/*"
 
     # --- two photos chosen at once, prepared as on the phone; one removed ---

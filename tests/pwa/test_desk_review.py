@@ -87,11 +87,13 @@ def test_the_desk_names_people_shows_photos_and_resolves_a_conflict_by_entering_
     row.click()
     page.wait_for_selector(f'[data-desk=inspection][data-inspection="{inspection_id}"]')
     photos = page.locator(f'[data-path="{OVERVIEW}"] .desk-value')
-    awaiting = photos.locator(f'[data-awaiting="{never_uploaded}"]')
+    evidence = page.locator('[data-path="gm_responsibility"] [data-evidence-for="gm_responsibility"]')
+    awaiting = evidence.locator(f'[data-awaiting="{never_uploaded}"]')
     awaiting.wait_for()
     assert "等待上传" in awaiting.inner_text()
-    evidence = page.locator('[data-path="gm_responsibility"] [data-evidence-for="gm_responsibility"]')
-    assert evidence.locator(f'[data-awaiting="{never_uploaded}"]').count() == 1  # shown with the item it documents
+    # shown with the item it documents only, not also under the photo item that holds it (issue 18)
+    assert page.locator(f'[data-awaiting="{never_uploaded}"]').count() == 1
+    assert photos.locator(f'[data-awaiting="{never_uploaded}"]').count() == 0
     assert page.locator("[data-evidence-for]").count() == 1
     [photo] = photos.locator("button[data-action=view-photo]").evaluate_all("(els) => els.map((e) => e.dataset.sha256)")
     thumb = f'[data-path="{OVERVIEW}"] img.desk-thumb'
@@ -129,8 +131,8 @@ def test_the_desk_names_people_shows_photos_and_resolves_a_conflict_by_entering_
     conflict = page.locator(f'[data-path="{AREA}"] [data-conflict-status=open]')
     conflict_id = conflict.get_attribute("data-conflict")
     devices = sorted(conflict.locator("[data-device]").all_inner_texts())
-    assert devices == ["设备: 手机A", "设备: 手机B"]
-    assert conflict.locator("[data-by]").all_inner_texts() == [f"提交人: {ZHANG}"] * 2
+    assert devices == ["设备：手机A", "设备：手机B"]
+    assert conflict.locator("[data-by]").all_inner_texts() == [f"提交人：{ZHANG}"] * 2
 
     page.click("details[data-audit] > summary")
     page.wait_for_selector("details[data-audit=loaded]")

@@ -36,7 +36,7 @@ def test_an_inspection_filled_offline_survives_reloads_and_reaches_the_server_on
     phone.type_number(FROZEN, "-12")
     card = phone.card(FROZEN)
     assert "failed" in (card.get_attribute("class") or "")
-    assert card.locator(".range").inner_text() == "合格范围: ≤ -18 ℃"
+    assert card.locator(".range").inner_text() == "合格范围：≤ -18 ℃"
     evidence = f'[data-path="{FROZEN}"] [data-evidence="photo"] input[type=file]'
     phone.take_photo(evidence, camera_jpeg())
     phone.page.screenshot(path=str(ARTIFACTS / "form-360.png"))

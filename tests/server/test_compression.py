@@ -1,10 +1,11 @@
-"""Compression: JSON answers are gzipped for clients that accept it; evidence bytes, tiny answers and the rest never."""
+"""Compression: JSON answers in brotli or gzip when accepted; evidence bytes, tiny answers and the rest never."""
 
 from __future__ import annotations
 
 import gzip
 import json
 
+import brotli
 import httpx
 
 from bench.device import Device
@@ -38,6 +39,23 @@ def test_a_json_answer_is_gzipped_when_accepted_and_decodes_to_the_same_json(cli
         assert "accept-encoding" in packed.headers["vary"].lower(), url
         assert int(packed.headers["content-length"]) == len(packed.content) < len(plain.content), url
         assert json.loads(gzip.decompress(packed.content)) == json.loads(plain.content), url
+
+
+def test_a_json_answer_is_in_brotli_when_accepted_and_smaller_than_gzip(client: Client, world: World) -> None:
+    headers = world.headers["admin"]
+    phone = Device(client, headers["Authorization"].partition(" ")[2], "phone")
+    for _ in range(3):
+        phone.set(phone.create(world.sites[SHOP], "supermarket_service"), {"sales_area_m2": 800.0})
+    phone.push()
+    for url in ["/api/sync/pull?checkpoint=0", SCHEMA]:
+        plain = raw(client, url, {**headers, **PLAIN})
+        zipped = raw(client, url, {**headers, **GZIP})
+        packed = raw(client, url, {**headers, "Accept-Encoding": "gzip, deflate, br, zstd"})
+        assert packed.status_code == 200, url
+        assert packed.headers["content-encoding"] == "br", url
+        assert "accept-encoding" in packed.headers["vary"].lower(), url
+        assert int(packed.headers["content-length"]) == len(packed.content) < len(zipped.content), url
+        assert json.loads(brotli.decompress(packed.content)) == json.loads(plain.content), url
 
 
 def test_the_schemas_etag_and_304_hold_when_compressed(client: Client, world: World) -> None:

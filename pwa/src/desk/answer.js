@@ -5,7 +5,7 @@
 // and by the conflict cards (candidates and entered values).
 import { h } from '../lib/dom.js'
 import { rangeText } from '../model/form.js'
-import { L, t } from '../i18n/index.js'
+import { colon, L, t } from '../i18n/index.js'
 import { photoThumbs } from './photos.js'
 import { when } from './shell.js'
 
@@ -34,12 +34,12 @@ export function valueView(app, item, value, options = {}) {
     case 'signature':
       return h('div', { class: ['desk-sig', stale && 'stale'], 'data-signature': value.status },
         value.image_sha256 ? photoThumbs(app, [value.image_sha256], { states, title: L(item.label), signature: true }) : null,
-        h('span', null, `${value.status === 'refused' ? t('refused_by') : t('signed_by')}: ${value.signer_name || ''} (${value.signer_role || ''}) · ${when(value.signed_at || value.refused_at)}`),
+        h('span', null, `${value.status === 'refused' ? t('refused_by') : t('signed_by')}${colon()}${value.signer_name || ''} (${value.signer_role || ''}) · ${when(value.signed_at || value.refused_at)}`),
         value.reason ? h('span', null, ` · ${value.reason}`) : null,
         stale ? h('span', { class: 'badge st-fail', 'data-stale': 'true' }, t('resign_needed')) : null)
     case 'group':
       return h('ol', { class: 'desk-entries' }, Object.values(value || {}).map((entry) => h('li', null,
-        (item.children || []).map((child) => h('div', null, h('span', { class: 'muted' }, `${L(child.label)}: `), valueView(app, child, entry?.[child.id], { states }))))))
+        (item.children || []).map((child) => h('div', null, h('span', { class: 'muted' }, `${L(child.label)}${colon()}`), valueView(app, child, entry?.[child.id], { states }))))))
     default:
       return typeof value === 'object' ? JSON.stringify(value) : String(value)
   }

@@ -5,7 +5,7 @@
 import { ApiError, json } from '../lib/api.js'
 import { deviceName } from './directory.js'
 import { h, replace } from '../lib/dom.js'
-import { L, statusText, t } from '../i18n/index.js'
+import { colon, L, statusText, t } from '../i18n/index.js'
 import { setPairs } from '../model/inspection.js'
 import { when, who } from './shell.js'
 
@@ -32,7 +32,7 @@ export function auditTrail(app, inspectionId, model) {
       replace(body, auditTable(app, entries, model))
       details.dataset.audit = 'loaded'
     } catch (e) {
-      replace(body, h('p', { class: 'bad' }, e instanceof ApiError ? `${t('problem_title')}: ${e.type}` : t('network_error').split('，')[0]))
+      replace(body, h('p', { class: 'bad' }, e instanceof ApiError ? `${t('problem_title')}${colon()}${e.type}` : t('network_error').split('，')[0]))
       details.dataset.audit = 'failed'
     }
   })
@@ -69,20 +69,20 @@ export function opText(e, model) {
   const kind = t(/** @type {any} */ (`desk_op_${e.kind}`))
   switch (e.kind) {
     case 'set':
-      return `${kind}: ${setPairs(op).map(([path, value]) => `${pathLabel(path, model)} = ${short(value)}`).join('; ')}`
+      return `${kind}${colon()}${setPairs(op).map(([path, value]) => `${pathLabel(path, model)} = ${short(value)}`).join('; ')}`
     case 'attach':
     case 'detach':
     case 'sign':
-      return `${kind}: ${pathLabel(op.path, model)}`
+      return `${kind}${colon()}${pathLabel(op.path, model)}`
     case 'add_entry':
     case 'remove_entry':
-      return `${kind}: ${pathLabel(op.group, model)}`
+      return `${kind}${colon()}${pathLabel(op.group, model)}`
     case 'transition':
       return `${kind} → ${statusText(op.to)}${op.reason ? ` · ${op.reason}` : ''}`
     case 'resolve':
-      return `${kind}: ${short(op.value)}${op.note ? ` · ${op.note}` : ''}`
+      return `${kind}${colon()}${short(op.value)}${op.note ? ` · ${op.note}` : ''}`
     case 'finding':
-      return `${kind}: ${op.action || ''}`
+      return `${kind}${colon()}${op.action || ''}`
     default:
       return kind.startsWith('desk_op_') ? e.kind : kind
   }

@@ -5,7 +5,7 @@
 import { ApiError, json } from '../lib/api.js'
 import { deviceName } from './directory.js'
 import { h } from '../lib/dom.js'
-import { L, t } from '../i18n/index.js'
+import { colon, L, t } from '../i18n/index.js'
 import { valueView } from './answer.js'
 import { when, who } from './shell.js'
 
@@ -92,7 +92,7 @@ export function conflictCard(app, conflict, item, reload, options = {}) {
       })
       await reload()
     } catch (e) {
-      error.textContent = e instanceof ApiError ? `${t('problem_title')}: ${e.type} · ${e.problem.detail || ''}` : t('network_error').split('，')[0]
+      error.textContent = e instanceof ApiError ? `${t('problem_title')}${colon()}${e.type} · ${e.problem.detail || ''}` : t('network_error').split('，')[0]
       button.disabled = false
     }
   }
@@ -118,9 +118,9 @@ export function conflictCard(app, conflict, item, reload, options = {}) {
         button.addEventListener('click', () => resolve({ candidate_id: c.id }, button))
         return h('div', { class: ['desk-candidate', winner === c.id && 'chosen'], 'data-candidate': c.id },
           h('div', { class: 'desk-candidate-value', 'data-value': JSON.stringify(c.value) }, item ? valueView(app, item, c.value) : JSON.stringify(c.value)),
-          h('div', { class: 'muted', 'data-by': c.user_id }, `${t('desk_by')}: ${who(app, c.user_id)}`),
-          h('div', { class: 'muted' }, `${t('desk_when')}: ${when(c.received_at)}`),
-          h('div', { class: 'muted', 'data-device': c.device_id || '' }, `${t('desk_device')}: ${deviceName(app, c.device_id, c.client_id, t('desk_server'))}`),
+          h('div', { class: 'muted', 'data-by': c.user_id }, `${t('desk_by')}${colon()}${who(app, c.user_id)}`),
+          h('div', { class: 'muted' }, `${t('desk_when')}${colon()}${when(c.received_at)}`),
+          h('div', { class: 'muted', 'data-device': c.device_id || '' }, `${t('desk_device')}${colon()}${deviceName(app, c.device_id, c.client_id, t('desk_server'))}`),
           open ? button : winner === c.id ? h('span', { class: 'badge st-approved' }, t('desk_chosen')) : null)
       })),
     open ? h('div', { class: 'desk-note' },
@@ -129,7 +129,7 @@ export function conflictCard(app, conflict, item, reload, options = {}) {
       error) : null,
     !open && conflict.resolution
       ? h('p', { class: 'muted', 'data-resolution': 'true' },
-        entered ? [`${t('desk_entered_value')}: `, h('span', { 'data-entered': JSON.stringify(conflict.resolution.value) }, item ? valueView(app, item, conflict.resolution.value) : JSON.stringify(conflict.resolution.value)), ' · '] : null,
+        entered ? [`${t('desk_entered_value')}${colon()}`, h('span', { 'data-entered': JSON.stringify(conflict.resolution.value) }, item ? valueView(app, item, conflict.resolution.value) : JSON.stringify(conflict.resolution.value)), ' · '] : null,
         `${t('desk_resolved_by')} ${who(app, conflict.resolved_by)} · ${when(conflict.resolved_at)}`,
         conflict.resolution.note ? ` · ${conflict.resolution.note}` : '')
       : null,

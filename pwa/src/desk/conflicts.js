@@ -78,7 +78,7 @@ export function renderDeskConflicts(app) {
     h('button', { type: 'button', class: 'btn small', 'data-action': 'reload', onclick: load }, t('desk_refresh')))
   load()
   return h('div', { class: 'page desk', 'data-desk': 'conflicts' },
-    deskBar(app, t('desk_conflicts_page'), h('a', { class: 'btn small', href: '#/', 'aria-label': t('back') }, `‹ ${t('desk_queue')}`)),
+    deskBar(app, t('desk_conflicts_page'), h('a', { class: 'btn small', href: '#/' }, `‹ ${t('desk_queue')}`)),
     bar,
     h('div', { class: 'card' }, note, list))
 }

@@ -13,7 +13,7 @@ import { photoThumbs } from './photos.js'
 import { loadDirectory } from './directory.js'
 import { actionBadge, deadlineText, severityBadge } from './findings.js'
 import { deskBar, problemBanner, when, who } from './shell.js'
-import { L, getLang, statusText, t } from '../i18n/index.js'
+import { colon, getLang, L, statusText, t } from '../i18n/index.js'
 import { preparePhoto } from '../media/photos.js'
 import { uploadBlob } from '../sync/uploads.js'
 
@@ -31,7 +31,7 @@ const UNVERIFIED = ['open', 'fixed_reported']
 export function renderDeskFinding(app, id) {
   const content = h('div', { class: 'desk-body' }, h('p', { class: 'muted' }, '…'))
   const page = h('div', { class: 'page desk', 'data-desk': 'finding', 'data-finding': id },
-    deskBar(app, t('fd_finding'), h('a', { class: 'btn small', href: '#/findings', 'aria-label': t('back') }, `‹ ${t('nav_findings')}`)),
+    deskBar(app, t('fd_finding'), h('a', { class: 'btn small', href: '#/findings' }, `‹ ${t('nav_findings')}`)),
     content)
   /** What the supervisor typed, kept across reloads until an action succeeds. */
   const typed = { responsible: '', working_days: '', assign_note: '', verify_note: '', inspection_id: '', close_note: '', reopen_note: '' }
@@ -72,12 +72,12 @@ function body(app, f, typed, picked, reload) {
           h('h2', { class: 'desk-label', 'data-label': f.label.zh }, L(f.label)), severityBadge(f.severity),
           actionBadge(f.status === 'withdrawn' ? 'withdrawn' : a.status)),
         other ? h('div', { class: 'muted' }, other) : null,
-        h('div', { class: 'clause', 'data-clause': f.clause }, `${t('clause')}: ${f.clause}`),
-        h('div', null, `${t('fd_failed_value')}: `, h('span', { class: 'bad', 'data-value': true }, answerText(f.value))),
-        h('div', null, `${t('fd_site')}: ${site ? site.name : f.site_id}`),
-        h('div', null, `${t('fd_inspection')}: `, h('a', { href: `#/d/${f.inspection_id}`, 'data-inspection-link': f.inspection_id }, t('fd_open_inspection')),
+        h('div', { class: 'clause', 'data-clause': f.clause }, `${t('clause')}${colon()}${f.clause}`),
+        h('div', null, `${t('fd_failed_value')}${colon()}`, h('span', { class: 'bad', 'data-value': true }, answerText(f.value))),
+        h('div', null, `${t('fd_site')}${colon()}${site ? site.name : f.site_id}`),
+        h('div', null, `${t('fd_inspection')}${colon()}`, h('a', { href: `#/d/${f.inspection_id}`, 'data-inspection-link': f.inspection_id }, t('fd_open_inspection')),
           f.inspection_status ? h('span', { class: 'muted' }, ` (${statusText(f.inspection_status)})`) : null),
-        h('div', { class: 'muted' }, `${t('fd_found')}: ${when(f.created_at)}`),
+        h('div', { class: 'muted' }, `${t('fd_found')}${colon()}${when(f.created_at)}`),
         f.repeat_of ? h('div', { class: 'banner warn', 'data-repeat-of': f.repeat_of }, t('fd_repeat_of'), ' ',
           h('a', { href: `#/f/${f.repeat_of}` }, t('fd_see_earlier'))) : null),
       h('section', { class: 'card' }, h('h3', null, t('fd_evidence')),
@@ -97,8 +97,8 @@ function confirmation(f) {
   return h('section', { class: 'card', 'data-confirmed': f.confirmed ? 'true' : 'false' },
     h('h3', null, t('fd_confirmation'), ' ', h('span', { class: ['badge', f.confirmed ? 'st-approved' : 'st-fail'] }, f.confirmed ? t('fd_confirmed') : t('fd_unconfirmed'))),
     signatures.map((/** @type {any} */ s) => h('div', { 'data-signature': s.status },
-      `${s.status === 'refused' ? t('refused_by') : t('signed_by')}: ${s.signer_name}${s.signer_role ? ` (${s.signer_role})` : ''}`,
-      s.witness_name ? ` · ${t('fd_witness')}: ${s.witness_name}` : '',
+      `${s.status === 'refused' ? t('refused_by') : t('signed_by')}${colon()}${s.signer_name}${s.signer_role ? ` (${s.signer_role})` : ''}`,
+      s.witness_name ? ` · ${t('fd_witness')}${colon()}${s.witness_name}` : '',
       s.stale ? h('span', { class: 'badge st-fail' }, ` ${t('fd_stale')}`) : null)))
 }
 
@@ -108,17 +108,17 @@ function actionCard(app, f) {
   const v = a.verification
   return h('section', { class: 'card finding-action', 'data-action-status': a.status },
     h('h3', null, t('fd_action'), ' ', actionBadge(a.status)),
-    h('div', { 'data-responsible': a.responsible || '' }, `${t('fd_responsible')}: `, a.responsible || h('span', { class: 'muted' }, '—')),
-    h('div', null, `${t('fd_deadline')}: `, deadlineText(a), a.working_days ? h('span', { class: 'muted' }, ` (${a.working_days} ${t('fd_working_days')})`) : null),
-    a.assigned_at ? h('div', { class: 'muted' }, `${t('fd_assigned')}: ${who(app, a.assigned_by)} · ${when(a.assigned_at)}`) : null,
-    a.fix ? h('div', null, `${t('fd_fix')}: ${a.fix.note || '—'} · ${who(app, a.fix.by)} · ${when(a.fix.at)}`,
+    h('div', { 'data-responsible': a.responsible || '' }, `${t('fd_responsible')}${colon()}`, a.responsible || h('span', { class: 'muted' }, '—')),
+    h('div', null, `${t('fd_deadline')}${colon()}`, deadlineText(a), a.working_days ? h('span', { class: 'muted' }, ` (${a.working_days} ${t('fd_working_days')})`) : null),
+    a.assigned_at ? h('div', { class: 'muted' }, `${t('fd_assigned')}${colon()}${who(app, a.assigned_by)} · ${when(a.assigned_at)}`) : null,
+    a.fix ? h('div', null, `${t('fd_fix')}${colon()}${a.fix.note || '—'} · ${who(app, a.fix.by)} · ${when(a.fix.at)}`,
       photoThumbs(app, a.fix.photos, { title: t('fd_fix') })) : null,
     v ? h('div', { 'data-verification': v.method },
-      `${t('fd_verification')}: `, v.method === 'inspection' ? t('fd_by_inspection') : v.note, ' · ',
+      `${t('fd_verification')}${colon()}`, v.method === 'inspection' ? t('fd_by_inspection') : v.note, ' · ',
       v.inspection_id ? h('a', { href: `#/d/${v.inspection_id}`, 'data-verified-by': v.inspection_id }, t('fd_open_inspection')) : null,
       ` · ${who(app, v.by)} · ${when(v.at)}`,
       photoThumbs(app, v.photos || [], { title: t('fd_verification') })) : null,
-    a.closed_at ? h('div', { 'data-closed-at': a.closed_at }, `${t('act_closed')}: ${who(app, a.closed_by)} · ${when(a.closed_at)}`) : null,
+    a.closed_at ? h('div', { 'data-closed-at': a.closed_at }, `${t('act_closed')}${colon()}${who(app, a.closed_by)} · ${when(a.closed_at)}`) : null,
     a.reopen_count ? h('div', { class: 'muted' }, t('fd_reopened_times', { n: a.reopen_count })) : null)
 }
 
@@ -128,8 +128,8 @@ function history(app, f) {
     h('ol', { class: 'finding-history' }, f.history.map((/** @type {any} */ e) => {
       const d = e.detail || {}
       const said = [
-        d.responsible && `${t('fd_responsible')}: ${d.responsible}`,
-        d.deadline && `${t('fd_deadline')}: ${d.deadline}`,
+        d.responsible && `${t('fd_responsible')}${colon()}${d.responsible}`,
+        d.deadline && `${t('fd_deadline')}${colon()}${d.deadline}`,
         d.note, d.reason,
       ].filter(Boolean).join(' · ')
       return h('li', { 'data-event': e.kind },

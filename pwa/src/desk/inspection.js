@@ -4,12 +4,14 @@
 // open the photo viewer (photos not uploaded yet shown as awaiting), conflicts side by side,
 // resolved by choosing a candidate or entering a value, the audit trail, and the review:
 // comments pinned to items, an overall reason, approve / return / reject. Problems are told
-// apart by their type name, never by their text.
-import { ApiError, json, problemName } from '../lib/api.js'
+// apart by their type name, never by their text. A photo is shown under the item it documents
+// only (an evidence photo is held by the form's photo item, but belongs to the failed item); the
+// failed items can be shown alone ("只看不合格", or "3 项不合格" in the summary); print and PDF.
+import { ApiError, json, problemName, send } from '../lib/api.js'
 import { loadDirectory } from './directory.js'
 import { h, replace } from '../lib/dom.js'
 import { formModel, visibleItems } from '../model/form.js'
-import { L, statusText, t } from '../i18n/index.js'
+import { colon, L, statusText, t } from '../i18n/index.js'
 import { loadSchema, schemaUrl } from '../sync/schemas.js'
 import { valueView } from './answer.js'
 import { auditTrail } from './audit.js'
@@ -26,7 +28,8 @@ export function renderDeskInspection(app, id) {
   const page = h(
     'div',
     { class: 'page desk', 'data-desk': 'inspection', 'data-inspection': id },
-    deskBar(app, t('desk_inspection'), h('a', { class: 'btn small', href: '#/', 'aria-label': t('back') }, `‹ ${t('desk_queue')}`)),
+    deskBar(app, t('desk_inspection'), h('a', { class: 'btn small', href: '#/' }, `‹ ${t('desk_queue')}`)),
+    tools(app, id, (on) => onlyFailed(page, on)),
     content,
   )
   /** Comment drafts by item path, kept across reloads of the page. @type {Map<string, string>} */
@@ -50,6 +53,39 @@ export function renderDeskInspection(app, id) {
 /**
  * @typedef {{drafts: Map<string, string>, state: {reason: string, problem: string}, reload: () => Promise<void>}} DeskContext
  */
+
+/** Show the failed items alone, or every item. @param {HTMLElement} page @param {boolean} on */
+function onlyFailed(page, on) {
+  if (on) page.dataset.onlyFailed = 'true'
+  else delete page.dataset.onlyFailed
+  const box = /** @type {HTMLInputElement|null} */ (page.querySelector('input[name=only_failed]'))
+  if (box) box.checked = on
+}
+
+/** The page's tools: the failed-only filter, print, the PDF report. @param {any} app @param {string} id @param {(on: boolean) => void} filter */
+function tools(app, id, filter) {
+  const box = /** @type {HTMLInputElement} */ (h('input', { type: 'checkbox', name: 'only_failed', onchange: () => filter(box.checked) }))
+  const problem = h('span', { class: 'bad', 'aria-live': 'polite' })
+  const pdf = async () => {
+    problem.textContent = ''
+    try {
+      const response = await send(`/api/inspections/${id}/report.pdf`, { token: app.meta.token })
+      const url = URL.createObjectURL(await response.blob())
+      const link = h('a', { href: url, download: `inspection-${id}.pdf`, hidden: true })
+      document.body.append(link)
+      link.click()
+      link.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+    } catch (e) {
+      problem.textContent = e instanceof ApiError ? `${t('desk_pdf_failed')}${colon()}${e.type}` : t('network_error').split('，')[0]
+    }
+  }
+  return h('div', { class: 'desk-tools desk-print' },
+    h('label', { class: 'check' }, box, t('desk_only_failed')),
+    h('button', { type: 'button', class: 'btn small', 'data-action': 'print', onclick: () => window.print() }, t('desk_print')),
+    h('button', { type: 'button', class: 'btn small', 'data-action': 'pdf', onclick: pdf }, t('desk_pdf')),
+    problem)
+}
 
 /** @param {any} app @param {any} view @param {ReturnType<typeof formModel>} model @param {DeskContext} ctx */
 function body(app, view, model, ctx) {
@@ -82,15 +118,21 @@ function body(app, view, model, ctx) {
         h('strong', null, L(model.title)),
         h('div', null, site ? site.name : view.site_id),
         h('div', null, h('span', { class: ['badge', `st-${view.status}`], 'data-status': view.status }, statusText(view.status))),
-        h('div', { class: 'muted' }, `${t('desk_inspector')}: ${who(app, view.inspector_id)} · ${t('desk_updated')}: ${when(view.updated_at)}`),
-        view.score ? h('div', { 'data-score': view.score.score ?? '' }, `${t('desk_score')}: `, scoreText({
+        h('div', { class: 'muted' }, `${t('desk_inspector')}${colon()}${who(app, view.inspector_id)} · ${t('desk_updated')}${colon()}${when(view.updated_at)}`),
+        view.score ? h('div', { 'data-score': view.score.score ?? '' }, `${t('desk_score')}${colon()}`, scoreText({
           score: view.score.score, verdict: view.score.passed === null ? null : view.score.passed ? 'pass' : 'fail',
           failed_critical: view.score.failed_critical.length,
         })) : null,
-        h('div', null, `${t('desk_photos')}: ${view.evidence.photos_received}/${view.evidence.photos_expected}`),
-        h('div', { class: failed.size ? 'bad' : '' }, `${failed.size} ${t('score_failed')}`),
-        h('div', { 'data-open-conflicts': open.length, class: open.length ? 'bad' : '' }, `${t('desk_open_conflicts')}: ${open.length}`),
-        view.reason ? h('div', { class: 'muted' }, `${t('desk_reason')}: ${view.reason}`) : null,
+        h('div', null, `${t('desk_photos')}${colon()}${view.evidence.photos_received}/${view.evidence.photos_expected}`),
+        failed.size
+          ? h('button', { type: 'button', class: 'btn small link bad', 'data-action': 'show-failed', 'data-failed-count': failed.size, onclick: (/** @type {Event} */ e) => {
+            const page = /** @type {HTMLElement} */ (/** @type {HTMLElement} */ (e.currentTarget).closest('[data-desk=inspection]'))
+            onlyFailed(page, true)
+            page.querySelector('.desk-item.failed')?.scrollIntoView({ block: 'start' })
+          } }, t('desk_failed_count', { n: failed.size }))
+          : h('div', { 'data-failed-count': 0 }, t('desk_failed_count', { n: 0 })),
+        h('div', { 'data-open-conflicts': open.length, class: open.length ? 'bad' : '' }, `${t('desk_open_conflicts')}${colon()}${open.length}`),
+        view.reason ? h('div', { class: 'muted' }, `${t('desk_reason')}${colon()}${view.reason}`) : null,
         comments.length ? h('ul', { class: 'desk-comments' }, comments.map((/** @type {any} */ c) =>
           h('li', null, c.path ? `${L(model.items[c.path]?.label) || c.path}: ` : '', c.text))) : null),
       reviewBox(app, view, open.length, ctx)),
@@ -112,13 +154,26 @@ function evidencePhotos(app, view, item) {
 }
 
 /**
+ * A photo item's own photos: those it holds as evidence of another item are shown under that item.
+ * @param {any} view @param {import('../model/form.js').Item} item @param {any} value
+ */
+function ownPhotos(view, item, value) {
+  if (item.kind !== 'photo' || !Array.isArray(value)) return value
+  const elsewhere = new Set(Object.entries(view.photo_evidence || {})
+    .filter(([path]) => path !== item.id && !path.startsWith(`${item.id}/`))
+    .flatMap(([, shas]) => shas))
+  const own = value.filter((sha) => !elsewhere.has(sha))
+  return own.length ? own : null
+}
+
+/**
  * One answer: label, clause, value (thumbnails for photos and signatures), failed mark,
  * conflicts, and the comment box for returning.
  * @param {any} app @param {any} view @param {ReturnType<typeof formModel>} model
  * @param {import('../model/form.js').Item} item @param {boolean} failed @param {any[]} conflicts @param {DeskContext} ctx
  */
 function itemRow(app, view, model, item, failed, conflicts, ctx) {
-  const value = view.answers[item.id]
+  const value = ownPhotos(view, item, view.answers[item.id])
   const stale = item.kind === 'signature' && view.fields?.[item.id]?.stale
   const reviewable = view.status === 'submitted'
   const box = /** @type {HTMLTextAreaElement} */ (h('textarea', {
@@ -131,7 +186,7 @@ function itemRow(app, view, model, item, failed, conflicts, ctx) {
     { class: ['desk-item', failed && 'failed', conflicts.some((c) => c.status === 'open') && 'conflicted'], 'data-path': item.id, 'data-failed': failed ? 'true' : null },
     h('div', { class: 'desk-item-head' },
       h('span', { class: 'desk-label' }, L(item.label)),
-      item.clause ? h('span', { class: 'muted clause' }, `${t('clause')}: ${item.clause}`) : null,
+      item.clause ? h('span', { class: 'muted clause' }, `${t('clause')}${colon()}${item.clause}`) : null,
       failed ? h('span', { class: 'badge st-fail' }, t('failed_item')) : null,
       reviewable ? h('button', { type: 'button', class: 'btn small link', 'data-action': 'comment', onclick: () => {
         wrap.hidden = false
@@ -198,6 +253,6 @@ function problemText(name) {
     case 'need-reason':
     case 'invalid-input': return t('desk_need_reason')
     case 'network': return t('network_error').split('，')[0]
-    default: return `${t('problem_title')}: ${name}`
+    default: return `${t('problem_title')}${colon()}${name}`
   }
 }

@@ -1,12 +1,12 @@
 // @ts-check
 // The desk's photos: thumbnails (?variant=thumb) and a viewer with the display version
-// (1600 px), the original on request, and what /meta says (capture time, pixels, size, camera,
+// (1600 px), zoomed (1× to 4×) and turned by quarter turns on screen, the original on request, and what /meta says (capture time, pixels, size, camera,
 // uploader, GPS when the caller may see it). Images are fetched with the bearer token into
 // blob: URLs, since <img> cannot send the header. A photo an answer names but the phone has not
 // uploaded yet is shown as awaiting upload, never as a broken image.
 import { ApiError, json, send } from '../lib/api.js'
 import { h, replace } from '../lib/dom.js'
-import { t } from '../i18n/index.js'
+import { colon, t } from '../i18n/index.js'
 import { when, who } from './shell.js'
 
 /** Object URLs by "sha:variant", kept for the page's lifetime (blobs are immutable). @type {Map<string, Promise<string>>} */
@@ -93,8 +93,22 @@ export function openViewer(app, shas, index, title) {
     h('div', { class: 'viewer-head' }, h('strong', null, title), counter, closeButton),
     h('div', { class: 'viewer-body' }, figure, h('div', { class: 'viewer-side' }, actions, meta)))
   const backdrop = h('div', { class: 'viewer-backdrop', 'data-viewer': 'open', onclick: (/** @type {Event} */ e) => e.target === backdrop && close() }, dialog)
+  const view = { zoom: 1, rotation: 0, img: /** @type {HTMLImageElement|null} */ (null) }
+  /** Zoom by `by` (1 to 4 times) and turn by `turn` degrees; the photo's own bytes are untouched. @param {number} by @param {number} turn */
+  const adjust = (by, turn) => {
+    view.zoom = Math.min(4, Math.max(1, view.zoom + by))
+    view.rotation = (view.rotation + turn + 360) % 360
+    if (!view.img) return
+    view.img.style.transform = `rotate(${view.rotation}deg) scale(${view.zoom})`
+    view.img.dataset.zoom = String(view.zoom)
+    view.img.dataset.rotation = String(view.rotation)
+    figure.classList.toggle('zoomed', view.zoom > 1)
+  }
   const onKey = (/** @type {KeyboardEvent} */ e) => {
     if (e.key === 'Escape') close()
+    else if (e.key === '+' || e.key === '=') adjust(0.5, 0)
+    else if (e.key === '-') adjust(-0.5, 0)
+    else if (e.key === 'r' || e.key === 'R') adjust(0, 90)
     else if (e.key === 'ArrowRight' && index < shas.length - 1) show(index + 1)
     else if (e.key === 'ArrowLeft' && index > 0) show(index - 1)
   }
@@ -110,7 +124,9 @@ export function openViewer(app, shas, index, title) {
     const sha = shas[at]
     backdrop.dataset.sha256 = sha
     counter.textContent = shas.length > 1 ? `${at + 1} / ${shas.length}` : ''
-    const img = /** @type {HTMLImageElement} */ (h('img', { class: 'viewer-img', alt: title, 'data-variant': 'display' }))
+    const img = /** @type {HTMLImageElement} */ (h('img', { class: 'viewer-img', alt: title, 'data-variant': 'display', 'data-zoom': '1', 'data-rotation': '0' }))
+    Object.assign(view, { zoom: 1, rotation: 0, img })
+    figure.classList.remove('zoomed')
     const status = h('p', { class: 'muted', 'aria-live': 'polite' }, '…')
     replace(figure, img, status)
     blobUrl(app, sha, 'display').then((url) => {
@@ -130,12 +146,15 @@ export function openViewer(app, shas, index, title) {
         img.dataset.variant = 'original'
         original.replaceWith(h('a', { class: 'btn small', href: url, download: `${sha}.jpg`, 'data-original': 'loaded' }, t('desk_download_original')))
       } catch (e) {
-        original.replaceWith(h('span', { class: 'bad', 'data-original': 'refused' }, e instanceof ApiError ? `${t('problem_title')}: ${e.type}` : t('desk_photo_unavailable')))
+        original.replaceWith(h('span', { class: 'bad', 'data-original': 'refused' }, e instanceof ApiError ? `${t('problem_title')}${colon()}${e.type}` : t('desk_photo_unavailable')))
       }
     })
     replace(actions,
       h('button', { type: 'button', class: 'btn small', 'data-action': 'previous-photo', disabled: at === 0, onclick: () => show(at - 1) }, `‹ ${t('desk_prev_photo')}`),
       h('button', { type: 'button', class: 'btn small', 'data-action': 'next-photo', disabled: at >= shas.length - 1, onclick: () => show(at + 1) }, `${t('desk_next_photo')} ›`),
+      h('button', { type: 'button', class: 'btn small', 'data-action': 'zoom-in', onclick: () => adjust(0.5, 0) }, t('desk_zoom_in')),
+      h('button', { type: 'button', class: 'btn small', 'data-action': 'zoom-out', onclick: () => adjust(-0.5, 0) }, t('desk_zoom_out')),
+      h('button', { type: 'button', class: 'btn small', 'data-action': 'rotate', onclick: () => adjust(0, 90) }, t('desk_rotate')),
       original)
     meta.dataset.meta = 'loading'
     replace(meta)

@@ -8,7 +8,7 @@ import { json, send } from '../lib/api.js'
 import { barChart, change, compareChart, minus, round1, stackedChart, withUnit } from './charts.js'
 import { h, replace } from '../lib/dom.js'
 import { deskBar, problemBanner } from './shell.js'
-import { L, t } from '../i18n/index.js'
+import { colon, L, t } from '../i18n/index.js'
 
 const CHINA_OFFSET_MS = 8 * 3600 * 1000
 
@@ -188,7 +188,7 @@ function headline(report) {
       return h('div', { class: 'figure', 'data-figure': f.key, 'data-value': f.value ?? '' },
         h('span', { class: 'figure-label' }, f.label),
         h('strong', { class: 'figure-value' }, f.text ?? withUnit(f.value, f.unit || '')),
-        h('span', { class: ['change', `tone-${moved.tone}`], 'data-change': moved.delta ?? '', title: `${t('rep_previous')}: ${report.previous.period.label}` }, moved.text))
+        h('span', { class: ['change', `tone-${moved.tone}`], 'data-change': moved.delta ?? '', title: `${t('rep_previous')}${colon()}${report.previous.period.label}` }, moved.text))
     })))
 }
 

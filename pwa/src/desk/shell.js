@@ -5,6 +5,7 @@
 import { ApiError } from '../lib/api.js'
 import { userName } from './directory.js'
 import { h } from '../lib/dom.js'
+import { lookControls } from '../lib/look_controls.js'
 import { t } from '../i18n/index.js'
 import { logOut } from '../sync/session.js'
 
@@ -20,13 +21,21 @@ export function who(app, userId) {
   return userName(app, userId) || (userId ? `#${userId.slice(0, 8)}` : '')
 }
 
-/** A time stamp as "2026-11-22 09:30" (local time). @param {string|null|undefined} iso */
+/** China time (Asia/Shanghai): UTC+8 all year, no daylight saving. */
+const CHINA_OFFSET_MS = 8 * 3600 * 1000
+
+/**
+ * A time stamp as "2026-11-22 09:30" in China time, whatever the browser's time zone: the desk
+ * reads the times of inspections done in China, and a supervisor travelling abroad must see
+ * the same clock as the inspector and the PDF. @param {string|null|undefined} iso
+ */
 export function when(iso) {
   if (!iso) return ''
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
+  const ms = Date.parse(iso)
+  if (Number.isNaN(ms)) return iso
+  const d = new Date(ms + CHINA_OFFSET_MS)
   const p = (/** @type {number} */ n) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
 }
 
 /** The desk's pages, by the hash prefixes that belong to each. */
@@ -58,6 +67,7 @@ export function deskBar(app, title, left) {
     { class: 'bar desk-bar' },
     left || h('img', { src: 'icons/icon.svg', alt: '', width: 32, height: 32, class: 'bar-logo' }),
     h('div', { class: 'bar-title' }, h('strong', null, title), h('span', { class: 'muted' }, app.meta.user?.display_name || '')),
+    lookControls({ dark: t('look_dark'), large: t('look_large'), group: t('look_group') }),
     h('button', { type: 'button', class: 'btn small', onclick: () => app.toggleLang() }, t('language')),
     h('button', { type: 'button', class: 'btn small', onclick: async () => {
       if (await logOut(app)) location.hash = '#/login'

@@ -172,6 +172,10 @@ const BASE_TEXTS = {
   cadence_daily: ['每日', 'Daily'],
   cadence_weekly: ['每周', 'Weekly'],
   cadence_monthly: ['每月', 'Monthly'],
+  expected_number: ['应为数字', 'Expected a number'],
+  look_group: ['显示', 'Display'],
+  look_dark: ['深色', 'Dark'],
+  look_large: ['大字', 'Large text'],
 }
 
 const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS }
@@ -198,6 +202,11 @@ export function t(key, vars) {
   let text = pair ? pair[lang === 'zh' ? 0 : 1] : String(key)
   for (const [name, value] of Object.entries(vars || {})) text = text.replace(`{${name}}`, String(value))
   return text
+}
+
+/** The colon after a label: full-width "：" in Chinese, ": " in English. */
+export function colon() {
+  return lang === 'zh' ? '：' : ': '
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   visibleItems,
   visibleSections,
 } from '../model/form.js'
-import { L, statusText, t } from '../i18n/index.js'
+import { colon, L, statusText, t } from '../i18n/index.js'
 import { photoList, widget } from './widgets.js'
 
 /**
@@ -104,7 +104,7 @@ export function renderForm(ctx) {
       { class: 'bottom' },
       h(
         'div',
-        { class: 'meter', role: 'progressbar', 'aria-valuenow': total.done, 'aria-valuemax': total.total },
+        { class: 'meter', role: 'progressbar', 'aria-label': t('progress'), 'aria-valuenow': total.done, 'aria-valuemax': total.total },
         h('span', { class: 'meter-fill', style: { width: `${total.total ? (100 * total.done) / total.total : 0}%` } }),
       ),
       h(
@@ -163,7 +163,7 @@ export function refusal(record, ctx) {
         null,
         errors.map((/** @type {any} */ e) =>
           h('li', null, h('a', { href: '#', onclick: (/** @type {Event} */ ev) => (ev.preventDefault(), ctx.focusPointer(e.pointer)) },
-            pointerLabel(ctx.model, e.pointer, L, ctx.view.answers)), `: ${e.detail}`),
+            pointerLabel(ctx.model, e.pointer, L, ctx.view.answers)), `${colon()}${e.detail}`),
         ),
       ),
     h('button', { type: 'button', class: 'btn small', onclick: () => ctx.discard(record.client_seq) }, t('discard')),
@@ -221,7 +221,7 @@ function itemCard(item, path, value, ctx, scope) {
     item.kind === 'group' ? groupEntries(item, path, value, ctx) : widget(item, path, value, ctx),
     item.kind === 'signature' && signatureState(item, path, value, ctx),
     evidencePrompt(item, path, value, ctx, scope),
-    (ctx.comments[path] || []).map((c) => h('div', { class: 'note comment', 'data-comment': c.id }, h('strong', null, `${t('comment_from')}: `), c.text)),
+    (ctx.comments[path] || []).map((c) => h('div', { class: 'note comment', 'data-comment': c.id }, h('strong', null, `${t('comment_from')}${colon()}`), c.text)),
     (ctx.conflicts[path] || []).filter((c) => c.status === 'open' || c.kind !== 'signature_stale').map((c) => conflictNote(c, item)),
     ctx.rejected
       .filter((r) => (r.problem?.errors || []).some((/** @type {any} */ e) => pointerItem(e.pointer) === path))
@@ -310,8 +310,8 @@ function signatureState(item, path, value, ctx) {
     { class: 'sig-state', 'data-signature': value ? value.status : 'none' },
     item.signer && h('p', { class: 'muted' }, L(item.signer)),
     img,
-    signed && h('p', null, `${t('signed_by')}: ${value.signer_name} (${value.signer_role}) · ${value.signed_at.replace('T', ' ').slice(0, 16)}`),
-    refused && h('p', null, `${t('refused_by')}: ${value.signer_name} (${value.signer_role}) · ${value.reason}`),
+    signed && h('p', null, `${t('signed_by')}${colon()}${value.signer_name} (${value.signer_role}) · ${value.signed_at.replace('T', ' ').slice(0, 16)}`),
+    refused && h('p', null, `${t('refused_by')}${colon()}${value.signer_name} (${value.signer_role}) · ${value.reason}`),
     ctx.stale.has(path) && h('p', { class: 'note bad', 'data-stale': 'true' }, t('resign_needed')),
     !ctx.readOnly &&
       h('button', { type: 'button', class: ['btn', !value && 'primary'], 'data-action': 'sign', onclick: () => ctx.actions.openSignature(path) },

@@ -4,6 +4,7 @@
 // starting a new inspection, my sites, export and logout.
 import { homeActions } from './actions.js'
 import { h, replace } from '../lib/dom.js'
+import { lookControls } from '../lib/look_controls.js'
 import { uuid7 } from '../lib/ids.js'
 import { dueSection } from './due.js'
 import { downloadUnsynced } from '../sync/export.js'
@@ -65,6 +66,8 @@ export function renderHome(app) {
     h('details', { class: 'card sites' }, h('summary', null, `${t('my_sites')} (${(app.meta.sites || []).length})`),
       h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address), ' ',
         h('a', { href: `#/older/${s.id}`, 'data-older-site': s.id }, t('older_records')))))),
+    h('section', { class: 'card look' }, h('h3', null, t('look_group')),
+      lookControls({ dark: t('look_dark'), large: t('look_large'), group: t('look_group') })),
     h(
       'div',
       { class: 'row-actions' },

@@ -27,7 +27,7 @@ export function renderOlder(app, siteId) {
   const list = h('div', { class: 'list', 'data-older': 'list' })
   const more = h('button', { type: 'button', class: 'btn wide', 'data-action': 'older-more', hidden: true }, t('older_more'))
   const note = h('p', { class: 'muted', 'data-older': 'note' })
-  const select = /** @type {HTMLSelectElement} */ (h('select', { name: 'older-site' },
+  const select = /** @type {HTMLSelectElement} */ (h('select', { name: 'older-site', class: 'text' },
     sites.map((/** @type {any} */ s) => h('option', { value: s.id, selected: s.id === siteId }, s.name))))
   /** @type {string|null} */
   let next = null

@@ -44,9 +44,9 @@ export function openSignatureSheet(item) {
     const tabs = h('div', { class: 'tabs' },
       h('button', { type: 'button', class: 'tab on', 'data-mode': 'signed', onclick: () => setMode('signed') }, t('sign')),
       h('button', { type: 'button', class: 'tab', 'data-mode': 'refused', onclick: () => setMode('refused') }, t('refuse')))
-    const sheet = h('div', { class: 'sheet', role: 'dialog', 'aria-modal': 'true' },
+    const sheet = h('div', { class: 'sheet', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sheet-title' },
       h('div', { class: 'sheet-body' },
-        h('h2', null, L(item.signer) || L(item.label)),
+        h('h2', { id: 'sheet-title' }, L(item.signer) || L(item.label)),
         tabs,
         h('label', null, t('signer_name'), name),
         h('label', null, t('signer_role'), role),

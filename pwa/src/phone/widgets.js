@@ -3,7 +3,7 @@
 // through `ctx.actions`; they keep no state of their own.
 import { h, icon } from '../lib/dom.js'
 import { inRange, outcome, rangeText } from '../model/form.js'
-import { L, t } from '../i18n/index.js'
+import { colon, L, t } from '../i18n/index.js'
 import { rfc3339 } from '../media/signature.js'
 
 /**
@@ -105,7 +105,7 @@ function numberInput(item, path, value, ctx) {
     note.className = 'num-note'
     if (n === null) return card?.classList.remove('failed')
     if (Number.isNaN(n)) {
-      note.textContent = '应为数字 / expected a number'
+      note.textContent = t('expected_number')
       note.classList.add('bad')
       return
     }
@@ -130,7 +130,7 @@ function numberInput(item, path, value, ctx) {
     'div',
     { class: 'num-row' },
     h('div', { class: 'num-box' }, input, h('span', { class: 'unit' }, item.unit || '')),
-    item.acceptable && h('p', { class: 'range' }, `${t('acceptable')}: ${rangeText(item.acceptable, item.unit || '')}`),
+    item.acceptable && h('p', { class: 'range' }, `${t('acceptable')}${colon()}${rangeText(item.acceptable, item.unit || '')}`),
     note,
   )
 }

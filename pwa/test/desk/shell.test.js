@@ -17,10 +17,12 @@ test('supervisors and admins get the desk, inspectors do not', () => {
   assert.equal(isDesk({ meta: {} }), false)
 })
 
-test('users are named when known, else shown by a short id; times are local minutes', () => {
+test('users are named when known, else shown by a short id; times are China time to the minute', () => {
   assert.equal(who(app('supervisor'), 'u1'), '李主管')
   assert.equal(who(app('supervisor'), '1a8c5941-0000-4000-8000-000000000000'), '#1a8c5941')
-  assert.match(when('2026-11-22T09:30:00+08:00'), /^2026-11-2\d \d\d:30$/)
+  assert.equal(when('2026-11-22T09:30:00+08:00'), '2026-11-22 09:30')
+  assert.equal(when('2026-11-21T20:30:00-05:00'), '2026-11-22 09:30') // New York's evening is Shanghai's morning
+  assert.equal(when('2026-12-31T16:05:00Z'), '2027-01-01 00:05')
   assert.equal(when(null), '')
 })
 

@@ -63,7 +63,7 @@ test('numbers use the decimal keypad, show the acceptable range and mark a faile
   const { el } = render({ fresh: 'yes', categories: ['frozen'], frozen_temp: -12 }, { section: 1 })
   const input = el.querySelector('[data-path="frozen_temp"] input')
   assert.equal(input.getAttribute('inputmode'), 'decimal')
-  assert.equal(el.querySelector('[data-path="frozen_temp"] .range').textContent, '合格范围: ≤ -18 ℃')
+  assert.equal(el.querySelector('[data-path="frozen_temp"] .range').textContent, '合格范围：≤ -18 ℃')
   assert.ok(el.querySelector('[data-path="frozen_temp"]').classList.contains('failed'))
   assert.ok(el.querySelector('[data-path="frozen_temp"] [data-evidence="photo"] input[type="file"][capture="environment"]'))
 })
@@ -97,5 +97,5 @@ test('refused changes are listed with their pointers read as item labels', () =>
   const rejected = [{ client_seq: 4, problem: { type: 'urn:xunjian:problem:invalid-answers', detail: '1 answer(s) do not fit', errors: [{ pointer: '/frozen_temp', detail: '应为数字' }] } }]
   const { el } = render({}, { rejected })
   const banner = el.querySelector('[data-banner="refused"]')
-  assert.match(banner.textContent, /冷冻柜温度: 应为数字/)
+  assert.match(banner.textContent, /冷冻柜温度：应为数字/)
 })
