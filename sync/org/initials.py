@@ -1,0 +1,17 @@
+"""Pinyin initials of site names and addresses, so a phone finds 联华超市 by typing "lhcs".
+
+Computed on the server with pypinyin and shipped with the site list: the phone then carries no
+table of Chinese characters (a full initials table is tens of kilobytes; a site's initials are a
+few bytes). Letters and digits in the text are kept as they are, lower-cased; a polyphonic
+character takes its most common reading.
+"""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+
+
+def pinyin_initials(text: str) -> str:
+    """The first letter of each character's pinyin, and the text's own letters and digits: 联华超市(解放路店) → lhcsjfld."""
+    parts = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default", strict=False)
+    return "".join(c for c in "".join(parts).lower() if c.isascii() and c.isalnum())
