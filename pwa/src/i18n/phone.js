@@ -10,7 +10,7 @@ export const PHONE_TEXTS = {
   unsent_signatures: ['{n} 个签字', '{n} signature(s)'],
   unsent_fixes: ['{n} 份整改报告', '{n} fix report(s)'],
   unsent_joiner: ['、', ', '],
-  unsent_suffix: ['未同步', 'unsynced'],
+  unsent_badge: ['{list}未同步', '{list} unsynced'],
   unsent_none: ['全部内容都已在服务器上。', 'Everything is on the server.'],
   unsent_group_inspections: ['巡检', 'Inspections'],
   unsent_group_photos: ['照片', 'Photos'],
@@ -54,4 +54,5 @@ export const PHONE_TEXTS = {
   signer_no_failures: ['本次检查没有不合格项', 'No failed items in this inspection'],
   signer_site: ['场所', 'Site'],
   signer_checklist: ['检查表', 'Checklist'],
+  site_labels: ['打印场所二维码', 'Print site QR labels'], // the desk's reports page, for admins
 }

@@ -25,7 +25,7 @@ export function badgeText(unsent) {
     counts.signatures && t('unsent_signatures', { n: counts.signatures }),
     counts.fixes && t('unsent_fixes', { n: counts.fixes }),
   ].filter(Boolean)
-  return parts.length ? `${parts.join(t('unsent_joiner'))} ${t('unsent_suffix')}` : ''
+  return parts.length ? t('unsent_badge', { list: parts.join(t('unsent_joiner')) }) : ''
 }
 
 /** An entry's state in words. @param {import('../model/unsent.js').UnsentEntry} entry @param {import('../model/unsent.js').Unsent} unsent */
