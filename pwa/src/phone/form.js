@@ -16,6 +16,7 @@ import {
 } from '../model/form.js'
 import { L, statusText, t } from '../i18n/index.js'
 import { photoList, widget } from './widgets.js'
+import { draftTools, nextButton, sectionTools } from './shortcuts.js'
 
 /**
  * @typedef {import('./widgets.js').WidgetContext & {
@@ -36,6 +37,7 @@ import { photoList, widget } from './widgets.js'
  *   discard: (clientSeq: number) => void,
  *   focusPointer: (pointer: string) => void,
  *   panel?: HTMLElement|null,
+ *   shortcuts?: import('./shortcuts.js').Shortcuts,
  * }} FormContext
  */
 
@@ -96,9 +98,11 @@ export function renderForm(ctx) {
       'main',
       { class: 'section', 'data-section': section.id },
       h('h2', null, L(section.title)),
+      sectionTools(ctx, section),
       visibleItems(section, answers).map((item) => itemCard(item, item.id, answers[item.id], ctx, answers)),
     ),
     ctx.missing && ctx.missing.length > 0 && missingList(ctx),
+    draftTools(ctx),
     h(
       'footer',
       { class: 'bottom' },
@@ -107,6 +111,7 @@ export function renderForm(ctx) {
         { class: 'meter', role: 'progressbar', 'aria-valuenow': total.done, 'aria-valuemax': total.total },
         h('span', { class: 'meter-fill', style: { width: `${total.total ? (100 * total.done) / total.total : 0}%` } }),
       ),
+      nextButton(ctx, index),
       h(
         'div',
         { class: 'bottom-row' },
