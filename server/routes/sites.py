@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
@@ -74,7 +74,7 @@ def list_sites(caller: NamedDependency[Caller], store: NamedDependency[Store]) -
 
 @get("/sites/labels.pdf", media_type="application/pdf", opt=UNCOMPRESSED)
 async def site_labels(
-    request: Request[object, object, object],
+    request: Request[Any, Any, Any],
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],
     settings: NamedDependency[Settings],
@@ -113,4 +113,6 @@ def create_site(data: JSONBody[NewSite], caller: NamedDependency[Caller], store:
     )
 
 
-router = Router(path="/api", route_handlers=[list_districts, create_district, list_sites, site_labels, get_site, create_site])
+router = Router(
+    path="/api", route_handlers=[list_districts, create_district, list_sites, site_labels, get_site, create_site]
+)

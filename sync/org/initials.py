@@ -12,6 +12,13 @@ from pypinyin import Style, lazy_pinyin
 
 
 def pinyin_initials(text: str) -> str:
-    """The first letter of each character's pinyin, and the text's own letters and digits: 联华超市(解放路店) → lhcsjfld."""
+    """Each character's first pinyin letter, and the text's own letters and digits.
+
+    Args:
+        text: a site's name or address, e.g. 联华超市(解放路店).
+
+    Returns:
+        The initials in lower case, e.g. ``lhcsjfld``.
+    """
     parts = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default", strict=False)
     return "".join(c for c in "".join(parts).lower() if c.isascii() and c.isalnum())

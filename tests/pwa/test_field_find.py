@@ -5,13 +5,12 @@ a fake camera stream, and what is unsent, one tap from the sync badge. At 360 px
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from playwright.sync_api import BrowserContext
 
 from bench.live import LiveServer
 from tests import ARTIFACTS
-from tests.pwa.phone import SHOP, Phone, noisy_jpeg
+from tests.pwa.phone import SHOP, Phone
 
 
 def shot(phone: Phone, name: str) -> None:
@@ -60,4 +59,3 @@ def test_pinyin_initials_find_a_site_and_used_sites_come_first(
     assert last_name in first.inner_text()  # used last: listed first, marked recent
     assert first.locator(".badge.recent").count() == 1
     assert phone.errors == []
-

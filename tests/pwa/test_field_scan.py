@@ -16,7 +16,6 @@ from playwright.sync_api import Browser, BrowserContext, Playwright
 
 from bench.live import CHROMIUM_ARGS, LiveServer, chromium_path
 from tests import ARTIFACTS
-from tests.pwa.conftest import PHONE
 from tests.pwa.phone import SHOP, Phone
 
 
@@ -55,8 +54,12 @@ def camera_browser(playwright: Playwright, tmp_path: Path, live_server: LiveServ
     ARTIFACTS.mkdir(exist_ok=True)
     frame.save(ARTIFACTS / "fake-camera-frame.png")
     video = y4m_of(frame, tmp_path / "qr.y4m")
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}"]
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
     browser = playwright.chromium.launch(executable_path=str(path), args=args)
     yield browser, site_id
     browser.close()
@@ -66,7 +69,12 @@ def test_a_site_qr_code_seen_by_the_camera_chooses_the_site(
     live_server: LiveServer, camera_browser: tuple[Browser, str]
 ) -> None:
     browser, site_id = camera_browser
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN", permissions=["camera"])
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        locale="zh-CN",
+        permissions=["camera"],
+    )
     context.set_default_timeout(20_000)
     try:
         phone = Phone(context, live_server.url)
