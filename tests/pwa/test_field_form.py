@@ -146,3 +146,27 @@ def test_the_signer_sees_the_failed_items_above_the_pad(
     assert box is not None and pad is not None and box["y"] < pad["y"]  # above the pad
     shot(phone, "signer-list")
     assert phone.errors == []
+
+
+def test_a_note_on_an_item_reaches_the_server_and_comes_back(
+    live_server: LiveServer, new_context: Callable[[], BrowserContext]
+) -> None:
+    phone = Phone(new_context(), live_server.url)
+    phone.log_in()
+    inspection_id = phone.start_inspection()
+    phone.go_to_section("4.2")
+    card = phone.page.locator("main > .item[data-kind=pass_fail]").first
+    path = card.get_attribute("data-path") or ""
+    card.locator("[data-action=item-note]").click()
+    card.locator("textarea[name=item-note]").fill("营业执照复印件挂在收银台后面")
+    card.locator("[data-action=save-note]").click()
+    phone.page.wait_for_selector(f'[data-note="{path}"]')
+    assert "营业执照复印件挂在收银台后面" in phone.card(path).locator(".item-note").inner_text()
+    shot(phone, "item-note")
+    phone.wait_synced()
+    view = live_server.client("inspector1").get(f"/api/inspections/{inspection_id}").json()
+    assert view["notes"][path]["text"] == "营业执照复印件挂在收银台后面"
+    assert path not in view["answers"]  # a note is no answer
+    phone.reload()  # from the pulled document now
+    phone.page.wait_for_selector(f'[data-note="{path}"]')
+    assert phone.errors == []

@@ -307,6 +307,11 @@ export function renderEditor(app) {
     focusPointer: (/** @type {string} */ p) => focusPointer(app, p),
     panel: actionsPanel(app),
     shortcuts: shortcuts(app),
+    saveNote: async (/** @type {string} */ path, /** @type {string} */ text) => {
+      if ((page.view.notes?.[path]?.text || '') === text.trim()) return app.render()
+      const record = await app.edit('note', page.id, { path, text })
+      await applied(app, record)
+    },
   })
 }
 

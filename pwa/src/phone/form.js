@@ -17,6 +17,7 @@ import {
 import { L, statusText, t } from '../i18n/index.js'
 import { photoList, widget } from './widgets.js'
 import { draftTools, nextButton, sectionTools } from './shortcuts.js'
+import { itemNote } from './notes.js'
 
 /**
  * @typedef {import('./widgets.js').WidgetContext & {
@@ -38,6 +39,7 @@ import { draftTools, nextButton, sectionTools } from './shortcuts.js'
  *   focusPointer: (pointer: string) => void,
  *   panel?: HTMLElement|null,
  *   shortcuts?: import('./shortcuts.js').Shortcuts,
+ *   saveNote?: (path: string, text: string) => void,
  * }} FormContext
  */
 
@@ -226,6 +228,7 @@ function itemCard(item, path, value, ctx, scope) {
     item.kind === 'group' ? groupEntries(item, path, value, ctx) : widget(item, path, value, ctx),
     item.kind === 'signature' && signatureState(item, path, value, ctx),
     evidencePrompt(item, path, value, ctx, scope),
+    item.kind !== 'group' && h('div', { class: 'note-slot' }, itemNote(ctx.view.id, path, ctx.view.notes?.[path], ctx)),
     (ctx.comments[path] || []).map((c) => h('div', { class: 'note comment', 'data-comment': c.id }, h('strong', null, `${t('comment_from')}: `), c.text)),
     (ctx.conflicts[path] || []).filter((c) => c.status === 'open' || c.kind !== 'signature_stale').map((c) => conflictNote(c, item)),
     ctx.rejected
