@@ -170,3 +170,21 @@ def test_a_note_on_an_item_reaches_the_server_and_comes_back(
     phone.reload()  # from the pulled document now
     phone.page.wait_for_selector(f'[data-note="{path}"]')
     assert phone.errors == []
+
+
+def test_the_section_list_shows_counts_and_jumps(
+    live_server: LiveServer, new_context: Callable[[], BrowserContext]
+) -> None:
+    phone = Phone(new_context(), live_server.url)
+    phone.log_in()
+    phone.start_inspection()
+    phone.go_to_section("4.2")
+    first = phone.page.locator("main > .item[data-kind=pass_fail]").first
+    phone.choose(first.get_attribute("data-path") or "", "fail")
+    phone.page.click(".section-list summary")
+    credit = phone.page.locator('[data-jump="credit"]')
+    assert "1/" in credit.inner_text() and "✕1" in credit.inner_text()
+    shot(phone, "section-list")
+    phone.page.click('[data-jump="after_sales"]')
+    phone.page.wait_for_selector('main.section[data-section="after_sales"]')
+    assert phone.errors == []

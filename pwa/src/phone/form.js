@@ -16,7 +16,7 @@ import {
 } from '../model/form.js'
 import { L, statusText, t } from '../i18n/index.js'
 import { photoList, widget } from './widgets.js'
-import { draftTools, nextButton, sectionTools } from './shortcuts.js'
+import { draftTools, nextButton, sectionList, sectionTools } from './shortcuts.js'
 import { itemNote } from './notes.js'
 
 /**
@@ -76,6 +76,7 @@ export function renderForm(ctx) {
     ),
     banners(ctx),
     ctx.panel || null,
+    sectionList(ctx, sections, index, failures),
     h(
       'nav',
       { class: 'sections', 'aria-label': t('section') },
