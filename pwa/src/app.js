@@ -1,6 +1,7 @@
 // @ts-check
-// The app: boot, routes (#/login, #/, #/i/<id>; at the desk also #/d/<id>, #/findings,
-// #/f/<id>, #/conflicts, #/reports, #/plans), the status strip with the unsynced badge, and when to sync: on start,
+// The app: boot, routes (#/login, #/, #/i/<id>, #/unsent, #/site/<id> from a site's QR label;
+// at the desk also #/d/<id>, #/findings, #/f/<id>, #/conflicts, #/reports, #/plans), the status
+// strip with the unsynced badge (what is unsent, one tap away), and when to sync: on start,
 // when the connection returns, when the app becomes visible, shortly after edits, on a timer,
 // from the button, and through Background Sync where available.
 import { openDatabase, getMeta, setMeta } from './lib/db.js'
