@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -36,7 +37,16 @@ def qr_png(text: str) -> bytes:
 
 
 def render_site_labels(sites: Sequence[Site], app_url: str, font: Path | None = None) -> bytes:
-    """The sheet(s) of labels, one per site, as PDF bytes (12 labels per A4 page)."""
+    """The sheet(s) of labels, one per site, as PDF bytes (12 labels per A4 page).
+
+    The same sites and link give the same labels: the last few sheets are kept, as embedding
+    the CJK font takes seconds and an admin tends to print, look, and print again.
+    """
+    return _render(tuple(sites), app_url, font)
+
+
+@lru_cache(maxsize=8)
+def _render(sites: tuple[Site, ...], app_url: str, font: Path | None) -> bytes:
     font_file, index = find_cjk_font(font)
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=False)
