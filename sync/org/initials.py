@@ -8,9 +8,10 @@ character takes its most common reading.
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
+from functools import lru_cache
 
 
+@lru_cache(maxsize=4096)
 def pinyin_initials(text: str) -> str:
     """Each character's first pinyin letter, and the text's own letters and digits.
 
@@ -20,5 +21,8 @@ def pinyin_initials(text: str) -> str:
     Returns:
         The initials in lower case, e.g. ``lhcsjfld``.
     """
+    # imported when first needed: its dictionaries take a second or more to load, not at server start
+    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415
+
     parts = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default", strict=False)
     return "".join(c for c in "".join(parts).lower() if c.isascii() and c.isalnum())

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import segno
 from fpdf import FPDF
 
 from sync.org.sites import Site
@@ -31,6 +30,8 @@ def site_link(app_url: str, site_id: str) -> str:
 
 def qr_png(text: str) -> bytes:
     """A QR code (error correction M, quiet zone kept) as PNG bytes."""
+    import segno  # noqa: PLC0415 - imported when labels are first printed, not at server start
+
     out = io.BytesIO()
     segno.make(text, error="m", micro=False).save(out, kind="png", scale=8, border=4)
     return out.getvalue()
