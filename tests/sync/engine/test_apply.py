@@ -1,6 +1,7 @@
-"""The inspector's note on an item (``note`` ops): stored beside the answer, not in it; the later
-note wins, empty text removes it; an item not in the version, or a locked inspection, refuses it.
-Through the real push and the inspection's view and pull, on the ``sync_probe`` checklist."""
+"""Applying ops (``sync/engine/apply.py``), here the inspector's note on an item (``note`` ops):
+stored beside the answer, not in it; the later note wins, empty text removes it; an item not in
+the version, or a locked inspection, refuses it. Through the real push and the inspection's view
+and pull, on the ``sync_probe`` checklist."""
 
 from __future__ import annotations
 
