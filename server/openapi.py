@@ -85,6 +85,8 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "GET /api/exports/inspections.xlsx": (404,),
     "GET /api/exports/answers.csv": (404,),
     "GET /api/exports/answers.xlsx": (404,),
+    # labels of a district with no site in the caller's scope: a 404 problem, as the exports
+    "GET /api/sites/labels.pdf": (404,),
 }
 
 # Successes with no body: the status and a description (Litestar documents them as JSON).

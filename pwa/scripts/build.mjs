@@ -52,10 +52,12 @@ async function main() {
     bundle: true,
     minify: true,
     format: 'esm',
+    splitting: true, // code loaded only when needed (the QR reader) is a chunk of its own
     target,
     tsconfigRaw,
     outdir: join(dist, 'assets'),
     entryNames: '[name]-[hash]',
+    chunkNames: 'chunks/[name]-[hash]',
     metafile: true,
     legalComments: 'none',
     logLevel: 'warning',
@@ -75,7 +77,9 @@ async function main() {
   }
   for (const [name, content] of Object.entries(files)) await writeFile(join(dist, name), content)
 
-  const precache = ['./', js, css, 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png']
+  // lazily loaded chunks are precached too (scanning works offline), but not loaded at start
+  const chunks = outputs.filter(([path, o]) => !o.entryPoint && path.endsWith('.js')).map(([path]) => relative(dist, join(root, path)).split('\\').join('/'))
+  const precache = ['./', js, css, ...chunks, 'manifest.webmanifest', 'icons/icon.svg', 'icons/icon-192.png', 'icons/icon-512.png']
   const hash = createHash('sha256').update(buildId)
   for (const name of [js, css, 'index.html', 'manifest.webmanifest']) hash.update(await readFile(join(dist, name)))
   const version = hash.digest('hex').slice(0, 12)

@@ -1,6 +1,7 @@
 // @ts-check
-// The app: boot, routes (#/login, #/, #/i/<id>; at the desk also #/d/<id>, #/findings,
-// #/f/<id>, #/conflicts, #/reports, #/plans), the status strip with the unsynced badge, and when to sync: on start,
+// The app: boot, routes (#/login, #/, #/i/<id>, #/unsent, #/site/<id> from a site's QR label;
+// at the desk also #/d/<id>, #/findings, #/f/<id>, #/conflicts, #/reports, #/plans), the status
+// strip with the unsynced badge (what is unsent, one tap away), and when to sync: on start,
 // when the connection returns, when the app becomes visible, shortly after edits, on a timer,
 // from the button, and through Background Sync where available.
 import { openDatabase, getMeta, setMeta } from './lib/db.js'
@@ -20,6 +21,7 @@ import { downloadUnsynced } from './sync/export.js'
 import { renderHome } from './phone/home.js'
 import { ago, getLang, setLang, t } from './i18n/index.js'
 import { renderLogin } from './phone/login.js'
+import { appUnsent, badgeText, renderUnsent } from './phone/unsent.js'
 import { enqueue, unsyncedSummary } from './sync/outbox.js'
 import { requestBackgroundSync, runSync } from './sync/run.js'
 
@@ -36,6 +38,8 @@ export const app = {
   /** @type {import('./sync/run.js').Status & {at?: number}} */
   status: { phase: 'idle' },
   summary: unsyncedSummary([], [], 0),
+  /** @type {{ops: any[], blobs: any[], requests: any[]}} what the stores hold: the unsent page and badge read it */
+  held: { ops: [], blobs: [], requests: [] },
   offline_ready: false,
   /** @type {ServiceWorker|null} */
   waiting: null,
@@ -58,7 +62,7 @@ export const app = {
 
 /** Reread settings and session from the database. */
 async function reloadMeta() {
-  const keys = ['token', 'user', 'device', 'client_id', 'sites', 'checklists', 'scope', 'lang', 'last_sync', 'signed_out_reason', 'due']
+  const keys = ['token', 'user', 'device', 'client_id', 'sites', 'checklists', 'scope', 'lang', 'last_sync', 'signed_out_reason', 'due', 'recent_sites']
   const values = await Promise.all(keys.map((k) => getMeta(app.db, k)))
   app.meta = Object.fromEntries(keys.map((k, i) => [k, values[i]]))
   setLang(app.meta.lang || 'zh')
@@ -67,6 +71,7 @@ async function reloadMeta() {
 async function refreshSummary() {
   const [ops, blobs, requests] = await Promise.all([app.db.getAll('outbox'), app.db.getAll('blobs'), app.db.getAll('requests')])
   app.summary = unsyncedSummary(ops, blobs, Date.now(), requests)
+  app.held = { ops, blobs, requests }
 }
 
 /**
@@ -128,6 +133,9 @@ function route() {
   if (match) return { name: 'inspection', id: match[1], section: Number(match[2] || -1) }
   const older = /^#\/older(?:\/([0-9a-f-]{36}))?/.exec(hash)
   if (older) return { name: 'older', id: older[1] }
+  if (/^#\/unsent\b/.test(hash)) return { name: 'unsent' }
+  const site = /^#\/site\/([0-9A-Za-z_-]{1,64})/.exec(hash) // a site's QR label: new inspection there
+  if (site) return { name: 'home', site: site[1] }
   if (isDesk(app)) {
     const desk = /^#\/d\/([0-9a-f-]{36})/.exec(hash)
     if (desk) return { name: 'desk', id: desk[1] }
@@ -151,7 +159,7 @@ async function onRoute() {
   else if (r.name === 'desk_conflicts') app.page = { kind: 'desk', el: renderDeskConflicts(app) }
   else if (r.name === 'desk_plans') app.page = { kind: 'desk', el: renderDeskPlans(app) }
   else if (r.name === 'older') app.page = { kind: 'older', el: renderOlder(app, r.id) }
-  else app.page = { kind: r.name }
+  else app.page = { kind: r.name, site: r.site }
   render()
   window.scrollTo(0, 0)
 }
@@ -165,6 +173,7 @@ function render() {
   const page =
     app.page?.kind === 'desk' || app.page?.kind === 'older' ? app.page.el
       : app.page?.kind === 'inspection' ? renderEditor(app)
+      : app.page?.kind === 'unsent' ? renderUnsent(app)
       : app.page?.kind === 'login' || route().name === 'login' ? renderLogin(app)
         : renderHome(app)
   // the desk is used online at a desk: no phone sync strip there (its alerts stay)
@@ -177,6 +186,7 @@ function render() {
 }
 
 function renderStatus() {
+  if (app.page?.kind === 'unsent') return render() // the unsent page shows the upload's progress too
   const strip = document.getElementById('status')
   if (strip) replace(strip, statusStrip())
   const banners = document.getElementById('alerts')
@@ -197,9 +207,9 @@ function statusStrip() {
     'div',
     { class: ['strip', s.count ? 'has-unsynced' : 'clean'], ...attrs },
     h(
-      'span',
-      { class: ['count-badge', s.count ? 'warn' : 'ok'], 'data-badge': s.count },
-      s.count ? `${s.count} ${t('unsynced')}` : t('all_synced'),
+      'a',
+      { class: ['count-badge', s.count ? 'warn' : 'ok'], 'data-badge': s.count, href: '#/unsent' },
+      s.count ? badgeText(appUnsent(app)) || `${s.count} ${t('unsynced')}` : t('all_synced'),
       s.count && s.oldest_age_ms !== null ? ` · ${t('oldest')} ${ago(s.oldest_age_ms)}` : '',
     ),
     h('span', { class: 'phase', 'aria-live': 'polite' }, phase),

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import Meta, Struct
 
+from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
+from server.settings import Settings
+from server.workers import Workers
 from sync.db.store import Store
+from sync.errors import NotFound
 from sync.org import sites
+from sync.org.initials import pinyin_initials
 from sync.org.sites import District, Site, SiteType, require_role
+from sync.outputs.labels import render_site_labels
 
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 
@@ -26,6 +32,18 @@ class NewSite(Struct, forbid_unknown_fields=True):
     name: Name
     site_type: SiteType
     address: Annotated[str, Meta(min_length=1, max_length=500)]
+
+
+class ListedSite(Struct, frozen=True):
+    """A site as listed, with the pinyin initials of its name and address (the phone's search)."""
+
+    id: str
+    district_id: str
+    name: str
+    site_type: SiteType
+    address: str
+    initials: str
+    address_initials: str
 
 
 @get("/districts", sync_to_thread=True)
@@ -44,9 +62,34 @@ def create_district(
 
 
 @get("/sites", sync_to_thread=True)
-def list_sites(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Site]:
-    """Sites in the caller's scope: assigned sites, the district's sites, or all (admin)."""
-    return sites.list_sites(store, caller.user)
+def list_sites(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[ListedSite]:
+    """Sites in the caller's scope: assigned sites, the district's sites, or all (admin); with pinyin initials."""
+    return [
+        ListedSite(
+            s.id, s.district_id, s.name, s.site_type, s.address, pinyin_initials(s.name), pinyin_initials(s.address)
+        )
+        for s in sites.list_sites(store, caller.user)
+    ]
+
+
+@get("/sites/labels.pdf", media_type="application/pdf", opt=UNCOMPRESSED)
+async def site_labels(
+    request: Request[Any, Any, Any],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    settings: NamedDependency[Settings],
+    workers: NamedDependency[Workers],
+    district_id: Annotated[str | None, QueryParameter(max_length=64)] = None,
+) -> Response[bytes]:
+    """Admin: a PDF sheet of QR labels for the sites (of one district when given), each linking to the app."""
+    require_role(caller.user, "admin")
+    chosen = [s for s in sites.list_sites(store, caller.user) if district_id is None or s.district_id == district_id]
+    if not chosen:
+        raise NotFound(f"no sites in district {district_id!r}")
+    app_url = f"{str(request.base_url).rstrip('/')}/app/"
+    body = await workers.long_job(render_site_labels, chosen, app_url, settings.cjk_font)
+    headers = {"Content-Disposition": 'inline; filename="site-labels.pdf"', "Cache-Control": "no-store"}
+    return Response(body, media_type="application/pdf", headers=headers)
 
 
 @get("/sites/{site_id:str}", sync_to_thread=True)
@@ -70,4 +113,6 @@ def create_site(data: JSONBody[NewSite], caller: NamedDependency[Caller], store:
     )
 
 
-router = Router(path="/api", route_handlers=[list_districts, create_district, list_sites, get_site, create_site])
+router = Router(
+    path="/api", route_handlers=[list_districts, create_district, list_sites, site_labels, get_site, create_site]
+)

@@ -12,7 +12,7 @@ from typing import Any
 from schemas.answers import check_value, quick_check
 from schemas.catalog import Catalog
 from schemas.template import Group, Item, MultiChoice, Photo, Signature
-from sync.engine.document import Document, FieldState, answers_of, resolve_item
+from sync.engine.document import Document, FieldState, NoteState, answers_of, resolve_item
 from sync.engine.merge import (
     LOCKED,
     Context,
@@ -33,6 +33,7 @@ from sync.engine.ops import (
     Delete,
     Detach,
     FieldResult,
+    Note,
     Op,
     RemoveEntry,
     SetAnswers,
@@ -98,6 +99,8 @@ def dispatch(row: InspectionRow, op: Op, ctx: Context) -> list[FieldResult]:
         return _sign(row, op, ctx)
     if isinstance(op, Transition):
         return _transition(row, op, ctx)
+    if isinstance(op, Note):
+        return _note(row, op, ctx)
     assert isinstance(op, Delete)
     return _delete(row, ctx)
 
@@ -257,6 +260,25 @@ def _transition(row: InspectionRow, op: Transition, ctx: Context) -> list[FieldR
         row.status = new_status
         ctx.changed = True
     return [FieldResult("status", "applied", ctx.seq if ctx.changed else row.updated_seq)]
+
+
+def _note(row: InspectionRow, op: Note, ctx: Context) -> list[FieldResult]:
+    """Write (or, with empty text, remove) the inspector's note on an item of this version; not once locked."""
+    if resolve_item(ctx.items, op.path) is None:
+        detail = f"no item at {op.path!r} in this checklist version"
+        raise Rejected("invalid-answers", detail, [_ptr(op.path, detail)])
+    if row.status in LOCKED:
+        raise Rejected("invalid-transition", f"a {row.status} inspection takes no more notes")
+    notes = row.doc.notes
+    text = op.text.strip()
+    if not text and op.path not in notes:
+        return [FieldResult(f"note:{op.path}", "applied", row.updated_seq)]
+    if text:
+        notes[op.path] = NoteState(text, ctx.user_id, ctx.seq)
+    else:
+        del notes[op.path]
+    ctx.changed = True
+    return [FieldResult(f"note:{op.path}", "applied", ctx.seq)]
 
 
 def _delete(row: InspectionRow, ctx: Context) -> list[FieldResult]:

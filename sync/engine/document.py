@@ -59,8 +59,16 @@ class CommentState(Struct):
     seq: int
 
 
+class NoteState(Struct, omit_defaults=True):
+    """The inspector's note on an item: its text, who wrote it and the server sequence of the op (``fv``)."""
+
+    text: str
+    by: str
+    fv: int
+
+
 class Document(Struct, omit_defaults=True):
-    """An inspection's merge state: field versions, group entries, review comments, the rejection reason."""
+    """An inspection's merge state: field versions, group entries, review comments, item notes, the rejection reason."""
 
     fields: dict[str, FieldState] = {}
     entries: dict[str, EntryState] = {}
@@ -68,6 +76,8 @@ class Document(Struct, omit_defaults=True):
     reason: str = ""
     # photo SHA-256 → the answer's path it is evidence of (from ``attach`` ops that name one)
     photo_items: dict[str, str] = {}
+    # item path → the inspector's note on it (``note`` ops)
+    notes: dict[str, NoteState] = {}
 
 
 class Candidate(Struct, omit_defaults=True):

@@ -156,7 +156,18 @@ class Delete(OpBase, tag="delete", frozen=True):
     """Delete a draft; later edits open an edit-vs-delete conflict instead of resurrecting it."""
 
 
-Op = Create | SetAnswers | AddEntry | RemoveEntry | Attach | Detach | Sign | Transition | Delete
+class Note(OpBase, tag="note", frozen=True):
+    """The inspector's note on one item (any kind, a group entry's child too); empty text removes it.
+
+    Notes are free text beside the answer, not part of it: they are not scored, signed or
+    validated against the item. The later note on an item wins (by server sequence).
+    """
+
+    path: Path
+    text: Annotated[str, Meta(max_length=2000)] = ""
+
+
+Op = Create | SetAnswers | AddEntry | RemoveEntry | Attach | Detach | Sign | Transition | Delete | Note
 
 
 class PushBatch(Struct, forbid_unknown_fields=True, frozen=True):

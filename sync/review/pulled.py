@@ -56,6 +56,7 @@ class PulledInspection(Struct, omit_defaults=True):
     findings: list[FindingBrief] = []
     photo_evidence: dict[str, list[str]] = {}
     keep: str = ""
+    notes: dict[str, dict[str, Any]] = {}
 
 
 def keep_reason(row: InspectionRow, findings: list[FindingBrief], user_id: str) -> str:
@@ -96,6 +97,7 @@ def pulled_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, us
         findings=findings,
         photo_evidence=photo_evidence(doc),
         keep=keep_reason(row, findings, user_id),
+        notes={path: msgspec.to_builtins(n) for path, n in doc.notes.items()},
     )
 
 

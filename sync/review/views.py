@@ -75,6 +75,8 @@ class InspectionView(InspectionHead):
     findings: list[FindingBrief]
     # answer path → the attached photos taken as its evidence
     photo_evidence: dict[str, list[str]] = {}  # noqa: RUF012 - a msgspec Struct copies mutable defaults
+    # item path → the inspector's note on it: {text, by, fv}
+    notes: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - a msgspec Struct copies mutable defaults
 
 
 def conflict_views(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[ConflictView]:
@@ -153,6 +155,7 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
         score=score_inspection(template, answers) if template is not None else None,
         findings=findings_of(conn, row.id),
         photo_evidence=photo_evidence(doc),
+        notes={path: msgspec.to_builtins(n) for path, n in doc.notes.items()},
     )
 
 

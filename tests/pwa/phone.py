@@ -129,13 +129,19 @@ class Phone:
 
     def start_inspection(self, site: str = SHOP, checklist: str = SUPERMARKET) -> str:
         self.page.click("[data-action=new-inspection]")
-        self.page.select_option("select[name=site]", label=site)
+        self.choose_site(site)
         self.page.select_option("select[name=checklist]", value=checklist)
         self.page.click("[data-action=start]")
         self.page.wait_for_selector(".form-page")
         inspection_id = self.page.get_attribute(".form-page", "data-inspection")
         assert inspection_id is not None
         return inspection_id
+
+    def choose_site(self, name: str) -> None:
+        """In the open picker: type the site's name into the search and tap it."""
+        self.page.fill("input[name=site-search]", name)
+        self.page.locator("[data-site-option]", has_text=name).first.click()
+        self.page.wait_for_selector("[data-site-chosen]")
 
     def open_inspection(self, inspection_id: str) -> None:
         self.page.goto(f"{self.base_url}/app/#/i/{inspection_id}")

@@ -203,7 +203,7 @@ def test_unsynced_data_older_than_a_day_shows_its_age_and_a_warning_in_chinese(
 
     phone.page.clock.fast_forward("02:00:00")
     phone.page.wait_for_selector("[data-banner=stale]")
-    assert badge.inner_text() == "1 未同步 · 最早 25 小时前"
+    assert badge.inner_text() == "1 份巡检未同步 · 最早 25 小时前"
     banner = phone.page.locator("[data-banner=stale]").inner_text()
     assert banner.startswith("有超过一天未同步的数据。请尽快连接网络同步，或导出备份。")
     assert "导出" in banner

@@ -194,6 +194,7 @@ function itemRow(app, view, model, item, failed, conflicts, ctx) {
       } }, t('desk_comment')) : null),
     h('div', { class: 'desk-value', 'data-value': true }, valueView(app, item, value, { stale, states: view.evidence?.states })),
     evidencePhotos(app, view, item),
+    view.notes?.[item.id] ? h('p', { class: 'item-note', 'data-note': item.id }, h('strong', null, `${t('item_note')}：`), view.notes[item.id].text) : null,
     conflicts.map((c) => conflictCard(app, c, itemAt(model, c.path) || item, ctx.reload)),
     reviewable ? wrap : null,
   )

@@ -111,7 +111,10 @@ export function renderDeskReports(app) {
       h('label', null, t('rep_kind'), kindSelect),
       h('label', null, t('rep_period'), periodSelect),
       h('label', null, t('rep_district'), districtSelect),
-      h('button', { type: 'button', class: 'btn small', 'data-action': 'reload', onclick: load }, t('desk_refresh'))),
+      h('button', { type: 'button', class: 'btn small', 'data-action': 'reload', onclick: load }, t('desk_refresh')),
+      app.meta.user?.role === 'admin' && h('button', { type: 'button', class: 'btn small', 'data-action': 'site-labels',
+        onclick: () => download(`/api/sites/labels.pdf${choice.district_id ? `?district_id=${encodeURIComponent(choice.district_id)}` : ''}`, app.meta.token, 'site-labels.pdf') },
+      t('site_labels'))),
     content)
   json('/api/districts', { token: app.meta.token }).then((list) => {
     districts = list

@@ -1,9 +1,10 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
 // The desk's texts live in desk.js, review.js and plans.js, the phone's corrective actions' in
-// actions.js; all are merged here.
+// actions.js, the phone's field shortcuts' in phone.js; all are merged here.
 import { ACTIONS_TEXTS } from './actions.js'
 import { DESK_TEXTS } from './desk.js'
+import { PHONE_TEXTS } from './phone.js'
 import { PLANS_TEXTS } from './plans.js'
 import { REVIEW_TEXTS } from './review.js'
 
@@ -178,7 +179,7 @@ const BASE_TEXTS = {
   look_large: ['大字', 'Large text'],
 }
 
-const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS }
+const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS, ...PHONE_TEXTS }
 
 let lang = 'zh'
 

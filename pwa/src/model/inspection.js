@@ -30,6 +30,7 @@ export function localView(serverView, records) {
         conflicts: [],
         failed_items: [],
         reason: '',
+        notes: {},
       }
   const answers = base.answers
   const pendingPaths = new Set()
@@ -106,6 +107,14 @@ export function applyOp(answers, op, doc) {
     case 'delete':
       doc.status = 'deleted'
       return ['status']
+    case 'note': {
+      // the inspector's note beside an item (not an answer): the later one wins, empty removes it
+      const notes = (doc.notes ||= {})
+      const text = String(op.text || '').trim()
+      if (text) notes[op.path] = { ...notes[op.path], text, pending: true }
+      else delete notes[op.path]
+      return []
+    }
     default:
       return []
   }

@@ -5,9 +5,9 @@ import { actionsPanel, requestsOf } from './actions.js'
 import { contentHash, sha256Hex } from '../lib/canonical.js'
 import { getDraft, putDraft } from '../lib/db.js'
 import { h } from '../lib/dom.js'
-import { formModel, missingPointers, sectionOf, visibleSections } from '../model/form.js'
+import { failedPointers, formModel, missingPointers, pointerLabel, sectionOf, visibleSections } from '../model/form.js'
 import { renderForm } from './form.js'
-import { t } from '../i18n/index.js'
+import { L, t } from '../i18n/index.js'
 import { baseFv, commentsByPath, conflictsByPath, getPath, localView, setBody, syncState } from '../model/inspection.js'
 import { discardRejected } from '../sync/outbox.js'
 import { preparePhoto } from '../media/photos.js'
@@ -147,7 +147,7 @@ function actions(app) {
     async openSignature(path) {
       const page = app.page
       const item = page.model.items[path]
-      const result = await openSignatureSheet(item)
+      const result = await openSignatureSheet(item, signingSummary(app))
       if (!result) return
       page.busy = true
       try {
@@ -179,6 +179,51 @@ function actions(app) {
   }
 }
 
+/** What the signer confirms: the checklist, the site and the failed items by label. @param {any} app */
+function signingSummary(app) {
+  const page = app.page
+  const site = (app.meta.sites || []).find((/** @type {any} */ s) => s.id === page.view.site_id)
+  const answers = page.view.answers
+  return {
+    checklist: L(page.model.title),
+    site: site ? site.name : page.view.site_id,
+    failed: failedPointers(page.model, answers).map((p) => pointerLabel(page.model, p, L, answers)),
+  }
+}
+
+/** The form's shortcuts: all pass in a section (undoable), next unanswered, discard the draft. @param {any} app */
+function shortcuts(app) {
+  const page = app.page
+  const id = page.id
+  /** @param {Record<string, any>} values */
+  const setMany = async (values) => {
+    const base = Object.fromEntries(Object.keys(values).map((p) => [p, baseFv(page.record, p)]).filter(([, fv]) => fv))
+    const record = await app.edit('set', id, Object.keys(base).length ? { answers: values, base } : { answers: values })
+    await applied(app, record)
+  }
+  return {
+    undo: page.undo || null,
+    /** @param {string[]} paths */
+    async passSection(paths) {
+      page.undo = { paths }
+      await setMany(Object.fromEntries(paths.map((p) => [p, 'pass'])))
+    },
+    async undoPass() {
+      const paths = (page.undo?.paths || []).filter((/** @type {string} */ p) => page.view.answers[p] === 'pass')
+      page.undo = null
+      if (paths.length) await setMany(Object.fromEntries(paths.map((/** @type {string} */ p) => [p, null])))
+      else app.render()
+    },
+    goToPointer: (/** @type {string} */ pointer) => focusPointer(app, pointer),
+    async discardDraft() {
+      if (!confirm(t('discard_draft_confirm'))) return
+      const record = await app.edit('delete', id, {})
+      await applied(app, record)
+      location.hash = '#/'
+    },
+  }
+}
+
 /** @param {any} app @param {Blob} png @param {string} path */
 async function storePng(app, png, path) {
   const sha = await sha256Hex(await png.arrayBuffer())
@@ -205,7 +250,9 @@ async function focusPointer(app, pointer) {
   const section = page.model.sections[sectionOf(page.model, itemId)]
   const index = visibleSections(page.model, page.view.answers).indexOf(section)
   if (index >= 0) await go(app, index)
-  document.querySelector(`[data-path="${CSS.escape(itemId)}"]`)?.scrollIntoView({ block: 'center' })
+  const card = /** @type {HTMLElement|null} */ (document.querySelector(`[data-path="${CSS.escape(itemId)}"]`))
+  card?.scrollIntoView({ block: 'center' })
+  card?.setAttribute('data-jumped', 'true')
 }
 
 /** @param {any} app */
@@ -259,6 +306,12 @@ export function renderEditor(app) {
     },
     focusPointer: (/** @type {string} */ p) => focusPointer(app, p),
     panel: actionsPanel(app),
+    shortcuts: shortcuts(app),
+    saveNote: async (/** @type {string} */ path, /** @type {string} */ text) => {
+      if ((page.view.notes?.[path]?.text || '') === text.trim()) return app.render()
+      const record = await app.edit('note', page.id, { path, text })
+      await applied(app, record)
+    },
   })
 }
 

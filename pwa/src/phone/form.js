@@ -16,6 +16,8 @@ import {
 } from '../model/form.js'
 import { colon, L, statusText, t } from '../i18n/index.js'
 import { photoList, widget } from './widgets.js'
+import { draftTools, nextButton, sectionList, sectionTools } from './shortcuts.js'
+import { itemNote } from './notes.js'
 
 /**
  * @typedef {import('./widgets.js').WidgetContext & {
@@ -36,6 +38,8 @@ import { photoList, widget } from './widgets.js'
  *   discard: (clientSeq: number) => void,
  *   focusPointer: (pointer: string) => void,
  *   panel?: HTMLElement|null,
+ *   shortcuts?: import('./shortcuts.js').Shortcuts,
+ *   saveNote?: (path: string, text: string) => void,
  * }} FormContext
  */
 
@@ -72,6 +76,7 @@ export function renderForm(ctx) {
     ),
     banners(ctx),
     ctx.panel || null,
+    sectionList(ctx, sections, index, failures),
     h(
       'nav',
       { class: 'sections', 'aria-label': t('section') },
@@ -96,9 +101,11 @@ export function renderForm(ctx) {
       'main',
       { class: 'section', 'data-section': section.id },
       h('h2', null, L(section.title)),
+      sectionTools(ctx, section),
       visibleItems(section, answers).map((item) => itemCard(item, item.id, answers[item.id], ctx, answers)),
     ),
     ctx.missing && ctx.missing.length > 0 && missingList(ctx),
+    draftTools(ctx),
     h(
       'footer',
       { class: 'bottom' },
@@ -107,6 +114,7 @@ export function renderForm(ctx) {
         { class: 'meter', role: 'progressbar', 'aria-label': t('progress'), 'aria-valuenow': total.done, 'aria-valuemax': total.total },
         h('span', { class: 'meter-fill', style: { width: `${total.total ? (100 * total.done) / total.total : 0}%` } }),
       ),
+      nextButton(ctx, index),
       h(
         'div',
         { class: 'bottom-row' },
@@ -221,6 +229,7 @@ function itemCard(item, path, value, ctx, scope) {
     item.kind === 'group' ? groupEntries(item, path, value, ctx) : widget(item, path, value, ctx),
     item.kind === 'signature' && signatureState(item, path, value, ctx),
     evidencePrompt(item, path, value, ctx, scope),
+    item.kind !== 'group' && h('div', { class: 'note-slot' }, itemNote(ctx.view.id, path, ctx.view.notes?.[path], ctx)),
     (ctx.comments[path] || []).map((c) => h('div', { class: 'note comment', 'data-comment': c.id }, h('strong', null, `${t('comment_from')}${colon()}`), c.text)),
     (ctx.conflicts[path] || []).filter((c) => c.status === 'open' || c.kind !== 'signature_stale').map((c) => conflictNote(c, item)),
     ctx.rejected

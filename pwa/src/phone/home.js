@@ -1,7 +1,7 @@
 // @ts-check
 // The home page: the planned inspections due (due.js), the corrective actions to do
 // (actions.js), my inspections (from pulls and local drafts) with their workflow and sync state,
-// starting a new inspection, my sites, export and logout.
+// starting a new inspection (site_picker.js), my sites, export and logout.
 import { homeActions } from './actions.js'
 import { h, replace } from '../lib/dom.js'
 import { lookControls } from '../lib/look_controls.js'
@@ -12,6 +12,9 @@ import { L, ago, statusText, t } from '../i18n/index.js'
 import { localView, syncState } from '../model/inspection.js'
 import { loadSchema } from '../sync/schemas.js'
 import { logOut } from '../sync/session.js'
+import { openPicker } from './site_picker.js'
+import { useSite } from '../model/sites.js'
+import { setMeta } from '../lib/db.js'
 
 const ORDER = ['returned', 'draft', 'submitted', 'rejected', 'approved', 'deleted']
 
@@ -48,6 +51,8 @@ export function renderHome(app) {
   })
   const actions = h('div', { 'data-actions-home': 'loading' })
   const picker = h('div', { class: 'card picker', hidden: true })
+  const begin = (/** @type {string} */ checklistId, /** @type {string} */ siteId) => startInspection(app, checklistId, siteId)
+  if (app.page?.site) queueMicrotask(() => openPicker(app, picker, begin, app.page.site)) // a site's QR label or link
   return h(
     'div',
     { class: 'page home' },
@@ -58,7 +63,7 @@ export function renderHome(app) {
       h('div', { class: 'bar-title' }, h('strong', null, t('my_inspections')), h('span', { class: 'muted' }, app.meta.user?.display_name || '')),
       h('button', { type: 'button', class: 'btn small', onclick: () => app.toggleLang() }, t('language')),
     ),
-    h('button', { type: 'button', class: 'btn primary wide', 'data-action': 'new-inspection', onclick: () => openPicker(app, picker) }, `+ ${t('new_inspection')}`),
+    h('button', { type: 'button', class: 'btn primary wide', 'data-action': 'new-inspection', onclick: () => openPicker(app, picker, begin) }, `+ ${t('new_inspection')}`),
     picker,
     due,
     actions,
@@ -111,36 +116,6 @@ function card(app, { view, records, sync }) {
   )
 }
 
-/** @param {any} app @param {HTMLElement} picker */
-function openPicker(app, picker) {
-  const sites = app.meta.sites || []
-  const checklists = app.meta.checklists || []
-  const site = /** @type {HTMLSelectElement} */ (h('select', { class: 'text', name: 'site' }, sites.map((/** @type {any} */ s) => h('option', { value: s.id }, s.name))))
-  const list = /** @type {HTMLSelectElement} */ (h('select', { class: 'text', name: 'checklist' }))
-  const error = h('p', { class: 'num-note bad' })
-  const fill = () => {
-    const chosen = sites.find((/** @type {any} */ s) => s.id === site.value)
-    const fits = checklists.filter((/** @type {any} */ c) => !c.site_types?.length || !chosen || c.site_types.includes(chosen.site_type))
-    list.replaceChildren(...fits.map((/** @type {any} */ c) => h('option', { value: c.id }, L(c.title))))
-  }
-  site.addEventListener('change', fill)
-  fill()
-  const start = async () => {
-    if (!list.value || !site.value) return
-    error.textContent = await startInspection(app, list.value, site.value)
-  }
-  replace(picker,
-    h('label', null, t('choose_site'), site),
-    h('label', null, t('choose_checklist'), list),
-    checklists.length ? null : h('p', { class: 'muted' }, t('no_checklists')),
-    error,
-    h('div', { class: 'sheet-actions' },
-      h('button', { type: 'button', class: 'btn', onclick: () => (picker.hidden = true) }, t('cancel')),
-      h('button', { type: 'button', class: 'btn primary', 'data-action': 'start', onclick: start }, t('start'))),
-  )
-  picker.hidden = false
-}
-
 /**
  * Start a new inspection of a site with a checklist's latest version (its schema cached for
  * offline use first) and open it; from the picker and from the due list alike. Returns what
@@ -155,6 +130,8 @@ export async function startInspection(app, checklistId, siteId) {
     return t('schema_missing')
   }
   const id = uuid7()
+  app.meta.recent_sites = useSite(app.meta.recent_sites, siteId)
+  await setMeta(app.db, { recent_sites: app.meta.recent_sites })
   await app.edit('create', id, { checklist_id: checklist.id, version: checklist.latest_version, site_id: siteId })
   location.hash = `#/i/${id}/s/0`
   return ''

@@ -10,12 +10,29 @@ import { createPad } from '../media/signature.js'
  *   | {mode: 'refused', signer_name: string, signer_role: string, reason: string, witness_name: string, witness_png: Blob|null}} SheetResult
  */
 
+/** @typedef {{checklist: string, site: string, failed: string[]}} SigningSummary what the signer confirms */
+
+/**
+ * What is being signed, above the pad: the checklist, the site and the failed items.
+ * @param {SigningSummary} summary
+ */
+export function signingList(summary) {
+  return h('div', { class: 'signing-list', 'data-signing-list': summary.failed.length },
+    h('p', null, h('strong', null, t('signer_sees'))),
+    h('p', { class: 'muted' }, `${t('signer_checklist')}：${summary.checklist} · ${t('signer_site')}：${summary.site}`),
+    summary.failed.length
+      ? [h('p', { class: 'signing-failed-title' }, t('signer_failed', { n: summary.failed.length })),
+        h('ol', { class: 'signing-failed' }, summary.failed.map((label) => h('li', null, label)))]
+      : h('p', { class: 'muted' }, t('signer_no_failures')))
+}
+
 /**
  * Open the sheet; resolves with what was signed or refused, or null when cancelled.
  * @param {import('../model/form.js').Item} item
+ * @param {SigningSummary} [summary] what is being confirmed, listed above the pad
  * @returns {Promise<SheetResult|null>}
  */
-export function openSignatureSheet(item) {
+export function openSignatureSheet(item, summary) {
   return new Promise((resolve) => {
     const name = /** @type {HTMLInputElement} */ (h('input', { type: 'text', class: 'text', name: 'signer_name', maxlength: 100, autocomplete: 'name' }))
     const role = /** @type {HTMLInputElement} */ (h('input', { type: 'text', class: 'text', name: 'signer_role', maxlength: 100, value: t('signer_role_default') }))
@@ -47,6 +64,7 @@ export function openSignatureSheet(item) {
     const sheet = h('div', { class: 'sheet', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'sheet-title' },
       h('div', { class: 'sheet-body' },
         h('h2', { id: 'sheet-title' }, L(item.signer) || L(item.label)),
+        summary && signingList(summary),
         tabs,
         h('label', null, t('signer_name'), name),
         h('label', null, t('signer_role'), role),

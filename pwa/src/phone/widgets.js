@@ -5,6 +5,7 @@ import { h, icon } from '../lib/dom.js'
 import { inRange, outcome, rangeText } from '../model/form.js'
 import { colon, L, t } from '../i18n/index.js'
 import { rfc3339 } from '../media/signature.js'
+import { allowsNegative, flipSign } from '../model/shortcuts.js'
 
 /**
  * @typedef {{
@@ -129,7 +130,18 @@ function numberInput(item, path, value, ctx) {
   return h(
     'div',
     { class: 'num-row' },
-    h('div', { class: 'num-box' }, input, h('span', { class: 'unit' }, item.unit || '')),
+    h('div', { class: 'num-box' }, input, h('span', { class: 'unit' }, item.unit || ''),
+      !ctx.readOnly && allowsNegative(item) && h('button', {
+        type: 'button', class: 'btn sign-key', 'data-action': 'negate', 'aria-label': t('sign_minus'),
+        // decimal keypads on many phones have no minus: flip the sign of what is typed
+        onmousedown: (/** @type {Event} */ e) => e.preventDefault(),
+        onclick: () => {
+          input.value = flipSign(input.value)
+          input.dispatchEvent(new Event('input'))
+          if (input.value !== '-') input.dispatchEvent(new Event('change'))
+          input.focus()
+        },
+      }, '±')),
     item.acceptable && h('p', { class: 'range' }, `${t('acceptable')}${colon()}${rangeText(item.acceptable, item.unit || '')}`),
     note,
   )
@@ -255,7 +267,8 @@ export function photoList(item, path, value, ctx, options = {}) {
           { class: 'thumb' },
           img,
           !ctx.readOnly &&
-            h('button', { type: 'button', class: 'thumb-x', 'aria-label': t('remove'), onclick: () => ctx.actions.detach(path, sha) }, '×'),
+            h('button', { type: 'button', class: 'thumb-x', 'aria-label': t('remove'), 'data-action': 'remove-photo',
+              onclick: () => confirm(t('photo_delete_confirm')) && ctx.actions.detach(path, sha) }, '×'),
         )
       }),
     ),
