@@ -12,6 +12,7 @@ from typing import Any
 from schemas.answers import check_value, quick_check
 from schemas.catalog import Catalog
 from schemas.template import Group, Item, MultiChoice, Photo, Signature
+from sync.engine.carry import keep_uncarried, set_aside_late, upgrade
 from sync.engine.document import Document, FieldState, answers_of, resolve_item
 from sync.engine.merge import (
     LOCKED,
@@ -38,6 +39,7 @@ from sync.engine.ops import (
     SetAnswers,
     Sign,
     Transition,
+    Upgrade,
 )
 from sync.engine.rows import InspectionRow
 from sync.engine.workflow import DELETABLE, apply_transition, check_complete
@@ -98,6 +100,8 @@ def dispatch(row: InspectionRow, op: Op, ctx: Context) -> list[FieldResult]:
         return _sign(row, op, ctx)
     if isinstance(op, Transition):
         return _transition(row, op, ctx)
+    if isinstance(op, Upgrade):
+        return upgrade(row, op, ctx)
     assert isinstance(op, Delete)
     return _delete(row, ctx)
 
@@ -108,8 +112,15 @@ def touches_evidence(op: Op, ctx: Context) -> bool:
 
 
 def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[FieldResult]:
-    """Validate every answer, then merge it; plain first answers take a fast path and are not listed in the results."""
+    """Validate every answer, then merge it; plain first answers take a fast path and are not listed in the results.
+
+    On a moved inspection, answers that fit only the version it was on are set aside (:mod:`sync.engine.carry`).
+    """
     doc, locked = row.doc, row.status in LOCKED
+    to_apply = set_aside_late(row, op, ctx)
+    if to_apply is None:
+        return keep_uncarried(row, ctx)
+    op = to_apply
     fresh, rest = _validate_answers(op, ctx, doc.fields, fast=not locked)
     if fresh:
         seq = ctx.seq
@@ -127,7 +138,7 @@ def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[Field
             results.append(merge_set(doc, path, item, value, base_fv, ctx))
         else:
             results.append(merge_value(doc, path, item, value, base_fv, ctx))
-    return results
+    return results + keep_uncarried(row, ctx)
 
 
 def _validate_answers(

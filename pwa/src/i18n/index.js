@@ -1,8 +1,9 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
 // The desk's texts live in desk.js, review.js and plans.js, the phone's corrective actions' in
-// actions.js; all are merged here.
+// actions.js, a draft's move to a new checklist version in carry.js; all are merged here.
 import { ACTIONS_TEXTS } from './actions.js'
+import { CARRY_TEXTS } from './carry.js'
 import { DESK_TEXTS } from './desk.js'
 import { PLANS_TEXTS } from './plans.js'
 import { REVIEW_TEXTS } from './review.js'
@@ -174,7 +175,7 @@ const BASE_TEXTS = {
   cadence_monthly: ['每月', 'Monthly'],
 }
 
-const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS }
+const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS, ...CARRY_TEXTS }
 
 let lang = 'zh'
 
