@@ -11,6 +11,7 @@ import { formModel } from '../model/form.js'
 import { loadSchema } from '../sync/schemas.js'
 
 const MOVABLE = new Set(['draft', 'returned'])
+const REASONS = /** @type {const} */ ({ gone: 'upgrade_reason_gone', kind: 'upgrade_reason_kind', invalid: 'upgrade_reason_invalid' })
 
 /** The checklist entry with a newer version than the inspection's, if it may move. @param {any} app @param {any} view */
 export function newerVersion(app, view) {
@@ -98,7 +99,7 @@ export function upgradePanel(app, reopen) {
         moved.uncarried.length ? h('p', null, t('upgrade_uncarried', { n: moved.uncarried.length })) : null,
         h('ul', { class: 'uncarried' }, moved.uncarried.map((/** @type {any} */ u) =>
           h('li', { 'data-uncarried': u.path, 'data-reason': u.reason },
-            h('strong', null, u.label), ` ${u.text} — `, h('span', { class: 'muted' }, t(`upgrade_reason_${u.reason}`))))),
+            h('strong', null, u.label), ` ${u.text} — `, h('span', { class: 'muted' }, t(REASONS[/** @type {keyof typeof REASONS} */ (u.reason)]))))),
         h('button', { type: 'button', class: 'btn', 'data-action': 'dismiss-upgrade', onclick: dismiss }, t('upgrade_dismiss')))
       : null,
   )
