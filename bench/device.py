@@ -339,6 +339,7 @@ HELD: dict[str, Any] = {
     "reason": "",
     "findings": [],
     "photo_evidence": {},
+    "uncarried": [],
 }
 
 
