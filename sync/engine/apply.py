@@ -12,7 +12,7 @@ from typing import Any
 from schemas.answers import check_value, quick_check
 from schemas.catalog import Catalog
 from schemas.template import Group, Item, MultiChoice, Photo, Signature
-from sync.engine.carry import keep_uncarried, set_aside_late, upgrade
+from sync.engine.carry import keep_uncarried, set_aside_late, set_aside_photo, upgrade
 from sync.engine.document import Document, FieldState, answers_of, resolve_item
 from sync.engine.merge import (
     LOCKED,
@@ -216,6 +216,9 @@ def _entry_op(row: InspectionRow, op: AddEntry | RemoveEntry, ctx: Context) -> l
 
 
 def _photo_op(row: InspectionRow, op: Attach | Detach, ctx: Context) -> list[FieldResult]:
+    if isinstance(op, Attach) and set_aside_photo(row, op, ctx):  # taken on the version the draft moved from
+        ctx.evidence = True
+        return keep_uncarried(row, ctx)
     item = resolve_item(ctx.items, op.path)
     if not isinstance(item, Photo):
         raise Rejected("invalid-answers", f"{op.path!r} is not a photo item", [_ptr(op.path, "not a photo item")])

@@ -21,10 +21,10 @@ from msgspec.structs import replace
 
 from schemas.answers import check_value
 from schemas.catalog import TemplateIndex
-from schemas.template import Group, Item, Signature, kind_of
+from schemas.template import Group, Item, Photo, Signature, kind_of
 from sync.engine.document import resolve_item
 from sync.engine.merge import Context
-from sync.engine.ops import CarryReason, FieldResult, SetAnswers, Uncarried, Upgrade
+from sync.engine.ops import Attach, CarryReason, FieldResult, SetAnswers, Uncarried, Upgrade
 from sync.engine.rows import InspectionRow
 from sync.errors import Rejected
 
@@ -101,6 +101,24 @@ def set_aside_late(row: InspectionRow, op: SetAnswers, ctx: Context) -> SetAnswe
     if not rest:
         return None
     return replace(op, answers=rest, base={p: fv for p, fv in op.base.items() if p in rest})
+
+
+def set_aside_photo(row: InspectionRow, op: Attach, ctx: Context) -> bool:
+    """A photo attached on an earlier version to an item the moved inspection no longer has as a photo item.
+
+    Kept as uncarried (its photo stays referenced) when the path was a photo item on an earlier version.
+    """
+    if not row.doc.earlier_versions or ctx.catalog is None or isinstance(resolve_item(ctx.items, op.path), Photo):
+        return False
+    for version in reversed(row.doc.earlier_versions):
+        index = ctx.catalog.index(row.checklist_id, version)
+        old = resolve_item(index.items, op.path) if index is not None else None
+        if isinstance(old, Photo):
+            why = misfit(old, resolve_item(ctx.items, op.path), [op.sha256], op.path)
+            assert why is not None
+            ctx.uncarried.append(Uncarried(op.path, [op.sha256], "photo", why[0], version, ctx.seq, why[1]))
+            return True
+    return False
 
 
 def keep_uncarried(row: InspectionRow, ctx: Context) -> list[FieldResult]:

@@ -18,11 +18,12 @@ from schemas.catalog import Catalog, parse_template
 from schemas.json_schema import to_json_schema
 from sync.db.store import Store
 from sync.engine.document import answers_of
-from sync.engine.ops import Create, Op, OpResult, PushBatch, SetAnswers, Transition, Upgrade, make_hlc
+from sync.engine.ops import Attach, Create, Op, OpResult, PushBatch, SetAnswers, Transition, Upgrade, make_hlc
 from sync.engine.rows import load_row
 from sync.org.accounts import User
 from sync.push import apply_push
 from sync.review.audit import audit_log
+from sync.review.conflicts import Resolution, resolve_conflict
 from tests.sync.office import Office
 
 FIXTURE = Path(__file__).parents[2] / "fixtures" / "carry.json"
@@ -202,3 +203,40 @@ def test_only_its_inspector_moves_an_inspection(phone: Device, office: Office, s
     other = Device(store, phone.catalog, office.users["supervisor"], "0ddddddd-0000-4000-8000-000000000004")
     result = other.push(other.upgrade())[0]
     assert result.problem is not None and result.problem.type == "forbidden"
+
+
+def test_a_photo_taken_on_the_old_version_of_an_item_now_gone_is_kept(
+    phone: Device, office: Office, store: Store
+) -> None:
+    third = {**SHARED["templates"][1], "version": 3}
+    third["sections"] = [
+        {**s, "items": [i for i in s["items"] if i["id"] != "photos"]} for s in SHARED["templates"][1]["sections"]
+    ]
+    phone.catalog.add(parse_template(json.dumps(third).encode(), "carry.json"))
+    phone.create(office.sites["n1"])
+    phone.push(Attach(**phone.head(), path="photos", sha256="a1" * 32))
+    tablet = Device(store, phone.catalog, phone.user, "0bbbbbbb-0000-4000-8000-000000000002")
+    late = Attach(**tablet.head(), path="photos", sha256="b2" * 32)
+    moved = phone.push(phone.upgrade(3))[0]  # over version 2, to the latest
+    assert [(u.path, u.value, u.reason) for u in moved.uncarried] == [("photos", ["a1" * 32], "gone")]
+    result = tablet.push(late)[0]
+    assert [(u.path, u.value, u.reason) for u in result.uncarried] == [("photos", ["b2" * 32], "gone")]
+    refs = store.db.execute("SELECT sha256 FROM evidence_ref ORDER BY sha256").fetchall()
+    assert refs == [("a1" * 32,), ("b2" * 32,)]  # neither photo may be collected
+
+
+def test_a_returned_inspection_moves_but_not_with_open_conflicts(phone: Device, office: Office, store: Store) -> None:
+    phone.create(office.sites["n1"])
+    phone.set({"grade": "a"})
+    admin = Device(store, phone.catalog, office.users["admin"], "0ccccccc-0000-4000-8000-000000000003")
+    assert admin.set({"grade": "c"}).outcome == "conflict"
+    refused = phone.push(phone.upgrade())[0]
+    assert refused.problem is not None and refused.problem.type == "open-conflicts"
+    conflict_id = store.db.execute("SELECT id FROM conflict WHERE status = 'open'").fetchone()[0]
+    resolve_conflict(store, phone.catalog, office.users["admin"], conflict_id, Resolution(value="a", note="复核"))
+    phone.push(Transition(**phone.head(), to="submitted"))
+    admin.push(Transition(**admin.head(), to="returned", reason="按新版重填"))
+    moved = phone.push(phone.upgrade())[0]
+    assert moved.outcome == "applied"
+    row = load_row(store.db.conn, INSPECTION)
+    assert row is not None and (row.status, row.version) == ("returned", 2)
