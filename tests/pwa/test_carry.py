@@ -42,7 +42,9 @@ def test_a_draft_moves_to_the_new_version_offline_and_nothing_is_lost(
     phone.wait_synced()  # the draft goes up on version 1; the new version's schema comes down
     phone.sync()
     phone.offline()
-    phone.reload()
+    phone.open()  # the home page, served offline
+    card = phone.page.locator(f'.card.insp[data-inspection="{inspection_id}"]')
+    assert card.locator("[data-newer]").inner_text() == "有新版本"  # the home page's card says so too
     phone.open_inspection(inspection_id)
     offer = phone.page.locator("[data-panel=upgrade]")
     assert "升级到新版本" in offer.locator("[data-action=upgrade]").inner_text()

@@ -4,6 +4,7 @@
 
 export const CARRY_TEXTS = {
   upgrade_offer: ['此检查表已发布新版本（第 {to} 版，本检查用第 {from} 版）。', 'A new version of this checklist is out (version {to}; this inspection is on version {from}).'],
+  upgrade_badge: ['有新版本', 'New version'],
   upgrade_move: ['升级到新版本', 'Move to the new version'],
   upgrade_missing: ['新版本尚未下载，请联网同步一次。', 'The new version is not on this phone yet: sync once online.'],
   upgrade_done: ['已升级到第 {to} 版：带入 {carried} 项答案。', 'Moved to version {to}: {carried} answers carried.'],
