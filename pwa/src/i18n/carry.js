@@ -13,4 +13,6 @@ export const CARRY_TEXTS = {
   upgrade_reason_kind: ['题型已改变', 'its kind changed'],
   upgrade_reason_invalid: ['原答案在新版本中无效', 'the answer is not valid in the new version'],
   upgrade_dismiss: ['知道了', 'Got it'],
+  desk_op_upgrade: ['升级检查表版本', 'Moved to checklist version'],
+  desk_uncarried: ['未带入（保留原值）', 'not carried (kept)'],
 }
