@@ -340,6 +340,7 @@ HELD: dict[str, Any] = {
     "findings": [],
     "photo_evidence": {},
     "notes": {},
+    "uncarried": [],
 }
 
 

@@ -39,6 +39,7 @@ from sync.engine.ops import (
     PushResult,
     Rejection,
     Transition,
+    Uncarried,
     encoder,
     hlc_millis,
     make_hlc,
@@ -140,6 +141,7 @@ class Batch:
         self.evidence_dirty: set[str] = set()
         self.log: list[LoggedOp] = []
         self.writers: dict[int, Writer] = {}
+        self.uncarried: list[Uncarried] = []  # what the op being applied could not carry (upgrade)
         self.received = iso_from_ms(now_ms)  # one clock reading for the batch: ops, conflicts, events
 
     def stored_results(self, op_ids: list[str]) -> dict[str, OpResult]:
@@ -189,11 +191,14 @@ class Batch:
             hlc = make_hlc(self.now_ms)
         received = self.received
         self.writers[seq] = Writer(self.user.id, self.client_id or "", op.op_id, hlc, self.user.role)
+        self.uncarried = []
         try:
             fields, conflict_ids = self._apply(op, seq, hlc, received)
             listed = [f for f in fields if f.outcome != "applied" or f.fv != seq or f.conflict_id]
             outcome: Outcome = max((f.outcome for f in listed), key=_RANK.__getitem__) if listed else "applied"
-            result = OpResult(op.op_id, op.client_seq, outcome, seq, listed, conflict_ids, flags=flags)
+            result = OpResult(
+                op.op_id, op.client_seq, outcome, seq, listed, conflict_ids, flags=flags, uncarried=self.uncarried
+            )
         except Rejected as exc:
             problem = _rejection(exc)
             result = OpResult(op.op_id, op.client_seq, "rejected", seq, problem=problem, flags=flags)
@@ -232,6 +237,7 @@ class Batch:
             now,
             conflicts,
             self.writer,
+            catalog=self.catalog,
         )
         before = row.status
         try:
@@ -240,6 +246,7 @@ class Batch:
             if ctx.changed:
                 raise RuntimeError("an op was rejected after changing the document") from None
             raise
+        self.uncarried, index = ctx.uncarried, ctx.index  # an upgrade moved the row to another version
         if isinstance(op, Transition) and row.status == "submitted":
             with moving_inspection_findings(self.conn, row.id):  # the report rollups follow
                 verified = record_findings(self.conn, row, index, seq, now)

@@ -77,9 +77,10 @@ async function refreshSummary() {
 /**
  * Record a local edit as an op, then sync soon. Returns the outbox record.
  * @param {string} kind @param {string} inspectionId @param {Record<string, any>} body
+ * @param {Record<string, any>} [extra] kept on the record, not sent (see enqueue)
  */
-async function edit(kind, inspectionId, body) {
-  const record = await enqueue(app.db, kind, inspectionId, body)
+async function edit(kind, inspectionId, body, extra) {
+  const record = await enqueue(app.db, kind, inspectionId, body, { extra })
   await refreshSummary()
   app.channel?.postMessage({ type: 'changed' })
   clearTimeout(app.debounce)

@@ -12,6 +12,7 @@ from typing import Any
 from schemas.answers import check_value, quick_check
 from schemas.catalog import Catalog
 from schemas.template import Group, Item, MultiChoice, Photo, Signature
+from sync.engine.carry import keep_uncarried, set_aside_late, set_aside_photo, upgrade
 from sync.engine.document import Document, FieldState, NoteState, answers_of, resolve_item
 from sync.engine.merge import (
     LOCKED,
@@ -39,6 +40,7 @@ from sync.engine.ops import (
     SetAnswers,
     Sign,
     Transition,
+    Upgrade,
 )
 from sync.engine.rows import InspectionRow
 from sync.engine.workflow import DELETABLE, apply_transition, check_complete
@@ -101,6 +103,8 @@ def dispatch(row: InspectionRow, op: Op, ctx: Context) -> list[FieldResult]:
         return _transition(row, op, ctx)
     if isinstance(op, Note):
         return _note(row, op, ctx)
+    if isinstance(op, Upgrade):
+        return upgrade(row, op, ctx)
     assert isinstance(op, Delete)
     return _delete(row, ctx)
 
@@ -111,8 +115,15 @@ def touches_evidence(op: Op, ctx: Context) -> bool:
 
 
 def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[FieldResult]:
-    """Validate every answer, then merge it; plain first answers take a fast path and are not listed in the results."""
+    """Validate every answer, then merge it; plain first answers take a fast path and are not listed in the results.
+
+    On a moved inspection, answers that fit only the version it was on are set aside (:mod:`sync.engine.carry`).
+    """
     doc, locked = row.doc, row.status in LOCKED
+    to_apply = set_aside_late(row, op, ctx)
+    if to_apply is None:
+        return keep_uncarried(row, ctx)
+    op = to_apply
     fresh, rest = _validate_answers(op, ctx, doc.fields, fast=not locked)
     if fresh:
         seq = ctx.seq
@@ -130,7 +141,7 @@ def _set_answers(row: InspectionRow, op: SetAnswers, ctx: Context) -> list[Field
             results.append(merge_set(doc, path, item, value, base_fv, ctx))
         else:
             results.append(merge_value(doc, path, item, value, base_fv, ctx))
-    return results
+    return results + keep_uncarried(row, ctx)
 
 
 def _validate_answers(
@@ -208,6 +219,9 @@ def _entry_op(row: InspectionRow, op: AddEntry | RemoveEntry, ctx: Context) -> l
 
 
 def _photo_op(row: InspectionRow, op: Attach | Detach, ctx: Context) -> list[FieldResult]:
+    if isinstance(op, Attach) and set_aside_photo(row, op, ctx):  # taken on the version the draft moved from
+        ctx.evidence = True
+        return keep_uncarried(row, ctx)
     item = resolve_item(ctx.items, op.path)
     if not isinstance(item, Photo):
         raise Rejected("invalid-answers", f"{op.path!r} is not a photo item", [_ptr(op.path, "not a photo item")])

@@ -12,6 +12,7 @@ import msgspec
 from msgspec import Struct
 
 from schemas.template import Group, Item, Template
+from sync.engine.ops import Uncarried
 
 
 class FieldState(Struct, omit_defaults=True, array_like=True, gc=False):
@@ -78,6 +79,10 @@ class Document(Struct, omit_defaults=True):
     photo_items: dict[str, str] = {}
     # item path → the inspector's note on it (``note`` ops)
     notes: dict[str, NoteState] = {}
+    # the checklist versions the draft was on before it moved to its own (oldest first), and
+    # every answer a move (or an edit made on an earlier version arriving after it) could not carry
+    earlier_versions: list[int] = []
+    uncarried: list[Uncarried] = []
 
 
 class Candidate(Struct, omit_defaults=True):

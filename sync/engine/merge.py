@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemas.canonical import content_hash
-from schemas.catalog import TemplateIndex
+from schemas.catalog import Catalog, TemplateIndex
 from schemas.template import Item, MultiChoice, Template, merge_policy
 from sync.engine.document import Candidate, ConflictRecord, Document, EntryState, FieldState, Writer, answers_of
-from sync.engine.ops import FieldResult
+from sync.engine.ops import FieldResult, Uncarried
 
 ROLE_RANK = {"inspector": 1, "supervisor": 2, "admin": 3}
 LOCKED = {"approved": "locked", "rejected": "locked", "deleted": "edit_vs_delete"}
@@ -60,6 +60,8 @@ class Context:
     touched_conflicts: set[str] = field(default_factory=set)
     changed: bool = False
     evidence: bool = False
+    catalog: Catalog | None = None  # for ops that reach other versions of the checklist (upgrade)
+    uncarried: list[Uncarried] = field(default_factory=list)
 
     @property
     def template(self) -> Template:

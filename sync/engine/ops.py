@@ -31,6 +31,7 @@ Fv = Annotated[int, Meta(ge=0)]
 Hlc = Annotated[int, Meta(ge=0, le=2**63 - 1)]
 Status = Literal["draft", "submitted", "returned", "approved", "rejected", "deleted"]
 Outcome = Literal["applied", "merged", "conflict", "rejected", "gap"]
+CarryReason = Literal["gone", "kind", "invalid"]
 
 HLC_SHIFT = 16
 
@@ -167,7 +168,18 @@ class Note(OpBase, tag="note", frozen=True):
     text: Annotated[str, Meta(max_length=2000)] = ""
 
 
-Op = Create | SetAnswers | AddEntry | RemoveEntry | Attach | Detach | Sign | Transition | Delete | Note
+class Upgrade(OpBase, tag="upgrade", frozen=True):
+    """Move a draft (or returned) inspection to a newer published ``version`` of its checklist.
+
+    Answers are carried where the item id and kind still fit and the value is valid under
+    the new version; the others are listed in the result's ``uncarried`` and kept in the
+    document, never dropped. A version at or below the inspection's own changes nothing.
+    """
+
+    version: Seq
+
+
+Op = Create | SetAnswers | AddEntry | RemoveEntry | Attach | Detach | Sign | Transition | Delete | Note | Upgrade
 
 
 class PushBatch(Struct, forbid_unknown_fields=True, frozen=True):
@@ -197,6 +209,24 @@ class FieldResult(Struct, frozen=True, omit_defaults=True, gc=False):
     conflict_id: str | None = None
 
 
+class Uncarried(Struct, frozen=True, omit_defaults=True, gc=False):
+    """An answer a move to a newer checklist version could not carry, with its value: kept, never dropped.
+
+    ``reason``: ``gone`` (no such item now), ``kind`` (the item's kind changed) or ``invalid``
+    (the value does not fit the new version, ``detail`` says why); ``kind`` and ``version``:
+    the item's kind and the checklist version the value was answered on; ``seq``: the op that
+    set it aside.
+    """
+
+    path: str
+    value: Any
+    kind: str
+    reason: CarryReason
+    version: int
+    seq: int
+    detail: str = ""
+
+
 class OpResult(Struct, frozen=True, omit_defaults=True, gc=False):
     """The outcome of one op; stored, and returned unchanged when the op is replayed."""
 
@@ -208,6 +238,7 @@ class OpResult(Struct, frozen=True, omit_defaults=True, gc=False):
     conflict_ids: list[str] = []
     problem: Rejection | None = None
     flags: list[str] = []
+    uncarried: list[Uncarried] = []
 
 
 class PushResult(Struct, frozen=True):

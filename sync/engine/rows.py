@@ -100,11 +100,11 @@ def _params(row: InspectionRow) -> dict[str, Any]:
 
 
 def save_row(conn: sqlite3.Connection, row: InspectionRow) -> None:
-    """Write what an op can change of a stored row: status, last change, open conflicts, document."""
+    """Write what an op can change of a stored row: status, checklist version, last change, open conflicts, document."""
     conn.execute(
-        "UPDATE inspection SET status = ?, updated_at = ?, updated_seq = ?, open_conflicts = ?, state_json = ?"
-        " WHERE id = ?",
-        [row.status, row.updated_at, row.updated_seq, row.open_conflicts, encoder.encode(row.doc), row.id],
+        "UPDATE inspection SET status = ?, version = ?, updated_at = ?, updated_seq = ?, open_conflicts = ?,"
+        " state_json = ? WHERE id = ?",
+        [row.status, row.version, row.updated_at, row.updated_seq, row.open_conflicts, encoder.encode(row.doc), row.id],
     )
 
 

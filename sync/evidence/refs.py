@@ -13,6 +13,8 @@ from schemas.template import Photo, Signature
 from sync.engine.document import resolve_item
 from sync.engine.rows import InspectionRow
 
+_SIGNED = ("image_sha256", "witness_image_sha256")
+
 
 def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, user_id: str) -> None:
     """Keep ``evidence_ref`` equal to the photos and signature images the document references.
@@ -28,10 +30,11 @@ def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Ca
         if isinstance(item, Photo) and isinstance(state.v, list):
             wanted |= {(sha, path, "photo") for sha in state.v if isinstance(sha, str)}
         elif isinstance(item, Signature) and isinstance(state.v, dict):
-            for key in ("image_sha256", "witness_image_sha256"):
+            for key in _SIGNED:
                 sha = state.v.get(key)
                 if isinstance(sha, str):
                     wanted.add((sha, path, "signature"))
+    wanted |= _uncarried_refs(row)
     held: set[tuple[str, str, str]] = set(
         conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])
     )
@@ -45,3 +48,14 @@ def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Ca
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(row.org_id, sha, row.id, row.site_id, path, kind, user_id) for sha, path, kind in wanted - held],
     )
+
+
+def _uncarried_refs(row: InspectionRow) -> set[tuple[str, str, str]]:
+    """The photos and signature images of answers a move to a new version could not carry: they stay kept."""
+    refs: set[tuple[str, str, str]] = set()
+    for kept in row.doc.uncarried:
+        if kept.kind == "photo" and isinstance(kept.value, list):
+            refs |= {(sha, kept.path, "photo") for sha in kept.value if isinstance(sha, str)}
+        elif kept.kind == "signature" and isinstance(kept.value, dict):
+            refs |= {(sha, kept.path, "signature") for k in _SIGNED if isinstance(sha := kept.value.get(k), str)}
+    return refs

@@ -24,6 +24,7 @@ from msgspec import Struct
 from schemas.answers import failed_items
 from schemas.catalog import Catalog
 from sync.engine.document import Document, answers_of
+from sync.engine.ops import Uncarried
 from sync.engine.rows import InspectionRow
 from sync.review.findings import UNVERIFIED, FindingBrief, findings_of
 from sync.review.views import ConflictView, conflict_views, photo_evidence
@@ -55,6 +56,7 @@ class PulledInspection(Struct, omit_defaults=True):
     reason: str = ""
     findings: list[FindingBrief] = []
     photo_evidence: dict[str, list[str]] = {}
+    uncarried: list[Uncarried] = []
     keep: str = ""
     notes: dict[str, dict[str, Any]] = {}
 
@@ -96,6 +98,7 @@ def pulled_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, us
         reason=doc.reason,
         findings=findings,
         photo_evidence=photo_evidence(doc),
+        uncarried=doc.uncarried,
         keep=keep_reason(row, findings, user_id),
         notes={path: msgspec.to_builtins(n) for path, n in doc.notes.items()},
     )

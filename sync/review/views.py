@@ -14,6 +14,7 @@ from schemas.scoring import Score, score_inspection
 from sync.db.named import named_rows
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
+from sync.engine.ops import Uncarried
 from sync.engine.rows import InspectionHead, InspectionRow, load_row
 from sync.errors import NotFound
 from sync.org.accounts import User
@@ -77,6 +78,8 @@ class InspectionView(InspectionHead):
     photo_evidence: dict[str, list[str]] = {}  # noqa: RUF012 - a msgspec Struct copies mutable defaults
     # item path → the inspector's note on it: {text, by, fv}
     notes: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - a msgspec Struct copies mutable defaults
+    # answers a move to a newer checklist version could not carry, with their old values (sync.engine.carry)
+    uncarried: list[Uncarried] = []  # noqa: RUF012
 
 
 def conflict_views(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[ConflictView]:
@@ -156,6 +159,7 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
         findings=findings_of(conn, row.id),
         photo_evidence=photo_evidence(doc),
         notes={path: msgspec.to_builtins(n) for path, n in doc.notes.items()},
+        uncarried=doc.uncarried,
     )
 
 

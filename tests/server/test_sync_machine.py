@@ -11,6 +11,9 @@ supervisor resolves conflicts. After every step and at the end:
 - after syncing, every device holds exactly the server's state, and pulling
   from 0 in small pages equals the incremental pulls;
 - photos converge as an add-wins set whatever the arrival order;
+- a move to the checklist's next version (``upgrade``, from any device, before or after edits made
+  on the old one arrive) keeps every answer: carried, or listed as uncarried in the document with
+  its value; the answers held always fit the inspection's version;
 - with the device window in place (the spare may age out of it): a device never drops an
   inspection it holds unsent ops for, and after syncing holds exactly what a fresh device of
   its user pulls from 0 (its inspector's own drafts kept, a colleague's aged one evicted).
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +36,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from litestar.testing import TestClient
 
 from bench.device import Device, LostResponse, held_of, set_changes, without_keep
+from schemas.answers import check_answers
+from schemas.catalog import parse_template
 from server.app import create_app
 from server.settings import Settings
 from tests.clients import bearer, login
@@ -41,6 +47,13 @@ SHOP = "联华超市(解放路店)"
 PATHS = ["licence", "frozen_temp"]
 VALUES: dict[str, list[Any]] = {"licence": ["pass", "fail", "na"], "frozen_temp": [-25, -18, -10.5, 3]}
 PHOTOS = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(4)]
+# the next version: frozen readings below -20 ℃ are no longer plausible, so -25 cannot be carried
+NEXT = {**SYNC_TEMPLATE, "version": 2}
+NEXT["sections"] = [
+    {**s, "items": [{**i, "bounds": {"min": -20, "max": 40}} if i["id"] == "frozen_temp" else i for i in s["items"]]}
+    for s in SYNC_TEMPLATE["sections"]
+]
+TEMPLATES = {t["version"]: parse_template(json.dumps(t).encode(), "sync_probe") for t in (SYNC_TEMPLATE, NEXT)}
 
 
 class SyncMachine(RuleBasedStateMachine):
@@ -55,7 +68,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.client.__enter__()
         admin = bearer(login(self.client, "admin"))
         self.supervisor = bearer(login(self.client, "supervisor1"))
-        assert self.client.post("/api/checklists", json=SYNC_TEMPLATE, headers=admin).status_code == 201
+        for template in (SYNC_TEMPLATE, NEXT):
+            assert self.client.post("/api/checklists", json=template, headers=admin).status_code == 201
         sites = {s["name"]: s["id"] for s in self.client.get("/api/sites", headers=admin).json()}
         users = {u["user"]["username"]: u["user"]["id"] for u in self.client.get("/api/users", headers=admin).json()}
         self.client.put(f"/api/users/{users['inspector2']}/sites", json={"site_ids": [sites[SHOP]]}, headers=admin)
@@ -122,6 +136,11 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(d=st.integers(0, 2), path=st.sampled_from(PATHS), data=st.data())
     def edit_the_spare(self, d: int, path: str, data: st.DataObject) -> None:
         self.devices[d].set(self.spare, {path: data.draw(st.sampled_from(VALUES[path]))})
+
+    @rule(d=st.integers(0, 2))
+    def move_to_the_next_version(self, d: int) -> None:
+        """Its inspector's phones may move it (the colleague's move is refused: not theirs)."""
+        self.devices[d].enqueue("upgrade", self.inspection, version=2)
 
     @rule()
     def delete_the_spare(self) -> None:
@@ -259,6 +278,8 @@ class SyncMachine(RuleBasedStateMachine):
             candidates = [c["value"] for c in doc["conflicts"] if c["path"] == path for c in c["candidates"]]
             if value in candidates:
                 continue
+            if any(u["path"] == path and u["value"] == value for u in doc["uncarried"]):
+                continue  # set aside by a move to the next version, with its value
             seen_at = write["fv"] if write["outcome"] != "conflict" else write["seq"]
             superseded = any(
                 later["seq"] > write["seq"] and (later["base_fv"] >= seen_at or later["client"] == write["client"])
@@ -266,6 +287,16 @@ class SyncMachine(RuleBasedStateMachine):
             )
             resolved_later = any(c["path"] == path and c["status"] == "resolved" for c in doc["conflicts"])
             assert superseded or resolved_later, f"acknowledged {write} vanished from {doc['fields'].get(path)}"
+
+    @invariant()
+    def answers_fit_their_version_and_nothing_uncarried_is_lost(self) -> None:
+        doc = self.server_doc()
+        assert check_answers(TEMPLATES[doc["version"]], doc["answers"], complete=False) == []
+        if doc["version"] == 1:
+            assert doc["uncarried"] == []
+        for kept in doc["uncarried"]:
+            assert kept["version"] == 1 and kept["path"] == "frozen_temp" and kept["reason"] == "invalid"
+            assert kept["value"] < -20
 
     def teardown(self) -> None:
         try:

@@ -69,7 +69,9 @@ export function opText(e, model) {
   const kind = t(/** @type {any} */ (`desk_op_${e.kind}`))
   switch (e.kind) {
     case 'set':
-      return `${kind}${colon()}${setPairs(op).map(([path, value]) => `${pathLabel(path, model)} = ${short(value)}`).join('; ')}`
+      return `${kind}${colon()}${setPairs(op).map(([path, value]) => `${pathLabel(path, model)} = ${short(value)}`).join('; ')}${uncarriedText(e, model)}`
+    case 'upgrade':
+      return `${kind} → ${op.version}${uncarriedText(e, model)}`
     case 'attach':
     case 'detach':
     case 'sign':
@@ -86,6 +88,13 @@ export function opText(e, model) {
     default:
       return kind.startsWith('desk_op_') ? e.kind : kind
   }
+}
+
+/** The answers an op could not carry to a newer checklist version, kept with their values. @param {any} e @param {{items: Record<string, any>}} model */
+function uncarriedText(e, model) {
+  const kept = e.result?.uncarried || []
+  if (!kept.length) return ''
+  return ` · ${t('desk_uncarried')}: ${kept.map((/** @type {any} */ u) => `${pathLabel(u.path, model)} = ${short(u.value)}`).join('; ')}`
 }
 
 /** A value in a few characters; pass/fail/N/A in words. @param {any} value */

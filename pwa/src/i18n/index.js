@@ -1,8 +1,10 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
 // The desk's texts live in desk.js, review.js and plans.js, the phone's corrective actions' in
-// actions.js, the phone's field shortcuts' in phone.js; all are merged here.
+// actions.js, the phone's field shortcuts' in phone.js, a draft's move to a new checklist version in carry.js;
+// all are merged here.
 import { ACTIONS_TEXTS } from './actions.js'
+import { CARRY_TEXTS } from './carry.js'
 import { DESK_TEXTS } from './desk.js'
 import { PHONE_TEXTS } from './phone.js'
 import { PLANS_TEXTS } from './plans.js'
@@ -179,7 +181,7 @@ const BASE_TEXTS = {
   look_large: ['大字', 'Large text'],
 }
 
-const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS, ...PHONE_TEXTS }
+const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS, ...PHONE_TEXTS, ...CARRY_TEXTS }
 
 let lang = 'zh'
 

@@ -37,7 +37,7 @@ export function localView(serverView, records) {
   for (const record of records) {
     if (record.state === 'rejected') continue
     const op = record.op
-    for (const path of applyOp(answers, op, base)) pendingPaths.add(path)
+    for (const path of applyOp(answers, op, base, record.drop)) pendingPaths.add(path)
   }
   base.pending_paths = [...pendingPaths]
   base.local_only = !serverView
@@ -63,10 +63,11 @@ export function setPairs(op) {
 }
 
 /**
- * Apply one op to answers (and status); returns the paths it touched.
- * @param {Record<string, any>} answers @param {any} op @param {any} doc
+ * Apply one op to answers (and status); returns the paths it touched. `drop`: for a move to a
+ * newer checklist version (`upgrade`), the answers it could not carry (model/carry.js), taken out.
+ * @param {Record<string, any>} answers @param {any} op @param {any} doc @param {string[]} [drop]
  */
-export function applyOp(answers, op, doc) {
+export function applyOp(answers, op, doc, drop = []) {
   switch (op.kind) {
     case 'set': {
       const pairs = setPairs(op)
@@ -115,6 +116,11 @@ export function applyOp(answers, op, doc) {
       else delete notes[op.path]
       return []
     }
+    case 'upgrade':
+      if (op.version <= doc.version) return [] // the server's document has moved already
+      doc.version = op.version
+      for (const path of drop) setPath(answers, path, null)
+      return ['version']
     default:
       return []
   }

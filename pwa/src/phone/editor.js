@@ -15,6 +15,7 @@ import { storeBlob, thumbUrl } from '../sync/blobs.js'
 import { loadSchema, schemaUrl } from '../sync/schemas.js'
 import { openSignatureSheet } from './signature_sheet.js'
 import { refusedValue, signedValue } from '../media/signature.js'
+import { upgradePanel } from './upgrade.js'
 
 const READ_ONLY = new Set(['submitted', 'approved', 'rejected', 'deleted'])
 
@@ -38,7 +39,8 @@ export async function openEditor(app, id, section) {
     return
   }
   const same = () => (app.page?.kind === 'inspection' && app.page.id === id && !app.page.error ? app.page : null)
-  let schema = same()?.schema
+  const held = same() // its schema serves while the inspection stays on that version (a move changes it)
+  let schema = held?.model?.version === first.version ? held.schema : null
   if (!schema) {
     try {
       schema = await loadSchema(schemaUrl(first.checklist_id, first.version), app.meta.token)
@@ -49,7 +51,8 @@ export async function openEditor(app, id, section) {
   }
   const draft = await getDraft(db, id)
   const requests = await requestsOf(db, id)
-  const page = { ...base, schema, model: same()?.model || formModel(schema), draft, requests, fix: null }
+  const kept = same()
+  const page = { ...base, schema, model: kept?.schema === schema ? kept.model : formModel(schema), draft, requests, fix: null }
   page.view = localView(record?.view || null, ops)
   page.stale = await staleSignatures(page)
   if (!wanted()) return
@@ -270,6 +273,12 @@ async function submit(app) {
   app.sync()
 }
 
+/** Load the open inspection again (after a move to a new checklist version) and show it. @param {any} app */
+async function reopen(app) {
+  await openEditor(app, app.page.id, 0)
+  app.render()
+}
+
 /** The page. @param {any} app */
 export function renderEditor(app) {
   const page = app.page
@@ -305,7 +314,7 @@ export function renderEditor(app) {
       app.render()
     },
     focusPointer: (/** @type {string} */ p) => focusPointer(app, p),
-    panel: actionsPanel(app),
+    panel: h('div', null, upgradePanel(app, () => reopen(app)), actionsPanel(app)),
     shortcuts: shortcuts(app),
     saveNote: async (/** @type {string} */ path, /** @type {string} */ text) => {
       if ((page.view.notes?.[path]?.text || '') === text.trim()) return app.render()

@@ -15,6 +15,7 @@ import { logOut } from '../sync/session.js'
 import { openPicker } from './site_picker.js'
 import { useSite } from '../model/sites.js'
 import { setMeta } from '../lib/db.js'
+import { newerVersion } from './upgrade.js'
 
 const ORDER = ['returned', 'draft', 'submitted', 'rejected', 'approved', 'deleted']
 
@@ -96,6 +97,7 @@ function card(app, { view, records, sync }) {
   const site = (app.meta.sites || []).find((/** @type {any} */ s) => s.id === view.site_id)
   const refused = records.filter((r) => r.state === 'rejected').length
   const openConflicts = (view.conflicts || []).filter((/** @type {any} */ c) => c.status === 'open' && c.kind !== 'soft').length
+  const newer = newerVersion(app, view) // a newer version of its checklist: the page offers the move
   const syncLabel = sync === 'refused' ? t('sync_refused') : sync === 'waiting' ? t('sync_waiting') : t('sync_done')
   return h(
     'a',
@@ -111,6 +113,7 @@ function card(app, { view, records, sync }) {
       openConflicts ? h('span', { class: 'badge conflict' }, `⚠ ${openConflicts}`) : null,
       refused ? h('span', { class: 'badge sync-refused' }, `✕ ${refused}`) : null,
       view.comments?.length ? h('span', { class: 'badge' }, `💬 ${view.comments.length}`) : null,
+      newer ? h('span', { class: 'badge', 'data-newer': newer.latest_version }, t('upgrade_badge')) : null,
       h('span', { class: 'muted when' }, ago(Date.now() - Date.parse(view.updated_at))),
     ),
   )

@@ -30,7 +30,8 @@ export function maxHlc(a, b) {
  * @param {string} kind
  * @param {string} inspectionId
  * @param {Record<string, any>} body
- * @param {{now?: number, uuid?: () => string}} [options]
+ * @param {{now?: number, uuid?: () => string, extra?: Record<string, any>}} [options] `extra`: kept on the
+ *   record beside the op, never sent (an upgrade's answers to take out of the local view)
  */
 export async function enqueue(db, kind, inspectionId, body, options = {}) {
   const now = options.now ?? Date.now()
@@ -40,7 +41,7 @@ export async function enqueue(db, kind, inspectionId, body, options = {}) {
   const seq = (await meta.get('next_client_seq')) || 1
   const hlc = nextHlc(await meta.get('hlc'), now)
   const op = { kind, op_id: uuid(), client_seq: seq, inspection_id: inspectionId, hlc, ...body }
-  const record = { client_seq: seq, op_id: op.op_id, inspection_id: inspectionId, op, state: 'pending', created_at: now }
+  const record = { ...options.extra, client_seq: seq, op_id: op.op_id, inspection_id: inspectionId, op, state: 'pending', created_at: now }
   tx.objectStore('outbox').add(record)
   meta.put(seq + 1, 'next_client_seq')
   meta.put(hlc, 'hlc')

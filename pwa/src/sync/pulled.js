@@ -33,7 +33,7 @@ export function decodePulled(doc) {
   for (const [key, [efv, removed]] of Object.entries(doc.entries || {})) entries[key] = { fv: efv, removed }
   const { values: _v, fv: _f, by: _b, authors: _a, stale: _s, ...rest } = doc
   return {
-    comments: [], conflicts: [], failed_items: [], reason: '', findings: [], photo_evidence: {}, keep: '', notes: {},
+    comments: [], conflicts: [], failed_items: [], reason: '', findings: [], photo_evidence: {}, uncarried: [], keep: '', notes: {},
     ...rest, answers: answersOf(fields, entries), fields, entries,
   }
 }
