@@ -94,7 +94,7 @@ export function opText(e, model) {
 function uncarriedText(e, model) {
   const kept = e.result?.uncarried || []
   if (!kept.length) return ''
-  return ` · ${t('desk_uncarried')}: ${kept.map((/** @type {any} */ u) => `${pathLabel(u.path, model)} = ${short(u.value)}`).join('; ')}`
+  return ` · ${t('desk_uncarried')}${colon()}${kept.map((/** @type {any} */ u) => `${pathLabel(u.path, model)} = ${short(u.value)}`).join('; ')}`
 }
 
 /** A value in a few characters; pass/fail/N/A in words. @param {any} value */

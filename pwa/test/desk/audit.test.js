@@ -21,8 +21,8 @@ test('a move to a newer checklist version lists what it could not carry, with th
   setLang('zh')
   const model = formModel(SCHEMA)
   const result = { uncarried: [{ path: 'licence', value: 'fail', kind: 'pass_fail', reason: 'kind', version: 1, seq: 9 }] }
-  assert.equal(opText({ kind: 'upgrade', op: { version: 2 }, result }, model), '升级检查表版本 → 2 · 未带入（保留原值）: 证照齐全 = 不合格')
+  assert.equal(opText({ kind: 'upgrade', op: { version: 2 }, result }, model), '升级检查表版本 → 2 · 未带入（保留原值）：证照齐全 = 不合格')
   assert.equal(opText({ kind: 'upgrade', op: { version: 2 }, result: {} }, model), '升级检查表版本 → 2')
   const late = { kind: 'set', op: { answers: { licence: 'fail' } }, result }
-  assert.equal(opText(late, model), '填写: 证照齐全 = 不合格 · 未带入（保留原值）: 证照齐全 = 不合格')
+  assert.equal(opText(late, model), '填写：证照齐全 = 不合格 · 未带入（保留原值）：证照齐全 = 不合格')
 })
