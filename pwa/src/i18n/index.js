@@ -1,11 +1,12 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
-// The desk's texts live in desk.js, review.js and plans.js, the phone's corrective actions' in
+// The desk's texts live in desk.js, review.js, plans.js and templates.js, the phone's corrective actions' in
 // actions.js; all are merged here.
 import { ACTIONS_TEXTS } from './actions.js'
 import { DESK_TEXTS } from './desk.js'
 import { PLANS_TEXTS } from './plans.js'
 import { REVIEW_TEXTS } from './review.js'
+import { TEMPLATES_TEXTS } from './templates.js'
 
 const BASE_TEXTS = {
   app_name: ['巡检', 'Xunjian'],
@@ -174,7 +175,7 @@ const BASE_TEXTS = {
   cadence_monthly: ['每月', 'Monthly'],
 }
 
-const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS }
+const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS, ...TEMPLATES_TEXTS }
 
 let lang = 'zh'
 
