@@ -120,6 +120,7 @@ export function diffView(diff, next, base) {
   const labels = new Map([...(base ? itemsOf(base) : new Map()), ...itemsOf(next)].map(([id, v]) => [id, v.item.label]))
   const name = (/** @type {any} */ entry) => {
     const id = idOf(entry)
+    if (!id) return t('desk_checklist') // a field of the checklist itself (item null)
     const label = labels.get(id)
     return label && (label.zh || label.en) ? `${L(label)} (${id})` : id
   }

@@ -31,7 +31,7 @@ function metaFields(ed) {
   })
   return h('section', { class: 'card te-meta', 'data-path': '' },
     h('div', { class: 'te-grid' },
-      textField(ed, tpl, 'checklist_id', '', 'te_checklist_id', { structural: true }),
+      textField(ed, tpl, 'checklist_id', '', 'te_checklist_id'),
       textField(ed, tpl, 'title.zh', '', 'te_title_zh'),
       textField(ed, tpl, 'title.en', '', 'te_title_en'),
       textField(ed, tpl, 'description.zh', '', 'te_description_zh', { multiline: true }),
@@ -81,7 +81,9 @@ export function templateEditor(options) {
     drag: null,
     sectionDrag: null,
     changed(structural = false) {
-      if (structural) draw()
+      // a re-draw waits for the focus to settle (a change fires as the focus leaves), then
+      // puts it back on the field that has it
+      if (structural) setTimeout(draw)
       serverDiff = null
       preview.show(ed.template)
       showDiff()
