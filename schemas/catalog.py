@@ -21,6 +21,7 @@ from schemas.template import (
     Number,
     PassFail,
     Photo,
+    Range,
     Signature,
     SingleChoice,
     Template,
@@ -77,17 +78,15 @@ def _plain_type(item: PassFail | Number | SingleChoice | Text) -> Any:
         return cast(Any, Literal)[tuple(o.value for o in item.options)]
     if isinstance(item, Text):
         return Annotated[str, msgspec.Meta(max_length=item.max_length)]
-    low = item.bounds.min if item.bounds is not None else None
-    high = item.bounds.max if item.bounds is not None else None
-    # ints are compared exactly (as check_value does), floats must also be finite
-    whole = Annotated[
-        int,
-        msgspec.Meta(
-            ge=None if low is None else math.ceil(low),
-            le=None if high is None else math.floor(high),
-        ),
-    ]
-    real = Annotated[float, msgspec.Meta(ge=-_FINITE if low is None else low, le=_FINITE if high is None else high)]
+    rng = item.bounds if item.bounds is not None else Range()
+    low, high = rng.min, rng.max
+    # ints are compared exactly (as check_value does), floats must also be finite; an exclusive end is not reached
+    whole_low = {} if low is None else {"gt": math.floor(low)} if rng.min_exclusive else {"ge": math.ceil(low)}
+    whole_high = {} if high is None else {"lt": math.ceil(high)} if rng.max_exclusive else {"le": math.floor(high)}
+    whole = Annotated[int, msgspec.Meta(**whole_low, **whole_high)]
+    real_low = {"gt": low} if low is not None and rng.min_exclusive else {"ge": -_FINITE if low is None else low}
+    real_high = {"lt": high} if high is not None and rng.max_exclusive else {"le": _FINITE if high is None else high}
+    real = Annotated[float, msgspec.Meta(**real_low, **real_high)]
     return whole | real
 
 
