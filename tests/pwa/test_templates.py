@@ -219,3 +219,56 @@ def test_an_admin_builds_previews_and_publishes_a_checklist_an_inspector_fills(
         "fridge_temp": 3.5,
         "licence_shown": "yes",
     }
+
+
+def test_every_published_version_opens_unchanged_and_its_spreadsheet_comes_back(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    """Each shipped checklist's latest version opened in the editor is the same template (the
+    server's checks find nothing and its diff nothing); a stricter limit shows as one change; the
+    version's spreadsheet downloads, and uploaded again it opens in the editor unchanged."""
+    desk = Phone(new_context(viewport=DESK, accept_downloads=True), live_server.url)
+    desk_log_in(desk, "admin")
+    page = desk.page
+    page.click("[data-nav=templates]")
+    page.wait_for_selector("[data-desk=templates][data-loaded]:not([data-loaded=error])")
+    rows = page.locator("tr[data-checklist]")
+    latest = {r.get_attribute("data-checklist"): r.get_attribute("data-latest") for r in rows.all()}
+    assert len(latest) >= 5
+    for checklist, version in latest.items():
+        row = page.locator(f'tr[data-checklist="{checklist}"] [data-version="{version}"]')
+        row.locator("[data-action=edit-version]").click()
+        page.wait_for_selector(f'[data-desk=templates][data-editing="{checklist}"]')
+        page.wait_for_selector('.te-checks[data-errors="0"]')
+        page.wait_for_selector(".te-diff [data-diff=none]")
+        assert page.locator("iframe.te-preview").count() == 1
+        page.click("[data-action=close-editor]")
+        page.wait_for_selector("[data-desk=templates]:not([data-editing])")
+
+    # a stricter limit on the supermarket's version: one change, field by field
+    supermarket = page.locator(
+        f'tr[data-checklist="supermarket_service"] [data-version="{latest["supermarket_service"]}"]'
+    )
+    supermarket.locator("[data-action=edit-version]").click()
+    page.wait_for_selector(".te-diff [data-diff=none]")
+    item_id = "chilled_meat_cabinet_temp"  # -2 ~ 5 ℃
+    checked = page.locator(f'{ITEM.format(item_id)} input[data-path$="/acceptable/max_exclusive"]')
+    assert not checked.is_checked()
+    checked.check()
+    change = page.locator(f'.te-diff tr[data-item="{item_id}"][data-field="acceptable.max_exclusive"]')
+    change.wait_for()
+    assert change.locator(".after").inner_text() == "是"
+    page.click("[data-action=close-editor]")
+
+    # download a version's spreadsheet, upload it again: it opens unchanged
+    with page.expect_download() as download:
+        page.locator('tr[data-checklist="market_order"] [data-version="1"] [data-action=download]').click()
+    saved = download.value
+    assert saved.suggested_filename == "market_order-v1.xlsx"
+    workbook = saved.path()
+    assert workbook.read_bytes()[:2] == b"PK"
+    page.set_input_files("input[data-upload=xlsx]", workbook)
+    page.wait_for_selector("[data-upload-loaded]")
+    page.wait_for_selector('[data-desk=templates][data-editing="market_order"]')
+    page.wait_for_selector('.te-checks[data-errors="0"]')
+    assert desk.errors == []

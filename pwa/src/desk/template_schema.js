@@ -5,6 +5,10 @@
 // edited is what the live preview hands to the phone's own form model (model/form.js formModel).
 // Pure functions: no DOM.
 
+/** The merge policy of each kind when a template names none (schemas/template.py DEFAULT_MERGE). */
+/** @type {Record<string, string>} */
+const DEFAULT_MERGE = { multi_choice: 'set', photo: 'set', signature: 'immutable', group: 'items', gps: 'lww' }
+
 /** @param {any} label */
 const copyLabel = (label) => (label ? { zh: label.zh, en: label.en } : null)
 
@@ -82,7 +86,8 @@ function itemFromSchema(id, schema) {
     help: copyLabel(schema['x-help']),
     ...kindFields(kind, schema),
   })
-  if (schema['x-merge']) item.merge = schema['x-merge']
+  // the schema carries the merge policy in effect: a kind's default stays unwritten
+  if (schema['x-merge'] && schema['x-merge'] !== (DEFAULT_MERGE[kind] || 'manual')) item.merge = schema['x-merge']
   if (kind === 'group') {
     const entry = schema.additionalProperties || {}
     item.entry_label = copyLabel(schema['x-entry-label'])
@@ -174,7 +179,7 @@ function itemSchema(item, section) {
     'x-required': item.required !== false,
     'x-evidence-on-fail': item.evidence_on_fail || [],
   })
-  if (item.merge) out['x-merge'] = item.merge
+  out['x-merge'] = item.merge || DEFAULT_MERGE[item.kind] || 'manual'
   if (item.help && (item.help.zh || item.help.en)) out['x-help'] = item.help
   if (section) out['x-section'] = section
   if (item.show_if?.item && item.show_if.any_of?.length) out['x-show-if'] = item.show_if

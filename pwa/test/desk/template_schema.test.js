@@ -41,3 +41,12 @@ test('limits: exclusive ends become exclusiveMinimum/Maximum and stay on x-accep
   assert.equal(item.severity, 'critical')
   assert.deepEqual(item.evidence_on_fail, ['photo'])
 })
+
+test('the merge policy in effect is written back only where it is not the kind’s default', () => {
+  const items = templateFromSchema(SCHEMA).sections.flatMap((s) => s.items)
+  const merges = Object.fromEntries(items.map((i) => [i.kind, i.merge]))
+  assert.equal(merges.single_choice, undefined) // "manual", the default of its kind
+  assert.equal(merges.multi_choice, 'manual') // not "set", its default: written
+  const schema = schemaFromTemplate(templateFromSchema(SCHEMA))
+  for (const [id, p] of Object.entries(schema.properties)) assert.equal(p['x-merge'], SCHEMA.properties[id]['x-merge'], id)
+})
