@@ -72,6 +72,10 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "scoring.pass_mark": ("合格分", "pass mark"),
     "scoring.critical_fails_inspection": ("严重项不合格即不通过", "critical fails inspection"),
     "site_types": ("场所类型", "site types"),
+    "list_name": ("选项表", "list_name"),
+    "value": ("值", "name"),
+    "fail": ("不合格", "fail"),
+    "note": ("备注", "note"),
 }
 
 _TYPE_WORDS = {
@@ -125,8 +129,9 @@ def _type_words(expected: str) -> tuple[str, str]:
     return ("或".join(w[0] for w in words), " or ".join(w[1] for w in words))
 
 
+_MISSING = re.compile(r"^Object missing required field `(\w+)`")
 _RULES: list[tuple[re.Pattern[str], tuple[str, str]]] = [
-    (re.compile(r"^Object missing required field `(?P<name>\w+)`"), ("缺少{n}", "{n} is missing")),
+    (re.compile(r"^Object missing required field$"), ("缺少{f}", "{f} is missing")),
     (re.compile(r"^Object contains unknown field `(?P<name>\w+)`"), ("未知字段「{raw}」", "unknown field '{raw}'")),
     (re.compile(r"^Expected `(?P<t>str)` of length >= 1"), ("{f}不能为空", "{f} must not be empty")),
     (re.compile(r"^Expected `str` matching regex"), ("{f}" + _ID_RULE[0], "{f} " + _ID_RULE[1])),
@@ -147,14 +152,9 @@ def _say(message: str, field: str | None) -> tuple[str, str]:
         groups = match.groupdict()
         if "name" in groups:
             groups["raw"] = groups["name"]
-            missing = f"{field}.{groups['name']}" if field else groups["name"]
-            n_zh, n_en = field_name(missing)
-            groups["n"] = f"「{n_zh}」"
-            groups["n_en"] = f"'{n_en}'"
         if "t" in groups:
             groups["tz"], groups["te"] = _type_words(groups["t"])
-        en_groups = {**groups, "n": groups.get("n_en", "")}
-        return zh.format(f="{f}", **groups), en.format(f="{f}", **en_groups)
+        return zh.format(f="{f}", **groups), en.format(f="{f}", **groups)
     return ("{f}有误:" + message, "{f}: " + message)
 
 
@@ -166,6 +166,10 @@ def from_msgspec(message: str, base: str, item: str | None, field_base: str) -> 
     text, _, where = message.partition(" - at `$")
     rel = where.rstrip("`")
     parts = [p for p in re.split(r"[.\[\]]+", rel) if p]
+    missing = _MISSING.match(text)
+    if missing is not None:  # located at the missing field itself, so a workbook can name its column
+        parts.append(missing.group(1))
+        text = "Object missing required field"
     path = "/".join([base, *parts]) if base else "/".join(parts)
     dotted = ".".join(p for p in [field_base, *parts] if p) or None
     zh, en = _say(text, dotted)

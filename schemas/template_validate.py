@@ -9,6 +9,7 @@ errors shows only real changes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import msgspec
@@ -67,8 +68,12 @@ def _check_section(raw: Any, at: str, errors: list[Located]) -> Any:
     return out
 
 
-def validate_doc(doc: Any) -> tuple[Template | None, Any, list[Located]]:
-    """Decode template JSON (as builtins): the template if it holds, the normalised draft, every error."""
+def validate_doc(doc: Any, broken: frozenset[str] = frozenset()) -> tuple[Template | None, Any, list[Located]]:
+    """Decode template JSON (as builtins): the template if it holds, the normalised draft, every error.
+
+    ``broken`` names items already refused before this (a workbook row of an unsupported type):
+    a condition on one of them is not reported again.
+    """
     errors: list[Located] = []
     if not isinstance(doc, dict):
         _not_object("", None, errors)
@@ -82,10 +87,59 @@ def validate_doc(doc: Any) -> tuple[Template | None, Any, list[Located]]:
         assert isinstance(sections, list)
         normal["sections"] = [_check_section(s, f"sections/{n}", errors) for n, s in enumerate(sections)]
     if errors:
-        return None, normal, errors
+        return None, normal, errors + _partial_checks(normal, errors, set(broken))
     template = msgspec.convert(doc, Template)
-    errors.extend(check_template_located(template))
+    errors.extend(e for e in check_template_located(template) if not _about(e, broken))
     return (None if errors else template), normal, errors
+
+
+def _bad(path: str, errors: list[Located]) -> bool:
+    return any(e.path == path or e.path.startswith(path + "/") for e in errors)
+
+
+def _partial_checks(normal: Any, errors: list[Located], dropped: set[str]) -> list[Located]:
+    """The cross-field checks over the parts that decoded, so they show beside the decoding errors.
+
+    Skipped when the template's own fields fail; a finding that only says an item with errors is
+    missing (a condition on it, a signature covering it) is left out.
+    """
+    if any(not e.path.startswith("sections/") for e in errors) or not isinstance(normal.get("sections"), list):
+        return []
+    sections: list[Any] = []
+    where: dict[str, str] = {}
+    for s, section in enumerate(normal["sections"]):
+        at = f"sections/{s}"
+        own = [e for e in errors if e.path.startswith(at + "/") and not e.path.startswith(at + "/items/")]
+        items = section.get("items") if isinstance(section, dict) else None
+        if own or not isinstance(items, list):
+            continue
+        kept: list[Any] = []
+        for i, item in enumerate(items):
+            if _bad(f"{at}/items/{i}", errors):
+                dropped.add(str(item.get("id")) if isinstance(item, dict) else "")
+                continue
+            where[f"sections/{len(sections)}/items/{len(kept)}"] = f"{at}/items/{i}"
+            kept.append(item)
+        if kept:
+            where[f"sections/{len(sections)}"] = at
+            sections.append({**section, "items": kept})
+    try:
+        partial = msgspec.convert({**normal, "sections": sections}, Template)
+    except msgspec.ValidationError:
+        return []
+    found = []
+    for e in check_template_located(partial):
+        if _about(e, dropped):
+            continue
+        parts = e.path.split("/")
+        head = "/".join(parts[:4]) if "/".join(parts[:4]) in where else "/".join(parts[:2])
+        found.append(msgspec.structs.replace(e, path=where.get(head, head) + e.path[len(head) :]))
+    return found
+
+
+def _about(found: Located, dropped: Collection[str]) -> bool:
+    """Whether a finding only says that an item already refused is missing."""
+    return found.field in ("show_if.item", "covers") and any(f"'{d}'" in found.en for d in dropped)
 
 
 def decode_json(body: bytes) -> tuple[Any, list[Located]]:

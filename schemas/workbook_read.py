@@ -33,6 +33,7 @@ class Reading:
     doc: dict[str, Any]
     errors: list[Located] = field(default_factory=list)
     places: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
     sheets: dict[str, Sheet] = field(default_factory=dict)
 
     def error(self, sheet: str, row: int | None, key: str | None, found: Located) -> None:
@@ -78,7 +79,8 @@ def _key_for(sheet: str, field_path: str | None) -> str | None:
     for column in SHEETS.get(sheet, ()):
         if dotted == column.field or dotted.startswith(column.field + "."):
             return column.key
-    return None
+    # a whole range (acceptable, bounds) is placed at its first column
+    return next((c.key for c in SHEETS.get(sheet, ()) if c.field.startswith(dotted + ".")), None)
 
 
 def _guard(data: bytes) -> None:
@@ -172,6 +174,8 @@ def _structure(form: _Form, row: int, word: str, item: dict[str, Any]) -> None:
         if form.repeat is not None:
             form.fail(row, "type", ident, "不支持嵌套重复组(begin repeat)", "nested repeats are not supported")
             return
+        if "entry_label" not in item and "label" in item:  # XLSForm has no entry label: the repeat's own
+            item["entry_label"] = item["label"]
         form.add(row, {**item, "kind": "group", "items": []})
         assert form.section is not None
         form.repeat, form.repeat_row = form.section["items"][-1], row
@@ -181,27 +185,30 @@ def _structure(form: _Form, row: int, word: str, item: dict[str, Any]) -> None:
         form.repeat = None
 
 
-def _options(form: _Form, row: int, item: dict[str, Any], list_name: str | None) -> None:
+def _options(form: _Form, row: int, item: dict[str, Any], list_name: str | None) -> bool:
+    """Give a choice item its options from its list; ``False`` (the item left out) when the list is not there."""
     if item.get("kind") not in ("single_choice", "multi_choice"):
-        return
+        return True
     name = list_name or item.pop("options", None)
     item.pop("options", None)
     if not name:
         form.fail(row, "choices", item.get("id"), "选择题缺少「选项表」", "a choice item needs a 'choices' list name")
-        return
+        return False
     listed = form.choices.get(str(name))
     if listed is None:
         form.fail(
             row, "choices", item.get("id"),
             f"选项表「{name}」在 choices 表中不存在", f"choice list '{name}' is not on the choices sheet",
         )  # fmt: skip
-        return
+        return False
     item["options"] = [option for _, option, _ in listed]
     item["fail_values"] = [option.get("value") for _, option, fail in listed if fail]
     item["_choice_rows"] = listed
+    return True
 
 
-def _survey_row(form: _Form, row: int, values: tuple[Any, ...]) -> None:
+def _row_type(form: _Form, row: int, values: tuple[Any, ...]) -> tuple[dict[str, Any] | str | None, str | None]:
+    """The row's type (item fields or a structure word; ``None``: skip the row) and choice list name."""
     sheet = form.reading.sheets["survey"]
     type_cell = sheet.get(values, "type")
     for key in UNSUPPORTED_COLUMNS:
@@ -209,32 +216,45 @@ def _survey_row(form: _Form, row: int, values: tuple[Any, ...]) -> None:
             form.fail(row, key, None, f"不支持「{key}」列", f"the column '{key}' is not supported")
     if type_cell is None:
         form.fail(row, "type", None, "缺少「类型」", "'type' is missing")
-        return
+        return None, None
     try:
-        kind, list_name = read_type(str(type_cell))
+        return read_type(str(type_cell))
     except ValueError:
         form.fail(row, "type", None, f"不支持的类型「{type_cell}」", f"the type '{type_cell}' is not supported")
+        name = sheet.get(values, "name")
+        if name is not None:
+            form.reading.broken.add(str(name))
+        return None, None
+
+
+def _relevant(form: _Form, row: int, relevant: Any, item: dict[str, Any]) -> None:
+    if relevant is None:
         return
+    try:
+        item["show_if"] = read_relevant(str(relevant))
+    except ValueError:
+        form.fail(
+            row, "relevant", item.get("id"),
+            f"「显示条件」只支持 ${{编号}} = '值' 或 selected(${{编号}}, '值'),可用 or 连接;不支持:{relevant}",
+            f"'relevant' supports only ${{item}} = 'value' or selected(${{item}}, 'value'), joined by or; "
+            f"got: {relevant}",
+        )  # fmt: skip
+
+
+def _survey_row(form: _Form, row: int, values: tuple[Any, ...]) -> None:
+    kind, list_name = _row_type(form, row, values)
     if kind is None:
         return
     item = row_fields(form.reading, "survey", row, values, SURVEY, skip=("type", "relevant"))
-    relevant = sheet.get(values, "relevant")
-    if relevant is not None:
-        try:
-            item["show_if"] = read_relevant(str(relevant))
-        except ValueError:
-            form.fail(
-                row, "relevant", item.get("id"),
-                f"「显示条件」只支持 ${{编号}} = '值' 或 selected(${{编号}}, '值'),可用 or 连接;不支持:{relevant}",
-                f"'relevant' supports only ${{item}} = 'value' or selected(${{item}}, 'value'), joined by or; "
-                f"got: {relevant}",
-            )  # fmt: skip
+    _relevant(form, row, form.reading.sheets["survey"].get(values, "relevant"), item)
     if isinstance(kind, str):
         _structure(form, row, kind, item)
         return
     item = {**item, **kind}
-    _options(form, row, item, list_name)
-    form.add(row, item)
+    if _options(form, row, item, list_name):
+        form.add(row, item)
+    elif isinstance(item.get("id"), str):
+        form.reading.broken.add(item["id"])
 
 
 def read_workbook(data: bytes) -> Reading:

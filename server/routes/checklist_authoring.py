@@ -126,7 +126,7 @@ def _import(
     except UnreadableWorkbook as exc:
         raise problem("invalid-workbook", str(exc)) from None
     latest = _next_version(catalog, reading.doc)
-    template, normal, found = validate_doc(reading.doc)
+    template, normal, found = validate_doc(reading.doc, frozenset(reading.broken))
     errors = reading.errors + [reading.place(e) for e in found]
     diff = diff_templates(msgspec.to_builtins(latest) if latest is not None else None, normal)
     if dry_run or template is None or errors:

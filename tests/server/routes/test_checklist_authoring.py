@@ -54,10 +54,10 @@ def test_every_error_at_once_each_located_in_chinese_and_english(client: Client,
     }
     assert by_path["sections/0/items/2/kind"]["zh"].startswith("「类型」的值")
     assert "thermometer" in by_path["sections/0/items/2/kind"]["en"]
-    assert {"sections/0/items/3/id", "sections/0/items/4"} <= set(by_path)
-    assert by_path["sections/0/items/4"]["zh"] == "缺少「标签」"
-    assert by_path["sections/0/items/4"]["en"] == "'label' is missing"
-    assert by_path["sections/0/items/4"]["item"] == "no_label"
+    assert {"sections/0/items/3/id", "sections/0/items/4/label"} <= set(by_path)
+    assert by_path["sections/0/items/4/label"]["zh"] == "缺少「标签」"
+    assert by_path["sections/0/items/4/label"]["en"] == "'label' is missing"
+    assert by_path["sections/0/items/4/label"]["item"] == "no_label"
     # the items with errors still show in the diff
     assert body["diff"]["added"] == ["stall_hygiene", "freezer_temp", "odd", "Bad Id", "no_label"]
 
