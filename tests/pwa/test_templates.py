@@ -114,6 +114,20 @@ def reorder(page: Page) -> None:
     assert order(page) == ["stall_clean", "fridge_temp", "licence_shown"]
 
 
+def add_condition(page: Page) -> None:
+    """A note shown only when the stall is not clean: the condition names an earlier item's answer."""
+    note = add_item(page, "text", "dirty_note", "脏乱情况说明", "What is dirty")
+    assert note == "sections/0/items/3"
+    sources = page.locator(f'select[data-path="{note}/show_if/item"] option').all_inner_texts()
+    assert sources == [
+        "总是显示",
+        "摊位整洁 (stall_clean)",
+        "亮证经营 (licence_shown)",
+    ]  # earlier items that can be chosen
+    page.select_option(f'select[data-path="{note}/show_if/item"]', "stall_clean")
+    page.locator(f'[data-path="{note}/show_if/any_of"] input[data-value="fail"]').check()
+
+
 def check_preview(page: Page) -> None:
     """The phone's renderer draws the three items, 360 px wide; a reading outside the limits fails."""
     frame = preview(page)
@@ -128,8 +142,18 @@ def check_preview(page: Page) -> None:
     reading.fill("7")
     reading.blur()
     frame.locator('[data-path="fridge_temp"].failed').wait_for()
+    assert frame.locator('[data-path="dirty_note"]').count() == 0  # shown only when not clean
     frame.locator('[data-path="stall_clean"] [data-value="fail"]').click()
     frame.locator('[data-path="stall_clean"].failed').wait_for()
+    frame.locator('[data-path="dirty_note"][data-kind="text"]').wait_for()
+
+
+def preview_survives_a_render(desk: Phone) -> None:
+    """A sync re-renders the app (the page re-attached, its iframe emptied): the preview draws again."""
+    desk.sync()
+    frame = preview(desk.page)
+    frame.locator('[data-path="stall_clean"].failed').wait_for()
+    frame.locator('[data-path="dirty_note"]').wait_for()
 
 
 def check_validation(page: Page) -> None:
@@ -149,7 +173,7 @@ def publish(page: Page, admin: httpx.Client) -> None:
     """The diff lists the three items as new; publishing asks first (cancel keeps it unpublished)."""
     added = page.locator(".te-diff [data-diff=added] li")
     assert sorted(li.get_attribute("data-item") or "" for li in added.all()) == sorted(
-        ["stall_clean", "fridge_temp", "licence_shown"]
+        ["stall_clean", "fridge_temp", "licence_shown", "dirty_note"]
     )
     page.click("[data-action=publish]")
     dialog = page.locator("dialog[data-dialog=publish]")
@@ -182,7 +206,9 @@ def test_an_admin_builds_previews_and_publishes_a_checklist_an_inspector_fills(
     page = desk.page
     build_from_nothing(page)
     reorder(page)
+    add_condition(page)
     check_preview(page)
+    preview_survives_a_render(desk)
     check_validation(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "desk-template-editor.png"), full_page=True)
@@ -191,7 +217,8 @@ def test_an_admin_builds_previews_and_publishes_a_checklist_an_inspector_fills(
     assert desk.errors == []
 
     schema = admin.get(f"/api/checklists/{CHECKLIST}/versions/1/schema").json()
-    assert schema["x-sections"][0]["items"] == ["stall_clean", "fridge_temp", "licence_shown"]
+    assert schema["x-sections"][0]["items"] == ["stall_clean", "fridge_temp", "licence_shown", "dirty_note"]
+    assert schema["properties"]["dirty_note"]["x-show-if"] == {"item": "stall_clean", "any_of": ["fail"]}
     assert schema["properties"]["fridge_temp"]["x-acceptable"] == {"min": 0, "max": 4}
     assert published_template(live_server)["sections"][0]["items"][1]["bounds"] == {
         "min": -30,

@@ -98,6 +98,10 @@ export function templatePreview() {
     replace(target, renderForm(ctx))
   }
 
+  // the app re-attaches a desk page on each full render (after a sync), and a re-attached
+  // iframe starts a fresh empty document: draw into it again
+  frame.addEventListener('load', () => draw())
+
   /** Draw this template (after an edit). @param {any} template */
   const show = (template) => {
     state.template = template
