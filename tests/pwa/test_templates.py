@@ -14,14 +14,16 @@ from contextlib import closing
 from typing import Any
 
 import httpx
-from playwright.sync_api import BrowserContext, FrameLocator, Page
+from playwright.sync_api import BrowserContext, FilePayload, FrameLocator, Page
 
 from bench.live import LiveServer
 from tests import ARTIFACTS
 from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import SHOP, Phone
+from tests.workbooks import open_book, saved, set_cell
 
 CHECKLIST = "stall_hygiene"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITEM = '.te-item[data-item="{}"]'
 
 
@@ -290,10 +292,20 @@ def test_every_published_version_opens_unchanged_and_its_spreadsheet_comes_back(
     # download a version's spreadsheet, upload it again: it opens unchanged
     with page.expect_download() as download:
         page.locator('tr[data-checklist="market_order"] [data-version="1"] [data-action=download]').click()
-    saved = download.value
-    assert saved.suggested_filename == "market_order-v1.xlsx"
-    workbook = saved.path()
+    downloaded = download.value
+    assert downloaded.suggested_filename == "market_order-v1.xlsx"
+    workbook = downloaded.path()
     assert workbook.read_bytes()[:2] == b"PK"
+    # a person types a word where a number goes: the upload lists the error by row, loads nothing
+    book = open_book(workbook.read_bytes())
+    row = set_cell(book["survey"], "full_cleanings", "acceptable_min", "两次")
+    broken: FilePayload = {"name": "market_order.xlsx", "mimeType": XLSX, "buffer": saved(book)}
+    page.set_input_files("input[data-upload=xlsx]", files=[broken])
+    errors = page.locator("[data-upload-errors]")
+    errors.wait_for()
+    assert f"第 {row} 行" in errors.inner_text()
+    assert page.locator("[data-desk=templates][data-editing]").count() == 0
+
     page.set_input_files("input[data-upload=xlsx]", workbook)
     page.wait_for_selector("[data-upload-loaded]")
     page.wait_for_selector('[data-desk=templates][data-editing="market_order"]')
