@@ -298,12 +298,12 @@ def test_every_published_version_opens_unchanged_and_its_spreadsheet_comes_back(
     assert workbook.read_bytes()[:2] == b"PK"
     # a person types a word where a number goes: the upload lists the error by row, loads nothing
     book = open_book(workbook.read_bytes())
-    row = set_cell(book["survey"], "full_cleanings", "acceptable_min", "两次")
+    bad_row = set_cell(book["survey"], "full_cleanings", "acceptable_min", "两次")
     broken: FilePayload = {"name": "market_order.xlsx", "mimeType": XLSX, "buffer": saved(book)}
     page.set_input_files("input[data-upload=xlsx]", files=[broken])
     errors = page.locator("[data-upload-errors]")
     errors.wait_for()
-    assert f"第 {row} 行" in errors.inner_text()
+    assert f"第 {bad_row} 行" in errors.inner_text()
     assert page.locator("[data-desk=templates][data-editing]").count() == 0
 
     page.set_input_files("input[data-upload=xlsx]", workbook)
