@@ -171,6 +171,18 @@ def check_validation(page: Page) -> None:
     assert page.locator(".te-error").count() == 0
 
 
+def switch_language(page: Page) -> None:
+    """The page is built again in English and back: the checklist being edited stays open, unchanged."""
+    page.click('.desk-bar button:has-text("English")')
+    page.wait_for_selector('[data-action=publish]:has-text("Publish")')
+    page.wait_for_selector(f'[data-desk=templates][data-editing="{CHECKLIST}"]')
+    assert page.input_value('input[data-path="checklist_id"]') == CHECKLIST
+    assert order(page) == ["stall_clean", "fridge_temp", "licence_shown", "dirty_note"]
+    page.click('.desk-bar button:has-text("中文")')
+    page.wait_for_selector('[data-action=publish]:has-text("发布")')
+    page.wait_for_selector('.te-checks[data-errors="0"]')
+
+
 def publish(page: Page, admin: httpx.Client) -> None:
     """The diff lists the three items as new; publishing asks first (cancel keeps it unpublished)."""
     added = page.locator(".te-diff [data-diff=added] li")
@@ -187,6 +199,11 @@ def publish(page: Page, admin: httpx.Client) -> None:
     page.click("[data-action=confirm-publish]")
     page.wait_for_selector(f'[data-published="{CHECKLIST}:1"]')
     page.wait_for_selector(f'tr[data-checklist="{CHECKLIST}"][data-latest="1"]')
+    # what is published is now what edits differ from, and the next publish would be version 2
+    page.wait_for_selector(".te-diff [data-diff=none]")
+    page.click("[data-action=publish]")
+    assert dialog.locator(f'[data-confirm="{CHECKLIST}:2"]').is_visible()
+    page.click("[data-action=cancel-publish]")
 
 
 def published_template(live: LiveServer) -> dict[str, Any]:
@@ -212,6 +229,7 @@ def test_an_admin_builds_previews_and_publishes_a_checklist_an_inspector_fills(
     check_preview(page)
     preview_survives_a_render(desk)
     check_validation(page)
+    switch_language(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "desk-template-editor.png"), full_page=True)
     admin = live_server.client("admin")

@@ -15,7 +15,7 @@ import { checker, errorsFromProblem, listErrors, markErrors } from './template_c
 import { diffTemplates, diffView } from './template_diff.js'
 
 /**
- * @typedef {{app: any, template: any, base: any|null, checklists: any[], onPublished: (published: any) => void,
+ * @typedef {{app: any, template: any, base: any|null, checklists: () => any[], onPublished: (published: any, base: any) => void,
  *   onClose: () => void}} EditorOptions
  */
 
@@ -87,7 +87,7 @@ export function templateEditor(options) {
       serverDiff = null
       preview.show(ed.template)
       showDiff()
-      checks.soon(() => toPublish(ed.template, options.checklists))
+      checks.soon(() => toPublish(ed.template, options.checklists()))
     },
   }
 
@@ -101,7 +101,7 @@ export function templateEditor(options) {
 
   const dialog = /** @type {HTMLDialogElement} */ (h('dialog', { class: 'te-dialog', 'data-dialog': 'publish' }))
   const ask = () => {
-    const body = toPublish(ed.template, options.checklists)
+    const body = toPublish(ed.template, options.checklists())
     replace(dialog,
       h('p', { 'data-confirm': `${body.checklist_id}:${body.version}` }, t('te_publish_confirm', { id: `${L(body.title)} (${body.checklist_id})`, version: body.version })),
       h('div', { class: 'row-actions' },
@@ -116,7 +116,11 @@ export function templateEditor(options) {
       const published = await json('/api/checklists', { method: 'POST', token: app.meta.token, body })
       replace(publishNote, h('p', { class: 'banner ok', 'data-published': `${published.checklist_id}:${published.version}` },
         t('te_published', { id: published.checklist_id, version: published.version })))
-      options.onPublished(published)
+      options.base = structuredClone(body) // what is published now is what the next edits differ from
+      serverDiff = null
+      showDiff()
+      options.onPublished(published, options.base)
+      checks.soon(() => toPublish(ed.template, options.checklists()))
     } catch (error) {
       const refused = errorsFromProblem(/** @type {any} */ (error).problem)
       replace(publishNote, problemBanner(error))
@@ -131,7 +135,7 @@ export function templateEditor(options) {
   draw()
   preview.show(ed.template)
   showDiff()
-  checks.soon(() => toPublish(ed.template, options.checklists))
+  checks.soon(() => toPublish(ed.template, options.checklists()))
   return h('div', { class: 'te-layout' },
     h('div', { class: 'te-main' }, editor),
     h('aside', { class: 'te-side' },

@@ -32,6 +32,13 @@ async function download(app, id, version) {
   setTimeout(() => URL.revokeObjectURL(url), 10000)
 }
 
+/**
+ * The template being edited and the version it differs from, kept for the page's lifetime: the
+ * page is built again when the language changes, and the edits stay.
+ * @type {{template: any, base: any|null}}
+ */
+const session = { template: null, base: null }
+
 /** @param {any} app */
 export function renderDeskTemplates(app) {
   const page = h('div', { class: 'page desk te-page', 'data-desk': 'templates' })
@@ -47,12 +54,21 @@ export function renderDeskTemplates(app) {
 
   /** @param {any} template @param {any|null} base */
   const open = (template, base) => {
+    Object.assign(session, { template, base })
     page.dataset.editing = template.checklist_id || 'new'
     replace(editorBox, h('h2', null, `${t('te_editing')}: ${L(template.title) || t('te_new')}`),
       templateEditor({
-        app, template, base, checklists,
-        onPublished: () => load(),
-        onClose: () => (replace(editorBox), delete page.dataset.editing),
+        app, template, base,
+        checklists: () => checklists,
+        onPublished: (_, published) => {
+          session.base = published
+          load()
+        },
+        onClose: () => {
+          replace(editorBox)
+          delete page.dataset.editing
+          Object.assign(session, { template: null, base: null })
+        },
       }))
     editorBox.scrollIntoView({ block: 'start' })
   }
@@ -95,6 +111,7 @@ export function renderDeskTemplates(app) {
         download: (id, version) => download(app, id, version).catch((e) => replace(uploadNote, problemBanner(e))),
       }))
       page.dataset.loaded = String(checklists.length)
+      if (session.template && !page.dataset.editing) open(session.template, session.base)
     } catch (e) {
       replace(listBox, problemBanner(e))
       page.dataset.loaded = 'error'
