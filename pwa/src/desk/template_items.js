@@ -19,6 +19,7 @@ import {
   removeItem,
   removeOption,
   removeSection,
+  sectionConditionSources,
   setFailValue,
   setKind,
 } from './template_ops.js'
@@ -98,9 +99,11 @@ function evidenceFields(ed, item) {
       } }), ' ', kindText(kind))))
 }
 
-/** The show-if condition: which earlier item, and which of its answers. @param {EditorContext} ed @param {any} item @param {string} base */
-function conditionFields(ed, item, base) {
-  const sources = conditionSources(ed.template, item.id)
+/**
+ * The show-if condition of an item or a section: which earlier item, and which of its answers.
+ * @param {EditorContext} ed @param {any} item the item or section @param {string} base @param {any[]} sources
+ */
+function conditionFields(ed, item, base, sources) {
   if (!sources.length && !item.show_if) return null
   const source = sources.find((s) => s.id === item.show_if?.item)
   const choicesOf = [{ value: '', text: t('te_show_always') }, ...sources.map((s) => ({ value: s.id, text: `${L(s.label) || s.id} (${s.id})` }))]
@@ -144,7 +147,7 @@ function itemCard(ed, item, s, i, count) {
       textField(ed, item, 'help.en', base, 'te_help_en', { multiline: true })),
     h('div', { class: 'te-kind' }, kindFields(ed, item, base)),
     evidenceFields(ed, item),
-    conditionFields(ed, item, base))
+    conditionFields(ed, item, base, conditionSources(ed.template, item.id)))
   dragItem(ed, card, head, s, i)
   return card
 }
@@ -224,6 +227,7 @@ function sectionCard(ed, s) {
       textField(ed, section, 'id', base, 'te_section_id', { structural: true }),
       textField(ed, section, 'title.zh', base, 'te_title_zh'),
       textField(ed, section, 'title.en', base, 'te_title_en')),
+    conditionFields(ed, section, base, sectionConditionSources(ed.template, s)),
     section.items.map((/** @type {any} */ item, /** @type {number} */ i) => itemCard(ed, item, s, i, section.items.length)),
     foot)
   dragSection(ed, box, head, s)

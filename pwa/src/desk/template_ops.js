@@ -225,6 +225,12 @@ export function conditionSources(template, itemId) {
   return out
 }
 
+/** Items a section's show-if may name: the answered-by-choice items of the sections before it. @param {any} template @param {number} section */
+export function sectionConditionSources(template, section) {
+  return template.sections.slice(0, section).flatMap((/** @type {any} */ s) =>
+    s.items.filter((/** @type {any} */ i) => ['pass_fail', 'single_choice', 'multi_choice'].includes(i.kind)))
+}
+
 /**
  * The values a condition on an item can name. @param {any} item
  * @returns {{value: string, label: {zh: string, en: string}|null}[]}

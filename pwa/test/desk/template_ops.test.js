@@ -17,6 +17,7 @@ import {
   numberOf,
   removeItem,
   removeOption,
+  sectionConditionSources,
   setFailValue,
   setField,
   setKind,
@@ -125,4 +126,14 @@ test('the next version follows the latest; a new checklist starts at 1', () => {
   const list = [{ id: 'market_order', latest_version: 2, versions: [1, 2] }]
   assert.equal(nextVersion(list, 'market_order'), 3)
   assert.equal(nextVersion(list, 'stall_hygiene'), 1)
+})
+
+test('a section’s condition may name the choice items of the sections before it', () => {
+  const tpl = blankTemplate()
+  const gate = addItem(tpl, 0, 'pass_fail')
+  addItem(tpl, 0, 'text')
+  addSection(tpl)
+  addItem(tpl, 1, 'single_choice')
+  assert.deepEqual(sectionConditionSources(tpl, 0), [])
+  assert.deepEqual(sectionConditionSources(tpl, 1).map((i) => i.id), [gate.id])
 })
