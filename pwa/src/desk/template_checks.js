@@ -87,7 +87,7 @@ export function listErrors(box, editor, errors) {
             const target = targetOf(editor, e.path)
             target?.scrollIntoView({ block: 'center' })
             ;/** @type {HTMLElement|null} */ (target?.matches('input, select, textarea') ? target : target?.querySelector('input, select, textarea') || null)?.focus()
-          } }, [placeText(e), e.path].filter(Boolean).join(' · ') || t('te_checklist_id')), ' ', errorText(e))))]
+          } }, [placeText(e), e.path].filter(Boolean).join(' · ') || t('desk_checklist')), ' ', errorText(e))))]
     : h('p', { class: 'ok', 'data-valid': 'true' }, t('te_valid')))
 }
 

@@ -28,7 +28,8 @@ function labelled(key, input, cls) {
 /**
  * A text input for a field; `structural` re-renders the editor once the edit is done.
  * @param {EditorContext} ed @param {any} object @param {string} field @param {string} base @param {string} key
- * @param {{structural?: boolean, multiline?: boolean, cls?: string}} [options]
+ * @param {{structural?: boolean, multiline?: boolean, cls?: string, set?: (value: string) => void}} [options]
+ * `set` does the edit instead of setting the field
  */
 export function textField(ed, object, field, base, key, options = {}) {
   const path = pathOf(base, field)
@@ -40,7 +41,9 @@ export function textField(ed, object, field, base, key, options = {}) {
     'data-path': path,
     'data-key': `te:${path}`,
     oninput: (/** @type {Event} */ e) => {
-      setField(object, field, /** @type {HTMLInputElement} */ (e.target).value)
+      const text = /** @type {HTMLInputElement} */ (e.target).value
+      if (options.set) options.set(text)
+      else setField(object, field, text)
       ed.changed(false)
     },
     onchange: options.structural ? () => ed.changed(true) : null,

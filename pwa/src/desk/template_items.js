@@ -19,6 +19,7 @@ import {
   removeItem,
   removeOption,
   removeSection,
+  renameOption,
   sectionConditionSources,
   setFailValue,
   setKind,
@@ -73,7 +74,7 @@ function choices(ed, item, base) {
     item.options.map((/** @type {any} */ option, /** @type {number} */ n) => {
       const at = `${base}/options/${n}`
       return h('div', { class: 'te-choice', 'data-choice': option.value, 'data-path': at },
-        textField(ed, option, 'value', at, 'te_choice_value', { structural: true }),
+        textField(ed, option, 'value', at, 'te_choice_value', { structural: true, set: (v) => renameOption(ed.template, item, n, v) }),
         textField(ed, option, 'label.zh', at, 'te_label_zh'),
         textField(ed, option, 'label.en', at, 'te_label_en'),
         h('label', { class: 'te-check' },

@@ -205,6 +205,22 @@ export function removeOption(item, index) {
   return item
 }
 
+/**
+ * Give a choice a new stored value, carried to the failing values and to the conditions that
+ * name it. @param {any} template @param {any} item @param {number} index @param {string} value
+ */
+export function renameOption(template, item, index, value) {
+  const old = item.options[index].value
+  item.options[index].value = value
+  item.fail_values = (item.fail_values || []).map((/** @type {string} */ v) => (v === old ? value : v))
+  for (const s of template.sections) {
+    for (const holder of [s, ...s.items]) {
+      if (holder.show_if?.item === item.id) holder.show_if.any_of = holder.show_if.any_of.map((/** @type {any} */ v) => (v === old ? value : v))
+    }
+  }
+  return item
+}
+
 /** Mark a choice as failing the item, or not. @param {any} item @param {string} value @param {boolean} fails */
 export function setFailValue(item, value, fails) {
   const rest = (item.fail_values || []).filter((/** @type {string} */ v) => v !== value)

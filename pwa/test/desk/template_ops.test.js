@@ -17,6 +17,7 @@ import {
   numberOf,
   removeItem,
   removeOption,
+  renameOption,
   sectionConditionSources,
   setFailValue,
   setField,
@@ -136,4 +137,19 @@ test('a section’s condition may name the choice items of the sections before i
   addItem(tpl, 1, 'single_choice')
   assert.deepEqual(sectionConditionSources(tpl, 0), [])
   assert.deepEqual(sectionConditionSources(tpl, 1).map((i) => i.id), [gate.id])
+})
+
+test('a choice renamed: its failing mark and the conditions naming it follow', () => {
+  const tpl = blankTemplate()
+  const gate = addItem(tpl, 0, 'single_choice')
+  setFailValue(gate, 'no', true)
+  const shown = addItem(tpl, 0, 'text')
+  shown.show_if = { item: gate.id, any_of: ['no', 'yes'] }
+  addSection(tpl)
+  tpl.sections[1].show_if = { item: gate.id, any_of: ['no'] }
+  renameOption(tpl, gate, 1, 'dirty')
+  assert.deepEqual(gate.options.map((o) => o.value), ['yes', 'dirty'])
+  assert.deepEqual(gate.fail_values, ['dirty'])
+  assert.deepEqual(shown.show_if.any_of, ['dirty', 'yes'])
+  assert.deepEqual(tpl.sections[1].show_if.any_of, ['dirty'])
 })
