@@ -28,25 +28,32 @@ function labelled(key, input, cls) {
 /**
  * A text input for a field; `structural` re-renders the editor once the edit is done.
  * @param {EditorContext} ed @param {any} object @param {string} field @param {string} base @param {string} key
- * @param {{structural?: boolean, multiline?: boolean, cls?: string, set?: (value: string) => void}} [options]
- * `set` does the edit instead of setting the field
+ * @param {{structural?: boolean, multiline?: boolean, cls?: string, commit?: (before: string, after: string) => void}} [options]
+ * `commit` follows a finished edit (the value when the field was entered, and now)
  */
 export function textField(ed, object, field, base, key, options = {}) {
   const path = pathOf(base, field)
   const value = getField(object, field)
+  let before = value ?? ''
   const input = h(options.multiline ? 'textarea' : 'input', {
     ...(options.multiline ? { rows: 2 } : { type: 'text' }),
     class: 'text',
     value: value ?? '',
     'data-path': path,
     'data-key': `te:${path}`,
+    onfocus: () => {
+      before = getField(object, field) ?? ''
+    },
     oninput: (/** @type {Event} */ e) => {
-      const text = /** @type {HTMLInputElement} */ (e.target).value
-      if (options.set) options.set(text)
-      else setField(object, field, text)
+      setField(object, field, /** @type {HTMLInputElement} */ (e.target).value)
       ed.changed(false)
     },
-    onchange: options.structural ? () => ed.changed(true) : null,
+    onchange: () => {
+      const after = getField(object, field) ?? ''
+      if (options.commit && after !== before) options.commit(before, after)
+      before = after
+      if (options.structural || options.commit) ed.changed(true)
+    },
   })
   return labelled(key, input, options.cls)
 }

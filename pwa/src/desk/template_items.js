@@ -19,6 +19,7 @@ import {
   removeItem,
   removeOption,
   removeSection,
+  renameItem,
   renameOption,
   sectionConditionSources,
   setFailValue,
@@ -74,7 +75,7 @@ function choices(ed, item, base) {
     item.options.map((/** @type {any} */ option, /** @type {number} */ n) => {
       const at = `${base}/options/${n}`
       return h('div', { class: 'te-choice', 'data-choice': option.value, 'data-path': at },
-        textField(ed, option, 'value', at, 'te_choice_value', { structural: true, set: (v) => renameOption(ed.template, item, n, v) }),
+        textField(ed, option, 'value', at, 'te_choice_value', { commit: (was, now) => renameOption(ed.template, item, was, now) }),
         textField(ed, option, 'label.zh', at, 'te_label_zh'),
         textField(ed, option, 'label.en', at, 'te_label_en'),
         h('label', { class: 'te-check' },
@@ -136,7 +137,7 @@ function itemCard(ed, item, s, i, count) {
   const card = h('div', { class: 'te-item', 'data-path': base, 'data-item': item.id, 'data-kind': item.kind },
     head,
     h('div', { class: 'te-grid' },
-      textField(ed, item, 'id', base, 'te_item_id', { structural: true }),
+      textField(ed, item, 'id', base, 'te_item_id', { commit: (was, now) => renameItem(ed.template, was, now) }),
       selectField(ed, item, 'kind', base, 'te_kind', kinds.map((k) => ({ value: k, text: kindText(k) })), (k) => setKind(item, k)),
       textField(ed, item, 'label.zh', base, 'te_label_zh'),
       textField(ed, item, 'label.en', base, 'te_label_en'),

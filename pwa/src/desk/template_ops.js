@@ -206,12 +206,24 @@ export function removeOption(item, index) {
 }
 
 /**
- * Give a choice a new stored value, carried to the failing values and to the conditions that
- * name it. @param {any} template @param {any} item @param {number} index @param {string} value
+ * An item's id changed from `old` to `id`: carried to the conditions and signatures that named it.
+ * @param {any} template @param {string} old @param {string} id
  */
-export function renameOption(template, item, index, value) {
-  const old = item.options[index].value
-  item.options[index].value = value
+export function renameItem(template, old, id) {
+  for (const s of template.sections) {
+    for (const holder of [s, ...s.items]) {
+      if (holder.show_if?.item === old) holder.show_if.item = id
+      if (Array.isArray(holder.covers)) holder.covers = holder.covers.map((/** @type {string} */ c) => (c === old ? id : c))
+    }
+  }
+  return template
+}
+
+/**
+ * A choice's stored value changed from `old` to `value`: carried to the failing values and to the
+ * conditions that named it. @param {any} template @param {any} item @param {string} old @param {string} value
+ */
+export function renameOption(template, item, old, value) {
   item.fail_values = (item.fail_values || []).map((/** @type {string} */ v) => (v === old ? value : v))
   for (const s of template.sections) {
     for (const holder of [s, ...s.items]) {

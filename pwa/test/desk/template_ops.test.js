@@ -17,6 +17,7 @@ import {
   numberOf,
   removeItem,
   removeOption,
+  renameItem,
   renameOption,
   sectionConditionSources,
   setFailValue,
@@ -147,9 +148,24 @@ test('a choice renamed: its failing mark and the conditions naming it follow', (
   shown.show_if = { item: gate.id, any_of: ['no', 'yes'] }
   addSection(tpl)
   tpl.sections[1].show_if = { item: gate.id, any_of: ['no'] }
-  renameOption(tpl, gate, 1, 'dirty')
+  gate.options[1].value = 'dirty' // as typed, then the edit is done
+  renameOption(tpl, gate, 'no', 'dirty')
   assert.deepEqual(gate.options.map((o) => o.value), ['yes', 'dirty'])
   assert.deepEqual(gate.fail_values, ['dirty'])
   assert.deepEqual(shown.show_if.any_of, ['dirty', 'yes'])
   assert.deepEqual(tpl.sections[1].show_if.any_of, ['dirty'])
+})
+
+test('an item renamed: the conditions and signatures naming it follow', () => {
+  const tpl = blankTemplate()
+  const gate = addItem(tpl, 0, 'pass_fail')
+  const shown = addItem(tpl, 0, 'text')
+  shown.show_if = { item: gate.id, any_of: ['fail'] }
+  const sign = addItem(tpl, 0, 'signature')
+  sign.covers = [gate.id, shown.id]
+  const old = gate.id
+  gate.id = 'stall_clean'
+  renameItem(tpl, old, 'stall_clean')
+  assert.equal(shown.show_if.item, 'stall_clean')
+  assert.deepEqual(sign.covers, ['stall_clean', shown.id])
 })
