@@ -54,12 +54,14 @@ def open_workbook(data: bytes) -> dict[str, Sheet]:
     _guard(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken package
+        try:
+            sheets = read_sheets(book)  # read-only sheets are parsed here, row by row
+        finally:
+            book.close()
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a broken package or sheet
         raise UnreadableWorkbook(f"无法读取工作簿 / the workbook cannot be read ({type(exc).__name__})") from None
-    try:
-        sheets = read_sheets(book)
-    finally:
-        book.close()
     if "survey" not in sheets:
         raise UnreadableWorkbook("工作簿缺少 survey 表 / the workbook has no 'survey' sheet")
     return sheets
