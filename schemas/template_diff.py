@@ -98,7 +98,7 @@ def _kept_in_order(before: list[str], after: list[str]) -> set[str]:
         if before[i] == after[j]:
             kept.add(before[i])
             i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
+        elif table[i + 1][j] > table[i][j + 1]:  # on a tie the item that came up is the one moved
             i += 1
         else:
             j += 1

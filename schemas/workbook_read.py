@@ -14,73 +14,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
-from schemas.template_messages import Located, located
-from schemas.workbook_layout import BEGIN_GROUP, BEGIN_REPEAT, END_GROUP, SHEETS, SURVEY, Column
-from schemas.workbook_sheets import Sheet, UnreadableWorkbook, read_choices, read_settings, read_sheets, row_fields
+from schemas.template_messages import located
+from schemas.workbook_layout import BEGIN_GROUP, BEGIN_REPEAT, END_GROUP, SURVEY, Column
+from schemas.workbook_sheets import (
+    Reading,
+    Sheet,
+    UnreadableWorkbook,
+    read_choices,
+    read_settings,
+    read_sheets,
+    row_fields,
+)
 from schemas.xlsform import UNSUPPORTED_COLUMNS, read_relevant, read_type
 
 MAX_ENTRIES = 200
 MAX_UNZIPPED = 64 * 1024 * 1024
 MAX_RATIO = 200
-
-
-@dataclass
-class Reading:
-    """The template JSON read from a workbook, the errors found so far, and where each part came from."""
-
-    doc: dict[str, Any]
-    errors: list[Located] = field(default_factory=list)
-    places: dict[str, tuple[str, int | None]] = field(default_factory=dict)
-    broken: set[str] = field(default_factory=set)
-    sheets: dict[str, Sheet] = field(default_factory=dict)
-
-    def error(self, sheet: str, row: int | None, key: str | None, found: Located) -> None:
-        """Add ``found`` at a cell (or a row, or a sheet)."""
-        self.errors.append(_at(found, sheet, row, self._letter(sheet, key)))
-
-    def _letter(self, sheet: str, key: str | None) -> str | None:
-        held = self.sheets.get(sheet)
-        if key is None or held is None or key not in held.keys:
-            return None
-        return get_column_letter(held.keys[key] + 1)
-
-    def place(self, found: Located) -> Located:
-        """A template error placed on the sheet, row and column it came from."""
-        path = found.path
-        while path and path not in self.places:
-            path = path.rpartition("/")[0]
-        sheet, row = self.places.get(path, ("settings", None))
-        return _at(found, sheet, row, self._letter(sheet, _key_for(sheet, found.field)))
-
-
-def _at(found: Located, sheet: str, row: int | None, column: str | None) -> Located:
-    if row is None:
-        where_zh, where_en = f"「{sheet}」表:", f"Sheet {sheet}: "
-    elif sheet == "survey":
-        where_zh, where_en = f"第 {row} 行", f"Row {row}: "
-    else:
-        where_zh, where_en = f"「{sheet}」表第 {row} 行", f"Sheet {sheet}, row {row}: "
-    return Located(found.path, found.item, found.field, where_zh + found.zh, where_en + found.en, sheet, row, column)
-
-
-def _key_for(sheet: str, field_path: str | None) -> str | None:
-    if not field_path:
-        return None
-    parts = field_path.split(".")
-    if sheet == "choices" and parts[0] == "options":
-        parts = parts[2:] if len(parts) > 2 and parts[1].isdigit() else ["value"]
-    if parts[0] == "show_if":
-        parts = ["show_if"]
-    if sheet == "sources" and parts[0] == "sources":
-        parts = parts[2:]
-    dotted = ".".join(parts)
-    for column in SHEETS.get(sheet, ()):
-        if dotted == column.field or dotted.startswith(column.field + "."):
-            return column.key
-    # a whole range (acceptable, bounds) is placed at its first column
-    return next((c.key for c in SHEETS.get(sheet, ()) if c.field.startswith(dotted + ".")), None)
 
 
 def _guard(data: bytes) -> None:
@@ -104,12 +54,14 @@ def open_workbook(data: bytes) -> dict[str, Sheet]:
     _guard(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken package
+        try:
+            sheets = read_sheets(book)  # read-only sheets are parsed here, row by row
+        finally:
+            book.close()
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a broken package or sheet
         raise UnreadableWorkbook(f"无法读取工作簿 / the workbook cannot be read ({type(exc).__name__})") from None
-    try:
-        sheets = read_sheets(book)
-    finally:
-        book.close()
     if "survey" not in sheets:
         raise UnreadableWorkbook("工作簿缺少 survey 表 / the workbook has no 'survey' sheet")
     return sheets

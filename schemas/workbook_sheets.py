@@ -1,16 +1,19 @@
-"""A workbook's sheets as rows under their header keys, and the cells of a row read into template fields."""
+"""A workbook's sheets as rows under header keys, and the reading of them into template JSON.
+
+Cells are read into template fields; the reading in progress keeps what was read, the errors,
+and where each part came from, to place a template error on its sheet, row and column.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
-from schemas.template_messages import located
-from schemas.workbook_layout import CHOICES, SETTINGS, SOURCES, Column
+from openpyxl.utils import get_column_letter
+
+from schemas.template_messages import Located, located
+from schemas.workbook_layout import CHOICES, SETTINGS, SHEETS, SOURCES, Column
 from schemas.xlsform import cell_value, header_key
-
-if TYPE_CHECKING:
-    from schemas.workbook_read import Reading
 
 MAX_ROWS = 5000
 
@@ -40,6 +43,63 @@ class Sheet:
         at = self.keys.get(key)
         value = values[at] if at is not None and at < len(values) else None
         return None if isinstance(value, str) and not value.strip() else value
+
+
+@dataclass
+class Reading:
+    """The template JSON read from a workbook, the errors found so far, and where each part came from."""
+
+    doc: dict[str, Any]
+    errors: list[Located] = field(default_factory=list)
+    places: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+
+    def error(self, sheet: str, row: int | None, key: str | None, found: Located) -> None:
+        """Add ``found`` at a cell (or a row, or a sheet)."""
+        self.errors.append(_at(found, sheet, row, self._letter(sheet, key)))
+
+    def _letter(self, sheet: str, key: str | None) -> str | None:
+        held = self.sheets.get(sheet)
+        if key is None or held is None or key not in held.keys:
+            return None
+        return get_column_letter(held.keys[key] + 1)
+
+    def place(self, found: Located) -> Located:
+        """A template error placed on the sheet, row and column it came from."""
+        path = found.path
+        while path and path not in self.places:
+            path = path.rpartition("/")[0]
+        sheet, row = self.places.get(path, ("settings", None))
+        return _at(found, sheet, row, self._letter(sheet, _key_for(sheet, found.field)))
+
+
+def _at(found: Located, sheet: str, row: int | None, column: str | None) -> Located:
+    if row is None:
+        where_zh, where_en = f"「{sheet}」表:", f"Sheet {sheet}: "
+    elif sheet == "survey":
+        where_zh, where_en = f"第 {row} 行", f"Row {row}: "
+    else:
+        where_zh, where_en = f"「{sheet}」表第 {row} 行", f"Sheet {sheet}, row {row}: "
+    return Located(found.path, found.item, found.field, where_zh + found.zh, where_en + found.en, sheet, row, column)
+
+
+def _key_for(sheet: str, field_path: str | None) -> str | None:
+    if not field_path:
+        return None
+    parts = field_path.split(".")
+    if sheet == "choices" and parts[0] == "options":
+        parts = parts[2:] if len(parts) > 2 and parts[1].isdigit() else ["value"]
+    if parts[0] == "show_if":
+        parts = ["show_if"]
+    if sheet == "sources" and parts[0] == "sources":
+        parts = parts[2:]
+    dotted = ".".join(parts)
+    for column in SHEETS.get(sheet, ()):
+        if dotted == column.field or dotted.startswith(column.field + "."):
+            return column.key
+    # a whole range (acceptable, bounds) is placed at its first column
+    return next((c.key for c in SHEETS.get(sheet, ()) if c.field.startswith(dotted + ".")), None)
 
 
 def _sheet(name: str, rows: list[tuple[Any, ...]]) -> Sheet:

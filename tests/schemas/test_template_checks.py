@@ -8,9 +8,9 @@ import jsonschema_rs
 import msgspec
 
 from schemas.answers import check_value, outcome
-from schemas.catalog import index_template
+from schemas.catalog import index_template, load_catalog
 from schemas.json_schema import to_json_schema
-from schemas.template import Number, Template
+from schemas.template import Group, Number, Template
 from schemas.template_checks import check_template_located
 from tests.templates import minimal_template
 
@@ -72,3 +72,18 @@ def test_an_empty_range_is_located() -> None:
         ("sections/0/items/1/acceptable", "frozen", "acceptable", "min 5.0 equals max 5.0 with an exclusive end")
     ]
     assert found[0].zh.startswith("「合格范围」")
+
+
+def test_the_published_corrections_supermarket_and_market_order_version_2() -> None:
+    catalog = load_catalog()
+    v1, v2 = (index_template(t).items for t in (catalog.templates[("supermarket_service", n)] for n in (1, 2)))
+    frozen_v1, frozen_v2 = v1["frozen_cabinet_temp"], v2["frozen_cabinet_temp"]
+    assert isinstance(frozen_v1, Number) and isinstance(frozen_v2, Number)
+    assert (outcome(frozen_v1, -18.0), outcome(frozen_v2, -18.0), outcome(frozen_v2, -18.5)) == ("pass", "fail", "pass")
+    old, new = (index_template(catalog.templates[("market_order", n)]).items["stalls"] for n in (1, 2))
+    assert isinstance(old, Group) and isinstance(new, Group)
+    before, after = {i.id: i for i in old.items}, {i.id: i for i in new.items}
+    assert (before["stall_no"].clause, after["stall_no"].clause) == ("市场经营管理规定 七", "市场经营管理规定 三")
+    assert "食品卫生许可证" in before["food_licence"].label.zh
+    assert after["food_licence"].label.zh == "经营食品的持有食品经营许可证"
+    assert "food business licence" in after["food_licence"].label.en

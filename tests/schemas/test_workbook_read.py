@@ -276,3 +276,21 @@ def test_what_is_no_workbook_is_refused_before_it_is_opened() -> None:
     empty = Workbook()
     with pytest.raises(UnreadableWorkbook, match="no 'survey' sheet"):
         read_workbook(saved(empty))
+
+
+# sound enough to open, broken when its rows are read: a shared string index that is no number
+BROKEN_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:B2"/>'
+    b'<sheetData><row r="1"><c r="A1" t="s"><v>x</v></c></row></sheetData></worksheet>'
+)
+
+
+def test_a_broken_sheet_inside_a_sound_package_is_refused_not_a_failure() -> None:
+    sound = io.BytesIO(write_workbook(CATALOG.templates[("market_order", 2)]))
+    broken = io.BytesIO()
+    with zipfile.ZipFile(sound) as source, zipfile.ZipFile(broken, "w") as target:
+        for entry in source.infolist():
+            cut = entry.filename.endswith("sheet1.xml")
+            target.writestr(entry, BROKEN_SHEET if cut else source.read(entry))
+    with pytest.raises(UnreadableWorkbook, match="cannot be read"):
+        read_workbook(broken.getvalue())

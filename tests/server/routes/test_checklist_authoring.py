@@ -9,8 +9,9 @@ from typing import Any
 import msgspec
 
 from schemas.catalog import load_catalog
-from tests.clients import Client, World, assert_problem
+from tests.clients import SHOP, Client, World, assert_problem, device
 from tests.templates import minimal_template
+from tests.workbooks import insert_row, move_row, open_book, row_of, saved, set_cell
 
 URL = "/api/checklists/validate"
 
@@ -133,3 +134,103 @@ def test_not_json_and_not_an_object_are_errors_not_failures(client: Client, worl
 def test_only_admins_validate(client: Client, world: World) -> None:
     for user in ("supervisor1", "inspector1"):
         assert_problem(client.post(URL, json=minimal_template(), headers=world.headers[user]), 403, "forbidden")
+
+
+# --- the spreadsheet round trip -------------------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT = "/api/checklists/{}/versions/{}/template.xlsx"
+IMPORT = "/api/checklists/import"
+
+
+def _import(client: Client, world: World, data: bytes, *, dry_run: bool, user: str = "admin") -> Any:
+    headers = {**world.headers[user], "Content-Type": XLSX}
+    return client.post(IMPORT, content=data, headers=headers, params={"dry_run": "true"} if dry_run else None)
+
+
+def test_export_edit_dry_run_publish_and_fill_the_new_version(client: Client, world: World) -> None:
+    exported = client.get(EXPORT.format("supermarket_service", 2), headers=world.headers["admin"])
+    assert exported.status_code == 200
+    assert exported.headers["content-type"] == XLSX
+    assert 'filename="supermarket_service-v2.xlsx"' in exported.headers["content-disposition"]
+    # as a person would in Excel: change a limit, add an item, delete one, move one up
+    book = open_book(exported.content)
+    survey = book["survey"]
+    set_cell(survey, "chilled_meat_cabinet_temp", "acceptable_max", 4)
+    insert_row(
+        survey,
+        row_of(survey, "frozen_cabinet_temp") + 1,
+        {"type": "pass_fail", "name": "freezer_log", "label::zh-CN": "冷冻柜温度记录完整",
+         "label::en": "Freezer temperature log complete", "clause": "超市服务管理规范 6.2.1", "severity": "major"},
+    )  # fmt: skip
+    survey.delete_rows(row_of(survey, "gm_responsibility"))
+    move_row(survey, "market_mgmt_manual", before="first_responsible_person")
+    edited = saved(book)
+
+    dry = _import(client, world, edited, dry_run=True)
+    assert dry.status_code == 200, dry.text
+    body = dry.json()
+    assert body["ok"] is True and body["errors"] == []
+    diff = body["diff"]
+    assert diff["base_version"] == 2
+    assert diff["added"] == ["freezer_log"]
+    assert diff["removed"] == ["gm_responsibility"]
+    assert [m["item"] for m in diff["moved"]] == ["market_mgmt_manual"]
+    assert diff["changed"] == [
+        {"item": "chilled_meat_cabinet_temp", "field": "acceptable.max", "before": 5.0, "after": 4.0}
+    ]
+    assert body["template"]["version"] == 3
+    assert (
+        client.get("/api/checklists/supermarket_service/versions/3/schema", headers=world.headers["admin"]).status_code
+        == 404
+    )
+
+    published = _import(client, world, edited, dry_run=False)
+    assert published.status_code == 201, published.text
+    assert published.json()["version"] == 3 and published.json()["created"] is True
+    schema = client.get(published.headers["location"], headers=world.headers["inspector1"]).json()
+    assert "freezer_log" in schema["properties"] and "gm_responsibility" not in schema["properties"]
+    assert schema["properties"]["chilled_meat_cabinet_temp"]["x-acceptable"] == {"min": -2, "max": 4}
+    again = _import(client, world, edited, dry_run=False)
+    assert again.status_code == 200 and again.json()["created"] is False and again.json()["version"] == 3
+
+    # the phone fills the new version: its answers are pushed and taken
+    phone = device(client)
+    inspection = phone.create(world.sites[SHOP], "supermarket_service", 3)
+    phone.set(inspection, {"has_fresh_food": "yes", "freezer_log": "pass", "chilled_meat_cabinet_temp": 4.5})
+    phone.sync()
+    assert phone.pending() == []
+    answers = phone.answers(inspection)
+    assert answers["freezer_log"] == "pass" and answers["chilled_meat_cabinet_temp"] == 4.5
+
+
+def test_an_import_with_errors_publishes_nothing_and_names_every_error(client: Client, world: World) -> None:
+    book = open_book(client.get(EXPORT.format("market_order", 2), headers=world.headers["admin"]).content)
+    survey = book["survey"]
+    row = set_cell(survey, "full_cleanings", "acceptable_min", "two")
+    refused = _import(client, world, saved(book), dry_run=False)
+    problem = assert_problem(refused, 422, "invalid-template")
+    assert problem["errors"] == [
+        {"path": "", "item": "full_cleanings", "field": "acceptable.min", "zh": f"第 {row} 行「下限」应为数字",
+         "en": f"Row {row}: 'min' must be a number", "sheet": "survey", "row": row, "column": "N"}
+    ]  # fmt: skip
+    assert client.get("/api/checklists", headers=world.headers["admin"]).json()[0]["versions"] in ([1], [1, 2])
+
+
+def test_who_may_export_and_import(client: Client, world: World) -> None:
+    url = EXPORT.format("market_order", 1)
+    assert client.get(url, headers=world.headers["supervisor1"]).status_code == 200
+    assert_problem(client.get(url, headers=world.headers["inspector1"]), 403, "forbidden")
+    assert_problem(client.get(EXPORT.format("market_order", 9), headers=world.headers["admin"]), 404, "not-found")
+    data = client.get(url, headers=world.headers["admin"]).content
+    assert_problem(_import(client, world, data, dry_run=True, user="supervisor1"), 403, "forbidden")
+
+
+def test_what_is_no_workbook_is_a_clear_problem_never_a_failure(client: Client, world: World) -> None:
+    for body in (b"plain text", b"PK\x03\x04 truncated", json.dumps(minimal_template()).encode()):
+        problem = assert_problem(_import(client, world, body, dry_run=True), 422, "invalid-workbook")
+        assert "xlsx" in str(problem["detail"])
+    wrong_type = client.post(IMPORT, content=b"a,b\n", headers={**world.headers["admin"], "Content-Type": "text/csv"})
+    assert_problem(wrong_type, 415, "unsupported-media-type")
+    too_large = _import(client, world, b"PK" + b"\0" * (3 * 1024 * 1024), dry_run=True)
+    assert too_large.status_code == 413
