@@ -28,6 +28,7 @@ from schemas.template import (
     Number,
     PassFail,
     Photo,
+    Range,
     Signature,
     SingleChoice,
     Template,
@@ -100,10 +101,7 @@ def quick_check(item: Item, value: Any) -> bool:
                 return False
         elif kind is not int:
             return False
-        bounds = item.bounds
-        return bounds is None or (
-            (bounds.min is None or value >= bounds.min) and (bounds.max is None or value <= bounds.max)
-        )
+        return item.bounds is None or _in_range(value, item.bounds)
     if isinstance(item, SingleChoice):
         return any(o.value == value for o in item.options)
     if isinstance(item, Text):
@@ -160,8 +158,8 @@ def _check_pass_fail(item: PassFail, value: Any, at: str) -> Iterator[AnswerErro
 def _check_number(item: Number, value: Any, at: str) -> Iterator[AnswerError]:
     if not _is_number(value):
         yield _err(at, "应为数字", f"expected a number in {item.unit}")
-    elif item.bounds is not None and not _in_range(value, item.bounds.min, item.bounds.max):
-        span = _span(item.bounds.min, item.bounds.max, item.unit)
+    elif item.bounds is not None and not _in_range(value, item.bounds):
+        span = _span(item.bounds, item.unit)
         yield _err(
             at,
             f"读数 {value}{item.unit} 不可能（允许 {span}）",
@@ -176,16 +174,17 @@ def _check_text(item: Text, value: Any, at: str) -> Iterator[AnswerError]:
         yield _err(at, f"超过 {item.max_length} 字", f"longer than {item.max_length} characters")
 
 
-def _in_range(value: float, lo: float | None, hi: float | None) -> bool:
-    return (lo is None or value >= lo) and (hi is None or value <= hi)
+def _in_range(value: float, rng: Range) -> bool:
+    lo_ok = rng.min is None or value > rng.min or (value == rng.min and not rng.min_exclusive)
+    return lo_ok and (rng.max is None or value < rng.max or (value == rng.max and not rng.max_exclusive))
 
 
-def _span(lo: float | None, hi: float | None, unit: str) -> str:
-    if lo is not None and hi is not None:
-        return f"{lo}~{hi}{unit}"
-    if lo is not None:
-        return f"≥{lo}{unit}"
-    return f"≤{hi}{unit}"
+def _span(rng: Range, unit: str) -> str:
+    lo = "" if rng.min is None else f"{'>' if rng.min_exclusive else '≥'}{rng.min}"
+    hi = "" if rng.max is None else f"{'<' if rng.max_exclusive else '≤'}{rng.max}"
+    if lo and hi and not (rng.min_exclusive or rng.max_exclusive):
+        return f"{rng.min}~{rng.max}{unit}"
+    return f"{lo}{', ' if lo and hi else ''}{hi}{unit}"
 
 
 def _check_multi(item: MultiChoice, value: Any, at: str) -> Iterator[AnswerError]:
@@ -247,7 +246,7 @@ def _check_gps(value: Any, at: str) -> Iterator[AnswerError]:
     if not isinstance(value, dict):
         yield _err(at, "应为定位", "expected {lat, lon}")
         return
-    limits = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "accuracy_m": (0.0, None)}
+    limits = {"lat": Range(-90.0, 90.0), "lon": Range(-180.0, 180.0), "accuracy_m": Range(0.0)}
     for key in ("lat", "lon"):
         if key not in value:
             yield _err(f"{at}/{key}", "缺少此项", "missing")
@@ -257,7 +256,7 @@ def _check_gps(value: Any, at: str) -> Iterator[AnswerError]:
                 yield _err(f"{at}/{key}", "时间格式无效", "expected an RFC 3339 date-time with offset")
         elif key not in limits:
             yield _err(f"{at}/{pointer_token(key)}", "多余的字段", "unexpected field")
-        elif not _is_number(field) or not _in_range(field, *limits[key]):
+        elif not _is_number(field) or not _in_range(field, limits[key]):
             yield _err(f"{at}/{key}", "坐标无效", f"expected a number in range for {key}")
 
 
@@ -368,7 +367,7 @@ def outcome(item: LeafItem, value: Any) -> Outcome | None:
     if isinstance(item, Number):
         if item.acceptable is None:
             return None
-        return "pass" if _in_range(value, item.acceptable.min, item.acceptable.max) else "fail"
+        return "pass" if _in_range(value, item.acceptable) else "fail"
     if isinstance(item, SingleChoice):
         if not item.fail_values:
             return None

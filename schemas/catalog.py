@@ -16,10 +16,8 @@ from typing import Annotated, Any, Literal, cast
 import msgspec
 
 from schemas.template import (
-    Condition,
     Group,
     Item,
-    MultiChoice,
     Number,
     PassFail,
     Photo,
@@ -31,6 +29,8 @@ from schemas.template import (
     decode_template,
     encode_template,
 )
+from schemas.template_checks import check_template_located
+from schemas.template_messages import dollar_path
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -78,17 +78,15 @@ def _plain_type(item: PassFail | Number | SingleChoice | Text) -> Any:
         return cast(Any, Literal)[tuple(o.value for o in item.options)]
     if isinstance(item, Text):
         return Annotated[str, msgspec.Meta(max_length=item.max_length)]
-    low = item.bounds.min if item.bounds is not None else None
-    high = item.bounds.max if item.bounds is not None else None
-    # ints are compared exactly (as check_value does), floats must also be finite
-    whole = Annotated[
-        int,
-        msgspec.Meta(
-            ge=None if low is None else math.ceil(low),
-            le=None if high is None else math.floor(high),
-        ),
-    ]
-    real = Annotated[float, msgspec.Meta(ge=-_FINITE if low is None else low, le=_FINITE if high is None else high)]
+    rng = item.bounds if item.bounds is not None else Range()
+    low, high = rng.min, rng.max
+    # ints are compared exactly (as check_value does), floats must also be finite; an exclusive end is not reached
+    whole_low = {} if low is None else {"gt": math.floor(low)} if rng.min_exclusive else {"ge": math.ceil(low)}
+    whole_high = {} if high is None else {"lt": math.ceil(high)} if rng.max_exclusive else {"le": math.floor(high)}
+    whole = Annotated[int, msgspec.Meta(**whole_low, **whole_high)]
+    real_low = {"gt": low} if low is not None and rng.min_exclusive else {"ge": -_FINITE if low is None else low}
+    real_high = {"lt": high} if high is not None and rng.max_exclusive else {"le": _FINITE if high is None else high}
+    real = Annotated[float, msgspec.Meta(**real_low, **real_high)]
     return whole | real
 
 
@@ -178,90 +176,9 @@ def parse_template(data: bytes, source: str) -> Template:
 
 
 def check_template(template: Template) -> Iterator[str]:
-    """Yield every cross-field problem: duplicate ids, bad conditions, bad ranges."""
-    seen: dict[str, Item] = {}
-    section_ids: set[str] = set()
-    for s, section in enumerate(template.sections):
-        where = f"$.sections[{s}]"
-        if section.id in section_ids:
-            yield f"{where}.id: duplicate section id {section.id!r}"
-        section_ids.add(section.id)
-        if section.show_if is not None:
-            yield from _check_condition(section.show_if, seen, f"{where}.show_if")
-        for i, item in enumerate(section.items):
-            at = f"{where}.items[{i}]"
-            if item.id in seen:
-                yield f"{at}.id: duplicate item id {item.id!r}"
-            yield from _check_item(item, seen, at)
-            if isinstance(item, Group):
-                inner: dict[str, Item] = dict(seen)
-                for j, child in enumerate(item.items):
-                    child_at = f"{at}.items[{j}]"
-                    if child.id in inner:
-                        yield f"{child_at}.id: duplicate item id {child.id!r}"
-                    yield from _check_item(child, inner, child_at)
-                    inner[child.id] = child
-            seen[item.id] = item
-
-
-def _check_item(item: Item, earlier: dict[str, Item], at: str) -> Iterator[str]:
-    if item.show_if is not None:
-        yield from _check_condition(item.show_if, earlier, f"{at}.show_if")
-    if isinstance(item, Number):
-        yield from _check_ranges(item, at)
-    if isinstance(item, SingleChoice | MultiChoice):
-        yield from _check_options(item, at)
-    if isinstance(item, MultiChoice) and item.max_selected is not None and item.max_selected < item.min_selected:
-        yield f"{at}.max_selected: below min_selected"
-    if isinstance(item, Photo) and item.max_count < item.min_count:
-        yield f"{at}.max_count: below min_count"
-    if isinstance(item, Signature):
-        for covered in item.covers:
-            if covered not in earlier:
-                yield f"{at}.covers: {covered!r} is not an earlier item"
-    if isinstance(item, Group) and item.max_entries is not None and item.max_entries < item.min_entries:
-        yield f"{at}.max_entries: below min_entries"
-
-
-def _check_ranges(item: Number, at: str) -> Iterator[str]:
-    for name, rng in (("acceptable", item.acceptable), ("bounds", item.bounds)):
-        if rng is not None and rng.min is not None and rng.max is not None and rng.min > rng.max:
-            yield f"{at}.{name}: min {rng.min} is above max {rng.max}"
-    if item.acceptable is not None and item.bounds is not None and not _within(item.acceptable, item.bounds):
-        yield f"{at}.acceptable: must lie within bounds"
-
-
-def _check_options(item: SingleChoice | MultiChoice, at: str) -> Iterator[str]:
-    values = [o.value for o in item.options]
-    if len(set(values)) != len(values):
-        yield f"{at}.options: duplicate option values"
-    for bad in set(item.fail_values) - set(values):
-        yield f"{at}.fail_values: {bad!r} is not an option"
-
-
-def _within(inner: Range, outer: Range) -> bool:
-    lo_ok = outer.min is None or inner.min is None or inner.min >= outer.min
-    hi_ok = outer.max is None or inner.max is None or inner.max <= outer.max
-    return lo_ok and hi_ok
-
-
-def _check_condition(cond: Condition, earlier: dict[str, Item], at: str) -> Iterator[str]:
-    target = earlier.get(cond.item)
-    if target is None:
-        yield f"{at}.item: {cond.item!r} is not an earlier item"
-        return
-    allowed: set[object] | None = None
-    if isinstance(target, PassFail):
-        allowed = {"pass", "fail", "na"}
-    elif isinstance(target, SingleChoice | MultiChoice):
-        allowed = {o.value for o in target.options}
-    elif isinstance(target, Group | Photo | Signature):
-        yield f"{at}.item: {cond.item!r} is a {type(target).__name__.lower()}; conditions need an answer value"
-        return
-    if allowed is not None:
-        for value in cond.any_of:
-            if value not in allowed:
-                yield f"{at}.any_of: {value!r} is not a possible answer of {cond.item!r}"
+    """Yield every cross-field problem: duplicate ids, bad conditions, bad ranges (in English, by JSON path)."""
+    for found in check_template_located(template):
+        yield f"{dollar_path(found.path)}: {found.en}"
 
 
 def load_catalog(root: Path = TEMPLATES_DIR) -> Catalog:

@@ -148,14 +148,18 @@ def _item_schema(item: Item, section_id: str | None) -> dict[str, Any]:
     return schema
 
 
-def _range(rng: Range | None) -> dict[str, float]:
+def _range(rng: Range | None) -> dict[str, float | bool]:
     if rng is None:
         return {}
-    out: dict[str, float] = {}
+    out: dict[str, float | bool] = {}
     if rng.min is not None:
         out["min"] = rng.min
+        if rng.min_exclusive:
+            out["min_exclusive"] = True
     if rng.max is not None:
         out["max"] = rng.max
+        if rng.max_exclusive:
+            out["max_exclusive"] = True
     return out
 
 
@@ -197,9 +201,9 @@ def _number_schema(item: Number) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "number", "x-unit": item.unit, "x-decimals": item.decimals}
     bounds = _range(item.bounds)
     if "min" in bounds:
-        schema["minimum"] = bounds["min"]
+        schema["exclusiveMinimum" if bounds.get("min_exclusive") else "minimum"] = bounds["min"]
     if "max" in bounds:
-        schema["maximum"] = bounds["max"]
+        schema["exclusiveMaximum" if bounds.get("max_exclusive") else "maximum"] = bounds["max"]
     if item.acceptable is not None:
         schema["x-acceptable"] = _range(item.acceptable)
     return schema

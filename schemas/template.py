@@ -41,10 +41,12 @@ class Option(Struct, forbid_unknown_fields=True, frozen=True):
 
 
 class Range(Struct, forbid_unknown_fields=True, frozen=True):
-    """An inclusive interval; either end may be open."""
+    """An interval, inclusive unless an end is marked exclusive; either end may be open."""
 
     min: float | None = None
     max: float | None = None
+    min_exclusive: bool = False
+    max_exclusive: bool = False
 
 
 class ItemBase(Struct, forbid_unknown_fields=True, frozen=True, kw_only=True, tag_field="kind"):

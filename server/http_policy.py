@@ -11,7 +11,8 @@ Responses (a ``before_send`` hook, so routing's own 404 and 405 answers get them
 
 Requests (:class:`JsonBodies`, middleware): a body sent to the API must be
 ``application/json`` or ``application/<something>+json``, else a 415 problem. tus chunks
-(``PATCH /api/uploads/{id}``) keep their own type, checked by their route. The push's fast
+(``PATCH /api/uploads/{id}``) and checklist workbooks (``POST /api/checklists/import``) keep their own
+type, checked by their route. The push's fast
 lane (:mod:`server.fast_push`) leaves any other body to the route, so the same rule holds there.
 """
 
@@ -29,6 +30,7 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'"
 ALWAYS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 TUS_CHUNKS = ("PATCH", "/api/uploads/")
+WORKBOOK_IMPORT = ("POST", "/api/checklists/import")
 
 
 def is_json_type(content_type: str) -> bool:
@@ -84,6 +86,8 @@ def _needs_json(scope: Scope) -> bool:
     if method not in BODY_METHODS or not path.startswith(API_PREFIX):
         return False
     if method == TUS_CHUNKS[0] and path.startswith(TUS_CHUNKS[1]):
+        return False
+    if (method, path.rstrip("/")) == WORKBOOK_IMPORT:
         return False
     length = _header(scope, b"content-length")
     return (length not in ("", "0")) or bool(_header(scope, b"transfer-encoding"))

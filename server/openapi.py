@@ -63,6 +63,7 @@ EXTRA: dict[str, tuple[int, ...]] = {
     "POST /api/auth/login": (401, 429),
     "GET /api/checklists/{checklist_id}/versions/{version}/schema": (304,),
     "POST /api/checklists": (409,),
+    "POST /api/checklists/import": (201,),
     "POST /api/districts": (409,),
     "POST /api/sites": (409,),
     "POST /api/users": (409,),
@@ -138,6 +139,18 @@ BODIES: dict[str, dict[str, Any]] = {
         "required": True,
         "content": {"application/json": {"schema": {"type": "object", "description": "a checklist template"}}},
     },
+    "POST /api/checklists/validate": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object", "description": "a checklist template"}}},
+    },
+    "POST /api/checklists/import": {
+        "required": True,
+        "content": {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}
+            }
+        },
+    },
     "POST /api/sync/push": {
         "required": True,
         "content": {"application/json": {"schema": {"type": "object", "description": "a batch of ops"}}},
@@ -164,6 +177,7 @@ BODY_SCHEMAS: dict[str, dict[str, Any]] = {
     "GET /api/exports/answers.csv": CSV,
     "GET /api/admin/audit.csv": CSV,
     "GET /api/exports/inspections.xlsx": XLSX,
+    "GET /api/checklists/{checklist_id}/versions/{version}/template.xlsx": XLSX,
     "GET /api/exports/answers.xlsx": XLSX,
 }
 

@@ -72,6 +72,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "unsupported-media-type": (415, "This kind of evidence, media type or checksum is not accepted"),
     "range-not-satisfiable": (416, "The requested range lies outside the file"),
     "invalid-template": (422, "The checklist template is invalid"),
+    "invalid-workbook": (422, "The file is not a readable checklist workbook"),
     "invalid-input": (422, "The request breaks a rule"),
     "webhook-target-refused": (422, "Webhooks may not post to this address"),
     "weak-password": (422, "The password breaks the password policy"),

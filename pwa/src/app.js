@@ -1,6 +1,6 @@
 // @ts-check
 // The app: boot, routes (#/login, #/, #/i/<id>, #/unsent, #/site/<id> from a site's QR label;
-// at the desk also #/d/<id>, #/findings, #/f/<id>, #/conflicts, #/reports, #/plans), the status
+// at the desk also #/d/<id>, #/findings, #/f/<id>, #/conflicts, #/reports, #/plans, #/templates), the status
 // strip with the unsynced badge (what is unsent, one tap away), and when to sync: on start,
 // when the connection returns, when the app becomes visible, shortly after edits, on a timer,
 // from the button, and through Background Sync where available.
@@ -16,6 +16,7 @@ import { renderDeskInspection } from './desk/inspection.js'
 import { renderDeskPlans } from './desk/plans.js'
 import { renderDeskQueue } from './desk/queue.js'
 import { renderDeskReports } from './desk/reports.js'
+import { renderDeskTemplates } from './desk/templates.js'
 import { isDesk } from './desk/shell.js'
 import { downloadUnsynced } from './sync/export.js'
 import { renderHome } from './phone/home.js'
@@ -146,6 +147,7 @@ function route() {
     if (/^#\/reports\b/.test(hash)) return { name: 'desk_reports' }
     if (/^#\/conflicts\b/.test(hash)) return { name: 'desk_conflicts' }
     if (/^#\/plans\b/.test(hash)) return { name: 'desk_plans' }
+    if (/^#\/templates\b/.test(hash)) return { name: 'desk_templates' }
   }
   return { name: 'home' }
 }
@@ -159,6 +161,7 @@ async function onRoute() {
   else if (r.name === 'desk_reports') app.page = { kind: 'desk', el: renderDeskReports(app) }
   else if (r.name === 'desk_conflicts') app.page = { kind: 'desk', el: renderDeskConflicts(app) }
   else if (r.name === 'desk_plans') app.page = { kind: 'desk', el: renderDeskPlans(app) }
+  else if (r.name === 'desk_templates') app.page = { kind: 'desk', el: renderDeskTemplates(app) }
   else if (r.name === 'older') app.page = { kind: 'older', el: renderOlder(app, r.id) }
   else app.page = { kind: r.name, site: r.site }
   render()

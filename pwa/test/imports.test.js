@@ -6,7 +6,9 @@
 //   model/  pure logic on forms, inspections, plans and findings     imports: lib, i18n, model
 //   media/  photos, EXIF, the signature pad                          imports: lib, media
 //   sync/   what goes between the device and the server              imports: lib, i18n, model, media, sync
-//   phone/  the inspector's pages and widgets                        imports: all of the above and phone, never desk
+//   form/   the form renderer and its widgets (the phone's inspection
+//           page, the desk's template preview)                       imports: lib, i18n, model, media, form
+//   phone/  the inspector's pages                                    imports: all of the above and phone, never desk
 //   desk/   the supervisor's pages                                   imports: all of the above and desk, never phone
 //   app.js and sw.js are the entry points: nothing imports them; the service worker's bundle holds no page.
 import assert from 'node:assert/strict'
@@ -26,8 +28,9 @@ const LAYERS = {
   model: ['lib', 'i18n', 'model'],
   media: ['lib', 'media'],
   sync: ['lib', 'i18n', 'model', 'media', 'sync'],
-  phone: ['lib', 'i18n', 'model', 'media', 'sync', 'phone'],
-  desk: ['lib', 'i18n', 'model', 'media', 'sync', 'desk'],
+  form: ['lib', 'i18n', 'model', 'media', 'form'],
+  phone: ['lib', 'i18n', 'model', 'media', 'sync', 'form', 'phone'],
+  desk: ['lib', 'i18n', 'model', 'media', 'sync', 'form', 'desk'],
 }
 
 /** Every .js file under src, as a path relative to it ("desk/shell.js"). */

@@ -36,7 +36,7 @@ def test_an_inspection_filled_offline_survives_reloads_and_reaches_the_server_on
     phone.type_number(FROZEN, "-12")
     card = phone.card(FROZEN)
     assert "failed" in (card.get_attribute("class") or "")
-    assert card.locator(".range").inner_text() == "合格范围：≤ -18 ℃"
+    assert card.locator(".range").inner_text() == "合格范围：< -18 ℃"  # 6.2.1 低于 -18 ℃ (version 2)
     evidence = f'[data-path="{FROZEN}"] [data-evidence="photo"] input[type=file]'
     phone.take_photo(evidence, camera_jpeg())
     phone.page.screenshot(path=str(ARTIFACTS / "form-360.png"))
@@ -97,7 +97,7 @@ def test_an_inspection_filled_offline_survives_reloads_and_reaches_the_server_on
     assert signature["status"] == "signed"
     assert signature["signer_name"] == "王经理"
     assert doc["fields"][SIGNATURE].get("stale", False) is False
-    template = load_catalog(live_server.settings.templates_dir).get("supermarket_service", 1)
+    template = load_catalog(live_server.settings.templates_dir).get("supermarket_service", doc["version"])
     assert template is not None
     assert signature["content_hash"] == content_hash(template, doc["answers"], SIGNATURE)
     image = supervisor.get(f"/api/blobs/{signature['image_sha256']}")

@@ -145,12 +145,14 @@ def test_number_bounds_are_enforced_and_acceptable_is_only_annotated(template: T
     for schema, number in numbers:
         assert schema["type"] == "number"
         assert schema["x-unit"] == number.unit
-        assert schema.get("minimum") == (number.bounds.min if number.bounds else None)
-        assert schema.get("maximum") == (number.bounds.max if number.bounds else None)
+        low = "exclusiveMinimum" if number.bounds and number.bounds.min_exclusive else "minimum"
+        high = "exclusiveMaximum" if number.bounds and number.bounds.max_exclusive else "maximum"
+        assert schema.get(low) == (number.bounds.min if number.bounds else None)
+        assert schema.get(high) == (number.bounds.max if number.bounds else None)
         if number.acceptable is not None:
-            expected = {
-                k: v for k, v in (("min", number.acceptable.min), ("max", number.acceptable.max)) if v is not None
-            }
+            rng = number.acceptable
+            expected: dict[str, float | bool] = {k: v for k, v in (("min", rng.min), ("max", rng.max)) if v is not None}
+            expected |= {k: True for k in ("min_exclusive", "max_exclusive") if getattr(rng, k)}
             assert schema["x-acceptable"] == expected
 
 
@@ -165,7 +167,8 @@ def test_supermarket_frozen_reading_publishes_its_limit_as_annotation() -> None:
     ]
 
     assert frozen
-    assert frozen[0]["x-acceptable"]["max"] == -18
+    # 6.2.1 says 低于 -18 ℃: strictly below (version 2)
+    assert frozen[0]["x-acceptable"] == {"max": -18, "max_exclusive": True}
 
 
 # --- agreement with check_answers ----------------------------------------------------------------------------

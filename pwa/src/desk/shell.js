@@ -45,6 +45,7 @@ const DESK_PAGES = [
   { href: '#/conflicts', key: 'desk_conflicts_page', name: 'conflicts', match: /^#\/conflicts/ },
   { href: '#/reports', key: 'nav_reports', name: 'reports', match: /^#\/reports/ },
   { href: '#/plans', key: 'nav_plans', name: 'plans', match: /^#\/plans/ },
+  { href: '#/templates', key: 'nav_templates', name: 'templates', match: /^#\/templates/, admin: true },
 ]
 
 /** Which desk page a location hash belongs to. @param {string} hash */
@@ -52,11 +53,15 @@ export function deskSection(hash) {
   return DESK_PAGES.find((p) => p.match.test(hash || '#/'))?.name || 'queue'
 }
 
-/** The desk's navigation: review queue, findings, conflicts, reports, plans; the current one marked. */
-export function deskNav() {
+/**
+ * The desk's navigation: review queue, findings, conflicts, reports, plans, and for admins the
+ * checklists; the current one marked. @param {any} [app]
+ */
+export function deskNav(app) {
   const current = deskSection(typeof location === 'undefined' ? '#/' : location.hash)
+  const admin = app?.meta?.user?.role === 'admin'
   return h('nav', { class: 'desk-nav', 'aria-label': t('desk_nav') },
-    DESK_PAGES.map((p) => h('a', { href: p.href, class: ['desk-tab', p.name === current && 'on'], 'data-nav': p.name,
+    DESK_PAGES.filter((p) => !p.admin || admin).map((p) => h('a', { href: p.href, class: ['desk-tab', p.name === current && 'on'], 'data-nav': p.name,
       'aria-current': p.name === current ? 'page' : null }, t(/** @type {any} */ (p.key)))))
 }
 
@@ -73,7 +78,7 @@ export function deskBar(app, title, left) {
       if (await logOut(app)) location.hash = '#/login'
       else alert(t('logout_blocked'))
     } }, t('logout')),
-  ), deskNav()]
+  ), deskNav(app)]
 }
 
 /** A row's score, verdict and critical failures: "75 不合格 严重 1"; "—" without a score. @param {any} r */

@@ -1,6 +1,6 @@
 // @ts-check
 // Interface texts in Chinese (zh-CN, the default) and English; checklist texts come from x-label.
-// The desk's texts live in desk.js, review.js and plans.js, the phone's corrective actions' in
+// The desk's texts live in desk.js, review.js, plans.js and templates.js, the phone's corrective actions' in
 // actions.js, the phone's field shortcuts' in phone.js, a draft's move to a new checklist version in carry.js;
 // all are merged here.
 import { ACTIONS_TEXTS } from './actions.js'
@@ -9,6 +9,7 @@ import { DESK_TEXTS } from './desk.js'
 import { PHONE_TEXTS } from './phone.js'
 import { PLANS_TEXTS } from './plans.js'
 import { REVIEW_TEXTS } from './review.js'
+import { TEMPLATES_TEXTS } from './templates.js'
 
 const BASE_TEXTS = {
   app_name: ['巡检', 'Xunjian'],
@@ -181,7 +182,9 @@ const BASE_TEXTS = {
   look_large: ['大字', 'Large text'],
 }
 
-const TEXTS = { ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS, ...PHONE_TEXTS, ...CARRY_TEXTS }
+const TEXTS = {
+  ...BASE_TEXTS, ...DESK_TEXTS, ...REVIEW_TEXTS, ...PLANS_TEXTS, ...ACTIONS_TEXTS, ...PHONE_TEXTS, ...CARRY_TEXTS, ...TEMPLATES_TEXTS,
+}
 
 let lang = 'zh'
 

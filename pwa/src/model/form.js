@@ -8,8 +8,8 @@
 /**
  * @typedef {{id: string, kind: string, label: {zh: string, en: string}, help: any, clause: string,
  *   severity: string, weight: number, required: boolean, evidence_on_fail: string[], show_if: any,
- *   merge: string, unit?: string, decimals?: number, acceptable?: {min?: number, max?: number},
- *   bounds?: {min?: number, max?: number}, options?: {value: string, label: any}[],
+ *   merge: string, unit?: string, decimals?: number, acceptable?: Range|null,
+ *   bounds?: Range, options?: {value: string, label: any}[],
  *   fail_values?: string[], min_selected?: number, max_selected?: number, allow_na?: boolean,
  *   min_count?: number, max_count?: number, multiline?: boolean, max_length?: number,
  *   signer?: any, covers?: string[], witness_on_refusal?: boolean, date_only?: boolean,
@@ -18,6 +18,8 @@
  */
 
 /** @typedef {{id: string, title: {zh: string, en: string}, show_if: any, items: Item[]}} Section */
+
+/** A limit pair; an end marked exclusive is not reached. @typedef {{min?: number, max?: number, min_exclusive?: boolean, max_exclusive?: boolean}} Range */
 
 /** @param {any} schema @param {string} id @param {string} [section] @returns {Item} */
 function readItem(schema, id, section) {
@@ -44,7 +46,12 @@ function readItem(schema, id, section) {
       item.unit = schema['x-unit'] || ''
       item.decimals = schema['x-decimals'] ?? 1
       item.acceptable = schema['x-acceptable'] || null
-      item.bounds = { min: schema.minimum, max: schema.maximum }
+      item.bounds = {
+        min: schema.minimum ?? schema.exclusiveMinimum,
+        max: schema.maximum ?? schema.exclusiveMaximum,
+        min_exclusive: schema.exclusiveMinimum !== undefined,
+        max_exclusive: schema.exclusiveMaximum !== undefined,
+      }
       break
     case 'single_choice':
     case 'multi_choice':
@@ -115,11 +122,17 @@ export function visibleItems(section, answers) {
   return section.items.filter((item) => holds(item.show_if, answers))
 }
 
-/** @param {number} value @param {{min?: number, max?: number}|null|undefined} range */
+/**
+ * Within the range, as schemas/answers.py decides: an exclusive end is not reached, an inclusive one may be.
+ * @param {number} value @param {Range|null|undefined} range
+ */
 export function inRange(value, range) {
   if (!range) return true
-  return (range.min === undefined || range.min === null || value >= range.min) &&
-    (range.max === undefined || range.max === null || value <= range.max)
+  const lo = range.min === undefined || range.min === null ||
+    value > range.min || (value === range.min && !range.min_exclusive)
+  const hi = range.max === undefined || range.max === null ||
+    value < range.max || (value === range.max && !range.max_exclusive)
+  return lo && hi
 }
 
 /**
@@ -144,16 +157,19 @@ export function outcome(item, value) {
   return null
 }
 
-/** A range as text: "≤ -18 ℃", "-2 ~ 5 ℃", "≥ 60 ℃". @param {{min?: number, max?: number}|null|undefined} range @param {string} unit */
+/** A range as text: "≤ -18 ℃", "< -18 ℃", "-2 ~ 5 ℃", "≥ 60 ℃". @param {Range|null|undefined} range @param {string} unit */
 export function rangeText(range, unit) {
   if (!range) return ''
   const lo = range.min
   const hi = range.max
   const u = unit ? ` ${unit}` : ''
-  if (lo !== undefined && lo !== null && hi !== undefined && hi !== null) return `${lo} ~ ${hi}${u}`
-  if (lo !== undefined && lo !== null) return `≥ ${lo}${u}`
-  if (hi !== undefined && hi !== null) return `≤ ${hi}${u}`
-  return ''
+  const hasLo = lo !== undefined && lo !== null
+  const hasHi = hi !== undefined && hi !== null
+  const loText = hasLo ? `${range.min_exclusive ? '>' : '≥'} ${lo}` : ''
+  const hiText = hasHi ? `${range.max_exclusive ? '<' : '≤'} ${hi}` : ''
+  if (hasLo && hasHi && !range.min_exclusive && !range.max_exclusive) return `${lo} ~ ${hi}${u}`
+  if (hasLo && hasHi) return `${loText}, ${hiText}${u}`
+  return hasLo || hasHi ? `${loText}${hiText}${u}` : ''
 }
 
 /** Whether an item counts as answered. @param {Item} item @param {any} value */

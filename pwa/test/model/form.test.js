@@ -7,6 +7,7 @@ import {
   failedPointers,
   formModel,
   holds,
+  inRange,
   missingPointers,
   outcome,
   pointerLabel,
@@ -55,6 +56,28 @@ test('a reading outside the acceptable range is a failed item, not an error', ()
   const answers = { fresh: 'yes', categories: ['frozen'], frozen_temp: -12, licence: 'fail' }
   assert.deepEqual(failedPointers(model, answers), ['/licence', '/frozen_temp'])
   assert.deepEqual(failedPointers(model, { ...answers, categories: ['dairy'] }), ['/licence']) // hidden: not failed
+})
+
+test('an exclusive limit is not reached: -18 fails below -18 ℃, an exclusive bound reads from exclusiveMinimum', () => {
+  const frozen = formModel({
+    ...SCHEMA,
+    properties: {
+      ...SCHEMA.properties,
+      frozen_temp: {
+        ...SCHEMA.properties.frozen_temp,
+        exclusiveMinimum: -60,
+        minimum: undefined,
+        'x-acceptable': { max: -18, max_exclusive: true },
+      },
+    },
+  }).items.frozen_temp
+  assert.equal(outcome(frozen, -18), 'fail')
+  assert.equal(outcome(frozen, -18.1), 'pass')
+  assert.equal(rangeText(frozen.acceptable, '℃'), '< -18 ℃')
+  assert.deepEqual(frozen.bounds, { min: -60, max: 40, min_exclusive: true, max_exclusive: false })
+  assert.equal(inRange(-60, frozen.bounds), false)
+  assert.equal(inRange(40, frozen.bounds), true)
+  assert.equal(rangeText({ min: 0, max: 5, min_exclusive: true }, '℃'), '> 0, ≤ 5 ℃')
 })
 
 test('a failed item asks for the evidence its x-evidence-on-fail names', () => {

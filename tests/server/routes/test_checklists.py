@@ -27,8 +27,9 @@ def test_catalog_lists_five_checklists_with_both_titles(client: Client, world: W
     } <= set(by_id)
     supermarket = by_id["supermarket_service"]
     assert supermarket["title"]["zh"] and supermarket["title"]["en"]
-    assert supermarket["versions"] == [1] and supermarket["latest_version"] == 1
-    assert supermarket["latest_schema_url"] == SCHEMA.format("supermarket_service", 1)
+    # version 2: 6.2.1's 低于 -18 ℃ made exclusive (issue 17)
+    assert supermarket["versions"] == [1, 2] and supermarket["latest_version"] == 2
+    assert supermarket["latest_schema_url"] == SCHEMA.format("supermarket_service", 2)
 
 
 def test_every_published_schema_is_valid_2020_12(client: Client, world: World) -> None:
@@ -57,7 +58,7 @@ def test_schema_has_strong_etag_immutable_cache_and_304(client: Client, world: W
 def test_unknown_checklist_or_version_is_a_not_found_problem(client: Client, world: World) -> None:
     for url, needle in [
         (SCHEMA.format("no_such_list", 1), "no checklist"),
-        (SCHEMA.format("supermarket_service", 99), "published versions: [1]"),
+        (SCHEMA.format("supermarket_service", 99), "published versions: [1, 2]"),
     ]:
         response = client.get(url, headers=world.headers["inspector1"])
         assert response.status_code == 404

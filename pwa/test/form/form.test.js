@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { parseHTML } from 'linkedom'
 import { formModel } from '../../src/model/form.js'
-import { renderForm } from '../../src/phone/form.js'
+import { renderForm } from '../../src/form/form.js'
 import { setLang } from '../../src/i18n/index.js'
 import { SCHEMA } from '../fixture_schema.js'
 
