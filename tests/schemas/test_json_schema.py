@@ -12,9 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from schemas.answer_records import has_decimals
 from schemas.answers import check_answers, check_value
 from schemas.catalog import index_template, iter_items, load_catalog
-from schemas.json_schema import DIALECT, schema_url, to_json_schema
+from schemas.json_schema import DIALECT, item_schemas, schema_url, to_json_schema
 from schemas.template import (
     DateTime,
     Gps,
@@ -42,14 +43,28 @@ UUID2 = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 WHEN = "2026-05-01T09:30:00+08:00"
 
 
+class Decimals:
+    """The vocabulary's one assertion, ``x-decimals``, for jsonschema_rs: rounding leaves the number unchanged."""
+
+    def __init__(self, parent_schema: dict[str, Any], value: int, schema_path: list[Any]) -> None:
+        self.places = value
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, float) and not has_decimals(instance, self.places):
+            raise ValueError(f"{instance} has more than {self.places} decimal places")
+
+
+VOCABULARY = {"x-decimals": Decimals}
+
+
 def annotation_only(template: Template) -> jsonschema_rs.Validator:
     """A validator as the 2020-12 default has it: ``format`` is an annotation, not an assertion."""
-    return jsonschema_rs.validator_for(to_json_schema(template))
+    return jsonschema_rs.validator_for(to_json_schema(template), keywords=VOCABULARY)
 
 
 def asserting_formats(template: Template) -> jsonschema_rs.Validator:
     """A validator that also asserts ``format`` (date, date-time), as a strict form client would."""
-    return jsonschema_rs.validator_for(to_json_schema(template), validate_formats=True)
+    return jsonschema_rs.validator_for(to_json_schema(template), validate_formats=True, keywords=VOCABULARY)
 
 
 # --- shape of the document -----------------------------------------------------------------------------------
@@ -78,6 +93,7 @@ def test_schema_declares_its_dialect_and_id(template: Template) -> None:
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
     assert "required" not in schema
+    assert "/api/checklists/vocabulary" in schema["$comment"]
     assert schema["x-checklist"]["id"] == template.checklist_id
     assert schema["x-checklist"]["version"] == template.version
 
@@ -100,9 +116,9 @@ def _assert_annotated(schema: dict[str, Any], item: Item) -> None:
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_one_annotated_property_per_top_level_item(template: Template) -> None:
     schema = to_json_schema(template)
-    properties = schema["properties"]
+    properties = item_schemas(schema)
 
-    assert list(properties) == [item.id for item in iter_items(template)]
+    assert sorted(properties) == sorted(item.id for item in iter_items(template))
     for section in template.sections:
         for item in section.items:
             _assert_annotated(properties[item.id], item)
@@ -111,16 +127,17 @@ def test_one_annotated_property_per_top_level_item(template: Template) -> None:
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_group_entry_children_are_annotated_too(template: Template) -> None:
-    properties = to_json_schema(template)["properties"]
+    properties = item_schemas(to_json_schema(template))
     groups = [item for item in iter_items(template) if isinstance(item, Group)]
 
     for group in groups:
         entry = properties[group.id]["additionalProperties"]
-        assert list(entry["properties"]) == [child.id for child in group.items]
+        children = item_schemas(entry)
+        assert sorted(children) == sorted(child.id for child in group.items)
         assert entry["additionalProperties"] is False
         for child in group.items:
-            _assert_annotated(entry["properties"][child.id], child)
-            assert "x-section" not in entry["properties"][child.id]
+            _assert_annotated(children[child.id], child)
+            assert "x-section" not in children[child.id]
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -130,7 +147,7 @@ def test_x_sections_list_every_item_once_in_order(template: Template) -> None:
     listed = [item_id for s in sections for item_id in s["items"]]
 
     assert [s["id"] for s in sections] == [s.id for s in template.sections]
-    assert listed == list(schema["properties"])
+    assert sorted(listed) == sorted(item_schemas(schema))
     assert len(listed) == len(set(listed))
     for entry, section in zip(sections, template.sections, strict=True):
         assert entry["title"] == {"zh": section.title.zh, "en": section.title.en}
@@ -139,11 +156,12 @@ def test_x_sections_list_every_item_once_in_order(template: Template) -> None:
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_number_bounds_are_enforced_and_acceptable_is_only_annotated(template: Template) -> None:
-    properties = to_json_schema(template)["properties"]
+    properties = item_schemas(to_json_schema(template))
     numbers = [(properties[i.id], i) for i in iter_items(template) if isinstance(i, Number)]
 
     for schema, number in numbers:
-        assert schema["type"] == "number"
+        assert schema["type"] == ("integer" if number.decimals == 0 else "number")
+        assert schema["x-decimals"] == number.decimals
         assert schema["x-unit"] == number.unit
         assert schema.get("minimum") == (number.bounds.min if number.bounds else None)
         assert schema.get("maximum") == (number.bounds.max if number.bounds else None)
@@ -157,7 +175,7 @@ def test_number_bounds_are_enforced_and_acceptable_is_only_annotated(template: T
 def test_supermarket_frozen_reading_publishes_its_limit_as_annotation() -> None:
     template = load_catalog().latest("supermarket_service")
     assert template is not None
-    properties = to_json_schema(template)["properties"]
+    properties = item_schemas(to_json_schema(template))
     frozen = [
         p
         for p in properties.values()
@@ -223,17 +241,24 @@ def hashes(count: int) -> list[str]:
 def _number_cases(item: Number) -> Iterator[Case]:
     lo = item.bounds.min if item.bounds else None
     hi = item.bounds.max if item.bounds else None
-    inside = (
+    inside = round(
         (lo + hi) / 2
         if lo is not None and hi is not None
-        else (lo + 1 if lo is not None else (hi - 1 if hi is not None else 0))
+        else (lo + 1 if lo is not None else (hi - 1 if hi is not None else 0)),
+        item.decimals,
     )
+    places = 10.0**-item.decimals
 
     def plausible(v: float) -> bool:
         return (lo is None or v >= lo) and (hi is None or v <= hi)
 
     yield "a reading inside the bounds", inside, True
     yield "an integer reading", round(inside), plausible(round(inside))
+    yield "a whole reading written as a float", float(round(inside)), plausible(round(inside))
+    finer = round(inside, item.decimals) + places / 2
+    yield f"one decimal place more than {item.decimals}", finer, False
+    yield f"{item.decimals} decimal places exactly", round(inside + places, item.decimals), plausible(inside + places)
+    yield "a sum with a binary rounding tail", 0.1 + 0.2, False
     if lo is not None:
         yield "the lower bound", lo, True
         yield "below the lower bound", lo - 1, False
@@ -241,9 +266,9 @@ def _number_cases(item: Number) -> Iterator[Case]:
         yield "the upper bound", hi, True
         yield "above the upper bound", hi + 1, False
     if item.acceptable is not None:
-        for edge, step in ((item.acceptable.max, 0.5), (item.acceptable.min, -0.5)):
+        for edge, step in ((item.acceptable.max, places), (item.acceptable.min, -places)):
             if edge is not None and plausible(edge + step):
-                yield "plausible but not acceptable (a failed item)", edge + step, True
+                yield "plausible but not acceptable (a failed item)", round(edge + step, item.decimals), True
     yield "number as string", str(inside), False
     yield "a word", "冷", False
     yield "a boolean", True, False
