@@ -54,7 +54,7 @@ class Decimals:
             raise ValueError(f"{instance} has more than {self.places} decimal places")
 
 
-VOCABULARY = {"x-decimals": Decimals}
+VOCABULARY: dict[str, Any] = {"x-decimals": Decimals}
 
 
 def annotation_only(template: Template) -> jsonschema_rs.Validator:
