@@ -304,11 +304,16 @@ def _gps_schema(item: Gps) -> dict[str, Any]:
 
 
 def _group_schema(item: Group) -> dict[str, Any]:
-    """A repeating group: entries keyed by UUID, each an object of the child items' answers."""
+    """A repeating group: entries keyed by UUID, each an object of the child items' answers (in ``x-order``)."""
     children = [
         (child, _item_schema(child, None), [] if child.show_if is None else [child.show_if]) for child in item.items
     ]
-    entry = {"type": "object", **_members(children), "additionalProperties": False}
+    entry = {
+        "type": "object",
+        **_members(children),
+        "additionalProperties": False,
+        "x-order": [child.id for child in item.items],
+    }
     group: dict[str, Any] = {
         "type": "object",
         "propertyNames": {"pattern": UUID_PATTERN},

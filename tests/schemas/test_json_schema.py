@@ -134,6 +134,7 @@ def test_group_entry_children_are_annotated_too(template: Template) -> None:
         entry = properties[group.id]["additionalProperties"]
         children = item_schemas(entry)
         assert sorted(children) == sorted(child.id for child in group.items)
+        assert entry["x-order"] == [child.id for child in group.items]
         assert entry["additionalProperties"] is False
         for child in group.items:
             _assert_annotated(children[child.id], child)
