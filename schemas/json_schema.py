@@ -50,6 +50,8 @@ UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 
+# A pass/fail answer's values and labels, shown by form libraries as the app shows them.
+PASS_FAIL = (("pass", "合格", "Pass"), ("fail", "不合格", "Fail"), ("na", "不适用", "N/A"))
 NAME_MAX = 100
 REASON_MAX = 500
 # Names and the refusal reason must hold more than white space, as answers.py checks.
@@ -219,7 +221,11 @@ def _range(rng: Range | None) -> dict[str, float]:
 def _value_schema(item: Item) -> dict[str, Any]:
     """The schema of an item's answer, with the annotations of its kind."""
     if isinstance(item, PassFail):
-        return {"type": "string", "enum": ["pass", "fail", "na"] if item.allow_na else ["pass", "fail"]}
+        verdicts = PASS_FAIL if item.allow_na else PASS_FAIL[:2]
+        return {
+            "type": "string",
+            "oneOf": [{"const": v, "title": zh, "x-label": {"zh": zh, "en": en}} for v, zh, en in verdicts],
+        }
     if isinstance(item, Number):
         return _number_schema(item)
     if isinstance(item, SingleChoice | MultiChoice):

@@ -326,6 +326,18 @@ def test_choices_are_one_of_const_with_the_chinese_label_as_title(template: Temp
             assert schema["type"] == "array" and schema["uniqueItems"] is True
 
 
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_pass_fail_is_one_of_const_with_the_apps_chinese_labels(template: Template) -> None:
+    verdicts = [(i, s) for i, s, _ in with_schemas(template) if isinstance(i, PassFail)]
+    assert verdicts
+    for item, schema in verdicts:
+        expected = [("pass", "合格", "Pass"), ("fail", "不合格", "Fail")] + (
+            [("na", "不适用", "N/A")] if item.allow_na else []
+        )
+        assert "enum" not in schema
+        assert [(o["const"], o["title"], o["x-label"]["en"]) for o in schema["oneOf"]] == expected
+
+
 # --- conditions ----------------------------------------------------------------------------------------------
 
 
@@ -407,6 +419,7 @@ def test_a_json_schema_form_library_shows_chinese_choice_labels_and_hides_condit
     assert field in html["shown"]
     if "not shown" in forms:
         assert field not in html["not shown"]
+    assert ">合格<" in html["empty"] and ">不合格<" in html["empty"]
     for item in choices:
         assert f'id="root_{item.id}"' in html["empty"]
         for option in item.options:

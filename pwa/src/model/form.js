@@ -39,7 +39,7 @@ function readItem(schema, id, section) {
   }
   switch (item.kind) {
     case 'pass_fail':
-      item.allow_na = (schema.enum || []).includes('na')
+      item.allow_na = (schema.enum || schema.oneOf?.map((/** @type {any} */ o) => o.const) || []).includes('na')
       break
     case 'number':
       item.unit = schema['x-unit'] || ''

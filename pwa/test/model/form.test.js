@@ -125,3 +125,12 @@ test('a schema with conditional items as if/then reads as the same form', () => 
   assert.deepEqual(read.items.stalls.children, model.items.stalls.children)
   assert.deepEqual(read.sections.map((s) => s.items.map((i) => i.id)), model.sections.map((s) => s.items.map((i) => i.id)))
 })
+
+test('pass/fail published as oneOf of const and title reads the same', () => {
+  const verdict = (/** @type {string} */ v) => ({ const: v, title: v })
+  const { enum: _, ...licence } = SCHEMA.properties.licence
+  const withNa = formModel({ ...SCHEMA, properties: { ...SCHEMA.properties, licence: { ...licence, oneOf: ['pass', 'fail', 'na'].map(verdict) } } })
+  const withoutNa = formModel({ ...SCHEMA, properties: { ...SCHEMA.properties, licence: { ...licence, oneOf: ['pass', 'fail'].map(verdict) } } })
+  assert.equal(withNa.items.licence.allow_na, true)
+  assert.equal(withoutNa.items.licence.allow_na, false)
+})

@@ -12,9 +12,12 @@ for await (const chunk of process.stdin) chunks.push(chunk)
 const { schema, forms } = JSON.parse(Buffer.concat(chunks).toString('utf8'))
 
 const validator = customizeValidator({ AjvClass: Ajv2020 })
+// An inspection form must not answer for the inspector: by default rjsf takes the first `const`
+// of a `oneOf` (合格, the first option) as the field's default.
+const experimental_defaultFormStateBehavior = { constAsDefaults: 'skipOneOf' }
 /** @type {Record<string, string>} */
 const html = {}
 for (const [name, formData] of Object.entries(forms)) {
-  html[name] = renderToStaticMarkup(createElement(Form, { schema, validator, formData }))
+  html[name] = renderToStaticMarkup(createElement(Form, { schema, validator, formData, experimental_defaultFormStateBehavior }))
 }
 process.stdout.write(JSON.stringify(html))
