@@ -83,7 +83,7 @@ def answers_for(template: Template, n: int) -> dict[str, Any]:
             elif isinstance(item, Number):
                 low = item.bounds.min if item.bounds and item.bounds.min is not None else -100.0
                 high = item.bounds.max if item.bounds and item.bounds.max is not None else 100.0
-                answers[item.id] = round(low + (high - low) * (n % 10) / 10, 1)
+                answers[item.id] = round(low + (high - low) * (n % 10) / 10, item.decimals)
             elif isinstance(item, SingleChoice):
                 answers[item.id] = item.options[n % len(item.options)].value
             elif isinstance(item, Text):

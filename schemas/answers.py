@@ -11,15 +11,22 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
 from typing import Any, Literal
 
-from msgspec import Struct
-
-from schemas.json_schema import DATE_PATTERN, DATETIME_PATTERN, NAME_MAX, REASON_MAX, SHA256_PATTERN, UUID_PATTERN
+from schemas.answer_records import (
+    SHA256,
+    AnswerError,
+    check_datetime,
+    check_gps,
+    check_signature,
+    error,
+    has_decimals,
+    is_number,
+    pointer_token,
+)
+from schemas.json_schema import UUID_PATTERN
 from schemas.template import (
     Condition,
-    DateTime,
     Gps,
     Group,
     Item,
@@ -36,35 +43,12 @@ from schemas.template import (
 )
 
 Outcome = Literal["pass", "fail", "na"]
-_SHA256 = re.compile(SHA256_PATTERN)
 _UUID = re.compile(UUID_PATTERN)
-# The published patterns are matched whole (``fullmatch``: Python's ``$`` also matches before a
-# trailing newline) and with ASCII digits, as a JSON Schema validator reads them.
-_DATE = re.compile(DATE_PATTERN, re.ASCII)
-_DATETIME = re.compile(DATETIME_PATTERN, re.ASCII)
-# White space as the schema's ``\S`` pattern reads it (ECMA-262), which differs from str.strip().
-_BLANK = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
-_SIGNED_KEYS = {"status", "image_sha256", "signer_name", "signer_role", "signed_at", "content_hash"}
-_REFUSED_KEYS = {"status", "signer_name", "signer_role", "reason", "refused_at", "content_hash"}
-_REFUSED_OPTIONAL = {"witness_name", "witness_image_sha256"}
-_TEXT_MAX = {"reason": REASON_MAX}
-
-
-class AnswerError(Struct, frozen=True):
-    """One problem with one answer: where (JSON Pointer) and what, in Chinese and English."""
-
-    pointer: str
-    detail: str
 
 
 def items_by_id(template: Template) -> dict[str, Item]:
     """Top-level items of a template by id."""
     return {item.id: item for section in template.sections for item in section.items}
-
-
-def pointer_token(key: str) -> str:
-    """Escape one JSON Pointer reference token (RFC 6901)."""
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 def check_answers(
@@ -101,6 +85,8 @@ def quick_check(item: Item, value: Any) -> bool:
                 return False
         elif kind is not int:
             return False
+        if kind is float and not has_decimals(value, item.decimals):
+            return False
         return item.bounds is None or _in_range(value, item.bounds)
     if isinstance(item, SingleChoice):
         return any(o.value == value for o in item.options)
@@ -114,17 +100,6 @@ def check_value(item: Item, value: Any, at: str = "") -> list[AnswerError]:
     return list(_check_group(item, value, at) if isinstance(item, Group) else _check_leaf(item, value, at))
 
 
-def _err(at: str, zh: str, en: str) -> AnswerError:
-    return AnswerError(at, f"{zh} ({en})")
-
-
-def _is_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    # An int is always finite; math.isfinite would overflow on one too large for a float.
-    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
-
-
 def _check_leaf(item: LeafItem, value: Any, at: str) -> Iterator[AnswerError]:
     """What is wrong with the answer to one item that is not a group, by its kind."""
     if isinstance(item, PassFail):
@@ -134,7 +109,7 @@ def _check_leaf(item: LeafItem, value: Any, at: str) -> Iterator[AnswerError]:
     elif isinstance(item, SingleChoice):
         values = [o.value for o in item.options]
         if value not in values:
-            yield _err(at, "不是可选项", f"expected one of {', '.join(values)}")
+            yield error(at, "不是可选项", f"expected one of {', '.join(values)}")
     elif isinstance(item, MultiChoice):
         yield from _check_multi(item, value, at)
     elif isinstance(item, Text):
@@ -142,36 +117,45 @@ def _check_leaf(item: LeafItem, value: Any, at: str) -> Iterator[AnswerError]:
     elif isinstance(item, Photo):
         yield from _check_photos(item, value, at)
     elif isinstance(item, Signature):
-        yield from _check_signature(value, at)
+        yield from check_signature(value, at)
     elif isinstance(item, Gps):
-        yield from _check_gps(value, at)
+        yield from check_gps(value, at)
     else:
-        yield from _check_datetime(item, value, at)
+        yield from check_datetime(item, value, at)
 
 
 def _check_pass_fail(item: PassFail, value: Any, at: str) -> Iterator[AnswerError]:
     allowed = ("pass", "fail", "na") if item.allow_na else ("pass", "fail")
     if value not in allowed:
-        yield _err(at, f"应为 {'/'.join(allowed)} 之一", f"expected one of {', '.join(allowed)}")
+        yield error(at, f"应为 {'/'.join(allowed)} 之一", f"expected one of {', '.join(allowed)}")
 
 
 def _check_number(item: Number, value: Any, at: str) -> Iterator[AnswerError]:
-    if not _is_number(value):
-        yield _err(at, "应为数字", f"expected a number in {item.unit}")
-    elif item.bounds is not None and not _in_range(value, item.bounds):
+    if not is_number(value):
+        yield error(at, "应为数字", f"expected a number in {item.unit}")
+        return
+    if not has_decimals(value, item.decimals):
+        yield error(at, *_decimals_message(value, item.decimals))
+    if item.bounds is not None and not _in_range(value, item.bounds):
         span = _span(item.bounds, item.unit)
-        yield _err(
+        yield error(
             at,
             f"读数 {value}{item.unit} 不可能（允许 {span}）",
             f"reading {value} {item.unit} is impossible; plausible {span}",
         )
 
 
+def _decimals_message(value: float, decimals: int) -> tuple[str, str]:
+    if decimals == 0:
+        return f"读数 {value} 应为整数", f"reading {value} must be a whole number"
+    return f"读数 {value} 最多 {decimals} 位小数", f"reading {value} has more than {decimals} decimal places"
+
+
 def _check_text(item: Text, value: Any, at: str) -> Iterator[AnswerError]:
     if not isinstance(value, str):
-        yield _err(at, "应为文字", "expected text")
+        yield error(at, "应为文字", "expected text")
     elif len(value) > item.max_length:
-        yield _err(at, f"超过 {item.max_length} 字", f"longer than {item.max_length} characters")
+        yield error(at, f"超过 {item.max_length} 字", f"longer than {item.max_length} characters")
 
 
 def _in_range(value: float, rng: Range) -> bool:
@@ -189,125 +173,50 @@ def _span(rng: Range, unit: str) -> str:
 
 def _check_multi(item: MultiChoice, value: Any, at: str) -> Iterator[AnswerError]:
     if not isinstance(value, list):
-        yield _err(at, "应为选项列表", "expected a list of options")
+        yield error(at, "应为选项列表", "expected a list of options")
         return
     values = {o.value for o in item.options}
     for i, chosen in enumerate(value):
         if not isinstance(chosen, str) or chosen not in values:
-            yield _err(f"{at}/{i}", "不是可选项", f"expected one of {', '.join(sorted(values))}")
+            yield error(f"{at}/{i}", "不是可选项", f"expected one of {', '.join(sorted(values))}")
     if len(set(map(str, value))) != len(value):
-        yield _err(at, "选项重复", "an option is chosen twice")
+        yield error(at, "选项重复", "an option is chosen twice")
     if item.max_selected is not None and len(value) > item.max_selected:
-        yield _err(at, f"最多选 {item.max_selected} 项", f"at most {item.max_selected} options")
+        yield error(at, f"最多选 {item.max_selected} 项", f"at most {item.max_selected} options")
 
 
 def _check_photos(item: Photo, value: Any, at: str) -> Iterator[AnswerError]:
     if not isinstance(value, list):
-        yield _err(at, "应为照片列表", "expected a list of photo SHA-256 hashes")
+        yield error(at, "应为照片列表", "expected a list of photo SHA-256 hashes")
         return
     for i, ref in enumerate(value):
-        if not isinstance(ref, str) or not _SHA256.fullmatch(ref):
-            yield _err(f"{at}/{i}", "照片引用无效", "expected a lowercase hex SHA-256")
+        if not isinstance(ref, str) or not SHA256.fullmatch(ref):
+            yield error(f"{at}/{i}", "照片引用无效", "expected a lowercase hex SHA-256")
     if len(set(map(str, value))) != len(value):
-        yield _err(at, "照片重复", "the same photo is listed twice")
+        yield error(at, "照片重复", "the same photo is listed twice")
     if len(value) > item.max_count:
-        yield _err(at, f"最多 {item.max_count} 张照片", f"at most {item.max_count} photos")
-
-
-def _check_signature(value: Any, at: str) -> Iterator[AnswerError]:
-    if not isinstance(value, dict) or value.get("status") not in ("signed", "refused"):
-        yield _err(at, "签名格式无效", "expected a signature with status signed or refused")
-        return
-    needed = _SIGNED_KEYS if value["status"] == "signed" else _REFUSED_KEYS
-    optional = set() if value["status"] == "signed" else _REFUSED_OPTIONAL
-    for key in sorted(needed - value.keys()):
-        yield _err(f"{at}/{key}", "缺少此项", "missing")
-    for key in sorted(value.keys() - needed - optional):
-        yield _err(f"{at}/{pointer_token(key)}", "多余的字段", "unexpected field")
-    for key in sorted((needed | optional) & value.keys()):
-        if key != "status":
-            yield from _check_signature_field(key, value[key], f"{at}/{key}")
-
-
-def _check_signature_field(key: str, field: Any, at: str) -> Iterator[AnswerError]:
-    if key.endswith("sha256") or key == "content_hash":
-        if not isinstance(field, str) or not _SHA256.fullmatch(field):
-            yield _err(at, "哈希无效", "expected a lowercase hex SHA-256")
-    elif key.endswith("_at"):
-        if _parse_datetime(field) is None:
-            yield _err(at, "时间格式无效", "expected an RFC 3339 date-time with offset")
-    else:
-        limit = _TEXT_MAX.get(key, NAME_MAX)
-        if not isinstance(field, str) or _BLANK.fullmatch(field) or len(field) > limit:
-            yield _err(at, f"应为非空文字，最多 {limit} 字", f"expected text of 1 to {limit} characters")
-
-
-def _check_gps(value: Any, at: str) -> Iterator[AnswerError]:
-    if not isinstance(value, dict):
-        yield _err(at, "应为定位", "expected {lat, lon}")
-        return
-    limits = {"lat": Range(-90.0, 90.0), "lon": Range(-180.0, 180.0), "accuracy_m": Range(0.0)}
-    for key in ("lat", "lon"):
-        if key not in value:
-            yield _err(f"{at}/{key}", "缺少此项", "missing")
-    for key, field in value.items():
-        if key == "captured_at":
-            if _parse_datetime(field) is None:
-                yield _err(f"{at}/{key}", "时间格式无效", "expected an RFC 3339 date-time with offset")
-        elif key not in limits:
-            yield _err(f"{at}/{pointer_token(key)}", "多余的字段", "unexpected field")
-        elif not _is_number(field) or not _in_range(field, limits[key]):
-            yield _err(f"{at}/{key}", "坐标无效", f"expected a number in range for {key}")
-
-
-def _check_datetime(item: DateTime, value: Any, at: str) -> Iterator[AnswerError]:
-    if item.date_only:
-        if _parse_date(value) is None:
-            yield _err(at, "日期格式应为 YYYY-MM-DD", "expected a date YYYY-MM-DD")
-    elif _parse_datetime(value) is None:
-        yield _err(at, "时间格式无效", "expected an RFC 3339 date-time with offset")
-
-
-def _parse_date(value: Any) -> date | None:
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _parse_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
-        return None
-    if value[-3] == ":" and int(value[-2:]) > 59:
-        return None  # an offset's minutes; Python would read +08:60 as +09:00
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
+        yield error(at, f"最多 {item.max_count} 张照片", f"at most {item.max_count} photos")
 
 
 def _check_group(item: Group, value: Any, at: str) -> Iterator[AnswerError]:
     if not isinstance(value, dict):
-        yield _err(at, "应为条目集合", "expected entries keyed by UUID")
+        yield error(at, "应为条目集合", "expected entries keyed by UUID")
         return
     if item.max_entries is not None and len(value) > item.max_entries:
-        yield _err(at, f"最多 {item.max_entries} 条", f"at most {item.max_entries} entries")
+        yield error(at, f"最多 {item.max_entries} 条", f"at most {item.max_entries} entries")
     children = {child.id: child for child in item.items}
     for key, entry in value.items():
         entry_at = f"{at}/{pointer_token(key)}"
         if not _UUID.fullmatch(key):
-            yield _err(entry_at, "条目键应为小写 UUID", "entry key must be a lowercase UUID")
+            yield error(entry_at, "条目键应为小写 UUID", "entry key must be a lowercase UUID")
         if not isinstance(entry, dict):
-            yield _err(entry_at, "应为对象", "expected an object of answers")
+            yield error(entry_at, "应为对象", "expected an object of answers")
             continue
         for child_id, child_value in entry.items():
             child = children.get(child_id)
             child_at = f"{entry_at}/{pointer_token(child_id)}"
             if child is None:
-                yield _err(child_at, "该条目没有此项", f"no item {child_id!r} in this group")
+                yield error(child_at, "该条目没有此项", f"no item {child_id!r} in this group")
             else:
                 yield from _check_leaf(child, child_value, child_at)
 
@@ -335,15 +244,15 @@ def _missing(template: Template, answers: Mapping[str, Any], prefix: str) -> Ite
         value = answers.get(item.id)
         if value is None:
             if item.required or (isinstance(item, Group) and item.min_entries > 0):
-                yield _err(at, "必填项未填写", "required item not answered")
+                yield error(at, "必填项未填写", "required item not answered")
             continue
         if isinstance(item, Photo) and isinstance(value, list) and len(value) < item.min_count:
-            yield _err(at, f"至少 {item.min_count} 张照片", f"at least {item.min_count} photos")
+            yield error(at, f"至少 {item.min_count} 张照片", f"at least {item.min_count} photos")
         if isinstance(item, MultiChoice) and isinstance(value, list) and len(value) < item.min_selected:
-            yield _err(at, f"至少选 {item.min_selected} 项", f"at least {item.min_selected} options")
+            yield error(at, f"至少选 {item.min_selected} 项", f"at least {item.min_selected} options")
         if isinstance(item, Group) and isinstance(value, dict):
             if len(value) < item.min_entries:
-                yield _err(at, f"至少 {item.min_entries} 条", f"at least {item.min_entries} entries")
+                yield error(at, f"至少 {item.min_entries} 条", f"at least {item.min_entries} entries")
             for key, entry in value.items():
                 if isinstance(entry, dict):
                     yield from _missing_in_entry(item, entry, f"{at}/{pointer_token(key)}")
@@ -352,7 +261,7 @@ def _missing(template: Template, answers: Mapping[str, Any], prefix: str) -> Ite
 def _missing_in_entry(group: Group, entry: Mapping[str, Any], at: str) -> Iterator[AnswerError]:
     for child in group.items:
         if holds(child.show_if, entry) and child.required and entry.get(child.id) is None:
-            yield _err(f"{at}/{pointer_token(child.id)}", "必填项未填写", "required item not answered")
+            yield error(f"{at}/{pointer_token(child.id)}", "必填项未填写", "required item not answered")
 
 
 def outcome(item: LeafItem, value: Any) -> Outcome | None:

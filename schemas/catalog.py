@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, cast
 
 import msgspec
 
+from schemas.answer_records import has_decimals
 from schemas.template import (
     Group,
     Item,
@@ -54,6 +55,8 @@ class TemplateIndex:
     # top-level scalar items (pass/fail, choice, number, text) and a type accepting valid answers to them
     plain: frozenset[str]
     plain_type: type[msgspec.Struct]
+    # plain number items and their decimals, which msgspec cannot check: a float answer is rounded to see
+    decimals: tuple[tuple[str, int], ...] = ()
 
     def fits_plain(self, answers: dict[str, Any]) -> bool:
         """Whether every answer is to a plain item and valid for it, checked at once (by msgspec, in C).
@@ -64,7 +67,10 @@ class TemplateIndex:
             msgspec.convert(answers, self.plain_type)
         except msgspec.ValidationError:
             return False
-        return True
+        return all(
+            type(value := answers.get(item_id)) is not float or has_decimals(value, places)
+            for item_id, places in self.decimals
+        )
 
 
 _FINITE = sys.float_info.max
@@ -108,7 +114,8 @@ def index_template(template: Template) -> TemplateIndex:
         forbid_unknown_fields=True,
         gc=False,
     )
-    return TemplateIndex(template, items, signatures, photos, frozenset(plain), plain_type)
+    decimals = tuple((i, item.decimals) for i, item in plain.items() if isinstance(item, Number))
+    return TemplateIndex(template, items, signatures, photos, frozenset(plain), plain_type, decimals)
 
 
 @dataclass(frozen=True)

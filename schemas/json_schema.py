@@ -3,16 +3,28 @@
 The schema describes the ``answers`` object of an inspection: one property per
 item, keyed by item id. It is valid for drafts (no ``required``); completeness
 is an ``x-required`` annotation checked on submission. Everything a form needs
-beyond validation travels as ``x-`` annotation keywords.
+beyond validation travels as ``x-`` keywords, declared by the published
+vocabulary (:mod:`schemas.vocabulary`), so standard tools read it:
+
+* choices are ``oneOf`` of ``{const, title}`` (the zh-CN label; both labels in ``x-label``);
+* an item shown only under a condition (its own ``show_if`` or its section's) is not in
+  ``properties`` but in ``patternProperties`` (``^id$``: valid whenever answered, as
+  :func:`schemas.answers.check_answers` keeps answers to hidden items) and in the ``then`` of
+  an ``if`` that holds exactly when :func:`schemas.answers.holds` does, so a form library
+  shows it only then. :func:`item_schemas` finds every item's schema again;
+* a number with 0 decimals is ``"type": "integer"``; more decimals than ``x-decimals``
+  are refused by the vocabulary's keyword (``multipleOf`` is unsafe with binary floats).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
 
 from schemas.template import (
+    Condition,
     DateTime,
     Gps,
     Group,
@@ -32,11 +44,14 @@ from schemas.template import (
 )
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+VOCABULARY_URL = "/api/checklists/vocabulary"
 SHA256_PATTERN = "^[0-9a-f]{64}$"
 UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 
+# A pass/fail answer's values and labels, shown by form libraries as the app shows them.
+PASS_FAIL = (("pass", "合格", "Pass"), ("fail", "不合格", "Fail"), ("na", "不适用", "N/A"))
 NAME_MAX = 100
 REASON_MAX = 500
 # Names and the refusal reason must hold more than white space, as answers.py checks.
@@ -84,11 +99,12 @@ def schema_url(checklist_id: str, version: int) -> str:
 
 def to_json_schema(template: Template) -> dict[str, Any]:
     """The JSON Schema 2020-12 of ``template``'s answers, with ``x-`` annotations."""
-    properties: dict[str, Any] = {}
+    members: list[Member] = []
     sections: list[dict[str, Any]] = []
     for section in template.sections:
         for item in section.items:
-            properties[item.id] = _item_schema(item, section.id)
+            shown_if = [c for c in (section.show_if, item.show_if) if c is not None]
+            members.append((item, _item_schema(item, section.id), shown_if))
         entry: dict[str, Any] = {
             "id": section.id,
             "title": _label(section.title),
@@ -100,10 +116,11 @@ def to_json_schema(template: Template) -> dict[str, Any]:
     return {
         "$schema": DIALECT,
         "$id": schema_url(template.checklist_id, template.version),
+        "$comment": f"x- keywords: see the vocabulary at {VOCABULARY_URL}",
         "title": template.title.zh,
         "description": template.description.zh,
         "type": "object",
-        "properties": properties,
+        **_members(members),
         "additionalProperties": False,
         "$defs": DEFS,
         "x-checklist": {
@@ -117,6 +134,48 @@ def to_json_schema(template: Template) -> dict[str, Any]:
         "x-scoring": msgspec.to_builtins(template.scoring),
         "x-sections": sections,
     }
+
+
+def item_schemas(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Every item's schema in an object schema (answers, or a group entry) by id, conditional ones too."""
+    found = dict(schema.get("properties", {}))
+    for pattern, item in schema.get("patternProperties", {}).items():
+        found[pattern[1:-1]] = item
+    return found
+
+
+Member = tuple[Item, dict[str, Any], list[Condition]]
+
+
+def _members(members: Sequence[Member]) -> dict[str, Any]:
+    """``properties`` of the items always shown; the conditional ones as ``patternProperties`` and ``if``/``then``."""
+    kinds = {item.id: item for item, _, _ in members}
+    properties: dict[str, Any] = {}
+    patterns: dict[str, Any] = {}
+    rules: list[dict[str, Any]] = []
+    for item, schema, shown_if in members:
+        if not shown_if:
+            properties[item.id] = schema
+            continue
+        patterns[f"^{item.id}$"] = schema
+        tests = [_holds(c, kinds) for c in shown_if]
+        rules.append(
+            {"if": tests[0] if len(tests) == 1 else {"allOf": tests}, "then": {"properties": {item.id: schema}}}
+        )
+    out: dict[str, Any] = {"properties": properties}
+    if patterns:
+        out["patternProperties"] = patterns
+        out["allOf"] = rules
+    return out
+
+
+def _holds(condition: Condition, items: Mapping[str, Item]) -> dict[str, Any]:
+    """A schema the answers match exactly when ``condition`` holds: answered, with one of its values."""
+    values = list(condition.any_of)
+    match: dict[str, Any] = {"enum": values}
+    if isinstance(items.get(condition.item), MultiChoice):
+        match = {"type": "array", "contains": match}
+    return {"properties": {condition.item: match}, "required": [condition.item]}
 
 
 def _label(label: Label) -> dict[str, str]:
@@ -166,7 +225,11 @@ def _range(rng: Range | None) -> dict[str, float | bool]:
 def _value_schema(item: Item) -> dict[str, Any]:
     """The schema of an item's answer, with the annotations of its kind."""
     if isinstance(item, PassFail):
-        return {"type": "string", "enum": ["pass", "fail", "na"] if item.allow_na else ["pass", "fail"]}
+        verdicts = PASS_FAIL if item.allow_na else PASS_FAIL[:2]
+        return {
+            "type": "string",
+            "oneOf": [{"const": v, "title": zh, "x-label": {"zh": zh, "en": en}} for v, zh, en in verdicts],
+        }
     if isinstance(item, Number):
         return _number_schema(item)
     if isinstance(item, SingleChoice | MultiChoice):
@@ -197,8 +260,12 @@ def _value_schema(item: Item) -> dict[str, Any]:
 
 
 def _number_schema(item: Number) -> dict[str, Any]:
-    """A number: its unit and decimals, bounds as ``minimum``/``maximum``, the acceptable range annotated."""
-    schema: dict[str, Any] = {"type": "number", "x-unit": item.unit, "x-decimals": item.decimals}
+    """A number: its unit and decimals, bounds as ``minimum``/``maximum``, the acceptable range annotated.
+
+    With 0 decimals it is an ``integer`` (2.0 is one too); other decimals only ``x-decimals`` can check.
+    """
+    kind = "integer" if item.decimals == 0 else "number"
+    schema: dict[str, Any] = {"type": kind, "x-unit": item.unit, "x-decimals": item.decimals}
     bounds = _range(item.bounds)
     if "min" in bounds:
         schema["exclusiveMinimum" if bounds.get("min_exclusive") else "minimum"] = bounds["min"]
@@ -210,15 +277,15 @@ def _number_schema(item: Number) -> dict[str, Any]:
 
 
 def _choice_schema(item: SingleChoice | MultiChoice) -> dict[str, Any]:
-    """One option's value, or a set of them; the options' labels and the failing values annotated."""
+    """One option's value, or a set of them: ``oneOf`` the options' ``const`` with its label as ``title``."""
     options = [{"value": o.value, "label": _label(o.label)} for o in item.options]
-    values = [o.value for o in item.options]
+    one_of = [{"const": o.value, "title": o.label.zh, "x-label": _label(o.label)} for o in item.options]
     annotations = {"x-options": options, "x-fail-values": list(item.fail_values)}
     if isinstance(item, SingleChoice):
-        return {"type": "string", "enum": values, **annotations}
+        return {"type": "string", "oneOf": one_of, **annotations}
     multi: dict[str, Any] = {
         "type": "array",
-        "items": {"enum": values},
+        "items": {"type": "string", "oneOf": one_of},
         "uniqueItems": True,
         "x-min-selected": item.min_selected,
         **annotations,
@@ -247,11 +314,15 @@ def _gps_schema(item: Gps) -> dict[str, Any]:
 
 
 def _group_schema(item: Group) -> dict[str, Any]:
-    """A repeating group: entries keyed by UUID, each an object of the child items' answers."""
+    """A repeating group: entries keyed by UUID, each an object of the child items' answers (in ``x-order``)."""
+    children = [
+        (child, _item_schema(child, None), [] if child.show_if is None else [child.show_if]) for child in item.items
+    ]
     entry = {
         "type": "object",
-        "properties": {child.id: _item_schema(child, None) for child in item.items},
+        **_members(children),
         "additionalProperties": False,
+        "x-order": [child.id for child in item.items],
     }
     group: dict[str, Any] = {
         "type": "object",

@@ -19,7 +19,8 @@ from typing import Any
 
 from msgspec import Struct
 
-from schemas.answers import Outcome, holds, outcome, pointer_token, visible_items
+from schemas.answer_records import pointer_token
+from schemas.answers import Outcome, holds, outcome, visible_items
 from schemas.template import Group, LeafItem, Template
 
 

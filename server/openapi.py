@@ -62,6 +62,7 @@ BEARER = {"type": "http", "scheme": "bearer", "description": "a token from POST 
 EXTRA: dict[str, tuple[int, ...]] = {
     "POST /api/auth/login": (401, 429),
     "GET /api/checklists/{checklist_id}/versions/{version}/schema": (304,),
+    "GET /api/checklists/vocabulary": (304,),
     "POST /api/checklists": (409,),
     "POST /api/checklists/import": (201,),
     "POST /api/districts": (409,),
@@ -172,6 +173,9 @@ XLSX = {
 BODY_SCHEMAS: dict[str, dict[str, Any]] = {
     "GET /api/checklists/{checklist_id}/versions/{version}/schema": {
         "application/schema+json": {"schema": {"type": "object", "description": "JSON Schema 2020-12"}}
+    },
+    "GET /api/checklists/vocabulary": {
+        "application/schema+json": {"schema": {"type": "object", "description": "the meta-schema of the x- keywords"}}
     },
     "GET /api/exports/inspections.csv": CSV,
     "GET /api/exports/answers.csv": CSV,

@@ -16,6 +16,8 @@ from schemas.answers import check_answers, failed_items
 from schemas.catalog import Catalog
 from schemas.json_schema import schema_url, to_json_schema
 from schemas.template import Label, Template
+from schemas.vocabulary import BODY as VOCABULARY_BODY
+from schemas.vocabulary import ETAG as VOCABULARY_ETAG
 from server.dependencies import Caller
 from server.nesting import check_nesting
 from server.problems import problem
@@ -117,6 +119,17 @@ def get_checklist_schema(
     return Response(rendered.body, headers=headers, media_type="application/schema+json")
 
 
+@get("/vocabulary", media_type="application/schema+json")
+async def get_vocabulary(
+    if_none_match: Annotated[str | None, HeaderParameter(name="If-None-Match")] = None,
+) -> Response[bytes]:
+    """Anyone: the meta-schema declaring every x- keyword of the checklist schemas (ETag, 304)."""
+    headers = {"ETag": VOCABULARY_ETAG, "Cache-Control": "public, max-age=3600"}
+    if if_none_match is not None and VOCABULARY_ETAG in {t.strip() for t in if_none_match.split(",")} | {"*"}:
+        return Response(b"", status_code=304, headers=headers)
+    return Response(VOCABULARY_BODY, headers=headers, media_type="application/schema+json")
+
+
 @post("/", status_code=201)
 async def publish_checklist(
     request: Request[Any, Any, Any],
@@ -159,5 +172,5 @@ def check_checklist_answers(
 
 router = Router(
     path="/api/checklists",
-    route_handlers=[list_checklists, get_checklist_schema, publish_checklist, check_checklist_answers],
+    route_handlers=[list_checklists, get_checklist_schema, get_vocabulary, publish_checklist, check_checklist_answers],
 )

@@ -7,15 +7,14 @@ from typing import Any
 import msgspec
 import pytest
 
+from schemas.answer_records import AnswerError, pointer_token
 from schemas.answers import (
-    AnswerError,
     check_answers,
     check_value,
     failed_items,
     holds,
     items_by_id,
     outcome,
-    pointer_token,
     visible_items,
 )
 from schemas.catalog import parse_template

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -12,44 +13,58 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas.answers import check_answers, check_value
+from schemas.answer_records import has_decimals
+from schemas.answers import check_answers, check_value, holds
 from schemas.catalog import index_template, iter_items, load_catalog
-from schemas.json_schema import DIALECT, schema_url, to_json_schema
+from schemas.json_schema import DIALECT, item_schemas, schema_url, to_json_schema
 from schemas.template import (
-    DateTime,
-    Gps,
+    Condition,
     Group,
     Item,
-    LeafItem,
     MultiChoice,
     Number,
     PassFail,
-    Photo,
-    Signature,
     SingleChoice,
     Template,
     Text,
     kind_of,
     merge_policy,
 )
+from tests.schemas.answer_cases import (
+    UUID,
+    answer_cases,
+    answer_slots,
+    json_values,
+    leaf_cases,
+    option_values,
+)
+from tests.schemas.standard_tools import RJSF_JS, needs_node, run_node
 
 TEMPLATES = [pytest.param(t, id=f"{cid}-v{v}") for (cid, v), t in sorted(load_catalog().templates.items())]
 
-HASH = "ab" * 32
-HASH2 = "cd" * 32
-UUID = "0b6f2c4e-9d1a-4c3b-8e7f-1a2b3c4d5e6f"
-UUID2 = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
-WHEN = "2026-05-01T09:30:00+08:00"
+
+class Decimals:
+    """The vocabulary's one assertion, ``x-decimals``, for jsonschema_rs: rounding leaves the number unchanged."""
+
+    def __init__(self, parent_schema: dict[str, Any], value: int, schema_path: list[Any]) -> None:
+        self.places = value
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, float) and not has_decimals(instance, self.places):
+            raise ValueError(f"{instance} has more than {self.places} decimal places")
+
+
+VOCABULARY: dict[str, Any] = {"x-decimals": Decimals}
 
 
 def annotation_only(template: Template) -> jsonschema_rs.Validator:
     """A validator as the 2020-12 default has it: ``format`` is an annotation, not an assertion."""
-    return jsonschema_rs.validator_for(to_json_schema(template))
+    return jsonschema_rs.validator_for(to_json_schema(template), keywords=VOCABULARY)
 
 
 def asserting_formats(template: Template) -> jsonschema_rs.Validator:
     """A validator that also asserts ``format`` (date, date-time), as a strict form client would."""
-    return jsonschema_rs.validator_for(to_json_schema(template), validate_formats=True)
+    return jsonschema_rs.validator_for(to_json_schema(template), validate_formats=True, keywords=VOCABULARY)
 
 
 # --- shape of the document -----------------------------------------------------------------------------------
@@ -78,6 +93,7 @@ def test_schema_declares_its_dialect_and_id(template: Template) -> None:
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
     assert "required" not in schema
+    assert "/api/checklists/vocabulary" in schema["$comment"]
     assert schema["x-checklist"]["id"] == template.checklist_id
     assert schema["x-checklist"]["version"] == template.version
 
@@ -100,9 +116,9 @@ def _assert_annotated(schema: dict[str, Any], item: Item) -> None:
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_one_annotated_property_per_top_level_item(template: Template) -> None:
     schema = to_json_schema(template)
-    properties = schema["properties"]
+    properties = item_schemas(schema)
 
-    assert list(properties) == [item.id for item in iter_items(template)]
+    assert sorted(properties) == sorted(item.id for item in iter_items(template))
     for section in template.sections:
         for item in section.items:
             _assert_annotated(properties[item.id], item)
@@ -111,16 +127,18 @@ def test_one_annotated_property_per_top_level_item(template: Template) -> None:
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_group_entry_children_are_annotated_too(template: Template) -> None:
-    properties = to_json_schema(template)["properties"]
+    properties = item_schemas(to_json_schema(template))
     groups = [item for item in iter_items(template) if isinstance(item, Group)]
 
     for group in groups:
         entry = properties[group.id]["additionalProperties"]
-        assert list(entry["properties"]) == [child.id for child in group.items]
+        children = item_schemas(entry)
+        assert sorted(children) == sorted(child.id for child in group.items)
+        assert entry["x-order"] == [child.id for child in group.items]
         assert entry["additionalProperties"] is False
         for child in group.items:
-            _assert_annotated(entry["properties"][child.id], child)
-            assert "x-section" not in entry["properties"][child.id]
+            _assert_annotated(children[child.id], child)
+            assert "x-section" not in children[child.id]
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -130,7 +148,7 @@ def test_x_sections_list_every_item_once_in_order(template: Template) -> None:
     listed = [item_id for s in sections for item_id in s["items"]]
 
     assert [s["id"] for s in sections] == [s.id for s in template.sections]
-    assert listed == list(schema["properties"])
+    assert sorted(listed) == sorted(item_schemas(schema))
     assert len(listed) == len(set(listed))
     for entry, section in zip(sections, template.sections, strict=True):
         assert entry["title"] == {"zh": section.title.zh, "en": section.title.en}
@@ -139,11 +157,12 @@ def test_x_sections_list_every_item_once_in_order(template: Template) -> None:
 
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_number_bounds_are_enforced_and_acceptable_is_only_annotated(template: Template) -> None:
-    properties = to_json_schema(template)["properties"]
+    properties = item_schemas(to_json_schema(template))
     numbers = [(properties[i.id], i) for i in iter_items(template) if isinstance(i, Number)]
 
     for schema, number in numbers:
-        assert schema["type"] == "number"
+        assert schema["type"] == ("integer" if number.decimals == 0 else "number")
+        assert schema["x-decimals"] == number.decimals
         assert schema["x-unit"] == number.unit
         low = "exclusiveMinimum" if number.bounds and number.bounds.min_exclusive else "minimum"
         high = "exclusiveMaximum" if number.bounds and number.bounds.max_exclusive else "maximum"
@@ -159,7 +178,7 @@ def test_number_bounds_are_enforced_and_acceptable_is_only_annotated(template: T
 def test_supermarket_frozen_reading_publishes_its_limit_as_annotation() -> None:
     template = load_catalog().latest("supermarket_service")
     assert template is not None
-    properties = to_json_schema(template)["properties"]
+    properties = item_schemas(to_json_schema(template))
     frozen = [
         p
         for p in properties.values()
@@ -185,265 +204,6 @@ def test_supermarket_frozen_reading_publishes_its_limit_as_annotation() -> None:
 #
 # Minimums (photo min_count, multi_choice min_selected, group min_entries) are completeness rules checked
 # on submission (x- annotations), not validity, so a draft below them is valid on both sides.
-
-Case = tuple[str, Any, bool]
-
-
-def signed(**changes: Any) -> dict[str, Any]:
-    value = {
-        "status": "signed",
-        "image_sha256": HASH,
-        "signer_name": "王店长",
-        "signer_role": "店长",
-        "signed_at": WHEN,
-        "content_hash": HASH2,
-    }
-    value.update(changes)
-    return value
-
-
-def refused(**changes: Any) -> dict[str, Any]:
-    value = {
-        "status": "refused",
-        "signer_name": "王店长",
-        "signer_role": "店长",
-        "reason": "不同意检查结论",
-        "refused_at": WHEN,
-        "content_hash": HASH2,
-    }
-    value.update(changes)
-    return value
-
-
-def without(value: dict[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in value.items() if k != key}
-
-
-def hashes(count: int) -> list[str]:
-    return [f"{n:064x}" for n in range(1, count + 1)]
-
-
-def _number_cases(item: Number) -> Iterator[Case]:
-    lo = item.bounds.min if item.bounds else None
-    hi = item.bounds.max if item.bounds else None
-    inside = (
-        (lo + hi) / 2
-        if lo is not None and hi is not None
-        else (lo + 1 if lo is not None else (hi - 1 if hi is not None else 0))
-    )
-
-    def plausible(v: float) -> bool:
-        return (lo is None or v >= lo) and (hi is None or v <= hi)
-
-    yield "a reading inside the bounds", inside, True
-    yield "an integer reading", round(inside), plausible(round(inside))
-    if lo is not None:
-        yield "the lower bound", lo, True
-        yield "below the lower bound", lo - 1, False
-    if hi is not None:
-        yield "the upper bound", hi, True
-        yield "above the upper bound", hi + 1, False
-    if item.acceptable is not None:
-        for edge, step in ((item.acceptable.max, 0.5), (item.acceptable.min, -0.5)):
-            if edge is not None and plausible(edge + step):
-                yield "plausible but not acceptable (a failed item)", edge + step, True
-    yield "number as string", str(inside), False
-    yield "a word", "冷", False
-    yield "a boolean", True, False
-    yield "NaN", float("nan"), False
-    yield "infinity", float("inf"), False
-    yield "null", None, False
-    yield "a list", [inside], False
-
-
-def _choice_cases(item: SingleChoice | MultiChoice) -> Iterator[Case]:
-    values = [o.value for o in item.options]
-    if isinstance(item, SingleChoice):
-        for value in values:
-            yield f"option {value}", value, True
-        yield "unknown option", "not_an_option", False
-        yield "option in upper case", values[0].upper(), False
-        yield "option label instead of value", item.options[0].label.zh, False
-        yield "a list of one option", [values[0]], False
-        yield "a number", 1, False
-        yield "null", None, False
-        return
-    limit = item.max_selected if item.max_selected is not None else len(values)
-    yield "nothing chosen (a draft)", [], True
-    yield "one option", values[:1], True
-    yield "as many as allowed", values[:limit], True
-    if limit < len(values):
-        yield "more than max_selected", values[: limit + 1], False
-    yield "unknown option", ["not_an_option"], False
-    yield "an option twice", [values[0], values[0]], False
-    yield "a bare option", values[0], False
-    yield "a nested list", [[values[0]]], False
-    yield "a number in the list", [1], False
-    yield "null", None, False
-
-
-def _photo_cases(item: Photo) -> Iterator[Case]:
-    yield "no photos (a draft)", [], True
-    yield "one photo", [HASH], True
-    yield "max_count photos", hashes(item.max_count), True
-    yield "more than max_count photos", hashes(item.max_count + 1), False
-    yield "photo hash not hex", ["not-a-hash"], False
-    yield "photo hash in upper case", [HASH.upper()], False
-    yield "photo hash too short", [HASH[:-1]], False
-    yield "photo hash with trailing newline", [HASH + "\n"], False
-    yield "the same photo twice", [HASH, HASH], False
-    yield "a bare hash", HASH, False
-    yield "null in the list", [None], False
-
-
-def _signature_cases() -> Iterator[Case]:
-    yield "signed", signed(), True
-    yield "refused", refused(), True
-    yield "refused before a witness", refused(witness_name="李证人", witness_image_sha256=HASH), True
-    yield "a 100-character name", signed(signer_name="王" * 100), True
-    yield "a 500-character reason", refused(reason="理" * 500), True
-    yield "signed without content hash", without(signed(), "content_hash"), False
-    yield "signed without image", without(signed(), "image_sha256"), False
-    yield "refused without reason", without(refused(), "reason"), False
-    yield "unknown status", signed(status="maybe"), False
-    yield "no status", without(signed(), "status"), False
-    yield "an extra field", signed(note="x"), False
-    yield "a witness on a signed signature", signed(witness_name="李证人"), False
-    yield "an empty name", signed(signer_name=""), False
-    yield "a blank name", signed(signer_role="  \u3000"), False
-    yield "a 101-character name", signed(signer_name="王" * 101), False
-    yield "a 101-character witness name", refused(witness_name="李" * 101), False
-    yield "a 501-character reason", refused(reason="理" * 501), False
-    yield "an impossible signing date", signed(signed_at="2026-13-45T10:00:00Z"), False
-    yield "a signing time without offset", signed(signed_at="2026-05-01T09:30:00"), False
-    yield "image hash not hex", signed(image_sha256="not-a-hash"), False
-    yield "a name that is a number", signed(signer_name=7), False
-    yield "a bare string", "signed", False
-    yield "an empty object", {}, False
-
-
-def _gps_cases() -> Iterator[Case]:
-    yield "lat and lon", {"lat": 31.2304, "lon": 121.4737}, True
-    yield "with accuracy and time", {"lat": 31.2, "lon": 121.4, "accuracy_m": 12.5, "captured_at": WHEN}, True
-    yield "at the poles and date line", {"lat": -90, "lon": 180}, True
-    yield "lat 100", {"lat": 100, "lon": 121.4}, False
-    yield "lon -181", {"lat": 31.2, "lon": -181}, False
-    yield "missing lon", {"lat": 31.2}, False
-    yield "lat as string", {"lat": "31.2", "lon": 121.4}, False
-    yield "lat as boolean", {"lat": True, "lon": 121.4}, False
-    yield "negative accuracy", {"lat": 31.2, "lon": 121.4, "accuracy_m": -1}, False
-    yield "an extra field", {"lat": 31.2, "lon": 121.4, "alt": 4}, False
-    yield "a bad capture time", {"lat": 31.2, "lon": 121.4, "captured_at": "yesterday"}, False
-    yield "a pair", [31.2, 121.4], False
-
-
-def _datetime_cases(item: DateTime) -> Iterator[Case]:
-    if item.date_only:
-        yield "a date", "2026-05-01", True
-        yield "a leap day", "2024-02-29", True
-        yield "date '2026-13-45'", "2026-13-45", False
-        yield "no leap day in 2026", "2026-02-29", False
-        yield "an ISO week date", "2026-W18-5", False
-        yield "a basic-format date", "20260501", False
-        yield "no zero padding", "2026-5-1", False
-        yield "full-width digits", "２０２６-05-01", False
-        yield "a trailing newline", "2026-05-01\n", False
-        yield "a date-time", WHEN, False
-        yield "a number", 20260501, False
-        return
-    yield "with offset", WHEN, True
-    yield "in UTC", "2026-05-01T01:30:00Z", True
-    yield "with fraction", "2026-05-01T01:30:00.250Z", True
-    yield "a leap day", "2024-02-29T12:00:00-05:00", True
-    yield "an impossible month", "2026-13-45T10:00:00Z", False
-    yield "no leap day in 2026", "2026-02-29T12:00:00Z", False
-    yield "space instead of T", "2026-05-01 09:30:00+08:00", False
-    yield "no offset", "2026-05-01T09:30:00", False
-    yield "no seconds", "2026-05-01T09:30+08:00", False
-    yield "offset without colon", "2026-05-01T09:30:00+0800", False
-    yield "offset minutes 60", "2026-05-01T09:30:00+08:60", False
-    yield "hour 24", "2026-05-01T24:00:00Z", False
-    yield "an ISO week date", "2026-W18-5T09:30:00Z", False
-    yield "a date only", "2026-05-01", False
-    yield "a timestamp", 1777599000, False
-
-
-def _text_cases(item: Text) -> Iterator[Case]:
-    yield "empty text", "", True
-    yield "Chinese text", "货架整洁", True
-    yield "max_length characters", "字" * item.max_length, True
-    yield "text too long", "字" * (item.max_length + 1), False
-    yield "a number", 5, False
-    yield "a list", ["货架"], False
-    yield "null", None, False
-
-
-def _pass_fail_cases(item: PassFail) -> Iterator[Case]:
-    yield "pass", "pass", True
-    yield "fail", "fail", True
-    yield "na", "na", item.allow_na
-    yield "upper case", "PASS", False
-    yield "Chinese word", "合格", False
-    yield "a boolean", True, False
-    yield "a list", ["pass"], False
-    yield "null", None, False
-
-
-def leaf_cases(item: LeafItem) -> list[Case]:
-    if isinstance(item, PassFail):
-        return list(_pass_fail_cases(item))
-    if isinstance(item, Number):
-        return list(_number_cases(item))
-    if isinstance(item, SingleChoice | MultiChoice):
-        return list(_choice_cases(item))
-    if isinstance(item, Text):
-        return list(_text_cases(item))
-    if isinstance(item, Photo):
-        return list(_photo_cases(item))
-    if isinstance(item, Signature):
-        return list(_signature_cases())
-    if isinstance(item, Gps):
-        return list(_gps_cases())
-    return list(_datetime_cases(item))
-
-
-def first_valid(item: LeafItem) -> Any:
-    return next(value for _, value, ok in leaf_cases(item) if ok)
-
-
-def group_cases(group: Group) -> Iterator[Case]:
-    yield "no entries (a draft)", {}, True
-    yield "an empty entry", {UUID: {}}, True
-    full = {child.id: first_valid(child) for child in group.items}
-    yield "a complete entry", {UUID: full}, True
-    if group.max_entries is None or group.max_entries >= 2:
-        yield "two entries", {UUID: full, UUID2: {}}, True
-    if group.max_entries is not None:
-        too_many: dict[str, Any] = {f"{n:08x}-0000-4000-8000-000000000000": {} for n in range(group.max_entries + 1)}
-        yield "more than max_entries", too_many, False
-    for child in group.items:
-        for what, value, ok in leaf_cases(child):
-            yield f"{child.id}: {what}", {UUID: {child.id: value}}, ok
-    yield "group keyed by non-UUID", {"stall-1": {}}, False
-    yield "UUID in upper case", {UUID.upper(): {}}, False
-    yield "UUID with trailing newline", {UUID + "\n": {}}, False
-    yield "an entry that is not an object", {UUID: "x"}, False
-    yield "an unknown child", {UUID: {"ghost": "pass"}}, False
-    yield "a list of entries", [full], False
-    yield "null", None, False
-
-
-def answer_cases(template: Template) -> Iterator[Case]:
-    yield "no answers", {}, True
-    everything: dict[str, Any] = {}
-    for item in iter_items(template):
-        cases = list(group_cases(item)) if isinstance(item, Group) else leaf_cases(item)
-        for what, value, ok in cases:
-            yield f"{item.id}: {what}", {item.id: value}, ok
-        everything[item.id] = next(value for _, value, ok in cases if ok)
-    yield "one valid answer to every item", everything, True
-    yield "an unknown item", {"ghost": "pass"}, False
-    yield "unknown items among good answers", {**everything, "ghost": 1, "ghost_two": 2}, False
 
 
 @pytest.mark.parametrize("template", TEMPLATES)
@@ -515,43 +275,6 @@ def test_annotation_only_schema_is_never_stricter_than_check_answers(template: T
     assert stricter == []
 
 
-def json_values(extra: list[Any]) -> st.SearchStrategy[Any]:
-    keys = st.text(max_size=6) | st.sampled_from(
-        [UUID, "lat", "lon", "status", "signer_name", *[str(e) for e in extra]]
-    )
-    scalars = (
-        st.none()
-        | st.booleans()
-        | st.integers()
-        | st.floats(allow_nan=False, allow_infinity=False)
-        | st.text(max_size=10)
-        | st.sampled_from([HASH, UUID, WHEN, "2026-05-01", "pass", "fail", "na", *extra])
-    )
-    return st.recursive(
-        scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5), max_leaves=12
-    )
-
-
-def answer_slots(template: Template) -> list[tuple[str, str | None]]:
-    """Every place an answer can go: (top-level item id, group child id or None)."""
-    slots: list[tuple[str, str | None]] = []
-    for item in iter_items(template):
-        slots.append((item.id, None))
-        if isinstance(item, Group):
-            slots.extend((item.id, child.id) for child in item.items)
-    return slots
-
-
-def option_values(template: Template) -> list[Any]:
-    values: list[Any] = []
-    for item in iter_items(template):
-        children = item.items if isinstance(item, Group) else [item]
-        for child in children:
-            if isinstance(child, SingleChoice | MultiChoice):
-                values.extend(o.value for o in child.options)
-    return sorted(set(values))
-
-
 @pytest.mark.parametrize("template", TEMPLATES)
 @settings(
     max_examples=150,
@@ -570,3 +293,137 @@ def test_arbitrary_json_answers_get_the_same_verdict_from_both(template: Templat
     errors = check_answers(template, answers)
 
     assert (not errors) == validator.is_valid(answers), errors
+
+
+# --- as standard tools read it: choices, conditions, a form library -------------------------------------
+
+
+def with_schemas(template: Template) -> Iterator[tuple[Item, dict[str, Any], list[Condition]]]:
+    """Every item (group children too), its published schema and the conditions it is shown under."""
+    schema = to_json_schema(template)
+    top = item_schemas(schema)
+    for section in template.sections:
+        for item in section.items:
+            shown_if = [c for c in (section.show_if, item.show_if) if c is not None]
+            yield item, top[item.id], shown_if
+            if isinstance(item, Group):
+                children = item_schemas(top[item.id]["additionalProperties"])
+                for child in item.items:
+                    yield child, children[child.id], [] if child.show_if is None else [child.show_if]
+
+
+# --- choices -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_choices_are_one_of_const_with_the_chinese_label_as_title(template: Template) -> None:
+    choices = [(i, s) for i, s, _ in with_schemas(template) if isinstance(i, SingleChoice | MultiChoice)]
+    assert choices
+    for item, schema in choices:
+        one_of = schema["oneOf"] if isinstance(item, SingleChoice) else schema["items"]["oneOf"]
+        assert "enum" not in schema and "enum" not in schema.get("items", {})
+        assert [o["const"] for o in one_of] == [o.value for o in item.options]
+        assert [o["title"] for o in one_of] == [o.label.zh for o in item.options]
+        assert [o["x-label"] for o in one_of] == [{"zh": o.label.zh, "en": o.label.en} for o in item.options]
+        if isinstance(item, MultiChoice):
+            assert schema["type"] == "array" and schema["uniqueItems"] is True
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_pass_fail_is_one_of_const_with_the_apps_chinese_labels(template: Template) -> None:
+    verdicts = [(i, s) for i, s, _ in with_schemas(template) if isinstance(i, PassFail)]
+    assert verdicts
+    for item, schema in verdicts:
+        expected = [("pass", "合格", "Pass"), ("fail", "不合格", "Fail")] + (
+            [("na", "不适用", "N/A")] if item.allow_na else []
+        )
+        assert "enum" not in schema
+        assert [(o["const"], o["title"], o["x-label"]["en"]) for o in schema["oneOf"]] == expected
+
+
+# --- conditions ----------------------------------------------------------------------------------------------
+
+
+def condition_answers(template: Template, conditions: list[Condition], scope: dict[str, Item]) -> Iterator[Any]:
+    """Answers to the items the conditions read: every single value they take, pairs of them, and nothing."""
+    values: dict[str, list[Any]] = {}
+    for condition in conditions:
+        item = scope[condition.item]
+        options: list[Any]
+        if isinstance(item, SingleChoice | MultiChoice):
+            options = [o.value for o in item.options]
+        elif isinstance(item, PassFail):
+            options = ["pass", "fail", "na"]
+        else:
+            options = list(condition.any_of)
+        picks: list[Any] = (
+            [[], *([o] for o in options), *(list(p) for p in itertools.combinations(options, 2))]
+            if isinstance(item, MultiChoice)
+            else options
+        )
+        values[condition.item] = [*picks, None]
+    ids = sorted(values)
+    for combo in itertools.product(*(values[i] for i in ids)):
+        yield {i: v for i, v in zip(ids, combo, strict=True) if v is not None}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_a_conditional_item_is_shown_by_if_then_exactly_when_the_server_says_it_holds(template: Template) -> None:
+    schema = to_json_schema(template)
+    conditional = [(i, s, c) for i, s, c in with_schemas(template) if c]
+    assert conditional, "the catalog has conditional items"
+    top = {item.id: item for item in iter_items(template)}
+    checked = 0
+    for item, item_schema, conditions in conditional:
+        group = next((g for g in top.values() if isinstance(g, Group) and item in g.items), None)
+        holder = schema if group is None else item_schemas(schema)[group.id]["additionalProperties"]
+        scope: dict[str, Item] = top if group is None else {c.id: c for c in group.items}
+        assert item.id not in holder["properties"]
+        assert holder["patternProperties"][f"^{item.id}$"] == item_schema
+        (rule,) = [r for r in holder["allOf"] if item.id in r["then"]["properties"]]
+        assert rule["then"]["properties"][item.id] == item_schema
+        shown = jsonschema_rs.validator_for({"$schema": schema["$schema"], **rule["if"]})
+        for answers in condition_answers(template, conditions, scope):
+            expected = all(holds(c, answers) for c in conditions)
+            assert shown.is_valid(answers) is expected, (item.id, answers)
+            checked += 1
+    assert checked
+
+
+@needs_node
+def test_a_json_schema_form_library_shows_chinese_choice_labels_and_hides_conditional_items() -> None:
+    template = load_catalog().latest("complaint_handling")
+    assert template is not None
+    schema = to_json_schema(template)
+    top = list(iter_items(template))
+    always = [i for s in template.sections if s.show_if is None for i in s.items if i.show_if is None]
+    choices = [i for i in always if isinstance(i, SingleChoice | MultiChoice)]
+    assert choices
+    conditional = next(i for s in template.sections for i in s.items if i.show_if is not None and s.show_if is None)
+    condition = conditional.show_if
+    assert condition is not None
+    trigger = next(i for i in top if i.id == condition.item)
+    shown_by: Any = condition.any_of[0]
+    if isinstance(trigger, MultiChoice):
+        shown_by = [shown_by]
+    other = next(
+        (o.value for o in getattr(trigger, "options", []) if o.value not in condition.any_of),
+        None,
+    )
+    forms: dict[str, dict[str, Any]] = {"empty": {}, "shown": {trigger.id: shown_by}}
+    if other is not None:
+        forms["not shown"] = {trigger.id: [other] if isinstance(trigger, MultiChoice) else other}
+
+    html = run_node(RJSF_JS, {"schema": schema, "forms": forms})
+
+    assert holds(condition, forms["shown"]) and not holds(condition, forms["empty"])
+    field = f'id="root_{conditional.id}"'
+    assert field not in html["empty"]
+    assert field in html["shown"]
+    if "not shown" in forms:
+        assert field not in html["not shown"]
+    assert ">合格<" in html["empty"] and ">不合格<" in html["empty"]
+    for item in choices:
+        assert f'id="root_{item.id}"' in html["empty"]
+        for option in item.options:
+            assert f">{option.label.zh}<" in html["empty"], (item.id, option.value)

@@ -2,7 +2,7 @@
 // One input widget per item kind, built from the form model (model/form.js). Widgets report edits
 // through `ctx.actions`; they keep no state of their own.
 import { h, icon } from '../lib/dom.js'
-import { inRange, outcome, rangeText } from '../model/form.js'
+import { decimalsProblem, inRange, outcome, rangeText } from '../model/form.js'
 import { colon, L, t } from '../i18n/index.js'
 import { rfc3339 } from '../media/signature.js'
 import { allowsNegative, flipSign } from '../model/shortcuts.js'
@@ -112,7 +112,11 @@ function numberInput(item, path, value, ctx) {
     }
     const fails = outcome(item, n) === 'fail'
     card?.classList.toggle('failed', fails)
-    if (!inRange(n, item.bounds)) {
+    const decimals = decimalsProblem(item, n)
+    if (decimals) {
+      note.textContent = decimals
+      note.classList.add('bad')
+    } else if (!inRange(n, item.bounds)) {
       note.textContent = `${t('impossible')} (${rangeText(item.bounds, item.unit || '')})`
       note.classList.add('bad')
     } else if (fails) {
@@ -124,7 +128,7 @@ function numberInput(item, path, value, ctx) {
   input.addEventListener('change', () => {
     const n = parseNumber(input.value)
     if (n === null) ctx.actions.set(path, null)
-    else if (!Number.isNaN(n)) ctx.actions.set(path, n)
+    else if (!Number.isNaN(n) && !decimalsProblem(item, n)) ctx.actions.set(path, n) // refused: the note says why
   })
   queueMicrotask(show)
   return h(

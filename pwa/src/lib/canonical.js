@@ -4,6 +4,7 @@
 // strings as JSON.stringify writes them (non-ASCII kept), and numbers as the server prints the
 // value it decoded: integers as written, other numbers in Python's shortest form (which uses an
 // exponent below 1e-4, where JavaScript would not: 0.00001 → "1e-5").
+import { itemSchemas } from './schema.js'
 
 /** @param {number} value */
 export function numberText(value) {
@@ -54,7 +55,7 @@ const SET_KINDS = new Set(['photo', 'multi_choice'])
  * @param {string} signatureId
  */
 export function signedContent(schema, answers, signatureId) {
-  const properties = schema.properties || {}
+  const properties = itemSchemas(schema)
   const signature = properties[signatureId]
   if (!signature || signature['x-kind'] !== 'signature') throw new Error(`no signature item ${signatureId}`)
   const covers = signature['x-covers'] || []
@@ -67,7 +68,7 @@ export function signedContent(schema, answers, signatureId) {
     if (!wanted || value === null || value === undefined) continue
     if (SET_KINDS.has(item['x-kind'])) covered[id] = sortedSet(value)
     else if (item['x-kind'] === 'group' && value && typeof value === 'object' && !Array.isArray(value)) {
-      const children = item.additionalProperties?.properties || {}
+      const children = itemSchemas(item.additionalProperties)
       /** @type {Record<string, any>} */
       const entries = {}
       for (const [entryId, entry] of Object.entries(value)) {

@@ -4,6 +4,7 @@
 // reading outside x-acceptable fails), progress, what a submission still lacks (as
 // schemas/answers.py checks it), the evidence a failure asks for, pointers → item labels.
 // Pure functions: no DOM.
+import { entryItems, itemSchemas } from '../lib/schema.js'
 
 /**
  * @typedef {{id: string, kind: string, label: {zh: string, en: string}, help: any, clause: string,
@@ -40,7 +41,7 @@ function readItem(schema, id, section) {
   }
   switch (item.kind) {
     case 'pass_fail':
-      item.allow_na = (schema.enum || []).includes('na')
+      item.allow_na = (schema.enum || schema.oneOf?.map((/** @type {any} */ o) => o.const) || []).includes('na')
       break
     case 'number':
       item.unit = schema['x-unit'] || ''
@@ -77,8 +78,7 @@ function readItem(schema, id, section) {
       item.date_only = schema.format === 'date'
       break
     case 'group': {
-      const entry = schema.additionalProperties || {}
-      item.children = Object.entries(entry.properties || {}).map(([cid, c]) => readItem(c, cid))
+      item.children = entryItems(schema.additionalProperties).map(([cid, c]) => readItem(c, cid))
       item.entry_label = schema['x-entry-label'] || item.label
       item.min_entries = schema['x-min-entries'] || 0
       item.max_entries = schema.maxProperties
@@ -90,7 +90,7 @@ function readItem(schema, id, section) {
 
 /** The model of one checklist version. @param {any} schema */
 export function formModel(schema) {
-  const properties = schema.properties || {}
+  const properties = itemSchemas(schema)
   /** @type {Record<string, Item>} */
   const items = {}
   /** @type {Section[]} */
@@ -120,6 +120,25 @@ export function visibleSections(model, answers) {
 /** @param {{items: Item[]}} section @param {Record<string, any>} answers */
 export function visibleItems(section, answers) {
   return section.items.filter((item) => holds(item.show_if, answers))
+}
+
+/**
+ * Whether a number has at most `places` decimal places: rounding it there leaves it unchanged, as
+ * schemas/answer_records.py has_decimals() checks (toFixed and Python's round are both exact).
+ * @param {number} value @param {number|undefined} places
+ */
+export function hasDecimals(value, places) {
+  return Number.isInteger(value) || Number(value.toFixed(places ?? 1)) === value
+}
+
+/**
+ * What is wrong with a reading's decimals, zh-CN / English, or '' when it fits.
+ * @param {Item} item @param {number} value
+ */
+export function decimalsProblem(item, value) {
+  if (hasDecimals(value, item.decimals)) return ''
+  const places = item.decimals ?? 1
+  return places === 0 ? '应为整数 / a whole number' : `最多 ${places} 位小数 / at most ${places} decimal places`
 }
 
 /**

@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import {
+  decimalsProblem,
   evidenceNeeded,
   evidencePhotoItem,
   failedPointers,
   formModel,
+  hasDecimals,
   holds,
   inRange,
   missingPointers,
@@ -103,4 +105,55 @@ test('JSON pointers from problems read as item labels', () => {
   assert.equal(pointerLabel(model, `/stalls/${ENTRY}/prices`, zh, answers), '摊位 › 摊位 1 › 明码标价')
   assert.equal(pointerLabel(model, '/manager_sign/signer_name', zh), '负责人签字 › signer_name')
   assert.equal(pointerLabel(model, '/nothing', zh), '/nothing')
+})
+
+test('decimals: a reading has at most the declared places, as the server rounds to check', () => {
+  assert.ok(hasDecimals(2, 0) && hasDecimals(2.0, 0) && hasDecimals(36.6, 1) && hasDecimals(-18, 1))
+  assert.ok(hasDecimals(7.25, 2) && hasDecimals(0.000001, 6) && hasDecimals(1e300, 0))
+  assert.ok(!hasDecimals(1.5, 0) && !hasDecimals(36.65, 1) && !hasDecimals(0.1 + 0.2, 1) && !hasDecimals(1.0000001, 6))
+  const frozen = model.items.frozen_temp
+  assert.equal(frozen.decimals, 1)
+  assert.equal(decimalsProblem(frozen, -18.5), '')
+  assert.equal(decimalsProblem(frozen, -18.25), '最多 1 位小数 / at most 1 decimal places')
+  assert.equal(decimalsProblem({ ...frozen, decimals: 0 }, 1.5), '应为整数 / a whole number')
+})
+
+test('a schema with conditional items as if/then reads as the same form', () => {
+  const { frozen_temp: frozen, ...always } = SCHEMA.properties
+  const stalls = SCHEMA.properties.stalls
+  const entry = stalls.additionalProperties
+  const [first, ...rest] = Object.keys(entry.properties)
+  const published = {
+    ...SCHEMA,
+    properties: always,
+    patternProperties: { '^frozen_temp$': frozen },
+    allOf: [{ if: { properties: { categories: { type: 'array', contains: { enum: ['frozen'] } } }, required: ['categories'] }, then: { properties: { frozen_temp: frozen } } }],
+  }
+  // a group's entry: its first item moved to patternProperties, the order kept by x-order
+  published.properties = {
+    ...always,
+    stalls: {
+      ...stalls,
+      additionalProperties: {
+        ...entry,
+        properties: Object.fromEntries(rest.map((id) => [id, entry.properties[id]])),
+        patternProperties: { [`^${first}$`]: entry.properties[first] },
+        'x-order': Object.keys(entry.properties),
+      },
+    },
+  }
+  const read = formModel(published)
+  assert.deepEqual(Object.keys(read.items).sort(), Object.keys(model.items).sort())
+  assert.deepEqual(read.items.frozen_temp, model.items.frozen_temp)
+  assert.deepEqual(read.items.stalls.children, model.items.stalls.children)
+  assert.deepEqual(read.sections.map((s) => s.items.map((i) => i.id)), model.sections.map((s) => s.items.map((i) => i.id)))
+})
+
+test('pass/fail published as oneOf of const and title reads the same', () => {
+  const verdict = (/** @type {string} */ v) => ({ const: v, title: v })
+  const { enum: _, ...licence } = SCHEMA.properties.licence
+  const withNa = formModel({ ...SCHEMA, properties: { ...SCHEMA.properties, licence: { ...licence, oneOf: ['pass', 'fail', 'na'].map(verdict) } } })
+  const withoutNa = formModel({ ...SCHEMA, properties: { ...SCHEMA.properties, licence: { ...licence, oneOf: ['pass', 'fail'].map(verdict) } } })
+  assert.equal(withNa.items.licence.allow_na, true)
+  assert.equal(withoutNa.items.licence.allow_na, false)
 })
