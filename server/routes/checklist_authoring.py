@@ -82,6 +82,8 @@ async def validate_checklist(
     """Admin: check template JSON without publishing: every error located and said in zh-CN and English, the diff."""
     require_role(caller.user, "admin")
     body = await request.body()
+    if not body.strip():
+        raise problem("invalid-body", "send the template JSON to check as the body")
     check_nesting(body)
     doc, errors = decode_json(body)
     return validation(catalog, doc, errors)

@@ -96,6 +96,9 @@ class Login:
 
 # A tus chunk is raw bytes, sent as they are.
 schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
+schemathesis.serializer.alias(
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"
+)
 
 
 @pytest.fixture

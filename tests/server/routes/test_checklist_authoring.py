@@ -131,6 +131,10 @@ def test_not_json_and_not_an_object_are_errors_not_failures(client: Client, worl
         assert body["ok"] is False and body["errors"][0]["path"] == ""
 
 
+def test_no_body_at_all_is_a_bad_request(client: Client, world: World) -> None:
+    assert_problem(client.post(URL, headers=world.headers["admin"]), 400, "invalid-body")
+
+
 def test_only_admins_validate(client: Client, world: World) -> None:
     for user in ("supervisor1", "inspector1"):
         assert_problem(client.post(URL, json=minimal_template(), headers=world.headers[user]), 403, "forbidden")
