@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from sync.backup.__main__ import main
 from sync.backup.create import create_backup
 from sync.backup.manifest import read_manifest
@@ -19,6 +21,9 @@ from tests.sync.backup.stored import add_blob
 from tests.sync.office import Office
 
 
+@pytest.mark.sqlite_only(
+    reason="backs up the SQLite file; PostgreSQL's backup (pg_dump) is tested in test_postgresql.py"
+)
 def test_a_backup_is_consistent_incremental_and_verified(store: Store, office: Office, tmp_path: Path) -> None:
     data_dir, folder = Path(store.path).parent, tmp_path / "backup"
     first = add_blob(store, office, b"first photo")
@@ -38,6 +43,9 @@ def test_a_backup_is_consistent_incremental_and_verified(store: Store, office: O
     assert verify_backup(folder) == []
 
 
+@pytest.mark.sqlite_only(
+    reason="backs up the SQLite file; PostgreSQL's backup (pg_dump) is tested in test_postgresql.py"
+)
 def test_create_verify_and_restore_with_evidence_in_buckets(
     store: Store, office: Office, tmp_path: Path, s3_endpoint: str
 ) -> None:

@@ -16,6 +16,9 @@ from sync.push import apply_push
 from tests.sync.office import Office
 
 
+@pytest.mark.sqlite_only(
+    reason="backs up the SQLite file; PostgreSQL's backup (pg_dump) is tested in test_postgresql.py"
+)
 def test_the_report_names_the_devices_not_back_since_the_restore(
     store: Store, office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

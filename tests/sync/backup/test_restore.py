@@ -17,6 +17,9 @@ from tests.sync.backup.stored import add_blob
 from tests.sync.office import Office
 
 
+@pytest.mark.sqlite_only(
+    reason="backs up the SQLite file; PostgreSQL's backup (pg_dump) is tested in test_postgresql.py"
+)
 def test_restore_refuses_a_used_folder_and_a_bad_backup_and_sets_a_new_epoch(
     store: Store, office: Office, tmp_path: Path
 ) -> None:

@@ -6,6 +6,8 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from sync.backup.__main__ import main
 from sync.backup.create import create_backup
 from sync.backup.verify import verify_backup
@@ -15,6 +17,9 @@ from tests.sync.backup.stored import add_blob
 from tests.sync.office import Office
 
 
+@pytest.mark.sqlite_only(
+    reason="backs up the SQLite file; PostgreSQL's backup (pg_dump) is tested in test_postgresql.py"
+)
 def test_verify_finds_a_changed_blob_a_missing_one_and_a_changed_database(
     store: Store, office: Office, tmp_path: Path
 ) -> None:
