@@ -28,7 +28,7 @@ def test_every_phone_page_passes_axe_and_the_size_rules_in_every_mode(
     phone.log_in()
     problems += check_page(page, "home", phone=True)
     page.click("[data-action=new-inspection]")
-    page.wait_for_selector("select[name=site]")
+    page.wait_for_selector("input[name=site-search]")
     problems += check_page(page, "picker", phone=True)
     page.click("[data-action=new-inspection]")
     phone.start_inspection()

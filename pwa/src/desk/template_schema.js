@@ -4,6 +4,7 @@
 // start from any version with only the routes the phone uses; the schema of the template being
 // edited is what the live preview hands to the phone's own form model (model/form.js formModel).
 // Pure functions: no DOM.
+import { entryItems, itemSchemas } from '../lib/schema.js'
 
 /** The merge policy of each kind when a template names none (schemas/template.py DEFAULT_MERGE). */
 /** @type {Record<string, string>} */
@@ -44,7 +45,7 @@ function optionsOf(schema) {
 function kindFields(kind, schema) {
   switch (kind) {
     case 'pass_fail':
-      return { allow_na: (schema.enum || []).includes('na') }
+      return { allow_na: (schema.enum || (schema.oneOf || []).map((/** @type {any} */ o) => o.const)).includes('na') }
     case 'number':
       return { unit: schema['x-unit'] || '', decimals: schema['x-decimals'] ?? 1, acceptable: rangeOf(schema['x-acceptable']), bounds: boundsOf(schema) }
     case 'single_choice':
@@ -91,7 +92,7 @@ function itemFromSchema(id, schema) {
   if (kind === 'group') {
     const entry = schema.additionalProperties || {}
     item.entry_label = copyLabel(schema['x-entry-label'])
-    item.items = Object.entries(entry.properties || {}).map(([cid, c]) => itemFromSchema(cid, c))
+    item.items = entryItems(entry).map(([cid, c]) => itemFromSchema(cid, c))
     item.min_entries = schema['x-min-entries'] || 0
     if (schema.maxProperties !== undefined) item.max_entries = schema.maxProperties
   }
@@ -101,7 +102,7 @@ function itemFromSchema(id, schema) {
 /** A published version's schema as the template it was published from. @param {any} schema */
 export function templateFromSchema(schema) {
   const x = schema['x-checklist'] || {}
-  const properties = schema.properties || {}
+  const properties = itemSchemas(schema) // conditional items are in patternProperties (if/then)
   return {
     checklist_id: x.id,
     version: x.version,
