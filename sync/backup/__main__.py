@@ -15,9 +15,9 @@ from sync.backup.manifest import DATABASE
 from sync.backup.report import format_report, restore_report
 from sync.backup.restore import restore_backup
 from sync.backup.verify import verify_backup
+from sync.db.open import open_store
 from sync.evidence.objects import BlobStore
 from sync.evidence.store_url import open_blob_store
-from sync.db.open import open_store
 
 DEFAULT_DATA_DIR = Path("data")  # the server's default data folder (XUNJIAN_DATA_DIR)
 URL_HELP = "the server's PostgreSQL database (its XUNJIAN_DATABASE_URL); empty: SQLite in --data-dir"

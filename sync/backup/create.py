@@ -40,9 +40,7 @@ class BackupError(Exception):
     """A backup or restore that cannot be made or trusted; the message says why."""
 
 
-def create_backup(
-    data_dir: Path, folder: Path, objects: BlobStore | None = None, database_url: str = ""
-) -> Manifest:
+def create_backup(data_dir: Path, folder: Path, objects: BlobStore | None = None, database_url: str = "") -> Manifest:
     """Back up ``data_dir``'s ``xunjian.db`` (or the PostgreSQL database at ``database_url``) and the evidence.
 
     The evidence is ``blobs/`` of ``objects`` when given (an object store), else of the data folder.
