@@ -223,6 +223,8 @@ def _deliver_one(
     Only under the webhook's claim (another server may hold it: then nothing here), from its cursor
     as stored once claimed.
     """
+    if not events_for(store.db.conn, hook.org_id, hook.kinds, hook.cursor, 1):
+        return 0  # nothing to send: no claim written (an idle webhook costs one read per pass)
     claim = f"webhook:{hook.id}"
     if not leases.take(store, claim, time.time(), CLAIM_S):  # leases run on the wall clock, whatever ``now`` is
         return 0
