@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
@@ -124,10 +124,17 @@ class Catalog:
 
     templates: dict[tuple[str, int], Template] = field(default_factory=dict)
     indexes: dict[tuple[str, int], TemplateIndex] = field(default_factory=dict)
+    # asked for a version not held (another app server may have published it): the server's look-up
+    missing: Callable[[str, int], Template | None] | None = field(default=None, compare=False)
 
     def get(self, checklist_id: str, version: int) -> Template | None:
-        """The template of one published version, or ``None``."""
-        return self.templates.get((checklist_id, version))
+        """The template of one published version, or ``None``; a version not held is looked up by ``missing``."""
+        held = self.templates.get((checklist_id, version))
+        if held is None and self.missing is not None:
+            held = self.missing(checklist_id, version)
+            if held is not None:
+                self.templates.setdefault((checklist_id, version), held)
+        return held
 
     def index(self, checklist_id: str, version: int) -> TemplateIndex | None:
         """The version's lookups, built on first use (versions are immutable)."""

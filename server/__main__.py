@@ -1,4 +1,9 @@
-"""``python -m server [--demo]``: serve the app with uvicorn, settings from the environment.
+"""``python -m server [--demo] [--workers N]``: serve the app with uvicorn, settings from the environment.
+
+``--workers N`` (one big machine) starts N server processes on one port (uvicorn's workers, one
+listening socket): this process checks the templates, migrates and seeds the database once, then
+each worker opens its own store on the same database (a data folder or ``XUNJIAN_DATABASE_URL``;
+not an in-memory one). They behave as several app servers do (``docs/deployment.md``).
 
 SIGTERM stops it gracefully: uvicorn stops accepting connections at once, lets the requests
 in flight (a push, a chunk being received) finish for up to ``XUNJIAN_STOP_TIMEOUT_S``
@@ -18,6 +23,7 @@ import uvicorn
 from schemas.catalog import TemplateError
 from server.app import create_app
 from server.fast_push import FastPush
+from server.processes import serve_workers
 from server.settings import Settings
 from sync.faults import arm_kill
 from sync.org.demo import DEMO_PASSWORD
@@ -26,9 +32,14 @@ from sync.org.demo import DEMO_PASSWORD
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m server", description="Xunjian 巡检 server")
     parser.add_argument("--demo", action="store_true", help="load demo data into an empty database first")
+    parser.add_argument("--workers", type=int, default=1, help="server processes on the one port (default 1)")
     args = parser.parse_args(argv)
     settings = Settings.from_env(demo=args.demo)
-    arm_kill(settings.fault)  # crash tests only: XUNJIAN_FAULT names fault points that kill the process
+    if args.workers < 1 or (args.workers > 1 and settings.data_dir is None and not settings.database_url):
+        print("not starting: --workers N needs N >= 1, and N > 1 a data folder or a database URL", file=sys.stderr)
+        return 2
+    if args.workers == 1:
+        arm_kill(settings.fault)  # crash tests only: XUNJIAN_FAULT names fault points that kill the process
     try:
         app = create_app(settings)
     except TemplateError as exc:
@@ -37,6 +48,9 @@ def main(argv: list[str]) -> int:
     if args.demo:
         names = ", ".join(app.state.demo_accounts)
         print(f"demo accounts: {names} (password {DEMO_PASSWORD}; demo mode only)", flush=True)
+    if args.workers > 1:
+        app.state.store.close()  # migrated and seeded: each worker opens its own (spawned, not forked)
+        return serve_workers(settings, args.workers)
     # The app's modules, routes and templates live as long as the process: move them out of the
     # cycle collector's sight, so its full passes cost what requests allocate, not the whole app.
     gc.freeze()

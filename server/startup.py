@@ -19,6 +19,10 @@ A lifespan would do the I/O only when the app starts, and again at every start.
 While the app serves, the webhook delivery task runs beside it: :func:`start_delivery` on
 start-up, :func:`stop_delivery` on shut-down before :meth:`Runtime.close` closes the store; so
 does, once, the sweep of blob files without a row (:func:`start_sweep`, :func:`stop_sweep`).
+
+Several app servers on one database: each webhook's deliveries are claimed per pass
+(:mod:`sync.feed.webhooks`), the overdue look is numbered under the sequence lock, and the sweep is
+done by one server at a time (a lease, :mod:`sync.db.leases`).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from weakref import WeakValueDictionary
@@ -43,10 +47,11 @@ from litestar.datastructures import State
 
 from schemas.catalog import Catalog, load_catalog
 from server.settings import Settings
+from sync.db import leases
 from sync.db.open import open_store
 from sync.db.store import Store
 from sync.engine import duplicate_flags
-from sync.engine.checklists import load_published
+from sync.engine.checklists import load_published, published_lookup
 from sync.engine.facts import backfill as backfill_facts
 from sync.engine.rollups import backfill as backfill_rollups
 from sync.evidence.objects import BlobStore
@@ -61,6 +66,9 @@ from sync.review.findings import FindingRules, save_finding_rules
 from sync.review.workdays import today_in_china
 
 log = logging.getLogger("xunjian.webhooks")
+
+SWEEP_LEASE = "blob-sweep"  # several app servers starting at once: one sweeps (sync.db.leases)
+SWEEP_LEASE_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,7 @@ def open_runtime(settings: Settings) -> Runtime:
     store = open_store(settings.database_url, settings.data_dir)
     try:
         catalog = load_published(store, load_catalog(settings.templates_dir))
+        catalog = replace(catalog, missing=published_lookup(store))  # published through another app server
         purge_tombstones(store, iso_before(settings.tombstone_window_s))
         save_finding_rules(store, FindingRules(settings.repeat_window_days))
         hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
@@ -155,8 +164,14 @@ async def start_sweep(app: Litestar) -> None:
 
 
 def _sweep(store: Store, objects: BlobStore, **options: Any) -> None:
+    """Sweep once, unless another app server on the same database is sweeping now (its lease)."""
     try:
-        removed = sweep_blob_files(store, objects, **options)
+        if not leases.take(store, SWEEP_LEASE, time.time(), max(SWEEP_LEASE_S, options["grace_s"])):
+            return
+        try:
+            removed = sweep_blob_files(store, objects, **options)
+        finally:
+            leases.release(store, SWEEP_LEASE)
     except Exception:  # the next start sweeps again
         logging.getLogger("xunjian.recovery").exception("sweeping blob files without a row failed")
         return

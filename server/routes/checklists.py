@@ -23,7 +23,7 @@ from server.nesting import check_nesting
 from server.problems import problem
 from server.workers import run
 from sync.db.store import Store
-from sync.engine.checklists import publish_version
+from sync.engine.checklists import publish_version, refresh_published
 from sync.org.sites import require_role
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -97,8 +97,11 @@ def _summary(catalog: Catalog, checklist_id: str) -> ChecklistSummary:
 
 
 @get("/")
-async def list_checklists(caller: NamedDependency[Caller], catalog: NamedDependency[Catalog]) -> list[ChecklistSummary]:
+async def list_checklists(
+    caller: NamedDependency[Caller], store: NamedDependency[Store], catalog: NamedDependency[Catalog]
+) -> list[ChecklistSummary]:
     """Every checklist with its titles (zh-CN, English), versions and latest version."""
+    await run(refresh_published, store, catalog)  # with versions published through other app servers
     return [_summary(catalog, checklist_id) for checklist_id in catalog.checklist_ids()]
 
 

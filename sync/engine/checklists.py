@@ -1,10 +1,14 @@
 """Published checklist versions: the template files plus versions an admin published.
 
 Versions published through the API are stored in the database and loaded at
-start-up beside the files. A version is immutable once published.
+start-up beside the files. A version is immutable once published. Several app servers on one
+database: a version published through another server is read when first asked for
+(:func:`published_lookup`, the catalog's ``missing``) and added by :func:`refresh_published` for listings.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from schemas.catalog import Catalog, TemplateError, VersionExists, load_catalog, parse_template
 from schemas.template import Template, encode_template
@@ -28,6 +32,31 @@ def load_published(store: Store, catalog: Catalog | None = None) -> Catalog:
     for checklist_id, version, data in rows:
         catalog.add(parse_template(data.encode(), f"database: checklist {checklist_id} version {version}"))
     return catalog
+
+
+def published_lookup(store: Store) -> Callable[[str, int], Template | None]:
+    """``Catalog.missing`` for a server: a version another app server published, read from the database."""
+
+    def lookup(checklist_id: str, version: int) -> Template | None:
+        row = store.db.execute(
+            "SELECT template_json FROM checklist_version WHERE checklist_id = ? AND version = ?",
+            [checklist_id, version],
+        ).fetchone()
+        if row is None:
+            return None
+        return parse_template(row[0].encode(), f"database: checklist {checklist_id} version {version}")
+
+    return lookup
+
+
+def refresh_published(store: Store, catalog: Catalog) -> int:
+    """Add the versions other app servers published since (keys read first, templates only for new ones)."""
+    keys = store.db.execute("SELECT checklist_id, version FROM checklist_version").fetchall()
+    added = 0
+    for checklist_id, version in keys:
+        if (checklist_id, version) not in catalog.templates and catalog.get(checklist_id, version) is not None:
+            added += 1
+    return added
 
 
 def publish_version(

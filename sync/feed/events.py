@@ -177,10 +177,10 @@ def record_overdue(store: Store, today: date) -> int:
     if overdue_checked(store.db.conn) >= day:
         return 0
     with store.transaction() as conn:
+        lock_sequence(conn)  # first: another app server's look at the same day commits before this reads
         checked = overdue_checked(conn)
         if checked >= day:
             return 0
-        lock_sequence(conn)
         cursor = conn.execute(_ANNOUNCE_OVERDUE, [day, now_iso(), checked, day])
         conn.execute(
             "INSERT INTO server_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

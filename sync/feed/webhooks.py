@@ -11,6 +11,11 @@ parameters: tests pass a fake clock, the server :func:`sync.feed.pinned_post.pin
 refuses internal targets after DNS resolution) and ``time.time()``. The delivery log keeps the
 status code and a short classification (:func:`sync.feed.pinned_post.classify`), never the
 target's response or error text (no response oracle).
+
+Several app servers on one database deliver side by side: each webhook is claimed for a pass
+with a lease (``webhook:<id>``, :mod:`sync.db.leases`), renewed before each POST, so one server at a
+time posts a webhook's events and the order per webhook holds; its cursor is read again once
+claimed. Different webhooks may go from different servers.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +34,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from sync.clock import iso_from_epoch, new_id, now_iso
+from sync.db import leases
 from sync.db.named import rows_as
 from sync.db.store import Store
 from sync.errors import InvalidInput, NotFound
@@ -40,6 +47,7 @@ from sync.org.audit import Actor
 from sync.org.sites import require_role
 
 PER_PASS = 50  # events per webhook in one pass
+CLAIM_S = 120.0  # a webhook's claim lasts this long past its last renewal (a dead server's claim runs out)
 
 
 @dataclass(frozen=True)
@@ -210,12 +218,42 @@ def deliver_due(
 def _deliver_one(
     store: Store, http_post: HttpPost, now: float, policy: DeliveryPolicy, hook: _Due, stop: threading.Event | None
 ) -> int:
-    """Deliver one webhook's pending events in order until one fails or the pass's share is done."""
+    """Deliver one webhook's pending events in order until one fails or the pass's share is done.
+
+    Only under the webhook's claim (another server may hold it: then nothing here), from its cursor
+    as stored once claimed.
+    """
+    if not events_for(store.db.conn, hook.org_id, hook.kinds, hook.cursor, 1):
+        return 0  # nothing to send: no claim written (an idle webhook costs one read per pass)
+    claim = f"webhook:{hook.id}"
+    if not leases.take(store, claim, time.time(), CLAIM_S):  # leases run on the wall clock, whatever ``now`` is
+        return 0
+    try:
+        return _deliver_claimed(store, http_post, now, policy, hook, stop, claim)
+    finally:
+        leases.release(store, claim)
+
+
+def _deliver_claimed(
+    store: Store,
+    http_post: HttpPost,
+    now: float,
+    policy: DeliveryPolicy,
+    hook: _Due,
+    stop: threading.Event | None,
+    claim: str,
+) -> int:
+    row = store.db.execute("SELECT cursor, attempts, next_at FROM webhook WHERE id = ?", [hook.id]).fetchone()
+    if row is None or row[2] > now:
+        return 0  # deleted, or delivered (and now waiting to retry) by another server since the pass began
+    hook.cursor, hook.attempts = row[0], row[1]
     pending = events_for(store.db.conn, hook.org_id, hook.kinds, hook.cursor, PER_PASS)
     made = 0
     for event in pending:
         if stop is not None and stop.is_set():
             break
+        if made and not leases.take(store, claim, time.time(), CLAIM_S):
+            break  # the claim ran out (a very slow pass) and another server took it
         body = msgspec.json.encode(event)
         headers = {
             "Content-Type": "application/json",

@@ -317,6 +317,12 @@ CREATE TABLE inspector_site (
             site_id TEXT NOT NULL REFERENCES site(id),
             PRIMARY KEY (user_id, site_id)
         );
+-- table job_lease
+CREATE TABLE job_lease (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        );
 -- table login_failure
 CREATE TABLE login_failure (
             username TEXT NOT NULL,
@@ -513,3 +519,4 @@ END;
 -- migration xunjian m020_epoch
 -- migration xunjian m021_restores
 -- migration xunjian m035_upload_received
+-- migration xunjian m050_job_lease

@@ -21,6 +21,7 @@ STAGES = (
     "audit",  # m017 (issue 14): the audit trail of administration
     "epochs",  # m020–m021 (issue 15): the database's epoch, restores, devices back and what they recovered
     "objects",  # m035 (issue 16): the bytes of an unfinished upload held in an object store
+    "cluster",  # m050 (issue 16): job leases, so several app servers run each periodic job once
 )
 
 for _stage in STAGES:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
+from pathlib import Path
 
 import pytest
 
+from sync.db import leases
+from sync.db.open import open_store
 from sync.db.store import Store
 from sync.errors import Forbidden, InvalidInput
 from sync.feed.events import emit, list_events
@@ -116,3 +120,52 @@ def test_webhooks_take_only_http_urls_known_kinds_and_admins(office: Office, sto
         create_webhook(store, admin, NewWebhook("http://x.test/", ["inspection.deleted"], SECRET))
     with pytest.raises(Forbidden):
         create_webhook(store, office.users["supervisor"], NewWebhook("http://x.test/", ["action.closed"], SECRET))
+
+
+# ---- several app servers on one database: each event once, in order per webhook ----
+
+
+def test_a_second_server_passing_during_a_delivery_sends_nothing_twice(
+    office: Office, tmp_path: Path, database_url: str
+) -> None:
+    admin = office.users["admin"]
+    hook = create_webhook(office.store, admin, NewWebhook("http://hooks.test/in", ["inspection.submitted"], SECRET))
+    some_events(office, 3)
+    other = open_store(database_url, tmp_path / "store")  # the second app server, on the same database
+    got: list[int] = []
+    made_by_other: list[int] = []
+
+    def receiver(url: str, body: bytes, headers: dict[str, str]) -> int:
+        got.append(json.loads(body)["seq"])
+        if len(got) == 1:  # while the first server is delivering, the second makes a whole pass
+            made_by_other.append(deliver_due(other, receiver, T0))
+        return 200
+
+    try:
+        made = deliver_due(office.store, receiver, T0)
+        assert made_by_other == [0]  # the webhook was claimed: nothing from the second server
+        assert made == 3
+        assert deliver_due(other, receiver, T0 + 1) == 0  # the cursor moved for both
+    finally:
+        other.close()
+    assert got == [e.seq for e in list_events(office.store, admin).events]
+    assert [(d.outcome, d.attempt) for d in list_deliveries(office.store, admin, hook.id)] == [("delivered", 1)] * 3
+
+
+def test_a_webhook_claimed_by_a_dead_server_is_delivered_once_the_claim_runs_out(
+    office: Office, tmp_path: Path, database_url: str
+) -> None:
+    admin = office.users["admin"]
+    hook = create_webhook(office.store, admin, NewWebhook("http://hooks.test/in", ["inspection.submitted"], SECRET))
+    some_events(office, 2)
+    got: list[int] = []
+
+    def receiver(url: str, body: bytes, headers: dict[str, str]) -> int:
+        got.append(json.loads(body)["seq"])
+        return 200
+
+    # a server killed mid-pass left its claim behind, already run out
+    assert leases.take(office.store, f"webhook:{hook.id}", time.time() - 10, 1, holder="dead-server")
+    assert not leases.take(office.store, f"webhook:{hook.id}", time.time() - 10, 1)  # still held back then
+    assert deliver_due(office.store, receiver, T0) == 2
+    assert got == [e.seq for e in list_events(office.store, admin).events]
