@@ -4,6 +4,7 @@
 // starting a new inspection, my sites, export and logout.
 import { homeActions } from './actions.js'
 import { h, replace } from '../lib/dom.js'
+import { setMeta } from '../lib/db.js'
 import { uuid7 } from '../lib/ids.js'
 import { dueSection } from './due.js'
 import { downloadUnsynced } from '../sync/export.js'
@@ -65,6 +66,7 @@ export function renderHome(app) {
     h('details', { class: 'card sites' }, h('summary', null, `${t('my_sites')} (${(app.meta.sites || []).length})`),
       h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address), ' ',
         h('a', { href: `#/older/${s.id}`, 'data-older-site': s.id }, t('older_records')))))),
+    originalsToggle(app),
     h(
       'div',
       { class: 'row-actions' },
@@ -155,4 +157,19 @@ export async function startInspection(app, checklistId, siteId) {
   await app.edit('create', id, { checklist_id: checklist.id, version: checklist.latest_version, site_id: siteId })
   location.hash = `#/i/${id}/s/0`
   return ''
+}
+
+/** "相机原图在任何网络上传": camera originals go on mobile data too, not only on Wi-Fi. @param {any} app */
+function originalsToggle(app) {
+  return h('label', { class: 'card toggle', 'data-setting': 'originals' },
+    h('input', {
+      type: 'checkbox', name: 'originals_always', checked: app.meta.originals === 'always',
+      onchange: async (/** @type {Event} */ e) => {
+        const always = /** @type {HTMLInputElement} */ (e.target).checked
+        await setMeta(app.db, { originals: always ? 'always' : undefined })
+        app.meta.originals = always ? 'always' : undefined
+        if (always) app.sync()
+      },
+    }),
+    ' ', t('originals_any_network'))
 }
