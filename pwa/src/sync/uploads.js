@@ -220,7 +220,10 @@ export async function uploadAll(db, token, onProgress, options = {}) {
   const light = uploadRound(await db.getAll('blobs'), 'light', allow, connection)
   let done = 0
   let total = light.length
-  const step = () => onProgress?.((done += 1), total)
+  const step = () => {
+    done += 1
+    onProgress?.(done, total)
+  }
   if (light.length) {
     onProgress?.(done, total)
     await sendEach(db, light, token, step)

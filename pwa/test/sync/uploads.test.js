@@ -74,7 +74,7 @@ test('on a mobile network the light versions and custody go, the camera original
   await storeBlob(db, photo('l2', 'c2'), where('/b'))
   const log = server()
   const result = await uploadAll(db, 'token', undefined, { connection: { type: 'cellular' } })
-  assert.deepEqual(log, ['upload l1', 'upload s1', 'upload l2', 'custody l1 c1', 'custody l2 c2'])
+  assert.deepEqual(log, ['upload l1', 'upload l2', 'upload s1', 'custody l1 c1', 'custody l2 c2'])
   assert.deepEqual(result, { done: 3, total: 3 })
   assert.deepEqual((await db.get('blobs', 'c1')).state, 'pending')
   // on Wi-Fi later: only the originals are left to send, after their light versions
