@@ -167,8 +167,7 @@ function originalsToggle(app) {
       onchange: async (/** @type {Event} */ e) => {
         const always = /** @type {HTMLInputElement} */ (e.target).checked
         await setMeta(app.db, { originals: always ? 'always' : undefined })
-        app.meta.originals = always ? 'always' : undefined
-        if (always) app.sync()
+        app.meta.originals = always ? 'always' : undefined // the next sync sends the originals waiting
       },
     }),
     ' ', t('originals_any_network'))
