@@ -191,7 +191,8 @@ def _custody(pdf: _Report, store: Store, user: User, view: InspectionView) -> No
         if record is None:
             continue
         pdf.line_text(f"#{number} 照片 photo {sha}")
-        pdf.line_text(f"   拍摄哈希 capture SHA-256: {record.capture_sha256}")
+        pdf.line_text("   拍摄哈希 capture SHA-256:")
+        pdf.line_text(f"   {record.capture_sha256}")
         where = ""
         if (
             record.lat is not None
