@@ -89,6 +89,9 @@ def test_the_camera_original_follows_the_light_version_and_the_desk_shows_its_ha
     custody = supervisor.get(f"/api/blobs/{light}/custody").json()
     assert custody["capture_sha256"] == capture and custody["original_held"] is True
     assert custody["original_size"] == len(camera)
+    # what the camera wrote, read on the phone from the camera file's EXIF
+    assert (custody["device"], custody["captured_at"]) == ("Huawei P60 Pro", "2025-03-14T09:26:53+08:00")
+    assert (custody["lat"], custody["lon"]) == (30.2741, 120.1551)
     original = supervisor.get(f"/api/blobs/{light}/camera")
     assert original.status_code == 200 and sha256(original.content) == capture and original.content == camera
     assert len(camera) > 4 * len(supervisor.get(f"/api/blobs/{light}").content)

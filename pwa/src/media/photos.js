@@ -5,7 +5,7 @@
 // is kept too, as taken: its SHA-256 (the capture hash) is taken at once, with the capture time,
 // the device and the position where known, so the server can verify the original when it arrives.
 import { sha256Hex } from '../lib/canonical.js'
-import { keepExif } from './exif.js'
+import { exifFacts, findExif, keepExif } from './exif.js'
 
 export const MAX_SIDE = 2048
 export const THUMB_SIDE = 320
@@ -59,24 +59,29 @@ export async function preparePhoto(file) {
 
 /**
  * The camera file as taken, for the chain of custody: its bytes, their SHA-256 (the capture hash),
- * capture time (the file's), device and position (a recent fix, only if already permitted); null
- * for a file the server would not take as a photo.
+ * capture time and device (the camera's EXIF, else the file's time and the browser), position (a
+ * recent fix, only if already permitted, else the EXIF GPS); null for a file the server would not
+ * take as a photo.
  * @param {Blob} file
  */
 export async function captureRecord(file) {
   const media_type = ORIGINAL_TYPES.includes(file.type) ? file.type : null
   if (!media_type) return null
-  const sha256 = await sha256Hex(await file.arrayBuffer())
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  const sha256 = await sha256Hex(bytes)
+  const segment = findExif(bytes.subarray(0, 256 * 1024))
+  const exif = segment ? exifFacts(segment) : {}
   const modified = /** @type {File} */ (file).lastModified
+  const fix = await position()
   return {
     blob: file,
     sha256,
     media_type,
     custody: {
       capture_sha256: sha256,
-      captured_at: Number.isFinite(modified) ? new Date(modified).toISOString() : null,
-      device: deviceName(),
-      ...(await position()),
+      captured_at: exif.captured_at || (Number.isFinite(modified) ? new Date(modified).toISOString() : null),
+      device: exif.device || deviceName(),
+      ...(fix.lat !== undefined ? fix : exif.lat !== undefined ? { lat: exif.lat, lon: exif.lon } : {}),
     },
   }
 }
