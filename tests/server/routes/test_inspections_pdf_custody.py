@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.clients import Client, World, device, started
-from tests.evidence import sha256
+from tests.evidence import sha256, upload
 from tests.images import camera_jpeg, phone_jpeg
-from tests.server.routes.test_inspections_pdf import uploaded
+
+
+def uploaded(client: Client, headers: dict[str, str], data: bytes) -> str:
+    assert upload(client, headers, data, chunk=1024 * 1024).status_code == 204
+    return sha256(data)
 
 
 def report_text(client: Client, world: World, inspection_id: str, who: str, tmp_path: Path) -> str:
