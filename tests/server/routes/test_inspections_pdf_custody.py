@@ -32,8 +32,8 @@ def test_the_report_shows_each_photo_s_chain_of_custody(
     kept, waiting = camera_jpeg(1600, 1200, seed=30), camera_jpeg(1200, 900, seed=50)
     lights = [uploaded(client, phone.headers, phone_jpeg(n, size=(800, 600))) for n in (1, 3)]
     for light, original in zip(lights, (kept, waiting), strict=True):
-        custody = {"capture_sha256": sha256(original), "captured_at": "2026-12-05T09:26:53+08:00"}
-        custody |= {"device": "Redmi Note 12", "lat": 30.2741, "lon": 120.1551}
+        custody: dict[str, object] = {"capture_sha256": sha256(original), "device": "Redmi Note 12"}
+        custody |= {"captured_at": "2026-12-05T09:26:53+08:00", "lat": 30.2741, "lon": 120.1551}
         assert client.put(f"/api/blobs/{light}/custody", json=custody, headers=phone.headers).status_code == 200
         phone.attach(inspection_id, "photos", light)
     uploaded(client, phone.headers, kept)  # the second original still waits for Wi-Fi
