@@ -37,9 +37,10 @@ class Custody(Struct, forbid_unknown_fields=True, frozen=True):
     capture_sha256: Sha256
     captured_at: Annotated[str, Meta(max_length=40)] | None = None
     device: Annotated[str, Meta(max_length=200)] | None = None
-    lat: Annotated[float, Meta(ge=-90, le=90)] | None = None
-    lon: Annotated[float, Meta(ge=-180, le=180)] | None = None
-    accuracy_m: Annotated[float, Meta(ge=0, le=1_000_000)] | None = None
+    # float bounds (90.0, not 90): the OpenAPI document then writes them the same way every time
+    lat: Annotated[float, Meta(ge=-90.0, le=90.0)] | None = None
+    lon: Annotated[float, Meta(ge=-180.0, le=180.0)] | None = None
+    accuracy_m: Annotated[float, Meta(ge=0.0, le=1_000_000.0)] | None = None
 
 
 class CustodyView(Struct, frozen=True):
