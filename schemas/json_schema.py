@@ -132,6 +132,7 @@ def to_json_schema(template: Template) -> dict[str, Any]:
             "site_types": list(template.site_types),
         },
         "x-scoring": msgspec.to_builtins(template.scoring),
+        "x-evidence": msgspec.to_builtins(template.evidence),
         "x-sections": sections,
     }
 

@@ -174,6 +174,12 @@ class Source(Struct, forbid_unknown_fields=True, frozen=True):
     note: str = ""
 
 
+class EvidencePolicy(Struct, forbid_unknown_fields=True, frozen=True):
+    """How a phone sends the camera originals of photos: on Wi-Fi (or when the inspector allows), or always."""
+
+    originals: Literal["wifi", "required"] = "wifi"
+
+
 class Template(Struct, forbid_unknown_fields=True, frozen=True):
     """One published version of one checklist."""
 
@@ -185,6 +191,7 @@ class Template(Struct, forbid_unknown_fields=True, frozen=True):
     sections: Annotated[list[Section], Meta(min_length=1)]
     scoring: Scoring = Scoring()
     site_types: list[Identifier] = []
+    evidence: EvidencePolicy = EvidencePolicy()
 
 
 DEFAULT_MERGE: dict[str, MergePolicy] = {

@@ -85,6 +85,10 @@ class HashMismatch(DomainError):
     """The uploaded bytes do not hash to the declared SHA-256; nothing was stored."""
 
 
+class CustodyConflict(DomainError):
+    """A photo's chain of custody is recorded with another capture hash; custody, once declared, never changes."""
+
+
 class OffsetMismatch(DomainError):
     """A chunk sent at another offset than the upload's stored one; ``offset`` is where to resume."""
 

@@ -115,3 +115,11 @@ def noise_jpeg(width: int = 1400, height: int = 1100) -> bytes:
     """A JPEG of random noise: large for its size in pixels (1400x1100: about 1.5 MB), as a detailed photo is."""
     noise = Image.merge("RGB", [Image.effect_noise((width, height), 60) for _ in range(3)])
     return encode(noise, "JPEG", quality=95)
+
+
+def camera_jpeg(width: int = 4000, height: int = 3000, *, seed: int = 40) -> bytes:
+    """A camera-sized JPEG with sensor-like noise (several MB, as a phone's camera writes), with EXIF and GPS."""
+    noise = Image.effect_noise((width, height), seed)
+    scene = quadrants(width, height)
+    image = Image.merge("RGB", [Image.blend(band, noise, 0.35) for band in scene.split()])
+    return encode(image, "JPEG", exif=phone_exif(1, (30.2741, 120.1551)), quality=92)

@@ -63,7 +63,7 @@ export const app = {
 
 /** Reread settings and session from the database. */
 async function reloadMeta() {
-  const keys = ['token', 'user', 'device', 'client_id', 'sites', 'checklists', 'scope', 'lang', 'last_sync', 'signed_out_reason', 'due', 'recent_sites']
+  const keys = ['token', 'user', 'device', 'client_id', 'sites', 'checklists', 'scope', 'lang', 'last_sync', 'signed_out_reason', 'due', 'recent_sites', 'originals']
   const values = await Promise.all(keys.map((k) => getMeta(app.db, k)))
   app.meta = Object.fromEntries(keys.map((k, i) => [k, values[i]]))
   setLang(app.meta.lang || 'zh')

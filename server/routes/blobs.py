@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, Router, get, post
+from litestar import Response, Router, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.response import Stream
@@ -31,6 +31,7 @@ from sync.errors import NotFound
 from sync.evidence import blobs
 from sync.evidence.blobs import Blob, Variant, blob_key, may_read_original, readable_blob
 from sync.evidence.objects import BlobStore
+from sync.evidence.originals import Custody, CustodyView, camera_original, custody_of, declare_custody
 from sync.evidence.photos import Gps
 
 IMMUTABLE = "private, max-age=31536000, immutable"
@@ -108,7 +109,55 @@ def get_blob(
 ) -> Response[bytes] | Stream:
     """One version of a blob (original, display, thumb): strong ETag, immutable, byte ranges."""
     blob = readable_blob(store, caller.user, sha256, variant)
-    etag = f'"{blob.sha256}-{variant}"'
+    key, media_type = _variant_key(caller.user.org_id, blob, variant)
+    return _serve(blob_store, key, media_type, f'"{blob.sha256}-{variant}"', range_header, if_range, if_none_match)
+
+
+@put("/{sha256:str}/custody", sync_to_thread=True)
+def put_custody(
+    sha256: FromPath[str], data: JSONBody[Custody], caller: NamedDependency[Caller], store: NamedDependency[Store]
+) -> CustodyView:
+    """Record the chain of custody of a photo the caller uploaded: the camera file's hash, time, device, position."""
+    return declare_custody(store, caller.user, sha256, data)
+
+
+@get("/{sha256:str}/custody", sync_to_thread=True)
+def get_custody(sha256: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]) -> CustodyView:
+    """A photo's chain of custody and whether its camera original is held; the position as for GPS in ``/meta``."""
+    view = custody_of(store, caller.user, sha256)
+    if view is None:
+        raise NotFound(f"no chain of custody recorded for photo {sha256!r}")
+    return view
+
+
+@get("/{sha256:str}/camera", sync_to_thread=True, opt=UNCOMPRESSED)
+def get_camera_original(
+    sha256: FromPath[str],
+    caller: NamedDependency[Caller],
+    store: NamedDependency[Store],
+    blob_store: NamedDependency[BlobStore],
+    range_header: Annotated[str | None, HeaderParameter(name="Range")] = None,
+    if_range: Annotated[str | None, HeaderParameter(name="If-Range")] = None,
+    if_none_match: Annotated[str | None, HeaderParameter(name="If-None-Match")] = None,
+) -> Response[bytes] | Stream:
+    """The camera original of a photo, as the camera wrote it, to those who may read the photo's original."""
+    original = camera_original(store, caller.user, sha256)
+    key = blob_key(caller.user.org_id, original.sha256)
+    return _serve(
+        blob_store, key, original.media_type, f'"{original.sha256}-camera"', range_header, if_range, if_none_match
+    )
+
+
+def _serve(
+    blob_store: BlobStore,
+    key: str,
+    media_type: str,
+    etag: str,
+    range_header: str | None,
+    if_range: str | None,
+    if_none_match: str | None,
+) -> Response[bytes] | Stream:
+    """One stored object: strong ETag, immutable, byte ranges."""
     headers = {
         "ETag": etag,
         "Cache-Control": IMMUTABLE,
@@ -118,16 +167,15 @@ def get_blob(
     }
     if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")} | {"*"}:
         return Response(b"", status_code=304, headers=headers)
-    key, media_type = _variant_key(caller.user.org_id, blob, variant)
     size = blob_store.size(key)
     if size is None:  # removed by garbage collection a moment ago
-        raise NotFound(f"no blob {sha256!r} that you may read")
+        raise NotFound("no blob that you may read")
     wanted = parse_range(range_header, size) if if_range in (None, etag) else None
     start, end = (0, size - 1) if wanted is None else wanted
     try:  # read as the response is sent (an object store answers a missing object at once: a 404)
         blocks = blob_store.read(key, start, end + 1)
     except FileNotFoundError:
-        raise NotFound(f"no blob {sha256!r} that you may read") from None
+        raise NotFound("no blob that you may read") from None
     headers["Content-Length"] = str(end - start + 1)
     if wanted is None:
         return Stream(blocks, headers=headers, media_type=media_type)
@@ -176,4 +224,7 @@ def _variant_key(org_id: str, blob: Blob, variant: Variant) -> tuple[str, str]:
     return blob_key(org_id, blob.sha256, variant), "image/jpeg"
 
 
-router = Router(path="/api/blobs", route_handlers=[find_missing_blobs, get_blob_meta, get_blob])
+router = Router(
+    path="/api/blobs",
+    route_handlers=[find_missing_blobs, get_blob_meta, get_blob, put_custody, get_custody, get_camera_original],
+)

@@ -24,10 +24,12 @@ from sync.evidence.store_url import open_blob_store
 
 DEFAULT_GRACE_S = 7 * 24 * 3600
 
-# referenced: by an inspection's answers, or as a finding's fix or verification photo
+# referenced: by an inspection's answers, as a finding's fix or verification photo, or as the camera
+# original of a photo (whose custody record goes with that photo)
 _UNREFERENCED = (
     "NOT EXISTS (SELECT 1 FROM evidence_ref r WHERE r.org_id = blob.org_id AND r.sha256 = blob.sha256)"
     " AND NOT EXISTS (SELECT 1 FROM finding_photo p WHERE p.org_id = blob.org_id AND p.sha256 = blob.sha256)"
+    " AND NOT EXISTS (SELECT 1 FROM photo_custody c WHERE c.org_id = blob.org_id AND c.capture_sha256 = blob.sha256)"
 )
 
 
@@ -76,6 +78,7 @@ def collect_garbage(
             ).rowcount
             if deleted:
                 conn.execute("DELETE FROM blob_holder WHERE org_id = ? AND sha256 = ?", [item.org_id, item.sha256])
+                conn.execute("DELETE FROM photo_custody WHERE org_id = ? AND sha256 = ?", [item.org_id, item.sha256])
                 remove_blob_files(objects, item.org_id, item.sha256)
                 removed.append(item)
     return removed

@@ -23,6 +23,7 @@ from sync.engine.document import resolve_item
 from sync.errors import DomainError
 from sync.evidence.blobs import blob_key
 from sync.evidence.objects import BlobStore, read_all
+from sync.evidence.originals import custody_views
 from sync.org.accounts import User, get_user
 from sync.org.sites import get_site
 from sync.review.register import FindingFilter, list_findings
@@ -86,6 +87,7 @@ def render_inspection_pdf(
     )
     _failed_items(pdf, template, view, evidence, user.org_id)
     _photos(pdf, view, evidence, user.org_id)
+    _custody(pdf, store, user, view)
     _actions(pdf, store, user, inspection_id)
     _signatures(pdf, template, view, evidence, user.org_id)
     return bytes(pdf.output())
@@ -172,6 +174,37 @@ def _photos(pdf: _Report, view: InspectionView, root: BlobStore, org_id: str) ->
     thumbs = _ready_thumbs(view, list(view.evidence.states), root, org_id)
     if _thumb_rows(pdf, thumbs[:MAX_PHOTOS], 40.0) == 0:
         pdf.line_text("无已收到的照片 none received")
+
+
+def _custody(pdf: _Report, store: Store, user: User, view: InspectionView) -> None:
+    """Each received photo's chain of custody: capture hash, time, phone, position, whether the original is held.
+
+    The position only for those who may read the originals (admins, supervisors, the photographer).
+    """
+    ready = [sha for sha, state in view.evidence.states.items() if state == "ready"]
+    records = custody_views(store, user.org_id, ready)
+    if not records:
+        return
+    pdf.section("证据链 Chain of custody")
+    for number, sha in enumerate(ready, start=1):
+        record = records.get(sha)
+        if record is None:
+            continue
+        pdf.line_text(f"#{number} 照片 photo {sha}")
+        pdf.line_text("   拍摄哈希 capture SHA-256:")
+        pdf.line_text(f"   {record.capture_sha256}")
+        where = ""
+        if (
+            record.lat is not None
+            and record.lon is not None
+            and (user.role != "inspector" or record.declared_by == user.id)
+        ):
+            where = f"  位置 position {record.lat:.6f}, {record.lon:.6f}"
+        pdf.line_text(f"   拍摄 taken {record.captured_at or '未记录 not recorded'}  {record.device or ''}{where}")
+        held = f"已保存 held ({record.original_size} bytes)" if record.original_held else "尚未上传 not uploaded yet"
+        pdf.line_text(
+            f"   相机原图 camera original: {held}", colour=(0, 0, 0) if record.original_held else (150, 90, 0)
+        )
 
 
 def _ready_thumbs(view: InspectionView, shas: list[str], root: BlobStore, org_id: str) -> list[io.BytesIO]:

@@ -70,6 +70,8 @@ CREATE INDEX login_failure_client ON login_failure(client, at)
         ;
 -- index op_log_inspection
 CREATE INDEX op_log_inspection ON op_log(inspection_id, seq);
+-- index photo_custody_capture
+CREATE INDEX photo_custody_capture ON photo_custody (org_id, capture_sha256);
 -- index plan_site
 CREATE INDEX plan_site ON plan(site_id);
 -- index recovered_op_epoch
@@ -349,6 +351,20 @@ CREATE TABLE organisation (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL
         );
+-- table photo_custody
+CREATE TABLE photo_custody (
+            org_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            capture_sha256 TEXT NOT NULL,
+            captured_at TEXT,
+            device TEXT,
+            lat REAL,
+            lon REAL,
+            accuracy_m REAL,
+            declared_by TEXT NOT NULL REFERENCES user(id),
+            declared_at TEXT NOT NULL,
+            PRIMARY KEY (org_id, sha256)
+        );
 -- table plan
 CREATE TABLE plan (
             id TEXT PRIMARY KEY,
@@ -520,3 +536,4 @@ END;
 -- migration xunjian m021_restores
 -- migration xunjian m035_upload_received
 -- migration xunjian m050_job_lease
+-- migration xunjian m055_photo_custody

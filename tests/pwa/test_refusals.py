@@ -25,7 +25,8 @@ def test_a_refused_reading_is_shown_on_its_item_and_unsynced_data_can_be_exporte
     inspection_id = phone.start_inspection()
     phone.choose("has_fresh_food", "yes")
     phone.choose("fresh_categories", "frozen")
-    phone.take_photo('[data-path="site_overview_photos"] input[type=file]', camera_jpeg())
+    camera = camera_jpeg()
+    phone.take_photo('[data-path="site_overview_photos"] input[type=file]', camera)
     phone.go_to_section("6.2")
     phone.type_number(FROZEN, "999")  # beyond what a thermometer in a freezer can read
     assert "超出可填范围" in phone.card(FROZEN).inner_text()
@@ -38,8 +39,11 @@ def test_a_refused_reading_is_shown_on_its_item_and_unsynced_data_can_be_exporte
     exported = json.loads(saved.read_text(encoding="utf-8"))
     assert [op["kind"] for op in exported["ops"]] == ["create", "set", "set", "attach", "set"]
     assert {op["inspection_id"] for op in exported["ops"]} == {inspection_id}
-    [photo] = exported["evidence"]
+    [photo] = [e for e in exported["evidence"] if "role" not in e]  # the light version, and the camera's file:
+    [original] = [e for e in exported["evidence"] if e.get("role") == "original"]
     assert sha256(base64.b64decode(photo["base64"])) == photo["sha256"]
+    assert base64.b64decode(original["base64"]) == camera and sha256(camera) == original["sha256"]
+    assert original["light_sha256"] == photo["sha256"] and photo["custody"]["capture_sha256"] == original["sha256"]
     assert exported["inspections"][0]["answers"][FROZEN] == 999
 
     phone.offline(False)

@@ -1,7 +1,8 @@
 // @ts-check
 // The desk's photos: thumbnails (?variant=thumb) and a viewer with the display version
 // (1600 px), zoomed (1× to 4×) and turned by quarter turns on screen, the original on request, and what /meta says (capture time, pixels, size, camera,
-// uploader, GPS when the caller may see it). Images are fetched with the bearer token into
+// uploader, GPS when the caller may see it), and the chain of custody from /custody (the camera
+// file's capture hash, time, phone, position, whether the camera original is held). Images are fetched with the bearer token into
 // blob: URLs, since <img> cannot send the header. A photo an answer names but the phone has not
 // uploaded yet is shown as awaiting upload, never as a broken image.
 import { ApiError, json, send } from '../lib/api.js'
@@ -158,8 +159,9 @@ export function openViewer(app, shas, index, title) {
       original)
     meta.dataset.meta = 'loading'
     replace(meta)
-    json(`/api/blobs/${sha}/meta`, { token: app.meta.token }).then((m) => {
-      if (backdrop.dataset.sha256 === sha) fillMeta(app, meta, m)
+    json(`/api/blobs/${sha}/meta`, { token: app.meta.token }).then(async (m) => {
+      const custody = await json(`/api/blobs/${sha}/custody`, { token: app.meta.token }).catch(() => null)
+      if (backdrop.dataset.sha256 === sha) fillMeta(app, meta, m, custody)
     }, () => {
       meta.dataset.meta = 'missing'
       replace(meta, h('dd', { class: 'muted' }, t('desk_photo_unavailable')))
@@ -173,8 +175,8 @@ export function openViewer(app, shas, index, title) {
   closeButton.focus()
 }
 
-/** @param {any} app @param {HTMLElement} dl @param {any} m the blob's /meta */
-function fillMeta(app, dl, m) {
+/** @param {any} app @param {HTMLElement} dl @param {any} m the blob's /meta @param {any} [custody] its /custody, if declared */
+function fillMeta(app, dl, m, custody) {
   /** @param {string} key @param {string} label @param {any} value */
   const row = (key, label, value) => value ? [h('dt', null, label), h('dd', { [`data-${key}`]: String(value) }, value)] : null
   const camera = [m.device_make, m.device_model].filter(Boolean).join(' ')
@@ -185,6 +187,35 @@ function fillMeta(app, dl, m) {
     row('size', t('desk_size'), `${sizeText(m.size)} · ${m.media_type}`),
     row('camera', t('desk_camera'), camera),
     row('uploaded', t('desk_uploaded'), `${who(app, m.uploaded_by)} · ${when(m.uploaded_at)}`),
-    row('gps', t('desk_gps'), gps))
+    row('gps', t('desk_gps'), gps),
+    custody ? custodyRows(app, m.sha256, custody, row) : null)
   dl.dataset.meta = 'loaded'
+}
+
+/**
+ * The chain of custody: capture hash, time, phone, position, and the camera original (held or not).
+ * @param {any} app @param {string} sha @param {any} c @param {(key: string, label: string, value: any) => any} row
+ */
+function custodyRows(app, sha, c, row) {
+  const position = c.lat !== null && c.lat !== undefined ? `${c.lat.toFixed(6)}, ${c.lon.toFixed(6)}${c.accuracy_m ? ` ±${Math.round(c.accuracy_m)} m` : ''}` : ''
+  const held = c.original_held ? `${t('desk_original_held')} · ${sizeText(c.original_size)}` : t('desk_original_missing')
+  const download = h('button', { type: 'button', class: 'btn small', 'data-action': 'load-camera-original' }, t('desk_download_camera'))
+  download.addEventListener('click', async () => {
+    download.setAttribute('disabled', '')
+    try {
+      const blob = await (await send(`/api/blobs/${sha}/camera`, { token: app.meta.token })).blob()
+      download.replaceWith(h('a', { class: 'btn small', href: URL.createObjectURL(blob), download: `${c.capture_sha256}.jpg`, 'data-camera-original': 'loaded' }, t('desk_download_camera')))
+    } catch (e) {
+      download.replaceWith(h('span', { class: 'bad', 'data-camera-original': 'refused' }, e instanceof ApiError ? `${t('problem_title')}: ${e.type}` : t('desk_photo_unavailable')))
+    }
+  })
+  return [
+    h('dt', { class: 'viewer-custody' }, t('desk_custody')), h('dd', { class: 'viewer-custody' }),
+    h('dt', null, t('desk_capture_sha256')), h('dd', { 'data-capture-sha256': c.capture_sha256, class: 'hash' }, c.capture_sha256),
+    row('capture-time', t('desk_captured_at'), c.captured_at ? capturedText(c.captured_at) : ''),
+    row('capture-device', t('desk_capture_device'), c.device),
+    row('capture-position', t('desk_capture_position'), position),
+    h('dt', null, t('desk_camera_original')),
+    h('dd', { 'data-original-held': String(c.original_held) }, held, c.original_held ? [' ', download] : null),
+  ]
 }

@@ -52,6 +52,7 @@ const BASE_TEXTS = {
   update_ready: ['新版本已就绪', 'A new version is ready'],
   update_now: ['更新', 'Update'],
   language: ['English', '中文'],
+  originals_any_network: ['相机原图：移动网络也上传（默认仅 Wi-Fi）', 'Camera originals: upload on mobile data too (Wi-Fi only by default)'],
   status_draft: ['草稿', 'Draft'],
   status_submitted: ['已提交', 'Submitted'],
   status_returned: ['已退回', 'Returned'],

@@ -114,7 +114,8 @@ function actions(app) {
       page.busy = true
       try {
         const prepared = await preparePhoto(file)
-        await storeBlob(app.db, prepared, { kind: 'photo', inspection_id: id, path })
+        const originals = page.schema?.['x-evidence']?.originals === 'required' ? 'required' : 'wifi'
+        await storeBlob(app.db, prepared, { kind: 'photo', inspection_id: id, path, originals })
         if (forItem) {
           const draft = await getDraft(app.db, id)
           draft.evidence[forItem] = [...new Set([...(draft.evidence[forItem] || []), prepared.sha256])]

@@ -74,6 +74,7 @@ export function renderHome(app) {
         h('a', { href: `#/older/${s.id}`, 'data-older-site': s.id }, t('older_records')))))),
     h('section', { class: 'card look' }, h('h3', null, t('look_group')),
       lookControls({ dark: t('look_dark'), large: t('look_large'), group: t('look_group') })),
+    originalsToggle(app),
     h(
       'div',
       { class: 'row-actions' },
@@ -138,4 +139,18 @@ export async function startInspection(app, checklistId, siteId) {
   await app.edit('create', id, { checklist_id: checklist.id, version: checklist.latest_version, site_id: siteId })
   location.hash = `#/i/${id}/s/0`
   return ''
+}
+
+/** "相机原图在任何网络上传": camera originals go on mobile data too, not only on Wi-Fi. @param {any} app */
+function originalsToggle(app) {
+  return h('label', { class: 'card toggle', 'data-setting': 'originals' },
+    h('input', {
+      type: 'checkbox', name: 'originals_always', checked: app.meta.originals === 'always',
+      onchange: async (/** @type {Event} */ e) => {
+        const always = /** @type {HTMLInputElement} */ (e.target).checked
+        await setMeta(app.db, { originals: always ? 'always' : undefined })
+        app.meta.originals = always ? 'always' : undefined // the next sync sends the originals waiting
+      },
+    }),
+    ' ', t('originals_any_network'))
 }

@@ -3,18 +3,41 @@
 // Blobs with a thumbnail until uploaded (uploads.js), shown from there or, for evidence this
 // device does not hold, from the server's thumbnail; and freed once the server holds them and no
 // open inspection here needs them. No DOM: the service worker's sync prunes them too.
+// A photo's camera original is a record of its own (role 'original', keyed by the capture hash),
+// linked to its light version (light_sha256), which carries the chain of custody to declare.
 
 /** @typedef {import('idb').IDBPDatabase<any>} DB */
 
 /**
  * Keep evidence bytes on the device until uploaded. Idempotent by hash.
  * @param {DB} db
- * @param {{blob: Blob, thumb?: Blob|null, sha256: string, media_type: string, width?: number, height?: number}} prepared
- * @param {{kind: 'photo'|'signature', inspection_id: string, path: string}} where
+ * @param {{blob: Blob, thumb?: Blob|null, sha256: string, media_type: string, width?: number, height?: number,
+ *   original?: {blob: Blob, sha256: string, media_type: string, custody: Record<string, any>}|null}} prepared
+ * @param {{kind: 'photo'|'signature', inspection_id: string, path: string, originals?: 'wifi'|'required'}} where
  */
 export async function storeBlob(db, prepared, where) {
   const tx = db.transaction('blobs', 'readwrite')
   const held = await tx.store.get(prepared.sha256)
+  const original = where.kind === 'photo' && prepared.original && prepared.original.sha256 !== prepared.sha256 ? prepared.original : null
+  if (original && !(await tx.store.get(original.sha256))) {
+    await tx.store.put({
+      sha256: original.sha256,
+      blob: original.blob,
+      thumb: null,
+      media_type: original.media_type,
+      size: original.blob.size,
+      kind: 'photo',
+      role: 'original',
+      light_sha256: prepared.sha256,
+      originals: where.originals || 'wifi',
+      inspection_id: where.inspection_id,
+      path: where.path,
+      created_at: Date.now(),
+      state: 'pending',
+      upload_url: null,
+      offset: 0,
+    })
+  }
   if (!held) {
     await tx.store.put({
       sha256: prepared.sha256,
@@ -31,6 +54,7 @@ export async function storeBlob(db, prepared, where) {
       state: 'pending',
       upload_url: null,
       offset: 0,
+      ...(original ? { capture_sha256: original.sha256, custody: original.custody, custody_state: 'pending' } : {}),
     })
   }
   await tx.done

@@ -1,7 +1,9 @@
 // @ts-check
 // The last resort: everything not yet on the server (ops, refused ones included, the local view
 // of each inspection they touch, photos and signatures not uploaded, and kept requests such as
-// fix reports, failed ones included) as one JSON file.
+// fix reports, failed ones included) as one JSON file. A photo's camera original not yet sent is
+// evidence too: it goes with its light version's hash (light_sha256), and the light version with
+// its chain of custody (the capture hash, time, device, position).
 import { localView } from '../model/inspection.js'
 
 /** @typedef {import('idb').IDBPDatabase<any>} DB */
@@ -57,6 +59,8 @@ export async function unsyncedData(db, now = Date.now()) {
         inspection_id: b.inspection_id,
         path: b.path,
         size: b.size,
+        ...(b.role === 'original' ? { role: 'original', light_sha256: b.light_sha256 } : {}),
+        ...(b.custody ? { custody: b.custody } : {}),
         base64: await base64(b.blob),
       })),
     ),

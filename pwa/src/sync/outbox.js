@@ -157,13 +157,15 @@ export const STALE_MS = 24 * 3600 * 1000
  */
 export function unsyncedSummary(ops, blobs, now, requests = []) {
   const open = ops.filter((r) => r.state !== 'acked')
-  const waiting = blobs.filter((b) => b.state !== 'uploaded')
+  // a camera original waiting for Wi-Fi is not unsent work: the light version holds the form's evidence
+  const waiting = blobs.filter((b) => b.state !== 'uploaded' && b.role !== 'original')
   const times = [...open, ...waiting, ...requests].map((r) => r.created_at).filter(Number.isFinite)
   const oldest = times.length ? Math.min(...times) : null
   return {
     ops: open.length,
     rejected: open.filter((r) => r.state === 'rejected').length,
     blobs: waiting.length,
+    originals: blobs.filter((b) => b.role === 'original' && b.state !== 'uploaded' && b.state !== 'refused').length,
     requests: requests.length,
     failed_requests: requests.filter((r) => r.state === 'failed').length,
     count: open.length + waiting.length + requests.length,

@@ -2,6 +2,9 @@
 // Evidence upload: ask which hashes the server lacks (POST /api/blobs/missing), then send each
 // missing blob resumably with tus 1.0 (POST to create, PATCH chunks, HEAD to find the offset
 // after a cut). The upload URL and offset are kept in the blob's record, so a reload resumes.
+// Light versions and signatures go first, so the form syncs fast; then each light photo's chain of
+// custody (PUT /api/blobs/{sha}/custody); then the camera originals, on Wi-Fi, when the inspector
+// allows it (meta 'originals' = 'always'), or always when the checklist requires them.
 import { ApiError, NetworkError, problemName } from '../lib/api.js'
 
 export const CHUNK_BYTES = 256 * 1024
@@ -123,29 +126,53 @@ function isRefusal(error) {
 }
 
 /**
- * Upload every blob not yet on the server. Blobs the server refuses (not an image, too large)
- * are marked 'refused' with the problem, shown to the inspector, and not retried.
- * @param {DB} db @param {string} token
- * @param {(done: number, total: number) => void} [onProgress]
+ * Whether a camera original may be sent now: its checklist requires originals, the inspector
+ * allows them on any network, or the phone is on Wi-Fi (as navigator.connection tells, where present).
+ * @param {{originals?: string}} record @param {string|undefined} allow @param {any} [connection]
  */
-export async function uploadAll(db, token, onProgress) {
-  const waiting = (await db.getAll('blobs')).filter((b) => b.state !== 'uploaded' && b.state !== 'refused')
-  if (!waiting.length) return { done: 0, total: 0 }
+export function originalAllowed(record, allow, connection = globalThis.navigator && /** @type {any} */ (globalThis.navigator).connection) {
+  if (record.originals === 'required' || allow === 'always') return true
+  return connection?.type === 'wifi' || connection?.type === 'ethernet'
+}
+
+/**
+ * What to send, in order: first every waiting light version and signature; the camera originals
+ * come in a second round, once their light version is on the server (or gone from the device).
+ * @param {any[]} records @param {'light'|'original'} round @param {string|undefined} allow @param {any} [connection]
+ */
+export function uploadRound(records, round, allow, connection) {
+  const waiting = records.filter((b) => b.state !== 'uploaded' && b.state !== 'refused')
+  if (round === 'light') return waiting.filter((b) => b.role !== 'original')
+  const lights = new Map(records.map((b) => [b.sha256, b]))
+  return waiting.filter((b) => {
+    if (b.role !== 'original') return false
+    const light = lights.get(b.light_sha256)
+    return (!light || light.state === 'uploaded') && originalAllowed(b, allow, connection)
+  })
+}
+
+/** Which of these hashes the server lacks (for this user). @param {string[]} hashes @param {string} token */
+async function missingOf(hashes, token) {
   const missing = new Set()
-  for (let i = 0; i < waiting.length; i += 500) {
-    const hashes = waiting.slice(i, i + 500).map((b) => b.sha256)
+  for (let i = 0; i < hashes.length; i += 500) {
     const response = await tusFetch('/api/blobs/missing', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ hashes }),
+      body: JSON.stringify({ hashes: hashes.slice(i, i + 500) }),
     })
     if (!response.ok) throw new ApiError(response.status, await problemOf(response))
     for (const sha of (await response.json()).missing) missing.add(sha)
   }
-  let done = 0
-  const total = waiting.length
-  onProgress?.(done, total)
-  for (const record of waiting) {
+  return missing
+}
+
+/**
+ * Send each record the server lacks; those it refuses for good are marked 'refused' with the problem.
+ * @param {DB} db @param {any[]} records @param {string} token @param {() => void} onDone
+ */
+async function sendEach(db, records, token, onDone) {
+  const missing = await missingOf(records.map((b) => b.sha256), token)
+  for (const record of records) {
     if (missing.has(record.sha256)) {
       try {
         await uploadBlob(db, record, token)
@@ -156,8 +183,54 @@ export async function uploadAll(db, token, onProgress) {
       }
     }
     await updateBlob(db, record.sha256, { state: 'uploaded', upload_url: null })
+    onDone()
+  }
+}
+
+/**
+ * Declare the chain of custody of each uploaded light photo not yet declared: its capture hash,
+ * time, device and position. Refused (409: another capture hash) is kept with the problem.
+ * @param {DB} db @param {string} token
+ */
+export async function declareCustody(db, token) {
+  const due = (await db.getAll('blobs')).filter((b) => b.custody && b.custody_state === 'pending' && b.state === 'uploaded')
+  for (const record of due) {
+    const response = await tusFetch(`/api/blobs/${record.sha256}/custody`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(record.custody),
+    })
+    if (response.ok) await updateBlob(db, record.sha256, { custody_state: 'sent' })
+    else if (response.status >= 500 || response.status === 401) throw new ApiError(response.status, await problemOf(response))
+    else await updateBlob(db, record.sha256, { custody_state: 'refused', custody_problem: await problemOf(response) })
+  }
+}
+
+/**
+ * Upload every blob not yet on the server: light versions and signatures, then the custody of
+ * light photos, then the camera originals allowed now. Blobs the server refuses (not an image, too
+ * large) are marked 'refused' with the problem, shown to the inspector, and not retried.
+ * @param {DB} db @param {string} token
+ * @param {(done: number, total: number) => void} [onProgress]
+ * @param {{connection?: any}} [options] the network as navigator.connection tells it (tests)
+ */
+export async function uploadAll(db, token, onProgress, options = {}) {
+  const allow = await db.get('meta', 'originals')
+  const connection = 'connection' in options ? options.connection : undefined
+  const light = uploadRound(await db.getAll('blobs'), 'light', allow, connection)
+  let done = 0
+  let total = light.length
+  const step = () => {
     done += 1
     onProgress?.(done, total)
   }
+  if (light.length) {
+    onProgress?.(done, total)
+    await sendEach(db, light, token, step)
+  }
+  await declareCustody(db, token)
+  const originals = uploadRound(await db.getAll('blobs'), 'original', allow, connection)
+  total += originals.length
+  if (originals.length) await sendEach(db, originals, token, step)
   return { done, total }
 }

@@ -22,6 +22,7 @@ STAGES = (
     "epochs",  # m020–m021 (issue 15): the database's epoch, restores, devices back and what they recovered
     "objects",  # m035 (issue 16): the bytes of an unfinished upload held in an object store
     "cluster",  # m050 (issue 16): job leases, so several app servers run each periodic job once
+    "originals",  # m055 (issue 18): each light photo's chain of custody, linking it to its camera original
 )
 
 for _stage in STAGES:
