@@ -21,6 +21,7 @@ STAGES = (
     "audit",  # m017 (issue 14): the audit trail of administration
     "epochs",  # m020–m021 (issue 15): the database's epoch, restores, devices back and what they recovered
     "objects",  # m035 (issue 16): the bytes of an unfinished upload held in an object store
+    "read_cost",  # m060–m061 (issue 13): district rollups, the overdue summary's covering indexes
 )
 
 for _stage in STAGES:

@@ -28,6 +28,7 @@ from sync.review.actions import (
     report_fix,
     verify_action,
 )
+from sync.review.period_facts import whole_districts
 from sync.review.reports import figures
 from tests.sync.office import Office, new_office
 from tests.sync.review.field_work import FieldWork
@@ -126,9 +127,13 @@ def test_rollups_kept_by_deltas_equal_rollups_rebuilt_and_reports_equal_the_orac
             assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(
                 store, CATALOG, admin, everywhere, period, TODAY
             )
+        part = sorted(office.sites[name] for name in ("n1", "s1"))  # a district in part: the sites' rollups
         for period in PERIODS:
             assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(
                 store, CATALOG, admin, everywhere, period, TODAY
+            )
+            assert figures(store, CATALOG, admin, part, period, TODAY) == oracle_figures(
+                store, CATALOG, admin, part, period, TODAY
             )
     finally:
         store.close()
@@ -149,5 +154,19 @@ def test_a_rebuild_from_scratch_gives_the_rows_the_deltas_kept() -> None:
             conn.execute("DELETE FROM rollup_total")
             rollups.rebuild(conn)
         assert rollups.stored(store.db) == held
+    finally:
+        store.close()
+
+
+def test_a_report_over_whole_districts_reads_the_districts_rollups_else_the_sites() -> None:
+    store = open_store(None)
+    try:
+        office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
+        north, south = office.districts["north"], office.districts["south"]
+        n1, n2, s1 = (office.sites[name] for name in ("n1", "n2", "s1"))
+        assert whole_districts(store, sorted([n1, n2, s1])) == sorted([north, south])
+        assert whole_districts(store, [s1]) == [south]
+        assert whole_districts(store, sorted([n1, s1])) is None
+        assert whole_districts(store, [n2]) is None
     finally:
         store.close()
