@@ -159,7 +159,8 @@ def _apply(conn: sqlite3.Connection, before: Snapshot, after: Snapshot) -> None:
                 continue
             for name, names, held, where in ((table, columns, key, match), (twin, twin_columns, twin_key, twin_match)):
                 _upsert(conn, name, names, width, [*held, *delta])
-                conn.execute(f"DELETE FROM {name} WHERE {where} AND {columns[width]} = 0", held)
+                if delta[0] < 0:  # only a count that fell can reach zero
+                    conn.execute(f"DELETE FROM {name} WHERE {where} AND {columns[width]} = 0", held)
 
 
 def _upsert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], width: int, values: list[Any]) -> None:
@@ -206,8 +207,9 @@ def _apply_failure(
             f" AND r.item_path = ? AND r.clause = ? AND r.count > 0), '') WHERE {twin_match}",
             [*twin_key, *twin_key],
         )
-    conn.execute(f"DELETE FROM rollup_failure WHERE {match} AND count = 0", key)
-    conn.execute(f"DELETE FROM rollup_district_failure WHERE {twin_match} AND count = 0", twin_key)
+    if change < 0:  # only a count that fell can reach zero
+        conn.execute(f"DELETE FROM rollup_failure WHERE {match} AND count = 0", key)
+        conn.execute(f"DELETE FROM rollup_district_failure WHERE {twin_match} AND count = 0", twin_key)
 
 
 @contextmanager

@@ -170,3 +170,36 @@ def test_a_report_over_whole_districts_reads_the_districts_rollups_else_the_site
         assert whole_districts(store, [n2]) is None
     finally:
         store.close()
+
+
+def test_the_district_rollups_follow_returns_and_action_changes_on_either_backend(store: Store) -> None:
+    """The ``store`` fixture: PostgreSQL under ``XUNJIAN_TEST_BACKEND=postgresql`` (the upserts' plain SQL)."""
+    office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
+    work = FieldWork(store, CATALOG, office)
+    desk, admin = Desk(), office.users["admin"]
+    base = {"version": 1, "time": (2, 0, 0, 0), "frozen_temp": -20, "stalls": [], "rework": "pass"}
+    for site, day, licence, fate in (
+        ("n1", date(2026, 4, 1), "fail", "submitted"),
+        ("n2", date(2026, 4, 2), "fail", "submitted"),
+        ("n2", date(2026, 4, 30), "fail", "approved"),
+        ("s1", date(2026, 6, 30), "fail", "submitted"),
+    ):
+        make(work, {**base, "site": site, "day": day, "licence": licence, "fate": fate})
+    first = "SELECT id FROM finding WHERE status = 'active' ORDER BY created_seq, pointer LIMIT 1"  # no rowid here
+
+    def verify_and_close() -> None:
+        finding_id = store.db.execute(first).fetchone()[0]
+        verify_action(store, admin, finding_id, Verification(photos=[PHOTO]), today=TODAY, now=iso(desk.after(1)))
+        close_action(store, admin, finding_id, Closure(), today=TODAY, now=iso(desk.after(1)))
+
+    steps = [lambda: rework(work, desk, 0, "pass", 2), verify_and_close, lambda: rework(work, desk, 1, "fail", 3)]
+    for step in steps:
+        step()
+        held = rollups.stored(store.db)
+        assert held == rollups.computed(store.db)
+        assert held["rollup_district_failure"] and held["rollup_district_action"]
+    everywhere = sorted(office.sites.values())
+    for period in PERIODS:
+        assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(
+            store, CATALOG, admin, everywhere, period, TODAY
+        )
