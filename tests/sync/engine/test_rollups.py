@@ -3,6 +3,7 @@ equal the oracle, while inspections are returned and resubmitted and actions mov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -192,7 +193,11 @@ def test_the_district_rollups_follow_returns_and_action_changes_on_either_backen
         verify_action(store, admin, finding_id, Verification(photos=[PHOTO]), today=TODAY, now=iso(desk.after(1)))
         close_action(store, admin, finding_id, Closure(), today=TODAY, now=iso(desk.after(1)))
 
-    steps = [lambda: rework(work, desk, 0, "pass", 2), verify_and_close, lambda: rework(work, desk, 1, "fail", 3)]
+    steps: list[Callable[[], None]] = [
+        lambda: rework(work, desk, 0, "pass", 2),
+        verify_and_close,
+        lambda: rework(work, desk, 1, "fail", 3),
+    ]
     for step in steps:
         step()
         held = rollups.stored(store.db)
