@@ -88,6 +88,12 @@ class Api:
     def timed(self, role: str, url: str, **params: Any) -> float:
         return median_ms(lambda: self.get(role, url, **params).content, self.reps)
 
+    def warm(self, shape: Shape) -> None:
+        """One untimed pass of :func:`reads` (``--warm``): the page cache holds what they read before timing."""
+        print("    (one untimed pass first)", flush=True)
+        reads(self, shape)
+        self.close()
+
     def close(self) -> None:
         for client in self.clients.values():
             client.close()
@@ -212,6 +218,13 @@ def reads(api: Api, shape: Shape) -> dict[str, float]:
     rows["coverage, 12 months (supervisor)"] = api.timed(
         "supervisor", "/api/schedules/coverage", first=span["first"], last=span["last"]
     )
+    return rows
+
+
+def exports(api: Api) -> dict[str, float]:
+    """The month's answers CSV and an inspector's first sync, by row name."""
+    span = periods((datetime.now(UTC) + CHINA).date())
+    rows: dict[str, float] = {}
     csv = api.get("admin", "/api/exports/answers.csv", month=span["month"]).content
     lines = max(csv.count(b"\n") - 1, 1)
     total = api.timed("admin", "/api/exports/answers.csv", month=span["month"])
@@ -246,6 +259,22 @@ def memory_mb(server: ServerProcess) -> tuple[float, float]:
     return found.get("VmRSS", 0) / 1024, found.get("VmHWM", 0) / 1024
 
 
+def reads_only(data: Path, shape: Shape, reps: int, warm: bool) -> dict[str, float]:
+    """``--only reads``: the supervisor's and admin's reads alone (after one untimed pass when ``warm``)."""
+    city = build(data, shape)
+    rows: dict[str, float] = {"load average (1 min) at start": os.getloadavg()[0]}
+    with server_on_copy(folder_of(data, shape), data / f"run-{os.getpid()}", 600 + shape.inspections / 200) as server:
+        api = Api(server.base, city, reps)
+        if warm:
+            Api(server.base, city, 1).warm(shape)
+        started = time.perf_counter()
+        rows.update(reads(api, shape))
+        rows["reads: seconds in all"] = time.perf_counter() - started
+        rows["load average (1 min) at end"] = os.getloadavg()[0]
+        api.close()
+    return rows
+
+
 def measure(data: Path, shape: Shape, empty: Shape, reps: int) -> dict[str, float]:
     """Build (or reuse) the store of ``shape`` and time every read on it; the submit against an empty store too."""
     city = build(data, shape)
@@ -253,15 +282,17 @@ def measure(data: Path, shape: Shape, empty: Shape, reps: int) -> dict[str, floa
     rows: dict[str, float] = {
         "build rate (inspections/s)": build_rate(data, shape),
         "store size (MB)": store_path(data, shape).stat().st_size / 1e6,
+        "load average (1 min) at start": os.getloadavg()[0],
     }
     timeout = 600 + shape.inspections / 200
-    with server_on_copy(folder_of(data, empty), data / "run-empty", timeout) as server:
+    with server_on_copy(folder_of(data, empty), data / f"run-empty-{os.getpid()}", timeout) as server:
         api = Api(server.base, city_of(data, empty), reps)
         empty_ms = statistics.median(submit_ms(api, empty, 9000 + n) for n in range(reps))
         api.close()
-    with server_on_copy(folder_of(data, shape), data / "run", timeout) as server:
+    with server_on_copy(folder_of(data, shape), data / f"run-{os.getpid()}", timeout) as server:
         api = Api(server.base, city, reps)
         rows.update(reads(api, shape))
+        rows.update(exports(api))
         alone, p50, p99 = health_under_load(api, shape, periods((datetime.now(UTC) + CHINA).date())["quarter"])
         rows["health alone, p50"], rows["health under load, p50"], rows["health under load, p99"] = alone, p50, p99
         at_size = statistics.median(submit_ms(api, shape, 8000 + n) for n in range(reps))
@@ -269,6 +300,7 @@ def measure(data: Path, shape: Shape, empty: Shape, reps: int) -> dict[str, floa
         rows["submit 50 inspections, empty store"] = empty_ms
         rows["submit throughput vs empty store (ratio)"] = empty_ms / at_size
         rows["server RSS (MB)"], rows["server peak RSS (MB)"] = memory_mb(server)
+        rows["load average (1 min) at end"] = os.getloadavg()[0]
         api.close()
     return rows
 
@@ -292,12 +324,17 @@ def table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def run(data: Path, shapes: list[Shape], empty: Shape, reps: int) -> dict[str, dict[str, float]]:
+def run(
+    data: Path, shapes: list[Shape], empty: Shape, reps: int, *, only: str | None = None, warm: bool = False
+) -> dict[str, dict[str, float]]:
     """Measure every shape in turn; the results by size (as text, the JSON's keys)."""
     results: dict[str, dict[str, float]] = {}
     for shape in shapes:
         print(f"== {shape.inspections:,} inspections", flush=True)
-        results[f"{shape.inspections:,}"] = measure(data, shape, empty, reps)
+        if only == "reads":
+            results[f"{shape.inspections:,}"] = reads_only(data, shape, reps, warm)
+        else:
+            results[f"{shape.inspections:,}"] = measure(data, shape, empty, reps)
     return results
 
 
@@ -309,19 +346,27 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=default_data(), help="the bench data folder (stores, results)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each timed read (the median is shown)")
     parser.add_argument("--build-only", action="store_true", help="build the stores, time nothing")
+    parser.add_argument(
+        "--only",
+        choices=["reads"],
+        help="reads: time the queue, findings, reports and coverage alone (no exports, first sync, load or submits)",
+    )
+    parser.add_argument("--warm", action="store_true", help="one untimed pass of the reads before the timed ones")
     args = parser.parse_args()
     shapes = [Shape(int(size)) for size in args.sizes.split(",")]
     if args.build_only:
         for shape in shapes:
             build(args.data, shape)
         return
-    results = run(args.data, shapes, Shape(0), args.reps)
+    results = run(args.data, shapes, Shape(0), args.reps, only=args.only, warm=args.warm)
     print(table(results))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     document = json.dumps({"when": stamp, "results": results}, ensure_ascii=False, indent=1)
-    for name in (f"results-{stamp}.json", "results-latest.json"):
+    # a partial run (``--only``) never stands as the latest full table
+    names = [f"results-{stamp}-{args.only}.json"] if args.only else [f"results-{stamp}.json", "results-latest.json"]
+    for name in names:
         (args.data / name).write_text(document)
-    print(f"written: {args.data / f'results-{stamp}.json'}")
+    print(f"written: {args.data / names[0]}")
 
 
 if __name__ == "__main__":
