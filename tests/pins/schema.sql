@@ -109,10 +109,10 @@ CREATE TABLE audit_event (
     after_json TEXT
 );
 -- table blob
-CREATE TABLE blob (
+CREATE TABLE "blob" (
             org_id TEXT NOT NULL REFERENCES organisation(id),
             sha256 TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('photo', 'signature')),
+            kind TEXT NOT NULL CHECK (kind IN ('photo', 'signature', 'audio')),
             media_type TEXT NOT NULL,
             size INTEGER NOT NULL,
             width INTEGER,
@@ -537,3 +537,4 @@ END;
 -- migration xunjian m035_upload_received
 -- migration xunjian m050_job_lease
 -- migration xunjian m055_photo_custody
+-- migration xunjian m070_audio_blobs

@@ -133,7 +133,14 @@ async function start(key, path, ctx) {
 function tick() {
   if (!active) return
   const text = t('voice_recording', { time: clock(Date.now() - active.started), max: clock(MAX_VOICE_MS) })
-  for (const el of document.querySelectorAll(`[data-voice-timer="${CSS.escape(active.key)}"]`)) el.textContent = text
+  for (const el of document.querySelectorAll('[data-voice-timer]')) {
+    if (/** @type {HTMLElement} */ (el).dataset.voiceTimer === active.key) el.textContent = text
+  }
+}
+
+/** The memo's place under the item at `path`, if shown. @param {string} path */
+function slotOf(path) {
+  return [...document.querySelectorAll('[data-voice]')].find((el) => /** @type {HTMLElement} */ (el).dataset.voice === path) || null
 }
 
 /** Stop the recording under way; its recorder's onstop hands the memo to the page. */
@@ -149,13 +156,12 @@ function stop() {
 /** Say why there is no recording, in place and on later renders. @param {string} key @param {string} path @param {string} reason a text key */
 function refuse(key, path, reason) {
   failed.set(key, reason)
-  const slot = document.querySelector(`[data-voice="${CSS.escape(path)}"]`)
+  const slot = slotOf(path)
   slot?.querySelector('[data-voice-error]')?.remove()
   slot?.append(h('p', { class: 'num-note bad', role: 'alert', 'data-voice-error': reason }, t(/** @type {any} */ (reason))))
 }
 
 /** Show the recording state in place, before the page renders again. @param {string} key @param {string} path @param {VoiceContext} ctx */
 function redraw(key, path, ctx) {
-  const slot = document.querySelector(`[data-voice="${CSS.escape(path)}"] .voice-record`)
-  slot?.replaceWith(recordButton(key, path, ctx))
+  slotOf(path)?.querySelector('.voice-record')?.replaceWith(recordButton(key, path, ctx))
 }

@@ -22,7 +22,7 @@ def m070_audio_blobs(db: sqlite_utils.Database) -> None:
         run_script(
             db,
             "ALTER TABLE blob DROP CONSTRAINT blob_kind_check;"
-            f" ALTER TABLE blob ADD CONSTRAINT blob_kind_check {_KINDS}"
+            f" ALTER TABLE blob ADD CONSTRAINT blob_kind_check {_KINDS}",
         )
         return
     run_script(
@@ -44,6 +44,5 @@ def m070_audio_blobs(db: sqlite_utils.Database) -> None:
         INSERT INTO blob_audio ({_COLUMNS}) SELECT {_COLUMNS} FROM blob;
         DROP TABLE blob;
         ALTER TABLE blob_audio RENAME TO blob;
-        CREATE INDEX blob_created ON blob(created_at)
-        """,
+        CREATE INDEX blob_created ON blob(created_at)""",
     )
