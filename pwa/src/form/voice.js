@@ -57,7 +57,7 @@ export function voiceMemo(inspectionId, path, note, ctx) {
   return h('div', { class: 'voice-memo', 'data-voice': path },
     voice ? player(voice, ctx) : null,
     voice && editable && ctx.deleteVoice ? deleteButton(path, ctx.deleteVoice) : null,
-    editable ? recordButton(key, path, ctx) : null,
+    editable ? recordButton(key, path, ctx, !!voice) : null,
     failed.has(key) ? h('p', { class: 'num-note bad', role: 'alert', 'data-voice-error': failed.get(key) }, t(/** @type {any} */ (failed.get(key)))) : null)
 }
 
@@ -80,25 +80,25 @@ function deleteButton(path, remove) {
   } }, t('voice_delete'))
 }
 
-/** @param {string} key @param {string} path @param {VoiceContext} ctx */
-function recordButton(key, path, ctx) {
+/** Record (again, when a memo is held: the new one replaces it). @param {string} key @param {string} path @param {VoiceContext} ctx @param {boolean} held */
+function recordButton(key, path, ctx, held) {
   const recording = active?.key === key
   const timer = h('span', { class: 'voice-timer', 'aria-live': 'off', 'data-voice-timer': key, hidden: !recording },
     recording && active ? t('voice_recording', { time: clock(Date.now() - active.started), max: clock(MAX_VOICE_MS) }) : '')
   const button = h('button', {
     type: 'button', class: ['btn small voice-btn', recording && 'recording'], 'data-action': recording ? 'voice-stop' : 'voice-record',
-    'aria-pressed': recording ? 'true' : 'false', 'aria-label': recording ? t('voice_stop') : t('voice_record_label'),
+    'aria-pressed': recording ? 'true' : 'false', title: recording ? t('voice_stop') : t('voice_record_label'),
     onclick: () => {
-      if (active?.key !== key) return start(key, path, ctx)
+      if (active?.key !== key) return start(key, path, ctx, held)
       stop()
-      redraw(key, path, ctx)
+      redraw(key, path, ctx, held)
     },
-  }, recording ? `■ ${t('voice_stop')}` : `● ${t('voice_memo')}`)
+  }, h('span', { 'aria-hidden': 'true' }, recording ? '■ ' : '● '), recording ? t('voice_stop') : t(held ? 'voice_rerecord' : 'voice_memo'))
   return h('span', { class: 'voice-record' }, button, timer)
 }
 
-/** Start recording (stopping any other first). @param {string} key @param {string} path @param {VoiceContext} ctx */
-async function start(key, path, ctx) {
+/** Start recording (stopping any other first). @param {string} key @param {string} path @param {VoiceContext} ctx @param {boolean} held */
+async function start(key, path, ctx, held) {
   if (active) stop()
   failed.delete(key)
   const Recorder = globalThis.MediaRecorder
@@ -127,7 +127,7 @@ async function start(key, path, ctx) {
     timer: setInterval(tick, 250),
     limit: setTimeout(() => active?.key === key && stop(), MAX_VOICE_MS),
   }
-  redraw(key, path, ctx)
+  redraw(key, path, ctx, held)
 }
 
 function tick() {
@@ -161,7 +161,7 @@ function refuse(key, path, reason) {
   slot?.append(h('p', { class: 'num-note bad', role: 'alert', 'data-voice-error': reason }, t(/** @type {any} */ (reason))))
 }
 
-/** Show the recording state in place, before the page renders again. @param {string} key @param {string} path @param {VoiceContext} ctx */
-function redraw(key, path, ctx) {
-  slotOf(path)?.querySelector('.voice-record')?.replaceWith(recordButton(key, path, ctx))
+/** Show the recording state in place, before the page renders again. @param {string} key @param {string} path @param {VoiceContext} ctx @param {boolean} held */
+function redraw(key, path, ctx, held) {
+  slotOf(path)?.querySelector('.voice-record')?.replaceWith(recordButton(key, path, ctx, held))
 }

@@ -44,6 +44,7 @@ export const PHONE_TEXTS = {
   item_note_add: ['添加备注', 'Add a note'],
   item_note_save: ['保存备注', 'Save note'],
   voice_memo: ['录音', 'Record'],
+  voice_rerecord: ['重录', 'Record again'],
   voice_record_label: ['为此项录制语音备注', 'Record a voice memo on this item'],
   voice_stop: ['停止录音', 'Stop recording'],
   voice_saved: ['语音备注', 'Voice memo'],

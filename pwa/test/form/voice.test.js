@@ -29,7 +29,7 @@ test('an editable note offers 录音; a memo plays in place; a read-only note wi
   const empty = voiceMemo('i', 'licence', undefined, ctx)
   const record = empty.querySelector('[data-action="voice-record"]')
   assert.match(record.textContent, /录音/)
-  assert.equal(record.getAttribute('aria-label'), '为此项录制语音备注')
+  assert.equal(record.getAttribute('title'), '为此项录制语音备注')
   assert.ok(record.className.includes('voice-btn'))
   assert.equal(empty.querySelector('audio'), null)
   const held = voiceMemo('i', 'licence', { text: '', voice }, ctx)
@@ -37,6 +37,7 @@ test('an editable note offers 录音; a memo plays in place; a read-only note wi
   assert.equal(audio.getAttribute('data-voice-sha256'), voice.sha256)
   assert.ok(audio.hasAttribute('controls'))
   assert.match(held.textContent, /语音备注 1:23/)
+  assert.match(held.querySelector('[data-action="voice-record"]').textContent, /重录/) // a new one replaces it
   await new Promise((resolve) => setTimeout(resolve, 0))
   assert.deepEqual(urls, [voice.sha256])
   assert.equal(audio.getAttribute('src') || audio.src, 'blob:memo')
