@@ -10,6 +10,7 @@ the text note still works.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Playwright
@@ -47,7 +48,7 @@ def test_a_memo_recorded_offline_survives_a_reload_reaches_the_server_and_plays_
 ) -> None:
     contexts: list[BrowserContext] = []
 
-    def context(**options: object) -> BrowserContext:
+    def context(**options: Any) -> BrowserContext:
         made = microphone_browser.new_context(
             **{"viewport": PHONE, "device_scale_factor": 2, "locale": "zh-CN", "permissions": ["microphone"], **options}
         )
