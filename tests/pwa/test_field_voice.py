@@ -18,10 +18,10 @@ from playwright.sync_api import Browser, BrowserContext, Playwright
 from bench.live import CHROMIUM_ARGS, LiveServer, chromium_path
 from tests import ARTIFACTS
 from tests.pwa.axe import serious_findings, small_targets
-from tests.pwa.conftest import PHONE
 from tests.pwa.desk import DESK, desk_log_in
 from tests.pwa.phone import Phone, sha256
 
+PHONE = {"width": 360, "height": 740}
 AUDIO_READY = """(sel) => { const a = document.querySelector(sel);
   return !!a && a.readyState >= 1 && (a.duration > 0 || a.duration === Infinity) }"""
 ITEM = "main > .item[data-kind=pass_fail]"

@@ -3,12 +3,20 @@ received or still on the phone."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from tests.audio import WEBM, ogg_opus
 from tests.clients import Client, World, device, started
 from tests.evidence import sha256, upload
-from tests.server.routes.test_inspections_pdf_custody import report_text
+
+
+def report_text(client: Client, world: World, inspection_id: str, who: str, tmp_path: Path) -> str:
+    response = client.get(f"/api/inspections/{inspection_id}/report.pdf", headers=world.headers[who])
+    assert response.status_code == 200, response.text
+    pdf = tmp_path / f"{who}.pdf"
+    pdf.write_bytes(response.content)
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def test_the_report_lists_each_note_with_its_memo(client: Client, world: World, probe: None, tmp_path: Path) -> None:
