@@ -111,7 +111,14 @@ async function start(key, path, ctx, held) {
   } catch {
     return refuse(key, path, 'voice_denied')
   }
-  const recorder = new Recorder(stream, mime ? { mimeType: mime } : undefined)
+  /** @type {MediaRecorder} */
+  let recorder
+  try {
+    recorder = new Recorder(stream, mime ? { mimeType: mime } : undefined)
+  } catch {
+    stream.getTracks().forEach((track) => track.stop())
+    return refuse(key, path, 'voice_unsupported')
+  }
   /** @type {Blob[]} */
   const chunks = []
   recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data)
