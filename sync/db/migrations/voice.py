@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlite_utils
 
 from sync.db.dialect import POSTGRESQL, dialect_of
 from sync.db.migrations.registry import migrations, run_script
 
-_COLUMNS = "org_id, sha256, kind, media_type, size, width, height, uploaded_by, created_at, metadata_json"
+_OLD_KINDS = "CHECK (kind IN ('photo', 'signature'))"
 _KINDS = "CHECK (kind IN ('photo', 'signature', 'audio'))"
 
 
@@ -15,8 +17,9 @@ _KINDS = "CHECK (kind IN ('photo', 'signature', 'audio'))"
 def m070_audio_blobs(db: sqlite_utils.Database) -> None:
     """Blobs may be ``audio`` (an item note's voice memo) as well as ``photo`` and ``signature``.
 
-    PostgreSQL changes the column's check in place; SQLite cannot alter a check, so the table is
-    rebuilt with the same columns, rows and index (nothing references ``blob``).
+    PostgreSQL changes the column's check in place. SQLite cannot alter a check, so the table is
+    rebuilt from its own definition with only the check changed: every column (whatever earlier
+    migrations added), row and index is kept; nothing references ``blob``.
     """
     if dialect_of(db) == POSTGRESQL:
         run_script(
@@ -25,24 +28,20 @@ def m070_audio_blobs(db: sqlite_utils.Database) -> None:
             f" ALTER TABLE blob ADD CONSTRAINT blob_kind_check {_KINDS}",
         )
         return
-    run_script(
-        db,
-        f"""
-        CREATE TABLE blob_audio (
-            org_id TEXT NOT NULL REFERENCES organisation(id),
-            sha256 TEXT NOT NULL,
-            kind TEXT NOT NULL {_KINDS},
-            media_type TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            width INTEGER,
-            height INTEGER,
-            uploaded_by TEXT NOT NULL REFERENCES user(id),
-            created_at TEXT NOT NULL,
-            metadata_json TEXT NOT NULL,
-            PRIMARY KEY (org_id, sha256)
-        );
-        INSERT INTO blob_audio ({_COLUMNS}) SELECT {_COLUMNS} FROM blob;
-        DROP TABLE blob;
-        ALTER TABLE blob_audio RENAME TO blob;
-        CREATE INDEX blob_created ON blob(created_at)""",
-    )
+    [definition] = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'blob'").fetchone()
+    indexes = [
+        row[0]
+        for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'blob' AND sql IS NOT NULL"
+        )
+    ]
+    if _OLD_KINDS not in definition:
+        raise RuntimeError(f"m070 expected the blob table's check {_OLD_KINDS}; its definition is {definition}")
+    rebuilt = re.sub(r'^CREATE TABLE "?blob"?', "CREATE TABLE blob_audio", definition.replace(_OLD_KINDS, _KINDS))
+    columns = ", ".join(row[1] for row in db.execute("PRAGMA table_info(blob)"))
+    db.execute(rebuilt)
+    db.execute(f"INSERT INTO blob_audio ({columns}) SELECT {columns} FROM blob")
+    db.execute("DROP TABLE blob")
+    db.execute("ALTER TABLE blob_audio RENAME TO blob")
+    for index in indexes:
+        db.execute(index)
