@@ -36,6 +36,7 @@ class Settings:
     login: LoginPolicy = field(default_factory=LoginPolicy)
     tokens: TokenPolicy = field(default_factory=TokenPolicy)
     max_upload_bytes: int = 40 * 1024 * 1024
+    max_audio_bytes: int = 10 * 1024 * 1024
     max_chunk_bytes: int = 8 * 1024 * 1024
     max_open_uploads: int = 20
     max_open_upload_bytes: int = 400 * 1024 * 1024
@@ -90,6 +91,7 @@ class Settings:
             templates_dir=Path(env.get("XUNJIAN_TEMPLATES_DIR", str(TEMPLATES_DIR))),
             max_body_bytes=int(env.get("XUNJIAN_MAX_BODY_BYTES", str(2 * 1024 * 1024))),
             max_upload_bytes=int(env.get("XUNJIAN_MAX_UPLOAD_BYTES", str(40 * 1024 * 1024))),
+            max_audio_bytes=int(env.get("XUNJIAN_MAX_AUDIO_BYTES", str(10 * 1024 * 1024))),
             max_chunk_bytes=int(env.get("XUNJIAN_MAX_CHUNK_BYTES", str(8 * 1024 * 1024))),
             max_open_uploads=int(env.get("XUNJIAN_MAX_OPEN_UPLOADS", "20")),
             max_open_upload_bytes=int(env.get("XUNJIAN_MAX_OPEN_UPLOAD_BYTES", str(400 * 1024 * 1024))),

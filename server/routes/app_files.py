@@ -40,6 +40,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "img-src 'self' blob: data:",
+        "media-src 'self' blob:",  # voice memos play from the bytes kept on the phone or fetched with the token
         "connect-src 'self'",
         "worker-src 'self'",
         "manifest-src 'self'",

@@ -219,7 +219,7 @@ def _unsatisfiable(size: int) -> Exception:
 
 
 def _variant_key(org_id: str, blob: Blob, variant: Variant) -> tuple[str, str]:
-    if blob.kind == "signature" or variant == "original":
+    if blob.kind != "photo" or variant == "original":  # a signature or voice memo is its original only
         return blob_key(org_id, blob.sha256), blob.media_type
     return blob_key(org_id, blob.sha256, variant), "image/jpeg"
 

@@ -93,6 +93,7 @@ def create_upload(
             settings.upload_expiry_s,
             settings.max_open_uploads,
             settings.max_open_upload_bytes,
+            settings.max_audio_bytes,
         ),
     )
     if isinstance(started, Blob):  # held already: an upload complete from the start, as tus clients expect

@@ -280,7 +280,10 @@ def _transition(row: InspectionRow, op: Transition, ctx: Context) -> list[FieldR
 
 
 def _note(row: InspectionRow, op: Note, ctx: Context) -> list[FieldResult]:
-    """Write (or, with empty text, remove) the inspector's note on an item of this version; not once locked."""
+    """Write (or, with empty text and no memo, remove) the inspector's note on an item of this version; not once locked.
+
+    A note whose voice memo changes changes the evidence the inspection references.
+    """
     if resolve_item(ctx.items, op.path) is None:
         detail = f"no item at {op.path!r} in this checklist version"
         raise Rejected("invalid-answers", detail, [_ptr(op.path, detail)])
@@ -288,12 +291,15 @@ def _note(row: InspectionRow, op: Note, ctx: Context) -> list[FieldResult]:
         raise Rejected("invalid-transition", f"a {row.status} inspection takes no more notes")
     notes = row.doc.notes
     text = op.text.strip()
-    if not text and op.path not in notes:
+    held = notes.get(op.path)
+    if not text and op.voice is None and held is None:
         return [FieldResult(f"note:{op.path}", "applied", row.updated_seq)]
-    if text:
-        notes[op.path] = NoteState(text, ctx.user_id, ctx.seq)
+    if text or op.voice is not None:
+        notes[op.path] = NoteState(text, ctx.user_id, ctx.seq, op.voice)
     else:
         del notes[op.path]
+    if (held.voice if held else None) != op.voice:
+        ctx.evidence = True
     ctx.changed = True
     return [FieldResult(f"note:{op.path}", "applied", ctx.seq)]
 

@@ -12,7 +12,7 @@ import msgspec
 from msgspec import Struct
 
 from schemas.template import Group, Item, Template
-from sync.engine.ops import Uncarried
+from sync.engine.ops import Uncarried, Voice
 
 
 class FieldState(Struct, omit_defaults=True, array_like=True, gc=False):
@@ -61,11 +61,12 @@ class CommentState(Struct):
 
 
 class NoteState(Struct, omit_defaults=True):
-    """The inspector's note on an item: its text, who wrote it and the server sequence of the op (``fv``)."""
+    """The inspector's note on an item: its text, who wrote it, the op's server sequence (``fv``), its voice memo."""
 
     text: str
     by: str
     fv: int
+    voice: Voice | None = None
 
 
 class Document(Struct, omit_defaults=True):

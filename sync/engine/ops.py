@@ -160,15 +160,34 @@ class Delete(OpBase, tag="delete", frozen=True):
     """Delete a draft; later edits open an edit-vs-delete conflict instead of resurrecting it."""
 
 
+AudioType = Literal["audio/webm", "audio/ogg", "audio/mp4"]
+
+
+class Voice(Struct, forbid_unknown_fields=True, frozen=True, gc=False):
+    """A voice memo recorded on the phone, named by the SHA-256 of its bytes (uploaded as ``audio`` evidence).
+
+    ``mime`` is the container the phone recorded (Chromium: WebM/Opus, iOS Safari: MP4/AAC),
+    ``duration_ms`` its length and ``bytes`` its size, as the phone measured them.
+    """
+
+    sha256: Sha256
+    mime: AudioType
+    duration_ms: Annotated[int, Meta(ge=0, le=3_600_000)]
+    bytes: Annotated[int, Meta(ge=1)]
+
+
 class Note(OpBase, tag="note", frozen=True):
-    """The inspector's note on one item (any kind, a group entry's child too); empty text removes it.
+    """The inspector's note on one item (any kind, a group entry's child too): text, a voice memo, or both.
 
     Notes are free text beside the answer, not part of it: they are not scored, signed or
-    validated against the item. The later note on an item wins (by server sequence).
+    validated against the item. The later note on an item wins (by server sequence), whole:
+    text and memo together. Empty text and no ``voice`` remove it. ``voice`` is optional, so
+    notes of earlier app builds (text only) decode as before.
     """
 
     path: Path
     text: Annotated[str, Meta(max_length=2000)] = ""
+    voice: Voice | None = None
 
 
 class Upgrade(OpBase, tag="upgrade", frozen=True):

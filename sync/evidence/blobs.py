@@ -32,10 +32,10 @@ from sync.evidence.objects import BlobStore
 from sync.org.accounts import User
 from sync.org.sites import site_ids_in_scope
 
-Kind = Literal["photo", "signature"]
+Kind = Literal["photo", "signature", "audio"]
 Variant = Literal["original", "display", "thumb"]
 BlobState = Literal["ready", "awaiting"]
-KINDS: tuple[Kind, ...] = ("photo", "signature")
+KINDS: tuple[Kind, ...] = ("photo", "signature", "audio")
 VARIANTS: tuple[Variant, ...] = ("original", "display", "thumb")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -63,7 +63,7 @@ class Blob(Struct, frozen=True):
 
 
 def blob_key(org_id: str, sha256: str, variant: Variant = "original") -> str:
-    """The key of one variant of a blob in the evidence store; a signature has only its original."""
+    """The key of one variant of a blob in the evidence store; a signature or voice memo has only its original."""
     return f"blobs/{org_id}/{sha256[:2]}/{sha256 if variant == 'original' else f'{sha256}.{variant}.jpg'}"
 
 
@@ -191,9 +191,10 @@ def may_read_original(user: User, blob: Blob, *, holder: bool = False) -> bool:
     """Whether ``user`` may fetch the original: its uploaders (``holder``), admins and supervisors may.
 
     The original keeps the camera's EXIF (GPS included); other inspectors get the display and
-    thumbnail versions. A signature has no separate versions, so anyone who may read it reads the original.
+    thumbnail versions. A signature or a voice memo has no separate versions, so anyone who may read it
+    reads the original.
     """
-    return blob.kind == "signature" or holder or user.id == blob.uploaded_by or user.role in ("admin", "supervisor")
+    return blob.kind != "photo" or holder or user.id == blob.uploaded_by or user.role in ("admin", "supervisor")
 
 
 def readable_blob(store: Store, user: User, sha256: str, variant: Variant = "original") -> Blob:

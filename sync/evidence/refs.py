@@ -1,4 +1,4 @@
-"""An inspection's evidence references (``evidence_ref``): the photos and signature images it names.
+"""An inspection's evidence references (``evidence_ref``): the photos, signature images and voice memos it names.
 
 Kept equal to the document in the push that changes it; a new reference records who added it,
 which decides who may read the blob (:mod:`sync.evidence.blobs`).
@@ -17,7 +17,7 @@ _SIGNED = ("image_sha256", "witness_image_sha256")
 
 
 def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, user_id: str) -> None:
-    """Keep ``evidence_ref`` equal to the photos and signature images the document references.
+    """Keep ``evidence_ref`` equal to the photos, signature images and item notes' voice memos the document references.
 
     A new reference records who added it (the pusher): it lets others read the blob only
     once its adder holds the bytes (see :mod:`sync.evidence.blobs`).
@@ -34,6 +34,7 @@ def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Ca
                 sha = state.v.get(key)
                 if isinstance(sha, str):
                     wanted.add((sha, path, "signature"))
+    wanted |= {(note.voice.sha256, path, "audio") for path, note in row.doc.notes.items() if note.voice is not None}
     wanted |= _uncarried_refs(row)
     held: set[tuple[str, str, str]] = set(
         conn.execute("SELECT sha256, path, kind FROM evidence_ref WHERE inspection_id = ?", [row.id])

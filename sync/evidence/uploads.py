@@ -6,8 +6,9 @@ in an object store each chunk is an object ``uploads/<id>/<offset>`` and the off
 so any app server resumes it. Bytes are kept as they arrive and made durable when a request ends,
 however it ends, so a connection cut in the middle of a chunk resumes from the last byte kept.
 A chunk sent with a checksum is all or nothing. When the last byte arrives the whole file is
-hashed, checked by the photo pipeline or the signature check, and only then placed in the blob store and recorded, in
-an order that is safe to crash at (see :func:`finish_upload` and ``sync.evidence.recovery``).
+hashed, checked by the photo pipeline, the signature check or the audio check, and only then placed in the
+blob store and recorded, in an order that is safe to crash at (see :func:`finish_upload` and
+``sync.evidence.recovery``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from sync.errors import (
     UploadQuotaExceeded,
     UploadTooLarge,
 )
+from sync.evidence.audio import AUDIO_TYPES, MAX_AUDIO_BYTES, audio_type
 from sync.evidence.blobs import (
     KINDS,
     SHA256,
@@ -59,6 +61,7 @@ from sync.org.accounts import User
 MEDIA_TYPES: dict[str, tuple[str, ...]] = {
     "photo": ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"),
     "signature": SIGNATURE_TYPES,
+    "audio": AUDIO_TYPES,
 }
 CHECKSUM_ALGORITHMS = ("sha1", "sha256")
 
@@ -88,13 +91,15 @@ _INSERT = f"INSERT INTO upload ({_COLUMNS}) VALUES ({', '.join(f':{name}' for na
 class UploadLimits:
     """The largest upload accepted, how long an unfinished one is kept (seconds), and each user's quota.
 
-    A user may have at most ``max_open`` unfinished uploads, declaring at most ``max_open_bytes`` together.
+    A user may have at most ``max_open`` unfinished uploads, declaring at most ``max_open_bytes`` together;
+    a voice memo has at most ``max_audio_bytes``.
     """
 
     max_bytes: int = 40 * 1024 * 1024
     expiry_s: float = 24 * 3600
     max_open: int = 20
     max_open_bytes: int = 400 * 1024 * 1024
+    max_audio_bytes: int = MAX_AUDIO_BYTES
 
 
 def upload_path(root: Path, upload_id: str) -> Path:
@@ -196,7 +201,7 @@ def _check_declared(sha256: str, length: int, media_type: str, kind: str, limits
         raise UnsupportedMediaType(f"a {kind} may be {', '.join(accepted)}, not {media_type!r}")
     if length < 1:
         raise InvalidInput("Upload-Length must be at least 1: an empty file is no evidence")
-    largest = MAX_SIGNATURE_BYTES if kind == "signature" else limits.max_bytes
+    largest = {"signature": MAX_SIGNATURE_BYTES, "audio": limits.max_audio_bytes}.get(kind, limits.max_bytes)
     if length > largest:
         raise UploadTooLarge(f"a {kind} may have at most {largest} bytes; Upload-Length is {length}")
 
@@ -228,10 +233,11 @@ def upload_offset(objects: BlobStore, upload: Upload) -> int:
 
 
 def finish_upload(store: Store, objects: BlobStore, upload: Upload) -> Blob:
-    """Turn a complete upload into a blob: verify the hash, check the image, store it once.
+    """Turn a complete upload into a blob: verify the hash, check the image or audio, store it once.
 
-    On a wrong hash or an invalid image the upload and its bytes are removed and nothing
-    becomes visible (:class:`HashMismatch`, :class:`InvalidImage`). Each step is safe to
+    On a wrong hash, an invalid image or bytes that are no audio the upload and its bytes are
+    removed and nothing becomes visible (:class:`HashMismatch`, :class:`InvalidImage`,
+    :class:`UnsupportedMediaType`). Each step is safe to
     crash at, and the whole is safe to run again: the blob's objects are placed first (the
     upload's bytes stay), then one transaction records the blob and completes the upload,
     then the upload's bytes go. A crash before the commit leaves a whole upload that a resume
@@ -323,6 +329,9 @@ def _checked_blob(upload: Upload, path: Path) -> tuple[Blob, dict[Variant, bytes
             upload.sha256, "signature", signature.media_type, size, width, height, upload.user_id, now_iso(), {}
         )
         return blob, {}
+    if upload.kind == "audio":
+        media_type = audio_type(path)
+        return Blob(upload.sha256, "audio", media_type, size, None, None, upload.user_id, now_iso(), {}), {}
     photo = process_photo(path)
     metadata = msgspec.to_builtins(photo.meta)
     blob = Blob(

@@ -1,6 +1,7 @@
 """The PDF report of one inspection, in Chinese with a CJK font embedded (subset).
 
-Site, inspector, score, failed items with their clauses, photos, corrective actions and signatures.
+Site, inspector, score, failed items with their clauses, item notes (with their voice memos), photos,
+corrective actions and signatures.
 
 Rendered with fpdf2. The font is Noto Sans CJK SC from Debian's ``fonts-noto-cjk`` unless
 another is given; without one the report cannot be made (:class:`FontMissing`).
@@ -21,7 +22,7 @@ from schemas.template import Template
 from sync.db.store import Store
 from sync.engine.document import resolve_item
 from sync.errors import DomainError
-from sync.evidence.blobs import blob_key
+from sync.evidence.blobs import blob_key, blob_states
 from sync.evidence.objects import BlobStore, read_all
 from sync.evidence.originals import custody_views
 from sync.org.accounts import User, get_user
@@ -86,6 +87,7 @@ def render_inspection_pdf(
         ]
     )
     _failed_items(pdf, template, view, evidence, user.org_id)
+    _notes(pdf, store, template, view, user.org_id)
     _photos(pdf, view, evidence, user.org_id)
     _custody(pdf, store, user, view)
     _actions(pdf, store, user, inspection_id)
@@ -166,6 +168,29 @@ def _failed_items(pdf: _Report, template: Template, view: InspectionView, root: 
         if linked:
             pdf.line_text(f"   取证照片 evidence photos: {len(linked)}")
             _thumb_rows(pdf, _ready_thumbs(view, linked, root, org_id), 30.0)
+
+
+def _notes(pdf: _Report, store: Store, template: Template, view: InspectionView, org_id: str) -> None:
+    """Each item's note: its text, and its voice memo by length and the SHA-256 of the recording, received or not."""
+    notes = {path: note for path, note in view.notes.items() if note.get("text") or note.get("voice")}
+    if not notes:
+        return
+    pdf.section(f"备注 Item notes（{len(notes)}）")
+    items = {item.id: item for section in template.sections for item in section.items}
+    voices = [note["voice"]["sha256"] for note in notes.values() if isinstance(note.get("voice"), dict)]
+    states = blob_states(store, org_id, voices)
+    for path, note in notes.items():
+        item = resolve_item(items, path)
+        pdf.line_text(f"• {f'{item.label.zh} / {item.label.en}' if item is not None else path}")
+        if note.get("text"):
+            pdf.line_text(f"   {note['text']}")
+        voice = note.get("voice")
+        if isinstance(voice, dict):
+            seconds = round(int(voice.get("duration_ms", 0)) / 1000)
+            held = states.get(voice["sha256"]) == "ready"
+            state = "已收到 received" if held else "尚未上传 not uploaded yet"
+            pdf.line_text(f"   语音备注 voice memo {seconds // 60}:{seconds % 60:02d}（{state}）SHA-256:")
+            pdf.line_text(f"   {voice['sha256']}", colour=(0, 0, 0) if held else (150, 90, 0))
 
 
 def _photos(pdf: _Report, view: InspectionView, root: BlobStore, org_id: str) -> None:

@@ -118,10 +118,10 @@ CREATE TABLE audit_event (
     after_json TEXT
 );
 -- table blob
-CREATE TABLE blob (
+CREATE TABLE "blob" (
             org_id TEXT NOT NULL REFERENCES organisation(id),
             sha256 TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('photo', 'signature')),
+            kind TEXT NOT NULL CHECK (kind IN ('photo', 'signature', 'audio')),
             media_type TEXT NOT NULL,
             size INTEGER NOT NULL,
             width INTEGER,
@@ -582,3 +582,4 @@ END;
 -- migration xunjian m055_photo_custody
 -- migration xunjian m060_district_rollups
 -- migration xunjian m061_open_action_cover
+-- migration xunjian m070_audio_blobs

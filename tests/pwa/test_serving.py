@@ -58,6 +58,7 @@ def test_the_app_pages_carry_a_content_security_policy(client: Client, pwa_dist:
         assert policy["script-src"] == "'self'"  # no inline or eval'd script
         assert policy["style-src"] == "'self'"
         assert policy["img-src"] == "'self' blob: data:"  # thumbnails and the signature pad
+        assert policy["media-src"] == "'self' blob:"  # voice memos, played from the bytes the app holds
         assert policy["connect-src"] == "'self'"
         assert policy["worker-src"] == "'self'"
         assert policy["object-src"] == "'none'"

@@ -16,7 +16,8 @@ import { loadSchema, schemaUrl } from '../sync/schemas.js'
 import { valueView } from './answer.js'
 import { auditTrail } from './audit.js'
 import { conflictCard, itemAt } from './conflict.js'
-import { photoThumbs } from './photos.js'
+import { blobUrl, photoThumbs } from './photos.js'
+import { voiceMemo } from '../form/voice.js'
 import { deskBar, scoreText, when, who } from './shell.js'
 
 /**
@@ -194,7 +195,8 @@ function itemRow(app, view, model, item, failed, conflicts, ctx) {
       } }, t('desk_comment')) : null),
     h('div', { class: 'desk-value', 'data-value': true }, valueView(app, item, value, { stale, states: view.evidence?.states })),
     evidencePhotos(app, view, item),
-    view.notes?.[item.id] ? h('p', { class: 'item-note', 'data-note': item.id }, h('strong', null, `${t('item_note')}：`), view.notes[item.id].text) : null,
+    view.notes?.[item.id]?.text ? h('p', { class: 'item-note', 'data-note': item.id }, h('strong', null, `${t('item_note')}：`), view.notes[item.id].text) : null,
+    voiceMemo(view.id, item.id, view.notes?.[item.id], { readOnly: true, voiceUrl: (sha) => blobUrl(app, sha, 'original').catch(() => null) }),
     conflicts.map((c) => conflictCard(app, c, itemAt(model, c.path) || item, ctx.reload)),
     reviewable ? wrap : null,
   )

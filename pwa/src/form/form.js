@@ -40,6 +40,9 @@ import { itemNote } from './notes.js'
  *   panel?: HTMLElement|null,
  *   shortcuts?: import('./shortcuts.js').Shortcuts,
  *   saveNote?: (path: string, text: string) => void,
+ *   saveVoice?: (path: string, blob: Blob, durationMs: number) => Promise<void>|void,
+ *   deleteVoice?: (path: string) => Promise<void>|void,
+ *   voiceUrl?: (sha256: string) => Promise<string|null>,
  * }} FormContext
  */
 

@@ -109,11 +109,14 @@ export function applyOp(answers, op, doc, drop = []) {
       doc.status = 'deleted'
       return ['status']
     case 'note': {
-      // the inspector's note beside an item (not an answer): the later one wins, empty removes it
+      // the inspector's note beside an item (not an answer): text and voice memo; the later one wins
+      // whole, and empty text with no memo removes it
       const notes = (doc.notes ||= {})
       const text = String(op.text || '').trim()
-      if (text) notes[op.path] = { ...notes[op.path], text, pending: true }
-      else delete notes[op.path]
+      if (text || op.voice) {
+        const { voice: _dropped, ...held } = notes[op.path] || {}
+        notes[op.path] = { ...held, text, pending: true, ...(op.voice ? { voice: op.voice } : {}) }
+      } else delete notes[op.path]
       return []
     }
     case 'upgrade':

@@ -1,17 +1,17 @@
 // @ts-check
 // What is not on the server yet, in people's terms: the inspections with edits not sent (or
-// refused), the photos and signatures not uploaded (with the bytes left), and the fix reports
+// refused), the photos, signatures and voice memos not uploaded (with the bytes left), and the fix reports
 // kept for sending, each with its state. Derived from the outbox, blobs and requests stores and
 // the last sync status; no IndexedDB and no DOM here.
 
 /**
  * @typedef {'offline'|'waiting'|'sending'|'refused'} UnsentState
  * @typedef {{
- *   key: string, kind: 'inspection'|'photo'|'signature'|'fix', inspection_id: string, state: UnsentState,
+ *   key: string, kind: 'inspection'|'photo'|'signature'|'audio'|'fix', inspection_id: string, state: UnsentState,
  *   detail: string, created_at: number, ops?: number, bytes?: number, bytes_left?: number, path?: string,
  * }} UnsentEntry
  * @typedef {{
- *   inspections: UnsentEntry[], photos: UnsentEntry[], signatures: UnsentEntry[], fixes: UnsentEntry[],
+ *   inspections: UnsentEntry[], photos: UnsentEntry[], signatures: UnsentEntry[], memos: UnsentEntry[], fixes: UnsentEntry[],
  *   bytes_left: number, upload: {done: number, total: number}|null,
  * }} Unsent
  */
@@ -37,6 +37,7 @@ export function unsentModel({ ops, blobs: held, requests = [], status = {}, onli
     inspections: inspections(ops, moving('push')),
     photos: evidence(blobs, 'photo', moving('upload')),
     signatures: signatures(ops, blobs, moving('upload')),
+    memos: evidence(blobs, 'audio', moving('upload')),
     fixes: requests.map((r) => ({
       key: `fix:${r.id}`,
       kind: /** @type {const} */ ('fix'),
@@ -77,7 +78,7 @@ function inspections(ops, moving) {
   return [...out.values()]
 }
 
-/** Blobs of a kind not on the server. @param {any[]} blobs @param {'photo'|'signature'} kind @param {UnsentState} moving */
+/** Blobs of a kind not on the server. @param {any[]} blobs @param {'photo'|'signature'|'audio'} kind @param {UnsentState} moving */
 function evidence(blobs, kind, moving) {
   return blobs
     .filter((b) => b.kind === kind && b.state !== 'uploaded')
@@ -133,6 +134,7 @@ export function unsentCounts(unsent) {
     inspections: unsent.inspections.length,
     photos: unsent.photos.length,
     signatures: unsent.signatures.length,
+    memos: unsent.memos.length,
     fixes: unsent.fixes.length,
   }
 }

@@ -11,7 +11,7 @@ import { L, t } from '../i18n/index.js'
 import { baseFv, commentsByPath, conflictsByPath, getPath, localView, setBody, syncState } from '../model/inspection.js'
 import { discardRejected } from '../sync/outbox.js'
 import { preparePhoto } from '../media/photos.js'
-import { storeBlob, thumbUrl } from '../sync/blobs.js'
+import { audioUrl, storeBlob, thumbUrl } from '../sync/blobs.js'
 import { loadSchema, schemaUrl } from '../sync/schemas.js'
 import { openSignatureSheet } from './signature_sheet.js'
 import { refusedValue, signedValue } from '../media/signature.js'
@@ -324,11 +324,37 @@ export function renderEditor(app) {
     panel: h('div', null, upgradePanel(app, () => reopen(app)), actionsPanel(app)),
     shortcuts: shortcuts(app),
     saveNote: async (/** @type {string} */ path, /** @type {string} */ text) => {
-      if ((page.view.notes?.[path]?.text || '') === text.trim()) return app.render()
-      const record = await app.edit('note', page.id, { path, text })
-      await applied(app, record)
+      const held = page.view.notes?.[path]
+      if ((held?.text || '') === text.trim()) return app.render()
+      await sendNote(app, page, path, text, held?.voice || null)
     },
+    ...voiceNotes(app, page),
   })
+}
+
+/**
+ * Send an item's whole note: its text and its voice memo (null: none). @param {any} app @param {any} page
+ * @param {string} path @param {string} text @param {import('../form/voice.js').Voice|null} voice
+ */
+async function sendNote(app, page, path, text, voice) {
+  const record = await app.edit('note', page.id, { path, text, ...(voice ? { voice } : {}) })
+  if (app.page === page) await applied(app, record)
+}
+
+/** Recording (kept in IndexedDB, then uploaded as audio evidence), deleting and playing an item's voice memo. @param {any} app @param {any} page */
+function voiceNotes(app, page) {
+  /** @param {string} path */
+  const textOf = (path) => page.view.notes?.[path]?.text || ''
+  return {
+    saveVoice: async (/** @type {string} */ path, /** @type {Blob} */ blob, /** @type {number} */ durationMs) => {
+      const sha256 = await sha256Hex(await blob.arrayBuffer())
+      await storeBlob(app.db, { blob, sha256, media_type: blob.type }, { kind: 'audio', inspection_id: page.id, path })
+      const voice = { sha256, mime: blob.type, duration_ms: Math.round(durationMs), bytes: blob.size }
+      await sendNote(app, page, path, textOf(path), voice)
+    },
+    deleteVoice: (/** @type {string} */ path) => sendNote(app, page, path, textOf(path), null),
+    voiceUrl: (/** @type {string} */ sha) => audioUrl(app.db, sha, app.meta.token),
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 // @ts-check
 // What is unsent, one tap from the sync badge: the badge's words ("1 份巡检、3 张照片未同步")
-// and the page listing each inspection, photo, signature and fix report not on the server yet
+// and the page listing each inspection, photo, signature, voice memo and fix report not on the server yet
 // with its state (waiting for signal, uploading 3/12, refused: why). The lists come from
 // model/unsent.js; this file only shows them.
 import { h } from '../lib/dom.js'
@@ -23,6 +23,7 @@ export function badgeText(unsent) {
     counts.inspections && t('unsent_inspections', { n: counts.inspections }),
     counts.photos && t('unsent_photos', { n: counts.photos }),
     counts.signatures && t('unsent_signatures', { n: counts.signatures }),
+    counts.memos && t('unsent_memos', { n: counts.memos }),
     counts.fixes && t('unsent_fixes', { n: counts.fixes }),
   ].filter(Boolean)
   return parts.length ? t('unsent_badge', { list: parts.join(t('unsent_joiner')) }) : ''
@@ -32,7 +33,7 @@ export function badgeText(unsent) {
 export function stateText(entry, unsent) {
   if (entry.state === 'refused') return t('unsent_refused', { why: entry.detail })
   if (entry.state === 'offline') return t('unsent_offline')
-  if (entry.state === 'sending' && unsent.upload && (entry.kind === 'photo' || entry.kind === 'signature')) {
+  if (entry.state === 'sending' && unsent.upload && ['photo', 'signature', 'audio'].includes(entry.kind)) {
     return t('unsent_uploading', { done: unsent.upload.done + 1, total: unsent.upload.total })
   }
   return entry.state === 'sending' ? t('unsent_sending') : t('unsent_waiting')
@@ -63,7 +64,7 @@ export function renderUnsent(app) {
             e.kind === 'inspection' && h('span', { class: 'muted' }, t('unsent_changes', { n: e.ops || 0 })),
             e.bytes_left ? h('span', { class: 'muted', 'data-bytes-left': e.bytes_left }, t('unsent_left', { size: sizeText(e.bytes_left) })) : null))))
     const counts = unsentCounts(unsent)
-    const none = !counts.inspections && !counts.photos && !counts.signatures && !counts.fixes
+    const none = !counts.inspections && !counts.photos && !counts.signatures && !counts.memos && !counts.fixes
     body.replaceChildren()
     body.append(...[
       none ? h('p', { class: 'muted', 'data-unsent-none': 'true' }, t('unsent_none')) : null,
@@ -71,6 +72,7 @@ export function renderUnsent(app) {
       group('inspections', unsent.inspections),
       group('photos', unsent.photos),
       group('signatures', unsent.signatures),
+      group('memos', unsent.memos),
       group('fixes', unsent.fixes),
     ].filter((n) => n instanceof Node))
   }

@@ -1,5 +1,5 @@
 // @ts-check
-// Evidence on the device (the IndexedDB "blobs" store): photos and signature images kept as
+// Evidence on the device (the IndexedDB "blobs" store): photos, signature images and voice memos kept as
 // Blobs with a thumbnail until uploaded (uploads.js), shown from there or, for evidence this
 // device does not hold, from the server's thumbnail; and freed once the server holds them and no
 // open inspection here needs them. No DOM: the service worker's sync prunes them too.
@@ -13,7 +13,7 @@
  * @param {DB} db
  * @param {{blob: Blob, thumb?: Blob|null, sha256: string, media_type: string, width?: number, height?: number,
  *   original?: {blob: Blob, sha256: string, media_type: string, custody: Record<string, any>}|null}} prepared
- * @param {{kind: 'photo'|'signature', inspection_id: string, path: string, originals?: 'wifi'|'required'}} where
+ * @param {{kind: 'photo'|'signature'|'audio', inspection_id: string, path: string, originals?: 'wifi'|'required'}} where
  */
 export async function storeBlob(db, prepared, where) {
   const tx = db.transaction('blobs', 'readwrite')
@@ -78,6 +78,30 @@ export async function thumbUrl(db, sha256, token) {
     try {
       const kind = 'thumb'
       const response = await fetch(`/api/blobs/${sha256}?variant=${kind}`, { headers: { Authorization: `Bearer ${token}` } })
+      if (response.ok) blob = await response.blob()
+    } catch {
+      blob = null
+    }
+  }
+  if (!blob) return null
+  const url = URL.createObjectURL(blob)
+  urls.set(sha256, url)
+  return url
+}
+
+/**
+ * An object URL playing a voice memo: the bytes kept here, else the server's, fetched with the token
+ * (an <audio> element cannot send it); null when neither is at hand.
+ * @param {DB} db @param {string} sha256 @param {string|null} token
+ */
+export async function audioUrl(db, sha256, token) {
+  const held = urls.get(sha256)
+  if (held) return held
+  const record = await db.get('blobs', sha256)
+  let blob = record?.blob || null
+  if (!blob && token) {
+    try {
+      const response = await fetch(`/api/blobs/${sha256}`, { headers: { Authorization: `Bearer ${token}` } })
       if (response.ok) blob = await response.blob()
     } catch {
       blob = null

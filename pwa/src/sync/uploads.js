@@ -2,13 +2,15 @@
 // Evidence upload: ask which hashes the server lacks (POST /api/blobs/missing), then send each
 // missing blob resumably with tus 1.0 (POST to create, PATCH chunks, HEAD to find the offset
 // after a cut). The upload URL and offset are kept in the blob's record, so a reload resumes.
-// Light versions and signatures go first, so the form syncs fast; then each light photo's chain of
+// Light versions, signatures and voice memos go first, so the form syncs fast; then each light photo's chain of
 // custody (PUT /api/blobs/{sha}/custody); then the camera originals, on Wi-Fi, when the inspector
 // allows it (meta 'originals' = 'always'), or always when the checklist requires them.
 import { ApiError, NetworkError, problemName } from '../lib/api.js'
 
 export const CHUNK_BYTES = 256 * 1024
 const TUS = { 'Tus-Resumable': '1.0.0' }
+/** @type {Record<string, string>} */
+const EXTENSIONS = { 'image/png': 'png', 'image/svg+xml': 'svg', 'audio/webm': 'webm', 'audio/ogg': 'ogg', 'audio/mp4': 'm4a' }
 
 /** @typedef {import('idb').IDBPDatabase<any>} DB */
 
@@ -70,7 +72,7 @@ export async function uploadBlob(db, record, token, options = {}) {
           sha256: record.sha256,
           kind: record.kind,
           media_type: record.media_type,
-          filename: `${record.sha256.slice(0, 12)}.${record.kind === 'signature' ? 'png' : 'jpg'}`,
+          filename: `${record.sha256.slice(0, 12)}.${EXTENSIONS[record.media_type] || 'jpg'}`,
         }),
       },
     })

@@ -23,3 +23,14 @@ test('on a pulled view the server\'s note is replaced by a newer local one; a re
   assert.equal(server.notes.licence.text, '旧') // the pulled view is not changed
   assert.equal(localView(server, [note(9, 'licence', '新', 'rejected')]).notes.licence.text, '旧')
 })
+
+test('a voice memo rides on the note: with or without text, kept by a text edit that names it, removed by one that does not', () => {
+  const voice = { sha256: 'a'.repeat(64), mime: 'audio/webm', duration_ms: 4200, bytes: 9000 }
+  const withVoice = (seq, text, v) => ({ ...note(seq, 'licence', text), op: { kind: 'note', path: 'licence', text, ...(v ? { voice: v } : {}) } })
+  assert.deepEqual(localView(null, [create, withVoice(2, '', voice)]).notes, { licence: { text: '', pending: true, voice } })
+  assert.deepEqual(localView(null, [create, withVoice(2, '', voice), withVoice(3, '执照过期', voice)]).notes.licence, { text: '执照过期', pending: true, voice })
+  assert.deepEqual(localView(null, [create, withVoice(2, '执照过期', voice), withVoice(3, '执照过期', null)]).notes.licence, { text: '执照过期', pending: true })
+  assert.deepEqual(localView(null, [create, withVoice(2, '', voice), withVoice(3, '', null)]).notes, {})
+  const server = { id: 'i', status: 'draft', answers: {}, notes: { licence: { text: '旧', by: 'u', fv: 3, voice } } }
+  assert.deepEqual(localView(server, [note(9, 'licence', '新')]).notes.licence, { text: '新', by: 'u', fv: 3, pending: true })
+})

@@ -13,7 +13,7 @@ test('114 ops of one inspection are one inspection; acked ops are not unsent', (
   const ops = Array.from({ length: 114 }, (_, n) => op(n + 1, 'i-1', 'set'))
   ops.push(op(200, 'i-2', 'set', 'acked'))
   const unsent = unsentModel({ ops, blobs: [] })
-  assert.deepEqual(unsentCounts(unsent), { inspections: 1, photos: 0, signatures: 0, fixes: 0 })
+  assert.deepEqual(unsentCounts(unsent), { inspections: 1, photos: 0, signatures: 0, memos: 0, fixes: 0 })
   assert.equal(unsent.inspections[0].ops, 114)
   assert.equal(unsent.inspections[0].created_at, 1001)
   assert.equal(unsent.inspections[0].state, 'waiting')
@@ -59,7 +59,7 @@ test('a camera original waiting to follow its light version is not unsent: the f
   const unsent = unsentModel({ ops: [], blobs })
   assert.deepEqual(unsent.photos.map((p) => p.key), ['photo:next'])
   assert.equal(unsent.bytes_left, 1000)
-  assert.deepEqual(unsentCounts(unsent), { inspections: 0, photos: 1, signatures: 0, fixes: 0 })
+  assert.deepEqual(unsentCounts(unsent), { inspections: 0, photos: 1, signatures: 0, memos: 0, fixes: 0 })
 })
 
 test('a signature is unsent while its image or its signing is not on the server, counted once', () => {
@@ -90,4 +90,16 @@ test('sizes read as people read them', () => {
   assert.equal(sizeText(512), '512 B')
   assert.equal(sizeText(1500), '2 KB')
   assert.equal(sizeText(3.4 * 1024 * 1024), '3.4 MB')
+})
+
+test('voice memos not on the server are counted apart from photos, with their bytes left', () => {
+  const blobs = [
+    blob('v1', 'audio', { path: 'licence', size: 48_000, offset: 16_000 }),
+    blob('v2', 'audio', { path: 'floor', state: 'uploaded' }),
+    blob('p', 'photo'),
+  ]
+  const unsent = unsentModel({ ops: [], blobs })
+  assert.deepEqual(unsentCounts(unsent), { inspections: 0, photos: 1, signatures: 0, memos: 1, fixes: 0 })
+  assert.deepEqual(unsent.memos.map((m) => [m.key, m.kind, m.path, m.bytes_left]), [['audio:v1', 'audio', 'licence', 32_000]])
+  assert.equal(unsent.bytes_left, 32_000 + 1000)
 })

@@ -24,6 +24,7 @@ STAGES = (
     "cluster",  # m050 (issue 16): job leases, so several app servers run each periodic job once
     "originals",  # m055 (issue 18): each light photo's chain of custody, linking it to its camera original
     "read_cost",  # m060–m061 (issue 13): district rollups, the overdue summary's covering indexes
+    "voice",  # m070 (issue 18): voice memos on item notes, blobs of the kind audio
 )
 
 for _stage in STAGES:

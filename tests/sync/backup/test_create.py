@@ -14,8 +14,10 @@ from sync.backup.verify import verify_backup
 from sync.db.epochs import current_epoch
 from sync.db.store import Store
 from sync.evidence.blobs import blob_key, blob_path
-from sync.evidence.objects import read_all
+from sync.evidence.objects import FileObjects, read_all
 from sync.evidence.store_url import open_blob_store
+from tests.audio import WEBM, ogg_opus
+from tests.evidence import store_blob
 from tests.s3 import new_bucket
 from tests.sync.backup.stored import add_blob
 from tests.sync.office import Office
@@ -80,3 +82,21 @@ def test_create_verify_and_restore_with_evidence_in_buckets(
 
     bucket.put_bytes(blob_key(org_id, sha), b"bytes that do not hash to the name")
     assert main(["create", str(tmp_path / "second"), "--data-dir", str(data_dir), "--blob-store", url]) == 1
+
+
+@pytest.mark.sqlite_only(
+    reason="backs up the SQLite file; PostgreSQL's backup (pg_dump) is tested in test_postgresql.py"
+)
+def test_a_backup_holds_the_voice_memos(store: Store, office: Office, tmp_path: Path) -> None:
+    data_dir, folder = Path(store.path).parent, tmp_path / "backup"
+    user = office.users["inspector"]
+    memos = [
+        store_blob(store, FileObjects(data_dir), user, data, kind="audio", media_type="audio/webm")
+        for data in (WEBM.read_bytes(), ogg_opus(1.0))
+    ]
+    assert [m.media_type for m in memos] == ["audio/webm", "audio/ogg"]
+    made = create_backup(data_dir, folder)
+    assert sorted(b.path for b in made.blobs) == sorted(blob_key(user.org_id, m.sha256) for m in memos)
+    for memo, data in zip(memos, (WEBM.read_bytes(), ogg_opus(1.0)), strict=True):
+        assert (folder / blob_key(user.org_id, memo.sha256)).read_bytes() == data
+    assert verify_backup(folder) == []

@@ -1,13 +1,15 @@
 """Applying ops (``sync/engine/apply.py``), here the inspector's note on an item (``note`` ops):
-stored beside the answer, not in it; the later note wins, empty text removes it; an item not in
-the version, or a locked inspection, refuses it. Through the real push and the inspection's view
-and pull, on the ``sync_probe`` checklist."""
+stored beside the answer, not in it; the later note wins (whole: text and voice memo), empty text
+without a memo removes it; an item not in the version, or a locked inspection, refuses it. Through
+the real push and the inspection's view and pull, on the ``sync_probe`` checklist."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tests.audio import WEBM, ogg_opus
 from tests.clients import Client, World, device, started
+from tests.evidence import sha256, upload
 
 
 def _view(client: Client, world: World, inspection_id: str) -> dict[str, Any]:
@@ -58,3 +60,28 @@ def test_a_note_on_no_item_or_on_a_deleted_inspection_is_refused(client: Client,
     [late] = phone.push()
     assert late["outcome"] == "rejected"
     assert "invalid-transition" in late["problem"]["type"]
+
+
+def test_two_phones_notes_on_one_item_the_later_wins_whole(client: Client, world: World, probe: None) -> None:
+    first = device(client, name="phone-a")
+    inspection_id = started(client, world, first)
+    second = device(client, name="phone-b")
+    second.sync()
+    recorded, built = WEBM.read_bytes(), ogg_opus(0.5)
+    for phone, data in ((first, recorded), (second, built)):
+        assert upload(client, phone.headers, data, kind="audio", media_type="audio/webm").status_code == 204
+    voice = {"sha256": sha256(recorded), "mime": "audio/webm", "duration_ms": 700, "bytes": len(recorded)}
+    first.enqueue("note", inspection_id, path="licence", text="甲：执照过期", voice=voice)
+    second.enqueue("note", inspection_id, path="licence", text="乙：执照已补办")  # not seen the first
+    first.push()
+    [result] = second.push()
+    assert result["outcome"] == "applied"  # notes do not conflict: the later one wins
+    notes = client.get(f"/api/inspections/{inspection_id}", headers=world.headers["supervisor1"]).json()["notes"]
+    assert notes["licence"]["text"] == "乙：执照已补办"
+    assert "voice" not in notes["licence"]  # whole: the later note had no memo
+    later = {"sha256": sha256(built), "mime": "audio/ogg", "duration_ms": 500, "bytes": len(built)}
+    first.enqueue("note", inspection_id, path="licence", text="", voice=later)
+    first.push()
+    notes = client.get(f"/api/inspections/{inspection_id}", headers=world.headers["supervisor1"]).json()["notes"]
+    assert notes["licence"]["voice"] == later
+    assert notes["licence"]["text"] == ""
