@@ -293,6 +293,8 @@ def failed_items(template: Template, answers: Mapping[str, Any]) -> list[str]:
     failed: list[str] = []
     for item in visible_items(template, answers):
         value = answers.get(item.id)
+        if value is None:  # unanswered: nothing failed (most items of a draft)
+            continue
         at = "/" + pointer_token(item.id)
         if isinstance(item, Group):
             if isinstance(value, dict):
