@@ -115,7 +115,7 @@ def decoded(response: Sent) -> bytes:
 def test_a_pull_the_lane_does_not_take_gets_the_routes_problem(live: LiveServer, query: str, status: int) -> None:
     http = filled(live)
     response = raw(http, query)
-    assert response.status_code == status, response.text[:300]
+    assert response.status_code == status, response.content[:300]
     assert response.headers["content-type"].startswith(PROBLEM)
     assert live.lane.pulls_answered == 0
     assert raw(http, query + VIA_ROUTE).status_code == status
