@@ -12,6 +12,7 @@ is safe and gives the same answer. Everything else passes through.
 
 The token check and the push itself run in the request pool (:func:`server.workers.run`),
 never on the event loop: only reading the body and sending the answer happen there.
+``GET /api/sync/pull`` is handed to the pull's lane, :mod:`server.fast_pull`.
 """
 
 from __future__ import annotations
