@@ -22,8 +22,8 @@ VIA_ROUTE = "&route=1"  # a parameter the route ignores and the lane leaves to i
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[LiveServer]:
-    with serve(server_settings(tmp_path)) as server:
+def live(tmp_path: Path, database_url: str) -> Iterator[LiveServer]:
+    with serve(server_settings(tmp_path, database_url=database_url)) as server:  # SQLite, or PostgreSQL on that backend
         yield server
 
 
