@@ -300,6 +300,8 @@ def report(devices: int, think: float, figures: dict[str, Any]) -> None:
     print("server RSS: " + ", ".join(f"{k} {v / 1024:.0f} MB" for k, v in figures["rss"].items()))
     server, client = figures["cpu_server"] / wall, figures["cpu_client"] / wall
     print(f"CPU (of one core): server {server:.0%}, this client {client:.0%}")
+    requests = len(tally.push) + len(tally.pull)
+    print(f"server CPU per request (push or pull): {figures['cpu_server'] / max(1, requests) * 1000:.2f} ms")
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

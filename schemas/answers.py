@@ -289,10 +289,20 @@ def outcome(item: LeafItem, value: Any) -> Outcome | None:
 
 
 def failed_items(template: Template, answers: Mapping[str, Any]) -> list[str]:
-    """JSON Pointers of every visible failed answer, group entries included."""
+    """JSON Pointers of every visible failed answer, group entries included (in template order).
+
+    Only the answered items are looked at (a pulled draft answers a few of a checklist's items):
+    what :func:`visible_items` would show of them, in the template's order.
+    """
     failed: list[str] = []
-    for item in visible_items(template, answers):
-        value = answers.get(item.id)
+    places = _places(template)
+    answered = sorted(place for key, value in answers.items() if value is not None for place in places.get(key, ()))
+    for _, section_at, item_at in answered:
+        section = template.sections[section_at]
+        item = section.items[item_at]
+        if not (holds(section.show_if, answers) and holds(item.show_if, answers)):
+            continue
+        value = answers[item.id]
         at = "/" + pointer_token(item.id)
         if isinstance(item, Group):
             if isinstance(value, dict):
@@ -305,3 +315,24 @@ def failed_items(template: Template, answers: Mapping[str, Any]) -> list[str]:
         elif outcome(item, value) == "fail":
             failed.append(at)
     return failed
+
+
+_PLACES: dict[int, tuple[Template, dict[str, list[tuple[int, int, int]]]]] = {}
+_PLACES_HELD = 256  # templates whose places are kept (the catalog's versions; tests make many)
+
+
+def _places(template: Template) -> dict[str, list[tuple[int, int, int]]]:
+    """Each top-level item id → (its order in the template, its section's index, its index there), made once."""
+    held = _PLACES.get(id(template))
+    if held is not None and held[0] is template:
+        return held[1]
+    places: dict[str, list[tuple[int, int, int]]] = {}
+    order = 0
+    for section_at, section in enumerate(template.sections):
+        for item_at, item in enumerate(section.items):
+            places.setdefault(item.id, []).append((order, section_at, item_at))
+            order += 1
+    if len(_PLACES) >= _PLACES_HELD:
+        _PLACES.clear()
+    _PLACES[id(template)] = (template, places)
+    return places

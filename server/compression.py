@@ -11,7 +11,8 @@ The app's files are not compressed here: the build precompresses them (brotli 11
 Packed bytes are sent as they are: a handler opts out with ``opt=UNCOMPRESSED`` (evidence blobs —
 JPEG, PNG, WebP, served in byte ranges too —, PDF reports, XLSX workbooks, which are ZIP files,
 the app's precompressed files), and so does any path ending in a packed format (:data:`PACKED`). The push's
-fast lane (:mod:`server.fast_push`) answers in front of the app, uncompressed.
+fast lane (:mod:`server.fast_push`) answers in front of the app, uncompressed; the pull's
+(:mod:`server.fast_pull`) compresses with these settings as this middleware would.
 
 An ETag of a JSON answer names the content, not its coding: the schemas' validators stay as
 they are, and ``Vary: Accept-Encoding`` keeps caches from mixing the codings.

@@ -12,6 +12,7 @@ is safe and gives the same answer. Everything else passes through.
 
 The token check and the push itself run in the request pool (:func:`server.workers.run`),
 never on the event loop: only reading the body and sending the answer happen there.
+``GET /api/sync/pull`` is handed to the pull's lane, :mod:`server.fast_pull`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any, cast
 from litestar import Litestar
 
 from server.bearer import bearer_token
+from server.fast_pull import HEADERS as PULL_HEADERS
+from server.fast_pull import PULL_PATH, compressed, pull_answer, pull_query
 from server.http_policy import api_headers, is_json_type
 from server.nesting import too_deep
 from server.routes.sync import PUSH_MAX_BYTES, push_answer
@@ -46,8 +49,12 @@ class FastPush:
     def __init__(self, app: Litestar) -> None:
         self.app = app
         self.answered = 0  # pushes answered here rather than by the route (read by tests)
+        self.pulls_answered = 0  # pulls answered by server.fast_pull
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == PULL_PATH:
+            await self._pull(scope, receive, send)
+            return
         if (
             scope["type"] != "http"
             or scope["method"] != "POST"
@@ -79,6 +86,24 @@ class FastPush:
         headers = [*_HEADERS, (b"content-length", str(len(answer)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
+
+    async def _pull(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A pull, answered by :mod:`server.fast_pull` when all is well, else by the route."""
+        query = pull_query(scope.get("query_string", b""))
+        answer = None if query is None else await run(self._pulled, scope, query)
+        if answer is None:
+            await self.app(cast(Any, scope), cast(Any, receive), cast(Any, send))
+            return
+        body, coding = answer
+        self.pulls_answered += 1
+        headers = [*PULL_HEADERS, *coding, (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _pulled(self, scope: Scope, query: tuple[int, int, str]) -> tuple[bytes, list[tuple[bytes, bytes]]] | None:
+        """The pull's body as sent and its coding headers (in the request pool); ``None`` for the route."""
+        body = pull_answer(self.app.state, lambda: self._caller(scope), query)
+        return None if body is None else compressed(body, _header(scope, b"accept-encoding"))
 
     def _caller(self, scope: Scope) -> tuple[User, str] | None:
         """The user and device behind the request's bearer token; ``None`` for the route to refuse it."""

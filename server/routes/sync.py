@@ -65,6 +65,8 @@ def push_answer(result: PushResult) -> bytes:
 
 
 PUSH_MAX_BYTES = 16 * 1024 * 1024
+PULL_LIMIT_MAX = 500
+EPOCH_MAX_LENGTH = 64
 
 
 @post("/push", status_code=200, request_max_body_size=PUSH_MAX_BYTES)
@@ -95,13 +97,14 @@ def pull_changes(
     catalog: NamedDependency[Catalog],
     settings: NamedDependency[Settings],
     checkpoint: Seq = 0,
-    limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
-    epoch: Annotated[str, QueryParameter(max_length=64)] = "",
+    limit: Annotated[int, QueryParameter(ge=1, le=PULL_LIMIT_MAX)] = 100,
+    epoch: Annotated[str, QueryParameter(max_length=EPOCH_MAX_LENGTH)] = "",
 ) -> PullPage:
     """Inspections changed after ``checkpoint`` in the caller's scope and window, a page at a time.
 
     ``epoch``: the one the device last saw; after a restore the page is empty and names the new one.
     """
+    # in service, server.fast_pull answers the pulls that go well before they reach here
     start = window_start(settings.device_window_days)
     return pull(store, catalog, caller.user, checkpoint, limit, start, epoch)
 
