@@ -3,9 +3,10 @@
 :class:`Cluster` runs ``initdb`` and ``pg_ctl`` on a folder: a temporary one (removed when it stops:
 the tests' throwaway cluster, the sync bench's and the soak's) or a kept one (started again by a later
 run: the scale bench keeps its built databases there, copied per run with ``CREATE DATABASE …
-TEMPLATE``). It listens on its socket in that folder only, on a free port number. PostgreSQL refuses
-to run as root: as root the cluster runs as the ``postgres`` user, so a kept folder must be one that
-user can reach (not under ``/root``). ``fast`` turns ``fsync`` off (the tests); the benchmarks keep
+TEMPLATE``; a kept cluster already running is used as it is, and stopped by the last run using it).
+It listens on its socket in that folder only, on a free port number. PostgreSQL refuses to run as
+root: as root the cluster runs as the ``postgres`` user, so a kept folder must be one that user can
+reach (not under ``/root``). ``fast`` turns ``fsync`` off (the tests); the benchmarks keep
 PostgreSQL's defaults, so every commit is on disk before a push is answered, as on SQLite.
 """
 
@@ -60,14 +61,32 @@ class Cluster:
             self._run(
                 pg_bin("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"
             )
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses='' -c max_connections={max_connections}"
-        if fast:
-            options += " -c fsync=off"
-        self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+        if not self._running():
+            options = f"-p {self.port} -k {self.folder} -c listen_addresses='' -c max_connections={max_connections}"
+            if fast:
+                options += " -c fsync=off"
+            log = str(self.folder / "log")
+            self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+        else:  # a kept cluster another run started: use it, leave it running
+            self.port = int((self.data / "postmaster.pid").read_text().splitlines()[3])
         self._names = itertools.count(1)
 
     def _run(self, *command: str) -> None:
         subprocess.run([*self._as, *command], check=True, capture_output=True)
+
+    def _running(self) -> bool:
+        """Whether a postmaster runs on this cluster already (a kept one, started by another run)."""
+        command = [*self._as, pg_bin("pg_ctl"), "-D", str(self.data), "status"]
+        return subprocess.run(command, check=False, capture_output=True).returncode == 0
+
+    def others(self) -> int:
+        """How many client connections other than this one the cluster serves (another run's)."""
+        with self.admin() as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            ).fetchone()
+            return int(str(row[0])) if row else 0
 
     def url(self, database: str) -> str:
         """The URL of ``database`` in this cluster."""
@@ -105,7 +124,9 @@ class Cluster:
         return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def stop(self) -> None:
-        """Stop the cluster; a temporary one's folder is removed."""
+        """Stop the cluster, unless it is a kept one another run still uses; a temporary one's folder is removed."""
+        if self.kept and self._running() and self.others():
+            return
         try:
             mode = "fast" if self.kept else "immediate"
             self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")

@@ -1,6 +1,7 @@
 """The scale bench: every read a supervisor or a phone makes, timed on stores of 10k, 100k and 1M inspections.
 
-Run: ``.venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--data DIR] [--reps 3]``.
+Run: ``.venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--data DIR] [--reps 3]
+[--backend postgresql [--migrate-from DIR]]`` (PostgreSQL: :mod:`bench.scale_pg`).
 
 For each size it builds the store (:mod:`bench.scale_build`: through the real engine, cached in
 ``--data``, default ``$XUNJIAN_BENCH_DATA`` or ``~/.cache/xunjian/bench-scale``, resumable), copies it
@@ -22,18 +23,20 @@ import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from bench.live import ServerProcess
+from bench.procs import load_average
 from bench.scale_build import build, build_rate
 from bench.scale_city import CHINA, City, Shape, folder_of, store_path
 from bench.scale_ops import fresh_push
+from bench.scale_pg import default_data_pg, postgres_stores
 from sync.org.demo import DEMO_PASSWORD
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -246,20 +249,48 @@ def memory_mb(server: ServerProcess) -> tuple[float, float]:
     return found.get("VmRSS", 0) / 1024, found.get("VmHWM", 0) / 1024
 
 
-def measure(data: Path, shape: Shape, empty: Shape, reps: int) -> dict[str, float]:
+class SqliteStores:
+    """The cached SQLite stores in ``data``: built there, each read on a server over a copy."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+
+    def build(self, shape: Shape) -> City:
+        return build(self.data, shape)
+
+    def size_mb(self, shape: Shape) -> float:
+        return store_path(self.data, shape).stat().st_size / 1e6
+
+    def serve(self, shape: Shape, timeout: float) -> AbstractContextManager[ServerProcess]:
+        work = self.data / ("run-empty" if not shape.inspections else "run")
+        return server_on_copy(folder_of(self.data, shape), work, timeout)
+
+
+class Stores(Protocol):
+    """Where the bench's stores are built and served: :class:`SqliteStores`, ``bench.scale_pg.PostgresStores``."""
+
+    def build(self, shape: Shape) -> City: ...
+
+    def size_mb(self, shape: Shape) -> float: ...
+
+    def serve(self, shape: Shape, timeout: float) -> AbstractContextManager[ServerProcess]: ...
+
+
+def measure(data: Path, shape: Shape, empty: Shape, reps: int, stores: Stores | None = None) -> dict[str, float]:
     """Build (or reuse) the store of ``shape`` and time every read on it; the submit against an empty store too."""
-    city = build(data, shape)
-    build(data, empty)
+    stores = stores or SqliteStores(data)
+    city = stores.build(shape)
+    stores.build(empty)
     rows: dict[str, float] = {
         "build rate (inspections/s)": build_rate(data, shape),
-        "store size (MB)": store_path(data, shape).stat().st_size / 1e6,
+        "store size (MB)": stores.size_mb(shape),
     }
     timeout = 600 + shape.inspections / 200
-    with server_on_copy(folder_of(data, empty), data / "run-empty", timeout) as server:
+    with stores.serve(empty, timeout) as server:
         api = Api(server.base, city_of(data, empty), reps)
         empty_ms = statistics.median(submit_ms(api, empty, 9000 + n) for n in range(reps))
         api.close()
-    with server_on_copy(folder_of(data, shape), data / "run", timeout) as server:
+    with stores.serve(shape, timeout) as server:
         api = Api(server.base, city, reps)
         rows.update(reads(api, shape))
         alone, p50, p99 = health_under_load(api, shape, periods((datetime.now(UTC) + CHINA).date())["quarter"])
@@ -292,12 +323,14 @@ def table(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def run(data: Path, shapes: list[Shape], empty: Shape, reps: int) -> dict[str, dict[str, float]]:
+def run(
+    data: Path, shapes: list[Shape], empty: Shape, reps: int, stores: Stores | None = None
+) -> dict[str, dict[str, float]]:
     """Measure every shape in turn; the results by size (as text, the JSON's keys)."""
     results: dict[str, dict[str, float]] = {}
     for shape in shapes:
-        print(f"== {shape.inspections:,} inspections", flush=True)
-        results[f"{shape.inspections:,}"] = measure(data, shape, empty, reps)
+        print(f"== {shape.inspections:,} inspections; load average {load_average()}", flush=True)
+        results[f"{shape.inspections:,}"] = measure(data, shape, empty, reps, stores)
     return results
 
 
@@ -309,14 +342,28 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=default_data(), help="the bench data folder (stores, results)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each timed read (the median is shown)")
     parser.add_argument("--build-only", action="store_true", help="build the stores, time nothing")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite", help="see bench.scale_pg")
+    parser.add_argument("--migrate-from", type=Path, help="PostgreSQL: migrate missing stores from SQLite ones here")
     args = parser.parse_args()
     shapes = [Shape(int(size)) for size in args.sizes.split(",")]
+    if args.backend == "postgresql":
+        if args.data == default_data():
+            args.data = default_data_pg()
+        with postgres_stores(args.data, args.migrate_from) as stores:
+            measured(args, shapes, stores)
+    else:
+        measured(args, shapes, SqliteStores(args.data))
+
+
+def measured(args: argparse.Namespace, shapes: list[Shape], stores: Stores) -> None:
+    """Build, or build and time, the stores of ``shapes``; the table printed and written."""
     if args.build_only:
         for shape in shapes:
-            build(args.data, shape)
+            stores.build(shape)
         return
-    results = run(args.data, shapes, Shape(0), args.reps)
+    results = run(args.data, shapes, Shape(0), args.reps, stores)
     print(table(results))
+    print(f"load average at the end: {load_average()}")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     document = json.dumps({"when": stamp, "results": results}, ensure_ascii=False, indent=1)
     for name in (f"results-{stamp}.json", "results-latest.json"):
