@@ -312,13 +312,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="xunjian-soak-") as folder, Backend.from_args(args) as backend:
         print(f"server: {backend.name}, {args.workers} process(es); load average {load_average()}", flush=True)
-        env = backend.fresh_env()
-        made = build(Path(folder), args.devices, env.get("XUNJIAN_DATABASE_URL", ""))
-        with ServerProcess(Path(folder), *server_args(args.workers), env=env) as server:
+        url = backend.fresh_url()
+        made = build(Path(folder), args.devices, url)
+        database = {"XUNJIAN_DATABASE_URL": url} if url else {}
+        with ServerProcess(Path(folder), *server_args(args.workers), env=database) as server:
             assert server.proc is not None
             devices = asyncio.run(logins(server.base, server.port, made))
-            database = backend.cluster.server_pid() if backend.cluster is not None else None
-            figures = asyncio.run(soak(devices, args.seconds, args.think, server.proc.pid, database))
+            postmaster = backend.cluster.server_pid() if backend.cluster is not None else None
+            figures = asyncio.run(soak(devices, args.seconds, args.think, server.proc.pid, postmaster))
         report(args.devices, args.think, figures)
     return figures
 
