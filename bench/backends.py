@@ -161,11 +161,24 @@ def run_xunjian(
     backend: Backend, workers: int, docs: list[dict[str, Any]], ids: list[str], clients: int, folder: Path
 ) -> Run:
     """Our server on a fresh database with ``workers`` processes: the pushes, then the pull."""
-    args = server_args(workers, "--demo")
-    with (
-        ServerProcess(folder, *args, env=backend.fresh_env(), timeout=600) as server,
-        httpx.Client(base_url=server.base, timeout=600) as api,
-    ):
+    server = ServerProcess(folder, *server_args(workers, "--demo"), env=backend.fresh_env(), output=True, timeout=600)
+    server.start()  # kept output: what the server printed goes with any failure (a few lines a request)
+    try:
+        return measure_xunjian(server, backend, docs, ids, clients)
+    except (OSError, httpx.HTTPError, AssertionError) as exc:
+        printed = server.stop()
+        raise RuntimeError(
+            f"{backend.name} with {workers} process(es): {exc!r}; the server printed:\n{printed}"
+        ) from exc
+    finally:
+        server.stop()
+
+
+def measure_xunjian(
+    server: ServerProcess, backend: Backend, docs: list[dict[str, Any]], ids: list[str], clients: int
+) -> Run:
+    """The pushes and the pull against a started server."""
+    with httpx.Client(base_url=server.base, timeout=600) as api:
         assert server.proc is not None
         heads = [login(api, f"bench {n}") for n in range(clients + 1)]
         site = api.get("/api/sites", headers=heads[0]).json()[0]["id"]
