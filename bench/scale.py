@@ -1,7 +1,7 @@
 """The scale bench: every read a supervisor or a phone makes, timed on stores of 10k, 100k and 1M inspections.
 
 Run: ``.venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--data DIR] [--reps 3]
-[--backend postgresql [--migrate-from DIR]]`` (PostgreSQL: :mod:`bench.scale_pg`).
+[--backend postgresql]`` (PostgreSQL: :mod:`bench.scale_pg`).
 
 For each size it builds the store (:mod:`bench.scale_build`: through the real engine, cached in
 ``--data``, default ``$XUNJIAN_BENCH_DATA`` or ``~/.cache/xunjian/bench-scale``, resumable), copies it
@@ -343,13 +343,12 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each timed read (the median is shown)")
     parser.add_argument("--build-only", action="store_true", help="build the stores, time nothing")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite", help="see bench.scale_pg")
-    parser.add_argument("--migrate-from", type=Path, help="PostgreSQL: migrate missing stores from SQLite ones here")
     args = parser.parse_args()
     shapes = [Shape(int(size)) for size in args.sizes.split(",")]
     if args.backend == "postgresql":
         if args.data == default_data():
             args.data = default_data_pg()
-        with postgres_stores(args.data, args.migrate_from) as stores:
+        with postgres_stores(args.data) as stores:
             measured(args, shapes, stores)
     else:
         measured(args, shapes, SqliteStores(args.data))

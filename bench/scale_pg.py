@@ -6,24 +6,22 @@ folder: ``$XUNJIAN_BENCH_PG_CLUSTER``, else ``cluster`` in the data folder, or, 
 ``/root``) and a database per store, ``scale_<size>-v<version>``, built by :func:`bench.scale_build.build`
 with its records there (its city and progress in the data folder, default
 ``~/.cache/xunjian/bench-scale-pg``), ``synchronous_commit`` off while it builds as the SQLite build
-skips its fsyncs. Each timed run serves a copy (``CREATE DATABASE … TEMPLATE``, seconds even for large
-stores), dropped after, so the built database is never changed. ``--migrate-from DIR`` fills a missing
-database with ``python -m sync.migrate`` from the SQLite scale store of the same size in ``DIR`` instead
-(the 1M store, whose build takes hours), reading it only.
+skips its fsyncs, and ``VACUUM ANALYZE`` after, as after any bulk load. Each timed run serves a copy
+(``CREATE DATABASE … TEMPLATE``: seconds, even for a large store), dropped after, so the built
+database is never changed.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.live import ROOT, ServerProcess
+import psycopg
+
+from bench.live import ServerProcess
 from bench.pg import Cluster
 from bench.scale_build import build
 from bench.scale_city import City, Shape, folder_of
@@ -44,8 +42,8 @@ def cluster_folder(data: Path) -> Path:
 class PostgresStores:
     """The scale stores as databases of a kept cluster: built once, each read on a server over a copy."""
 
-    def __init__(self, data: Path, cluster: Cluster, migrate_from: Path | None = None) -> None:
-        self.data, self.cluster, self.migrate_from = data, cluster, migrate_from
+    def __init__(self, data: Path, cluster: Cluster) -> None:
+        self.data, self.cluster = data, cluster
 
     @staticmethod
     def database(shape: Shape) -> str:
@@ -56,34 +54,20 @@ class PostgresStores:
         name = self.database(shape)
         if not self.cluster.exists(name):
             shutil.rmtree(folder_of(self.data, shape), ignore_errors=True)
-            if self.migrate_from is not None and (folder_of(self.migrate_from, shape) / "xunjian.db").exists():
-                return self._migrate(shape)
             self.cluster.create(name=name)
+        progress = folder_of(self.data, shape) / "progress.json"
+        before = progress.read_text() if progress.exists() else ""
         with self.cluster.admin() as conn:
             conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         try:
-            return build(self.data, shape, url=self.cluster.url(name))
+            city = build(self.data, shape, url=self.cluster.url(name))
         finally:
             with self.cluster.admin() as conn:
                 conn.execute(f'ALTER DATABASE "{name}" RESET synchronous_commit')
-
-    def _migrate(self, shape: Shape) -> City:
-        """The database of ``shape`` copied from the SQLite store in ``migrate_from`` (read only)."""
-        assert self.migrate_from is not None
-        source = folder_of(self.migrate_from, shape)
-        name = f"{self.database(shape)}_migrating"
-        self.cluster.drop(name)
-        self.cluster.create(name=name)
-        command = [sys.executable, "-m", "sync.migrate", "--to", self.cluster.url(name), "--data-dir", str(source)]
-        print(f"migrating {source} into PostgreSQL: {' '.join(command[1:4])} …", flush=True)
-        subprocess.run(command, cwd=ROOT, check=True)
-        with self.cluster.admin() as conn:
-            conn.execute(f'ALTER DATABASE "{name}" RENAME TO "{self.database(shape)}"')
-        folder = folder_of(self.data, shape)
-        folder.mkdir(parents=True, exist_ok=True)
-        for kept in ("city.json", "progress.json"):
-            shutil.copy2(source / kept, folder / kept)
-        return City(**json.loads((folder / "city.json").read_text()))
+        if not before or progress.read_text() != before:  # built now, or resumed
+            with psycopg.connect(self.cluster.url(name), autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")  # as after any bulk load: the planner's statistics, the visibility map
+        return city
 
     def size_mb(self, shape: Shape) -> float:
         return self.cluster.size_mb(self.database(shape))
@@ -105,10 +89,10 @@ class PostgresStores:
 
 
 @contextmanager
-def postgres_stores(data: Path, migrate_from: Path | None = None) -> Iterator[PostgresStores]:
+def postgres_stores(data: Path) -> Iterator[PostgresStores]:
     """The kept cluster started (created the first time) and stopped after."""
     cluster = Cluster(cluster_folder(data), max_connections=100)
     try:
-        yield PostgresStores(data, cluster, migrate_from)
+        yield PostgresStores(data, cluster)
     finally:
         cluster.stop()
