@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--backend``, ``--database-url`` and ``--workers`` on a bench's command line."""
     parser.add_argument("--backend", choices=BACKENDS, default="sqlite", help="the server's database (default sqlite)")
     parser.add_argument(
-        "--database-url", default="", help="a PostgreSQL server to use (postgresql://…); else a throwaway cluster"
+        "--database-url", default="", help="a PostgreSQL server to use (postgresql://…, implies postgresql)"
     )
     parser.add_argument("--workers", type=int, default=1, help="app processes: python -m server --workers N")
 

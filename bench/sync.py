@@ -179,8 +179,8 @@ def xunjian_server(tmp: Path) -> Iterator[tuple[int, dict[str, str], str]]:
     """``python -m server --demo`` on a free port (or on a copy of the ``--stored`` store): the port, an
     inspector's headers, a site in scope."""
     folder, args = tmp / "xunjian", ["--demo"]
+    folder.mkdir(parents=True)  # with a database URL nothing else makes the data folder (evidence goes there)
     if STORED:
-        folder.mkdir(parents=True)
         shutil.copy2(STORED[0] / "xunjian.db", folder / "xunjian.db")
         args = []
     env = UNDER[0].fresh_env() if UNDER else {}
@@ -265,9 +265,12 @@ def pouchdb_server(binary: Path, tmp: Path) -> Iterator[int]:
 def push_xunjian(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float:
     with xunjian_server(tmp) as (port, headers, site):
         poster = Poster(port, "/api/sync/push", headers, 200)
-        for body in push_bodies(docs, ids, site):
-            results = json.loads(poster.post(body))["results"]
-            assert all(r["outcome"] == "applied" for r in results), results[:2]
+        try:
+            for body in push_bodies(docs, ids, site):
+                results = json.loads(poster.post(body))["results"]
+                assert all(r["outcome"] == "applied" for r in results), results[:2]
+        finally:
+            poster.connection.close()
     return len(docs) / poster.elapsed
 
 
@@ -275,8 +278,11 @@ def push_pouchdb(binary: Path, docs: list[dict[str, Any]], ids: list[str], tmp: 
     named = [{"_id": i, **d} for d, i in zip(docs, ids, strict=True)]
     with pouchdb_server(binary, tmp) as port:
         poster = Poster(port, "/inspections/_bulk_docs", {}, 201)
-        for start in range(0, len(docs), BATCH):
-            poster.post(compact({"docs": named[start : start + BATCH]}))
+        try:
+            for start in range(0, len(docs), BATCH):
+                poster.post(compact({"docs": named[start : start + BATCH]}))
+        finally:
+            poster.connection.close()
     return len(docs) / poster.elapsed
 
 

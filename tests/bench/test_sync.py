@@ -53,7 +53,12 @@ def test_with_backend_postgresql_and_two_workers_the_pushes_go_to_postgresql(
         assert push_xunjian(docs, ids, tmp_path / "http") > 0
         assert bench_engine(docs, ids, tmp_path / "engine") > 0
         with backend.cluster.admin() as conn:
-            databases = [str(r[0]) for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 't%'")]
+            databases = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'"
+                )
+            ]
         assert len(databases) == 2  # a fresh database for the server and one for the engine
         for name in databases:
             with psycopg.connect(backend.cluster.url(name)) as conn:
