@@ -121,9 +121,13 @@ class Device:
         base = self.base(inspection_id, f"{group}/{entry_id}")
         self.enqueue("remove_entry", inspection_id, group=group, entry_id=entry_id, base_fv=base)
 
-    def attach(self, inspection_id: str, path: str, sha256: str, item: str | None = None) -> None:
-        """Attach a photo; ``item`` names the answer it is evidence of."""
-        extra = {"item": item} if item is not None else {}
+    def attach(
+        self, inspection_id: str, path: str, sha256: str, item: str | None = None, captured: str | None = None
+    ) -> None:
+        """Attach a photo; ``item`` names the answer it is evidence of, ``captured`` the camera file's hash."""
+        extra: dict[str, str] = {"item": item} if item is not None else {}
+        if captured is not None:
+            extra["captured"] = captured
         self.enqueue("attach", inspection_id, path=path, sha256=sha256, **extra)
 
     def detach(self, inspection_id: str, path: str, sha256: str) -> None:

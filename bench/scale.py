@@ -18,25 +18,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 
 from bench.live import ServerProcess
 from bench.procs import load_average
-from bench.scale_build import build, build_rate
-from bench.scale_city import CHINA, City, Shape, folder_of, store_path
+from bench.scale_build import build_rate
+from bench.scale_city import CHINA, City, Shape, folder_of
 from bench.scale_ops import fresh_push
 from bench.scale_pg import default_data_pg, postgres_stores
+from bench.scale_stores import SqliteStores, Stores
 from sync.org.demo import DEMO_PASSWORD
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -90,6 +89,12 @@ class Api:
 
     def timed(self, role: str, url: str, **params: Any) -> float:
         return median_ms(lambda: self.get(role, url, **params).content, self.reps)
+
+    def warm(self, shape: Shape) -> None:
+        """One untimed pass of :func:`reads` (``--warm``): the page cache holds what they read before timing."""
+        print("    (one untimed pass first)", flush=True)
+        reads(self, shape)
+        self.close()
 
     def close(self) -> None:
         for client in self.clients.values():
@@ -215,6 +220,13 @@ def reads(api: Api, shape: Shape) -> dict[str, float]:
     rows["coverage, 12 months (supervisor)"] = api.timed(
         "supervisor", "/api/schedules/coverage", first=span["first"], last=span["last"]
     )
+    return rows
+
+
+def exports(api: Api) -> dict[str, float]:
+    """The month's answers CSV and an inspector's first sync, by row name."""
+    span = periods((datetime.now(UTC) + CHINA).date())
+    rows: dict[str, float] = {}
     csv = api.get("admin", "/api/exports/answers.csv", month=span["month"]).content
     lines = max(csv.count(b"\n") - 1, 1)
     total = api.timed("admin", "/api/exports/answers.csv", month=span["month"])
@@ -228,19 +240,6 @@ def reads(api: Api, shape: Shape) -> dict[str, float]:
     return rows
 
 
-@contextmanager
-def server_on_copy(source: Path, work: Path, timeout: float) -> Iterator[ServerProcess]:
-    """``python -m server`` on a fresh copy of the store in ``source`` (the cached store is never changed)."""
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    for name in ("xunjian.db", "xunjian.db-wal"):
-        if (source / name).exists():
-            shutil.copy2(source / name, work / name)
-    with ServerProcess(work, timeout=timeout) as server:
-        yield server
-    shutil.rmtree(work, ignore_errors=True)
-
-
 def memory_mb(server: ServerProcess) -> tuple[float, float]:
     """The server's resident set now and at its peak (VmRSS, VmHWM), in MB."""
     assert server.proc is not None
@@ -249,31 +248,21 @@ def memory_mb(server: ServerProcess) -> tuple[float, float]:
     return found.get("VmRSS", 0) / 1024, found.get("VmHWM", 0) / 1024
 
 
-class SqliteStores:
-    """The cached SQLite stores in ``data``: built there, each read on a server over a copy."""
-
-    def __init__(self, data: Path) -> None:
-        self.data = data
-
-    def build(self, shape: Shape) -> City:
-        return build(self.data, shape)
-
-    def size_mb(self, shape: Shape) -> float:
-        return store_path(self.data, shape).stat().st_size / 1e6
-
-    def serve(self, shape: Shape, timeout: float) -> AbstractContextManager[ServerProcess]:
-        work = self.data / ("run-empty" if not shape.inspections else "run")
-        return server_on_copy(folder_of(self.data, shape), work, timeout)
-
-
-class Stores(Protocol):
-    """Where the bench's stores are built and served: :class:`SqliteStores`, ``bench.scale_pg.PostgresStores``."""
-
-    def build(self, shape: Shape) -> City: ...
-
-    def size_mb(self, shape: Shape) -> float: ...
-
-    def serve(self, shape: Shape, timeout: float) -> AbstractContextManager[ServerProcess]: ...
+def reads_only(data: Path, shape: Shape, reps: int, warm: bool, stores: Stores | None = None) -> dict[str, float]:
+    """``--only reads``: the supervisor's and admin's reads alone (after one untimed pass when ``warm``)."""
+    stores = stores or SqliteStores(data)
+    city = stores.build(shape)
+    rows: dict[str, float] = {"load average (1 min) at start": os.getloadavg()[0]}
+    with stores.serve(shape, 600 + shape.inspections / 200) as server:
+        api = Api(server.base, city, reps)
+        if warm:
+            Api(server.base, city, 1).warm(shape)
+        started = time.perf_counter()
+        rows.update(reads(api, shape))
+        rows["reads: seconds in all"] = time.perf_counter() - started
+        rows["load average (1 min) at end"] = os.getloadavg()[0]
+        api.close()
+    return rows
 
 
 def measure(data: Path, shape: Shape, empty: Shape, reps: int, stores: Stores | None = None) -> dict[str, float]:
@@ -284,6 +273,7 @@ def measure(data: Path, shape: Shape, empty: Shape, reps: int, stores: Stores | 
     rows: dict[str, float] = {
         "build rate (inspections/s)": build_rate(data, shape),
         "store size (MB)": stores.size_mb(shape),
+        "load average (1 min) at start": os.getloadavg()[0],
     }
     timeout = 600 + shape.inspections / 200
     with stores.serve(empty, timeout) as server:
@@ -293,6 +283,7 @@ def measure(data: Path, shape: Shape, empty: Shape, reps: int, stores: Stores | 
     with stores.serve(shape, timeout) as server:
         api = Api(server.base, city, reps)
         rows.update(reads(api, shape))
+        rows.update(exports(api))
         alone, p50, p99 = health_under_load(api, shape, periods((datetime.now(UTC) + CHINA).date())["quarter"])
         rows["health alone, p50"], rows["health under load, p50"], rows["health under load, p99"] = alone, p50, p99
         at_size = statistics.median(submit_ms(api, shape, 8000 + n) for n in range(reps))
@@ -300,6 +291,7 @@ def measure(data: Path, shape: Shape, empty: Shape, reps: int, stores: Stores | 
         rows["submit 50 inspections, empty store"] = empty_ms
         rows["submit throughput vs empty store (ratio)"] = empty_ms / at_size
         rows["server RSS (MB)"], rows["server peak RSS (MB)"] = memory_mb(server)
+        rows["load average (1 min) at end"] = os.getloadavg()[0]
         api.close()
     return rows
 
@@ -324,13 +316,23 @@ def table(results: dict[str, dict[str, float]]) -> str:
 
 
 def run(
-    data: Path, shapes: list[Shape], empty: Shape, reps: int, stores: Stores | None = None
+    data: Path,
+    shapes: list[Shape],
+    empty: Shape,
+    reps: int,
+    stores: Stores | None = None,
+    *,
+    only: str | None = None,
+    warm: bool = False,
 ) -> dict[str, dict[str, float]]:
     """Measure every shape in turn; the results by size (as text, the JSON's keys)."""
     results: dict[str, dict[str, float]] = {}
     for shape in shapes:
         print(f"== {shape.inspections:,} inspections; load average {load_average()}", flush=True)
-        results[f"{shape.inspections:,}"] = measure(data, shape, empty, reps, stores)
+        if only == "reads":
+            results[f"{shape.inspections:,}"] = reads_only(data, shape, reps, warm, stores)
+        else:
+            results[f"{shape.inspections:,}"] = measure(data, shape, empty, reps, stores)
     return results
 
 
@@ -343,6 +345,12 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each timed read (the median is shown)")
     parser.add_argument("--build-only", action="store_true", help="build the stores, time nothing")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite", help="see bench.scale_pg")
+    parser.add_argument(
+        "--only",
+        choices=["reads"],
+        help="reads: time the queue, findings, reports and coverage alone (no exports, first sync, load or submits)",
+    )
+    parser.add_argument("--warm", action="store_true", help="one untimed pass of the reads before the timed ones")
     args = parser.parse_args()
     shapes = [Shape(int(size)) for size in args.sizes.split(",")]
     if args.backend == "postgresql":
@@ -360,14 +368,16 @@ def measured(args: argparse.Namespace, shapes: list[Shape], stores: Stores) -> N
         for shape in shapes:
             stores.build(shape)
         return
-    results = run(args.data, shapes, Shape(0), args.reps, stores)
+    results = run(args.data, shapes, Shape(0), args.reps, stores, only=args.only, warm=args.warm)
     print(table(results))
     print(f"load average at the end: {load_average()}")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     document = json.dumps({"when": stamp, "results": results}, ensure_ascii=False, indent=1)
-    for name in (f"results-{stamp}.json", "results-latest.json"):
+    # a partial run (``--only``) never stands as the latest full table
+    names = [f"results-{stamp}-{args.only}.json"] if args.only else [f"results-{stamp}.json", "results-latest.json"]
+    for name in names:
         (args.data / name).write_text(document)
-    print(f"written: {args.data / f'results-{stamp}.json'}")
+    print(f"written: {args.data / names[0]}")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ SYNC_LAYERS = (
     ("review",),
     ("outputs",),
     ("push", "pull"),
-    ("backup",),
+    ("backup", "migrate"),
 )
 
 

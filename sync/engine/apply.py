@@ -238,6 +238,9 @@ def _photo_op(row: InspectionRow, op: Attach | Detach, ctx: Context) -> list[Fie
         if documents is not None and row.doc.photo_items.get(op.sha256) != documents:
             row.doc.photo_items[op.sha256] = documents
             ctx.changed = True
+        if op.captured is not None and op.sha256 not in row.doc.photo_captures:  # as first taken: never rewritten
+            row.doc.photo_captures[op.sha256] = op.captured
+            ctx.changed = True
         return [result]
     return [merge_detach(row.doc, op.path, item, op.sha256, op.base_fv, ctx)]
 

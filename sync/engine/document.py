@@ -77,6 +77,8 @@ class Document(Struct, omit_defaults=True):
     reason: str = ""
     # photo SHA-256 → the answer's path it is evidence of (from ``attach`` ops that name one)
     photo_items: dict[str, str] = {}
+    # photo SHA-256 → the camera file's SHA-256 it was made from, hashed at capture (``attach`` ops)
+    photo_captures: dict[str, str] = {}
     # item path → the inspector's note on it (``note`` ops)
     notes: dict[str, NoteState] = {}
     # the checklist versions the draft was on before it moved to its own (oldest first), and

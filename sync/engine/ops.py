@@ -115,11 +115,14 @@ class Attach(OpBase, tag="attach", frozen=True):
 
     ``item``: the answer this photo is evidence of (a failed item, say), so its finding,
     the desk and the PDF report show the photo there rather than with every failed item.
+    ``captured``: the SHA-256 of the camera's file the phone made this light version from,
+    hashed at capture — what the answer records as taken (its chain of custody must agree).
     """
 
     path: Path
     sha256: Sha256
     item: Path | None = None
+    captured: Sha256 | None = None
 
 
 class Detach(OpBase, tag="detach", frozen=True):

@@ -9,8 +9,11 @@ of the rows touched is read before and after the change and the difference is ad
 ``INSERT … ON CONFLICT … DO UPDATE SET x = x + excluded.x`` (plain SQL that PostgreSQL runs too);
 a row whose count falls to zero is deleted. The greatest failing inspection of an item
 (``latest``) rises with an added one and is read again from the facts (one site and month) when
-one leaves. :func:`rebuild` computes every row from scratch; :func:`backfill` runs it once for a
-database made before the rollups (at server start, after the facts' backfill).
+one leaves. Each delta of a site's row is added to its district's row too (``rollup_district_*``,
+m060: the same sums per district and month, what a report over whole districts reads); a
+district's ``latest`` is read again from its sites' rows when an id leaves. :func:`rebuild`
+computes every row from scratch (the districts' from the sites'); :func:`backfill` runs it once
+for a database made before the rollups (at server start, after the facts' backfill).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sync.db.dialect import DAYS_TO_CLOSE
+from sync.db.rollup_tables import DISTRICT_FROM_SITES
 from sync.db.store import Store
 
 BUILT_KEY = "rollups_built"
@@ -82,6 +86,16 @@ TABLES: dict[str, tuple[str, tuple[str, ...], int]] = {
     ),
 }
 
+# each site table's twin per district: the same columns with ``district_id`` for ``site_id``
+DISTRICT = {table: table.replace("rollup_", "rollup_district_", 1) for table in TABLES}
+
+
+def _by_district(query: str) -> str:
+    """A site table's query from the facts, grouped by the site's district instead."""
+    query = query.replace("f.site_id", "s.district_id")
+    return query.replace(" WHERE ", " JOIN site s ON s.id = f.site_id WHERE ", 1)
+
+
 Key = tuple[Any, ...]
 Snapshot = dict[str, dict[Key, list[Any]]]
 
@@ -113,24 +127,40 @@ def _read(conn: sqlite3.Connection, tables: Sequence[str], column: str, ids: Seq
     return found
 
 
+def _districts(conn: sqlite3.Connection, snapshots: Sequence[Snapshot]) -> dict[str, str]:
+    """The district of every site named in the snapshots' keys."""
+    sites = sorted({key[0] for snapshot in snapshots for held in snapshot.values() for key in held})
+    found: dict[str, str] = {}
+    for start in range(0, len(sites), _CHUNK):
+        chunk = sites[start : start + _CHUNK]
+        query = f"SELECT id, district_id FROM site WHERE id IN ({','.join('?' * len(chunk))})"
+        found.update((site, district) for site, district in conn.execute(query, chunk))
+    return found
+
+
 def _apply(conn: sqlite3.Connection, before: Snapshot, after: Snapshot) -> None:
-    """Add ``after`` minus ``before`` to the rollup tables; delete rows left at zero."""
+    """Add ``after`` minus ``before`` to the rollup tables, the sites' and their districts'; delete zero rows."""
+    districts = _districts(conn, [before, after])
     for table, was in before.items():
         now = after[table]
         _, columns, width = TABLES[table]
-        keys = columns[:width]
-        match = " AND ".join(f"{k} = ?" for k in keys)
+        match = " AND ".join(f"{k} = ?" for k in columns[:width])
+        twin, twin_columns = DISTRICT[table], ("district_id", *columns[1:])
+        twin_match = match.replace("site_id", "district_id", 1)
         for key in was.keys() | now.keys():
+            twin_key = (districts[key[0]], *key[1:])
             if table == "rollup_failure":
-                _apply_failure(conn, key, was.get(key, [0, set()]), now.get(key, [0, set()]), match)
+                _apply_failure(conn, key, twin_key, was.get(key, [0, set()]), now.get(key, [0, set()]), match)
                 continue
             old, new = was.get(key), now.get(key)
             size = len(columns) - width
             delta = [b - a for a, b in zip(old or [0] * size, new or [0] * size, strict=True)]
             if not any(delta):
                 continue
-            _upsert(conn, table, columns, width, [*key, *delta])
-            conn.execute(f"DELETE FROM {table} WHERE {match} AND {columns[width]} = 0", key)
+            for name, names, held, where in ((table, columns, key, match), (twin, twin_columns, twin_key, twin_match)):
+                _upsert(conn, name, names, width, [*held, *delta])
+                if delta[0] < 0:  # only a count that fell can reach zero
+                    conn.execute(f"DELETE FROM {name} WHERE {where} AND {columns[width]} = 0", held)
 
 
 def _upsert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], width: int, values: list[Any]) -> None:
@@ -144,14 +174,24 @@ def _upsert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], widt
     )
 
 
-def _apply_failure(conn: sqlite3.Connection, key: Key, was: list[Any], now: list[Any], match: str) -> None:
-    """One failed item's delta: the count, the greatest id added, ``latest`` read again when an id left."""
+def _apply_failure(
+    conn: sqlite3.Connection, key: Key, twin_key: Key, was: list[Any], now: list[Any], match: str
+) -> None:
+    """One failed item's delta, to its site's row and its district's.
+
+    The count, the greatest id added, and ``latest`` read again when an id left (the site's from the
+    facts, then the district's from its sites' rows).
+    """
     added, left = now[1] - was[1], was[1] - now[1]
     change = now[0] - was[0]
     if not change and not added and not left:
         return
     columns = TABLES["rollup_failure"][1]
+    twin_match = match.replace("site_id", "district_id", 1)
     _upsert(conn, "rollup_failure", columns, 5, [*key, change, max(added, default="")])
+    _upsert(
+        conn, DISTRICT["rollup_failure"], ("district_id", *columns[1:]), 5, [*twin_key, change, max(added, default="")]
+    )
     if left:
         site_id, month, checklist_id, item_path, clause = key
         conn.execute(
@@ -161,7 +201,15 @@ def _apply_failure(conn: sqlite3.Connection, key: Key, was: list[Any], now: list
             f" AND x.item_path = ? AND x.clause = ?), '') WHERE {match}",
             [site_id, f"{month}-01", f"{month}-31", checklist_id, item_path, clause, *key],
         )
-    conn.execute(f"DELETE FROM rollup_failure WHERE {match} AND count = 0", key)
+        conn.execute(
+            "UPDATE rollup_district_failure SET latest = coalesce((SELECT max(r.latest) FROM rollup_failure r"
+            " JOIN site s ON s.id = r.site_id WHERE s.district_id = ? AND r.china_month = ? AND r.checklist_id = ?"
+            f" AND r.item_path = ? AND r.clause = ? AND r.count > 0), '') WHERE {twin_match}",
+            [*twin_key, *twin_key],
+        )
+    if change < 0:  # only a count that fell can reach zero
+        conn.execute(f"DELETE FROM rollup_failure WHERE {match} AND count = 0", key)
+        conn.execute(f"DELETE FROM rollup_district_failure WHERE {twin_match} AND count = 0", twin_key)
 
 
 @contextmanager
@@ -196,26 +244,32 @@ def moving_inspection_findings(conn: sqlite3.Connection, inspection_id: str) -> 
 
 
 def computed(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Every rollup row computed from scratch from the facts, findings and actions, in key order."""
-    return {
-        table: sorted(tuple(r) for r in conn.execute(query.format(where="1 = 1")))
-        for table, (query, _, _) in TABLES.items()
-    }
+    """Every rollup row, the sites' and the districts', computed from scratch from the facts, in key order."""
+    found = {}
+    for table, (query, _, _) in TABLES.items():
+        found[table] = sorted(tuple(r) for r in conn.execute(query.format(where="1 = 1")))
+        found[DISTRICT[table]] = sorted(tuple(r) for r in conn.execute(_by_district(query).format(where="1 = 1")))
+    return found
 
 
 def stored(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
-    """Every rollup row as stored, in key order (to compare with :func:`computed`)."""
-    return {
-        table: sorted(tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"))
-        for table, (_, columns, _) in TABLES.items()
-    }
+    """Every rollup row as stored, the sites' and the districts', in key order (to compare with :func:`computed`)."""
+    found = {}
+    for table, (_, columns, _) in TABLES.items():
+        found[table] = sorted(tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"))
+        twin_columns = ", ".join(("district_id", *columns[1:]))
+        found[DISTRICT[table]] = sorted(tuple(r) for r in conn.execute(f"SELECT {twin_columns} FROM {DISTRICT[table]}"))
+    return found
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Compute every rollup row from scratch, replacing what is stored."""
+    """Compute every rollup row from scratch, replacing what is stored; the districts' from the sites'."""
     for table, (query, columns, _) in TABLES.items():
         conn.execute(f"DELETE FROM {table}")
+        conn.execute(f"DELETE FROM {DISTRICT[table]}")
         conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) {query.format(where='1 = 1')}")
+    for statement in DISTRICT_FROM_SITES.split(";"):
+        conn.execute(statement)
 
 
 def backfill(store: Store) -> bool:

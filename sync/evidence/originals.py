@@ -16,6 +16,7 @@ recorded position.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -24,6 +25,7 @@ from msgspec import Meta, Struct
 from sync.clock import now_iso
 from sync.db.named import named_row, named_rows
 from sync.db.store import Store
+from sync.engine.rows import load_rows
 from sync.errors import CustodyConflict, NotFound
 from sync.evidence.blobs import Blob, get_blob, holds, may_read_original, readable_blob
 from sync.org.accounts import User
@@ -84,6 +86,11 @@ def declare_custody(store: Store, user: User, sha256: str, custody: Custody) -> 
             raise CustodyConflict(
                 f"photo {sha256} was taken as {held[0]}, not {custody.capture_sha256}: a custody record never changes"
             )
+        recorded = _recorded_capture(conn, user.org_id, sha256)
+        if recorded is not None and recorded != custody.capture_sha256:
+            raise CustodyConflict(
+                f"photo {sha256}'s answer recorded it as taken from {recorded}, not {custody.capture_sha256}"
+            )
         if held is None:
             conn.execute(
                 f"INSERT INTO photo_custody (org_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -103,6 +110,22 @@ def declare_custody(store: Store, user: User, sha256: str, custody: Custody) -> 
     view = custody_of(store, user, sha256)
     assert view is not None
     return view
+
+
+def _recorded_capture(conn: sqlite3.Connection, org_id: str, sha256: str) -> str | None:
+    """The camera file's hash an answer recorded for this photo at capture (``attach``'s ``captured``), if any."""
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT inspection_id FROM evidence_ref WHERE org_id = ? AND sha256 = ? AND kind = 'photo'",
+            [org_id, sha256],
+        )
+    ]
+    for row in load_rows(conn, ids).values():
+        recorded = row.doc.photo_captures.get(sha256)
+        if recorded is not None:
+            return recorded
+    return None
 
 
 def custody_of(store: Store, user: User, sha256: str) -> CustodyView | None:

@@ -2,10 +2,11 @@
 
 Each query covers the *done* inspections (``submitted``, ``returned``, ``approved``) of some
 sites started on China days ``first`` … ``last`` (``inspection_fact.china_day``). A period of
-whole months (every report's) adds up the rollups per site and month (:mod:`sync.engine.rollups`),
-a few rows per site and month whatever the history; any other range reads the facts through the
-index on ``(site_id, china_day, status)``. Both give the same figures. Plain SQL, as PostgreSQL
-runs it too.
+whole months (every report's) adds up the rollups per district and month when the sites are
+whole districts (a district, a supervisor's districts, the organisation: a few hundred rows per
+district and month whatever the history), else per site and month (:mod:`sync.engine.rollups`);
+any other range reads the facts through the index on ``(site_id, china_day, status)``. All give
+the same figures. Plain SQL, as PostgreSQL runs it too.
 """
 
 from __future__ import annotations
@@ -66,10 +67,31 @@ def whole_months(first: date, last: date) -> list[str] | None:
     return months
 
 
-def _rolled(sites: list[str], months: list[str]) -> tuple[str, list[Any]]:
-    """The ``WHERE`` condition and arguments of the rollup rows of these sites and months."""
-    condition = f"site_id IN ({','.join('?' * len(sites))}) AND china_month IN ({','.join('?' * len(months))})"
-    return condition, [*sites, *months]
+def whole_districts(store: Store, sites: list[str]) -> list[str] | None:
+    """The districts whose sites are exactly ``sites``, else ``None`` (some district is there in part)."""
+    marks = ",".join("?" * len(sites))
+    rows = store.db.execute(
+        f"SELECT id, district_id FROM site WHERE district_id IN (SELECT district_id FROM site WHERE id IN ({marks}))",
+        sites,
+    ).fetchall()
+    if {site for site, _ in rows} != set(sites):
+        return None
+    return sorted({district for _, district in rows})
+
+
+def _rolled(store: Store, kind: str, sites: list[str], months: list[str]) -> tuple[str, str, list[Any]]:
+    """The rollup table of ``kind`` (``total``, ``failure``, ``action``) and the ``WHERE`` of these sites and months.
+
+    Per district when the sites are whole districts, else per site; the condition with its arguments.
+    """
+    districts = whole_districts(store, sites)
+    table, column, keys = (
+        (f"rollup_{kind}", "site_id", sites)
+        if districts is None
+        else (f"rollup_district_{kind}", "district_id", districts)
+    )
+    condition = f"{column} IN ({','.join('?' * len(keys))}) AND china_month IN ({','.join('?' * len(months))})"
+    return table, condition, [*keys, *months]
 
 
 def totals(store: Store, sites: list[str], first: date, last: date) -> Totals:
@@ -79,10 +101,10 @@ def totals(store: Store, sites: list[str], first: date, last: date) -> Totals:
         return found
     months = whole_months(first, last)
     if months is not None:
-        where, args = _rolled(sites, months)
+        table, where, args = _rolled(store, "total", sites, months)
         query = (
             "SELECT status, sum(inspections), sum(score_tenths), sum(scored), sum(passed), sum(verdicts),"
-            f" sum(failed_answers) FROM rollup_total WHERE {where} GROUP BY status ORDER BY status"
+            f" sum(failed_answers) FROM {table} WHERE {where} GROUP BY status ORDER BY status"
         )
     else:
         where, args = _done(sites, first, last)
@@ -116,9 +138,9 @@ def failing(
         return [], []
     months = whole_months(first, last)
     if months is not None:
-        where, args = _rolled(sites, months)
+        table, where, args = _rolled(store, "failure", sites, months)
         query = (
-            "SELECT checklist_id, item_path, clause, sum(count), max(latest) FROM rollup_failure"
+            f"SELECT checklist_id, item_path, clause, sum(count), max(latest) FROM {table}"
             f" WHERE {where} GROUP BY checklist_id, item_path, clause"
         )
     else:
@@ -185,10 +207,10 @@ def action_counts(store: Store, sites: list[str], first: date, last: date, today
         return found
     months = whole_months(first, last)
     if months is not None:
-        where, args = _rolled(sites, months)
+        table, where, args = _rolled(store, "action", sites, months)
         rows = store.db.execute(
             "SELECT status, 0, is_repeat, CASE WHEN days_to_close >= 0 THEN days_to_close END, sum(actions)"
-            f" FROM rollup_action WHERE {where} GROUP BY status, is_repeat, days_to_close",
+            f" FROM {table} WHERE {where} GROUP BY status, is_repeat, days_to_close",
             args,
         ).fetchall()
         found.overdue = _overdue(store, sites, first, last, today)

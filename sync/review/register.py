@@ -322,7 +322,11 @@ def get_finding(store: Store, user: User, finding_id: str, *, today: date | None
 
 
 def overdue_summary(store: Store, user: User, *, today: date | None = None) -> OverdueSummary:
-    """Unverified and overdue actions per site and per district in the caller's scope."""
+    """Unverified and overdue actions per site and per district in the caller's scope.
+
+    Read from indexes only (m061): the unverified actions' partial index, each finding's and each
+    inspection's status by id; never the findings' or inspections' rows (documents and all).
+    """
     today = today_in_china() if today is None else today
     scope = sorted(site_ids_in_scope(store, user))
     if not scope:

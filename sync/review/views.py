@@ -76,6 +76,8 @@ class InspectionView(InspectionHead):
     findings: list[FindingBrief]
     # answer path → the attached photos taken as its evidence
     photo_evidence: dict[str, list[str]] = {}  # noqa: RUF012 - a msgspec Struct copies mutable defaults
+    # photo SHA-256 → the camera file's SHA-256 its answer recorded at capture
+    photo_captures: dict[str, str] = {}  # noqa: RUF012 - a msgspec Struct copies mutable defaults
     # item path → the inspector's note on it: {text, by, fv}
     notes: dict[str, dict[str, Any]] = {}  # noqa: RUF012 - a msgspec Struct copies mutable defaults
     # answers a move to a newer checklist version could not carry, with their old values (sync.engine.carry)
@@ -158,6 +160,7 @@ def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> I
         score=score_inspection(template, answers) if template is not None else None,
         findings=findings_of(conn, row.id),
         photo_evidence=photo_evidence(doc),
+        photo_captures=dict(doc.photo_captures),
         notes={path: msgspec.to_builtins(n) for path, n in doc.notes.items()},
         uncarried=doc.uncarried,
     )

@@ -23,6 +23,7 @@ EMPTY = Shape(0, districts=2, sites_per_district=3, inspectors=3, months=2)
 ROWS = [
     "build rate (inspections/s)",
     "store size (MB)",
+    "load average (1 min) at start",
     "queue, first page (admin)",
     "queue, first page (supervisor)",
     "queue, min_score=90 (admin)",
@@ -55,7 +56,9 @@ ROWS = [
     "submit throughput vs empty store (ratio)",
     "server RSS (MB)",
     "server peak RSS (MB)",
+    "load average (1 min) at end",
 ]
+READS = ROWS[ROWS.index("queue, first page (admin)") : ROWS.index("coverage, 12 months (supervisor)") + 1]
 
 
 def counts(path: Path) -> dict[str, int]:
@@ -120,6 +123,22 @@ def test_every_read_is_timed_and_printed_as_a_number(built: Path) -> None:
     assert figures["answers CSV: rows"] > 0
     printed = table(results)
     assert all(name in printed for name in ROWS)
+
+
+def test_only_reads_times_the_reads_alone_after_one_untimed_pass(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = run(built, [TINY], EMPTY, reps=1, only="reads", warm=True)
+    figures = results[f"{TINY.inspections:,}"]
+    assert list(figures) == [
+        "load average (1 min) at start",
+        *READS,
+        "reads: seconds in all",
+        "load average (1 min) at end",
+    ]
+    assert all(isinstance(v, float) and math.isfinite(v) and v >= 0 for v in figures.values()), figures
+    assert "(one untimed pass first)" in capsys.readouterr().out
+    assert not [p for p in built.iterdir() if p.name.startswith("run")]  # its working copy is gone
 
 
 def test_on_postgresql_the_store_is_built_through_the_engine_and_every_read_timed_on_a_copy(tmp_path: Path) -> None:

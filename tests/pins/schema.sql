@@ -16,6 +16,10 @@ CREATE INDEX conflict_inspection ON conflict(inspection_id, status);
 CREATE INDEX conflict_queue ON conflict(org_id, status, site_id);
 -- index corrective_action_due
 CREATE INDEX corrective_action_due ON corrective_action(status, deadline);
+-- index corrective_action_open_cover
+CREATE INDEX corrective_action_open_cover
+            ON corrective_action(status, site_id, deadline, finding_id, inspection_id)
+            WHERE status IN ('open', 'fixed_reported');
 -- index corrective_action_open_item
 CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path)
             WHERE status IN ('open', 'fixed_reported');
@@ -27,6 +31,8 @@ CREATE INDEX event_org_seq ON event(org_id, seq);
 CREATE INDEX evidence_ref_inspection ON evidence_ref(inspection_id);
 -- index finding_event_finding
 CREATE INDEX finding_event_finding ON finding_event(finding_id, id);
+-- index finding_id_status
+CREATE INDEX finding_id_status ON finding(id, status);
 -- index finding_org_newest
 CREATE INDEX finding_org_newest ON finding(org_id, created_seq DESC, pointer, id);
 -- index finding_org_site
@@ -50,6 +56,9 @@ CREATE INDEX inspection_fact_period
     ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
 -- index inspection_fact_plan
 CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
+-- index inspection_id_status
+CREATE INDEX inspection_id_status ON inspection(id, status)
+        ;
 -- index inspection_own
 CREATE INDEX inspection_own ON inspection(inspector_id, status) WHERE status IN ('draft', 'returned');
 -- index inspection_seq
@@ -409,6 +418,40 @@ CREATE TABLE rollup_action (
     actions INTEGER NOT NULL,
     PRIMARY KEY (site_id, china_month, status, is_repeat, days_to_close)
 );
+-- table rollup_district_action
+CREATE TABLE rollup_district_action (
+    district_id TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    status TEXT NOT NULL,
+    is_repeat INTEGER NOT NULL,
+    days_to_close INTEGER NOT NULL,
+    actions INTEGER NOT NULL,
+    PRIMARY KEY (district_id, china_month, status, is_repeat, days_to_close)
+);
+-- table rollup_district_failure
+CREATE TABLE rollup_district_failure (
+    district_id TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    checklist_id TEXT NOT NULL,
+    item_path TEXT NOT NULL,
+    clause TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    latest TEXT NOT NULL,
+    PRIMARY KEY (district_id, china_month, checklist_id, item_path, clause)
+);
+-- table rollup_district_total
+CREATE TABLE rollup_district_total (
+    district_id TEXT NOT NULL,
+    china_month TEXT NOT NULL,
+    status TEXT NOT NULL,
+    inspections INTEGER NOT NULL,
+    score_tenths INTEGER NOT NULL,
+    scored INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    verdicts INTEGER NOT NULL,
+    failed_answers INTEGER NOT NULL,
+    PRIMARY KEY (district_id, china_month, status)
+);
 -- table rollup_failure
 CREATE TABLE rollup_failure (
     site_id TEXT NOT NULL,
@@ -537,3 +580,5 @@ END;
 -- migration xunjian m035_upload_received
 -- migration xunjian m050_job_lease
 -- migration xunjian m055_photo_custody
+-- migration xunjian m060_district_rollups
+-- migration xunjian m061_open_action_cover

@@ -69,7 +69,9 @@ def test_the_camera_original_follows_the_light_version_and_the_desk_shows_its_ha
     phone.offline(False)  # the `online` event starts a sync
     phone.wait_synced()
     supervisor = live_server.client("supervisor1")
-    [light] = supervisor.get(f"/api/inspections/{inspection}").json()["answers"][OVERVIEW]
+    recorded = supervisor.get(f"/api/inspections/{inspection}").json()
+    [light] = recorded["answers"][OVERVIEW]
+    assert recorded["photo_captures"] == {light: capture}  # the answer records the camera's file as taken
     phone.page.wait_for_function(
         "(sha) => new Promise((ok) => { const open = indexedDB.open('xunjian'); open.onsuccess = () => {"
         " const get = open.result.transaction('blobs').objectStore('blobs').get(sha);"

@@ -25,7 +25,10 @@ export function refusalText(problem) {
  * @param {{ops: any[], blobs: any[], requests?: any[], status?: {phase?: string, uploaded?: number, upload_total?: number}, online?: boolean}} input
  * @returns {Unsent}
  */
-export function unsentModel({ ops, blobs, requests = [], status = {}, online = true }) {
+export function unsentModel({ ops, blobs: held, requests = [], status = {}, online = true }) {
+  // camera originals follow their light versions when the network allows (Wi-Fi, the inspector's
+  // leave, or the checklist's rule): the form is on the server without them, so they are not unsent
+  const blobs = held.filter((b) => b.role !== 'original')
   const phase = status.phase || 'idle'
   const quiet = !online || phase === 'offline' ? 'offline' : 'waiting'
   /** @param {string} during @returns {UnsentState} */

@@ -122,8 +122,14 @@ function actions(app) {
           await putDraft(app.db, draft)
           app.page.draft = draft
         }
-        // `item`: the answer this photo is evidence of, so the finding, the desk and the PDF show it there
-        const record = await app.edit('attach', id, { path, sha256: prepared.sha256, ...(forItem ? { item: forItem } : {}) })
+        // `item`: the answer this photo is evidence of, so the finding, the desk and the PDF show it there;
+        // `captured`: the camera file's hash, taken now — what the answer records as taken
+        const record = await app.edit('attach', id, {
+          path,
+          sha256: prepared.sha256,
+          ...(forItem ? { item: forItem } : {}),
+          ...(prepared.original ? { captured: prepared.original.sha256 } : {}),
+        })
         await applied(app, record)
       } finally {
         page.busy = false

@@ -50,6 +50,18 @@ test('photos with bytes left; the one uploading is sending while the upload phas
   assert.deepEqual(moving.upload, { done: 3, total: 12 })
 })
 
+test('a camera original waiting to follow its light version is not unsent: the form is on the server without it', () => {
+  const blobs = [
+    blob('light', 'photo', { state: 'uploaded', capture_sha256: 'camera' }),
+    blob('camera', 'photo', { role: 'original', light_sha256: 'light', size: 4_000_000 }),
+    blob('next', 'photo'),
+  ]
+  const unsent = unsentModel({ ops: [], blobs })
+  assert.deepEqual(unsent.photos.map((p) => p.key), ['photo:next'])
+  assert.equal(unsent.bytes_left, 1000)
+  assert.deepEqual(unsentCounts(unsent), { inspections: 0, photos: 1, signatures: 0, fixes: 0 })
+})
+
 test('a signature is unsent while its image or its signing is not on the server, counted once', () => {
   const ops = [op(1, 'i-1', 'sign', 'pending', { op: { path: 'sign' } }), op(2, 'i-1', 'set')]
   const both = unsentModel({ ops, blobs: [blob('s', 'signature')] })

@@ -23,6 +23,7 @@ STAGES = (
     "objects",  # m035 (issue 16): the bytes of an unfinished upload held in an object store
     "cluster",  # m050 (issue 16): job leases, so several app servers run each periodic job once
     "originals",  # m055 (issue 18): each light photo's chain of custody, linking it to its camera original
+    "read_cost",  # m060–m061 (issue 13): district rollups, the overdue summary's covering indexes
 )
 
 for _stage in STAGES:

@@ -3,6 +3,7 @@ equal the oracle, while inspections are returned and resubmitted and actions mov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -28,6 +29,7 @@ from sync.review.actions import (
     report_fix,
     verify_action,
 )
+from sync.review.period_facts import whole_districts
 from sync.review.reports import figures
 from tests.sync.office import Office, new_office
 from tests.sync.review.field_work import FieldWork
@@ -126,9 +128,13 @@ def test_rollups_kept_by_deltas_equal_rollups_rebuilt_and_reports_equal_the_orac
             assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(
                 store, CATALOG, admin, everywhere, period, TODAY
             )
+        part = sorted(office.sites[name] for name in ("n1", "s1"))  # a district in part: the sites' rollups
         for period in PERIODS:
             assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(
                 store, CATALOG, admin, everywhere, period, TODAY
+            )
+            assert figures(store, CATALOG, admin, part, period, TODAY) == oracle_figures(
+                store, CATALOG, admin, part, period, TODAY
             )
     finally:
         store.close()
@@ -151,3 +157,54 @@ def test_a_rebuild_from_scratch_gives_the_rows_the_deltas_kept() -> None:
         assert rollups.stored(store.db) == held
     finally:
         store.close()
+
+
+def test_a_report_over_whole_districts_reads_the_districts_rollups_else_the_sites() -> None:
+    store = open_store(None)
+    try:
+        office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
+        north, south = office.districts["north"], office.districts["south"]
+        n1, n2, s1 = (office.sites[name] for name in ("n1", "n2", "s1"))
+        assert whole_districts(store, sorted([n1, n2, s1])) == sorted([north, south])
+        assert whole_districts(store, [s1]) == [south]
+        assert whole_districts(store, sorted([n1, s1])) is None
+        assert whole_districts(store, [n2]) is None
+    finally:
+        store.close()
+
+
+def test_the_district_rollups_follow_returns_and_action_changes_on_either_backend(store: Store) -> None:
+    """The ``store`` fixture: PostgreSQL under ``XUNJIAN_TEST_BACKEND=postgresql`` (the upserts' plain SQL)."""
+    office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
+    work = FieldWork(store, CATALOG, office)
+    desk, admin = Desk(), office.users["admin"]
+    base = {"version": 1, "time": (2, 0, 0, 0), "frozen_temp": -20, "stalls": [], "rework": "pass"}
+    for site, day, licence, fate in (
+        ("n1", date(2026, 4, 1), "fail", "submitted"),
+        ("n2", date(2026, 4, 2), "fail", "submitted"),
+        ("n2", date(2026, 4, 30), "fail", "approved"),
+        ("s1", date(2026, 6, 30), "fail", "submitted"),
+    ):
+        make(work, {**base, "site": site, "day": day, "licence": licence, "fate": fate})
+    first = "SELECT id FROM finding WHERE status = 'active' ORDER BY created_seq, pointer LIMIT 1"  # no rowid here
+
+    def verify_and_close() -> None:
+        finding_id = store.db.execute(first).fetchone()[0]
+        verify_action(store, admin, finding_id, Verification(photos=[PHOTO]), today=TODAY, now=iso(desk.after(1)))
+        close_action(store, admin, finding_id, Closure(), today=TODAY, now=iso(desk.after(1)))
+
+    steps: list[Callable[[], None]] = [
+        lambda: rework(work, desk, 0, "pass", 2),
+        verify_and_close,
+        lambda: rework(work, desk, 1, "fail", 3),
+    ]
+    for step in steps:
+        step()
+        held = rollups.stored(store.db)
+        assert held == rollups.computed(store.db)
+        assert held["rollup_district_failure"] and held["rollup_district_action"]
+    everywhere = sorted(office.sites.values())
+    for period in PERIODS:
+        assert figures(store, CATALOG, admin, everywhere, period, TODAY) == oracle_figures(
+            store, CATALOG, admin, everywhere, period, TODAY
+        )
