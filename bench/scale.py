@@ -1,6 +1,7 @@
 """The scale bench: every read a supervisor or a phone makes, timed on stores of 10k, 100k and 1M inspections.
 
-Run: ``.venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--data DIR] [--reps 3]``.
+Run: ``.venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--data DIR] [--reps 3]
+[--backend postgresql]`` (PostgreSQL: :mod:`bench.scale_pg`).
 
 For each size it builds the store (:mod:`bench.scale_build`: through the real engine, cached in
 ``--data``, default ``$XUNJIAN_BENCH_DATA`` or ``~/.cache/xunjian/bench-scale``, resumable), copies it
@@ -17,12 +18,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -31,9 +30,12 @@ from typing import Any
 import httpx
 
 from bench.live import ServerProcess
-from bench.scale_build import build, build_rate
-from bench.scale_city import CHINA, City, Shape, folder_of, store_path
+from bench.procs import load_average
+from bench.scale_build import build_rate
+from bench.scale_city import CHINA, City, Shape, folder_of
 from bench.scale_ops import fresh_push
+from bench.scale_pg import default_data_pg, postgres_stores
+from bench.scale_stores import SqliteStores, Stores
 from sync.org.demo import DEMO_PASSWORD
 
 SIZES = (10_000, 100_000, 1_000_000)
@@ -238,19 +240,6 @@ def exports(api: Api) -> dict[str, float]:
     return rows
 
 
-@contextmanager
-def server_on_copy(source: Path, work: Path, timeout: float) -> Iterator[ServerProcess]:
-    """``python -m server`` on a fresh copy of the store in ``source`` (the cached store is never changed)."""
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    for name in ("xunjian.db", "xunjian.db-wal"):
-        if (source / name).exists():
-            shutil.copy2(source / name, work / name)
-    with ServerProcess(work, timeout=timeout) as server:
-        yield server
-    shutil.rmtree(work, ignore_errors=True)
-
-
 def memory_mb(server: ServerProcess) -> tuple[float, float]:
     """The server's resident set now and at its peak (VmRSS, VmHWM), in MB."""
     assert server.proc is not None
@@ -259,11 +248,12 @@ def memory_mb(server: ServerProcess) -> tuple[float, float]:
     return found.get("VmRSS", 0) / 1024, found.get("VmHWM", 0) / 1024
 
 
-def reads_only(data: Path, shape: Shape, reps: int, warm: bool) -> dict[str, float]:
+def reads_only(data: Path, shape: Shape, reps: int, warm: bool, stores: Stores | None = None) -> dict[str, float]:
     """``--only reads``: the supervisor's and admin's reads alone (after one untimed pass when ``warm``)."""
-    city = build(data, shape)
+    stores = stores or SqliteStores(data)
+    city = stores.build(shape)
     rows: dict[str, float] = {"load average (1 min) at start": os.getloadavg()[0]}
-    with server_on_copy(folder_of(data, shape), data / f"run-{os.getpid()}", 600 + shape.inspections / 200) as server:
+    with stores.serve(shape, 600 + shape.inspections / 200) as server:
         api = Api(server.base, city, reps)
         if warm:
             Api(server.base, city, 1).warm(shape)
@@ -275,21 +265,22 @@ def reads_only(data: Path, shape: Shape, reps: int, warm: bool) -> dict[str, flo
     return rows
 
 
-def measure(data: Path, shape: Shape, empty: Shape, reps: int) -> dict[str, float]:
+def measure(data: Path, shape: Shape, empty: Shape, reps: int, stores: Stores | None = None) -> dict[str, float]:
     """Build (or reuse) the store of ``shape`` and time every read on it; the submit against an empty store too."""
-    city = build(data, shape)
-    build(data, empty)
+    stores = stores or SqliteStores(data)
+    city = stores.build(shape)
+    stores.build(empty)
     rows: dict[str, float] = {
         "build rate (inspections/s)": build_rate(data, shape),
-        "store size (MB)": store_path(data, shape).stat().st_size / 1e6,
+        "store size (MB)": stores.size_mb(shape),
         "load average (1 min) at start": os.getloadavg()[0],
     }
     timeout = 600 + shape.inspections / 200
-    with server_on_copy(folder_of(data, empty), data / f"run-empty-{os.getpid()}", timeout) as server:
+    with stores.serve(empty, timeout) as server:
         api = Api(server.base, city_of(data, empty), reps)
         empty_ms = statistics.median(submit_ms(api, empty, 9000 + n) for n in range(reps))
         api.close()
-    with server_on_copy(folder_of(data, shape), data / f"run-{os.getpid()}", timeout) as server:
+    with stores.serve(shape, timeout) as server:
         api = Api(server.base, city, reps)
         rows.update(reads(api, shape))
         rows.update(exports(api))
@@ -325,16 +316,23 @@ def table(results: dict[str, dict[str, float]]) -> str:
 
 
 def run(
-    data: Path, shapes: list[Shape], empty: Shape, reps: int, *, only: str | None = None, warm: bool = False
+    data: Path,
+    shapes: list[Shape],
+    empty: Shape,
+    reps: int,
+    stores: Stores | None = None,
+    *,
+    only: str | None = None,
+    warm: bool = False,
 ) -> dict[str, dict[str, float]]:
     """Measure every shape in turn; the results by size (as text, the JSON's keys)."""
     results: dict[str, dict[str, float]] = {}
     for shape in shapes:
-        print(f"== {shape.inspections:,} inspections", flush=True)
+        print(f"== {shape.inspections:,} inspections; load average {load_average()}", flush=True)
         if only == "reads":
-            results[f"{shape.inspections:,}"] = reads_only(data, shape, reps, warm)
+            results[f"{shape.inspections:,}"] = reads_only(data, shape, reps, warm, stores)
         else:
-            results[f"{shape.inspections:,}"] = measure(data, shape, empty, reps)
+            results[f"{shape.inspections:,}"] = measure(data, shape, empty, reps, stores)
     return results
 
 
@@ -346,6 +344,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=default_data(), help="the bench data folder (stores, results)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each timed read (the median is shown)")
     parser.add_argument("--build-only", action="store_true", help="build the stores, time nothing")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite", help="see bench.scale_pg")
     parser.add_argument(
         "--only",
         choices=["reads"],
@@ -354,12 +353,24 @@ def main() -> None:
     parser.add_argument("--warm", action="store_true", help="one untimed pass of the reads before the timed ones")
     args = parser.parse_args()
     shapes = [Shape(int(size)) for size in args.sizes.split(",")]
+    if args.backend == "postgresql":
+        if args.data == default_data():
+            args.data = default_data_pg()
+        with postgres_stores(args.data) as stores:
+            measured(args, shapes, stores)
+    else:
+        measured(args, shapes, SqliteStores(args.data))
+
+
+def measured(args: argparse.Namespace, shapes: list[Shape], stores: Stores) -> None:
+    """Build, or build and time, the stores of ``shapes``; the table printed and written."""
     if args.build_only:
         for shape in shapes:
-            build(args.data, shape)
+            stores.build(shape)
         return
-    results = run(args.data, shapes, Shape(0), args.reps, only=args.only, warm=args.warm)
+    results = run(args.data, shapes, Shape(0), args.reps, stores, only=args.only, warm=args.warm)
     print(table(results))
+    print(f"load average at the end: {load_average()}")
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     document = json.dumps({"when": stamp, "results": results}, ensure_ascii=False, indent=1)
     # a partial run (``--only``) never stands as the latest full table

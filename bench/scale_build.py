@@ -56,6 +56,7 @@ from bench.scale_ops import (
     weak_items,
 )
 from schemas.catalog import Catalog, load_catalog
+from sync.db.open import open_store
 from sync.db.store import Store
 from sync.engine.document import answers_of
 from sync.engine.ops import Op, PushBatch, SetAnswers, Sign, Transition, make_hlc
@@ -218,13 +219,17 @@ def start_of_span(shape: Shape) -> int:
     return int(datetime(first.year, first.month, first.day, tzinfo=UTC).timestamp() * 1000) - 8 * 3_600_000
 
 
-def build(data: Path, shape: Shape, *, say: Callable[[str], None] = print) -> City:
-    """Build (or finish building) the store of ``shape`` under ``data``; returns its city."""
+def build(data: Path, shape: Shape, *, say: Callable[[str], None] = print, url: str = "") -> City:
+    """Build (or finish building) the store of ``shape`` under ``data``; returns its city.
+
+    With ``url`` the records go to that database (PostgreSQL: :mod:`bench.scale_pg`), ``data`` keeping
+    the city and the progress only.
+    """
     folder = folder_of(data, shape)
     folder.mkdir(parents=True, exist_ok=True)
     # The build needs no durability per push (a week interrupted is replayed), so no fsync per commit;
     # the server that reads the store later opens it with its own settings.
-    store = Store(folder / "xunjian.db", durable=False)
+    store = open_store(url) if url else Store(folder / "xunjian.db", durable=False)
     catalog = load_catalog()
     try:
         city: City | None = _load(folder / "city.json", City)

@@ -1,6 +1,7 @@
 """Soak: many devices syncing at once for a while, as a district's phones do on a working morning.
 
-Run: ``.venv/bin/python -m bench.soak --devices 200 --seconds 120 [--think 1.0]``.
+Run: ``.venv/bin/python -m bench.soak --devices 200 --seconds 120 [--think 1.0] [--backend postgresql]
+[--database-url postgresql://…] [--workers N]`` (the backend and processes as in :mod:`bench.backend`).
 
 Writes a throwaway data folder with a site per device and an inspector per ``DEVICES_PER_USER``
 devices (assigned those sites), then starts ``python -m server`` over it on a free loopback port.
@@ -12,7 +13,8 @@ behind), so the offered load is ``devices / think`` pushes a second whatever the
 
 It prints p50/p95/p99/max of push and pull, answers by status (and connection errors), pushes a
 second offered and served, the server's RSS at start, after a minute and at the end (``VmRSS`` of
-``/proc/<pid>/status``), and the CPU used by the server and by this client: the client is
+``/proc/<pid>/status``, summed over its processes with ``--workers N``), and the CPU used by the server
+(all its processes), by our own PostgreSQL cluster when there is one, and by this client: the client is
 asyncio over raw keep-alive HTTP/1.1 connections with prepared request heads and bodies, so on two
 cores it stays a small share and the figures are the server's.
 """
@@ -22,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import tempfile
 import time
@@ -35,9 +36,11 @@ from typing import Any
 import httpx
 from argon2 import PasswordHasher
 
+from bench.backend import Backend, add_arguments, server_args
 from bench.live import HOST, ServerProcess
+from bench.procs import CpuMeter, load_average, tree, tree_rss_kib
 from sync.clock import uuid7
-from sync.db.store import open_store
+from sync.db.open import open_store
 from sync.org import sites
 from sync.org.accounts import create_user
 
@@ -186,28 +189,14 @@ async def run_device(device: SoakDevice, tally: Tally, think: float, until: floa
     device.connection.close()
 
 
-def rss_kib(pid: int) -> int:
-    """The resident memory of process ``pid`` in KiB (``VmRSS``)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds process ``pid`` has used."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def build(data_dir: Path, devices: int) -> list[tuple[str, str]]:
+def build(data_dir: Path, devices: int, url: str = "") -> list[tuple[str, str]]:
     """An organisation for the soak, written before the server starts: a site per device, an inspector per
     ``DEVICES_PER_USER`` devices; returns each device's (username, site id).
 
     The passwords are hashed with cheap argon2 settings (a verification follows the settings in its hash), so
     hundreds of logins take seconds; the server's own settings are untouched.
     """
-    store = open_store(data_dir)
+    store = open_store(url or None, data_dir)
     try:
         hasher = PasswordHasher(time_cost=1, memory_cost=1024)
         org = sites.create_organisation(store, "压测所 Soak")
@@ -261,29 +250,38 @@ def percentiles(seconds: list[float]) -> str:
     return " / ".join(f"{s * 1000:.1f}" for s in [*at, ordered[-1]]) + " ms"
 
 
-async def soak(devices: list[SoakDevice], seconds: float, think: float, pid: int) -> dict[str, Any]:
-    """Create each device's inspections, then drive every device for ``seconds``; the figures measured."""
+async def soak(
+    devices: list[SoakDevice], seconds: float, think: float, pid: int, database_pid: int | None = None
+) -> dict[str, Any]:
+    """Create each device's inspections, then drive every device for ``seconds``; the figures measured.
+
+    The server's CPU and RSS are summed over process ``pid`` and its descendants (the workers of
+    ``--workers N``); ``database_pid``, our own PostgreSQL's postmaster, has its CPU measured apart.
+    """
     tally = Tally()
     await asyncio.gather(*(d.push(d.creates(), tally) for d in devices))
     await asyncio.gather(*(d.pull(tally) for d in devices))
     loop = asyncio.get_running_loop()
-    rss = {"start": rss_kib(pid)}
-    cpu_server, cpu_client = cpu_seconds(pid), time.process_time()
+    rss = {"start": tree_rss_kib(pid)}
+    cpu_server, cpu_client = CpuMeter(pid), time.process_time()
+    database = CpuMeter(database_pid) if database_pid is not None else None
     tally.measuring, started = True, loop.time()
     spread = random.Random(15)
     jobs = [run_device(d, tally, think, started + seconds, spread.uniform(0, think)) for d in devices]
     everything = asyncio.gather(*jobs)
     if seconds > 60:
         await asyncio.sleep(60)
-        rss["1 min"] = rss_kib(pid)
+        rss["1 min"] = tree_rss_kib(pid)
     await everything
     wall = loop.time() - started
-    rss["end"] = rss_kib(pid)
+    rss["end"] = tree_rss_kib(pid)
     return {
         "tally": tally,
         "wall": wall,
         "rss": rss,
-        "cpu_server": cpu_seconds(pid) - cpu_server,
+        "cpu_server": cpu_server.used(),
+        "cpu_database": database.used() if database is not None else None,
+        "processes": len(tree(pid)),
         "cpu_client": time.process_time() - cpu_client,
     }
 
@@ -297,11 +295,14 @@ def report(devices: int, think: float, figures: dict[str, Any]) -> None:
     print(f"pushes/s offered {devices / think:.0f}, served {len(tally.push) / wall:.1f}")
     print("answers by status: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.statuses.items())))
     print("op outcomes: " + ", ".join(f"{k}: {v}" for k, v in sorted(tally.outcomes.items())))
-    print("server RSS: " + ", ".join(f"{k} {v / 1024:.0f} MB" for k, v in figures["rss"].items()))
+    processes = f" (summed over its {figures['processes']} processes)" if figures["processes"] > 1 else ""
+    print(f"server RSS{processes}: " + ", ".join(f"{k} {v / 1024:.0f} MB" for k, v in figures["rss"].items()))
     server, client = figures["cpu_server"] / wall, figures["cpu_client"] / wall
-    print(f"CPU (of one core): server {server:.0%}, this client {client:.0%}")
+    database = "" if figures["cpu_database"] is None else f", PostgreSQL {figures['cpu_database'] / wall:.0%}"
+    print(f"CPU (of one core): server {server:.0%}{database}, this client {client:.0%}")
     requests = len(tally.push) + len(tally.pull)
     print(f"server CPU per request (push or pull): {figures['cpu_server'] / max(1, requests) * 1000:.2f} ms")
+    print(f"load average at the end: {load_average()}")
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -309,13 +310,18 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--devices", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0)
+    add_arguments(parser)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="xunjian-soak-") as folder:
-        made = build(Path(folder), args.devices)
-        with ServerProcess(Path(folder)) as server:
+    with tempfile.TemporaryDirectory(prefix="xunjian-soak-") as folder, Backend.from_args(args) as backend:
+        print(f"server: {backend.name}, {args.workers} process(es); load average {load_average()}", flush=True)
+        url = backend.fresh_url()
+        made = build(Path(folder), args.devices, url)
+        database = {"XUNJIAN_DATABASE_URL": url} if url else {}
+        with ServerProcess(Path(folder), *server_args(args.workers), env=database) as server:
             assert server.proc is not None
             devices = asyncio.run(logins(server.base, server.port, made))
-            figures = asyncio.run(soak(devices, args.seconds, args.think, server.proc.pid))
+            postmaster = backend.cluster.server_pid() if backend.cluster is not None else None
+            figures = asyncio.run(soak(devices, args.seconds, args.think, server.proc.pid, postmaster))
         report(args.devices, args.think, figures)
     return figures
 

@@ -19,6 +19,10 @@ Run: ``.venv/bin/python -m bench.sync``. Every figure is measured in this run:
 4. The cost of merging one edit when 1,000 vs 100,000 inspections are stored, edits
    going to the two stores in turn in this process.
 
+``--backend postgresql`` runs our server (and the in-process engine) on a fresh PostgreSQL database
+each round (in a throwaway cluster, or beside ``--database-url``), ``--workers N`` as
+``python -m server --workers N``; ``python -m bench.backends`` sets them all side by side.
+
 ``--stored N`` starts our server, in every round, on a copy of the scale bench's cached store of
 N submitted inspections (``bench.scale_build``, built first if missing) instead of an empty demo one,
 so the comparison holds at a city's size.
@@ -51,6 +55,7 @@ from typing import Any
 import httpx
 from argon2 import PasswordHasher
 
+from bench.backend import Backend, add_arguments, server_args
 from bench.live import ServerProcess, free_port, wait_for
 from bench.merge import bench_merge
 from bench.scale import default_data
@@ -59,7 +64,7 @@ from bench.scale_city import Shape, folder_of
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
 from sync.clock import uuid7
-from sync.db.store import open_store
+from sync.db.open import open_store
 from sync.engine.ops import push_decoder
 from sync.org.accounts import User
 from sync.org.demo import load_demo
@@ -147,7 +152,7 @@ def push_bodies(docs: list[dict[str, Any]], ids: list[str], site: str) -> list[b
 
 def bench_engine(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float:
     """The same pushes decoded and applied in this process, without HTTP: what the server's own work allows."""
-    store = open_store(tmp / "engine")
+    store = open_store(UNDER[0].fresh_url() if UNDER else None, tmp / "engine")
     load_demo(store, PasswordHasher())
     row = store.db.execute(
         "SELECT id, org_id, username, display_name, role, active FROM user WHERE username = 'inspector1'"
@@ -165,6 +170,8 @@ def bench_engine(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float
 
 
 STORED: list[Path] = []  # with ``--stored N``: the cached scale-bench store our server starts from
+UNDER: list[Backend] = []  # with ``--backend``: where our server keeps its records
+WORKERS: list[int] = []  # with ``--workers N``: its processes
 
 
 @contextmanager
@@ -172,12 +179,13 @@ def xunjian_server(tmp: Path) -> Iterator[tuple[int, dict[str, str], str]]:
     """``python -m server --demo`` on a free port (or on a copy of the ``--stored`` store): the port, an
     inspector's headers, a site in scope."""
     folder, args = tmp / "xunjian", ["--demo"]
+    folder.mkdir(parents=True)  # with a database URL nothing else makes the data folder (evidence goes there)
     if STORED:
-        folder.mkdir(parents=True)
         shutil.copy2(STORED[0] / "xunjian.db", folder / "xunjian.db")
         args = []
+    env = UNDER[0].fresh_env() if UNDER else {}
     with (
-        ServerProcess(folder, *args, timeout=3600) as server,
+        ServerProcess(folder, *server_args(WORKERS[0] if WORKERS else 1, *args), env=env, timeout=3600) as server,
         httpx.Client(base_url=server.base, timeout=60) as api,
     ):
         login = api.post(
@@ -257,9 +265,12 @@ def pouchdb_server(binary: Path, tmp: Path) -> Iterator[int]:
 def push_xunjian(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> float:
     with xunjian_server(tmp) as (port, headers, site):
         poster = Poster(port, "/api/sync/push", headers, 200)
-        for body in push_bodies(docs, ids, site):
-            results = json.loads(poster.post(body))["results"]
-            assert all(r["outcome"] == "applied" for r in results), results[:2]
+        try:
+            for body in push_bodies(docs, ids, site):
+                results = json.loads(poster.post(body))["results"]
+                assert all(r["outcome"] == "applied" for r in results), results[:2]
+        finally:
+            poster.connection.close()
     return len(docs) / poster.elapsed
 
 
@@ -267,8 +278,11 @@ def push_pouchdb(binary: Path, docs: list[dict[str, Any]], ids: list[str], tmp: 
     named = [{"_id": i, **d} for d, i in zip(docs, ids, strict=True)]
     with pouchdb_server(binary, tmp) as port:
         poster = Poster(port, "/inspections/_bulk_docs", {}, 201)
-        for start in range(0, len(docs), BATCH):
-            poster.post(compact({"docs": named[start : start + BATCH]}))
+        try:
+            for start in range(0, len(docs), BATCH):
+                poster.post(compact({"docs": named[start : start + BATCH]}))
+        finally:
+            poster.connection.close()
     return len(docs) / poster.elapsed
 
 
@@ -298,11 +312,23 @@ def push_rounds(docs: list[dict[str, Any]], ids: list[str], tmp: Path) -> tuple[
     return figures, pouchdb if isinstance(pouchdb, str) else ""
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stored", type=int, help="run our server on the scale bench's cached store of N inspections")
     parser.add_argument("--data", type=Path, default=default_data(), help="the scale bench's data folder")
-    args = parser.parse_args()
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    if args.stored is not None and (args.backend != "sqlite" or args.database_url):
+        parser.error("--stored copies a SQLite store: only with --backend sqlite")
+    WORKERS.append(args.workers)
+    with Backend.from_args(args) as backend:
+        UNDER.append(backend)
+        print(f"our server: {backend.name}, {args.workers} process(es)")
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
+    """The whole bench, as :func:`main` describes it."""
     if args.stored is not None:
         shape = Shape(args.stored)
         build(args.data, shape)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from bench.pg import Cluster
 from bench.scale import run, table
 from bench.scale_build import build
 from bench.scale_city import Shape, store_path
+from bench.scale_pg import PostgresStores
+from sync.db.open import open_store as open_url
 from sync.db.store import open_store
 
 TINY = Shape(60, districts=2, sites_per_district=3, inspectors=3, months=2)
@@ -134,3 +139,27 @@ def test_only_reads_times_the_reads_alone_after_one_untimed_pass(
     assert all(isinstance(v, float) and math.isfinite(v) and v >= 0 for v in figures.values()), figures
     assert "(one untimed pass first)" in capsys.readouterr().out
     assert not [p for p in built.iterdir() if p.name.startswith("run")]  # its working copy is gone
+
+
+def test_on_postgresql_the_store_is_built_through_the_engine_and_every_read_timed_on_a_copy(tmp_path: Path) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="xunjian-scale-pg-"))  # the postgres user cannot reach tmp_path as root
+    cluster = Cluster(folder, max_connections=60)
+    try:
+        stores = PostgresStores(tmp_path, cluster)
+        results = run(tmp_path, [TINY], EMPTY, reps=1, stores=stores)
+        figures = results[f"{TINY.inspections:,}"]
+        assert list(figures) == ROWS
+        assert all(isinstance(v, float) and math.isfinite(v) and v >= 0 for v in figures.values()), figures
+        assert figures["store size (MB)"] > 0
+        built = open_url(cluster.url(PostgresStores.database(TINY)))
+        try:  # the built database holds the city's inspections; the served copies added theirs elsewhere
+            submitted = "SELECT count(*) FROM inspection WHERE status IN ('submitted', 'approved')"
+            assert built.db.execute(submitted).fetchone()[0] == TINY.inspections
+        finally:
+            built.close()
+        with cluster.admin() as conn:
+            names = {str(r[0]) for r in conn.execute("SELECT datname FROM pg_database WHERE NOT datistemplate")}
+        assert names == {"postgres", PostgresStores.database(TINY), PostgresStores.database(EMPTY)}  # copies dropped
+    finally:
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
+import pytest
+
+import bench.sync
+from bench.backend import Backend
 from bench.merge import bench_merge
-from bench.sync import answers_for, bench_engine, push_bodies
+from bench.sync import answers_for, bench_engine, push_bodies, push_xunjian
 from schemas.catalog import load_catalog
 from sync.clock import uuid7
 from sync.engine.ops import SetAnswers, push_decoder
@@ -31,3 +36,31 @@ def test_the_merge_bench_merges_its_edits_into_each_store(tmp_path: Path) -> Non
     assert template is not None
     small, large = bench_merge(template, answers_for(template, 1), (5, 40), tmp_path, edits=20)
     assert small > 0 and large > 0
+
+
+def test_with_backend_postgresql_and_two_workers_the_pushes_go_to_postgresql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = load_catalog().get("supermarket_service", 1)
+    assert template is not None
+    docs = [answers_for(template, n) for n in range(60)]
+    ids = [uuid7() for _ in docs]
+    with Backend("postgresql") as backend:
+        assert backend.cluster is not None
+        monkeypatch.setattr(bench.sync, "UNDER", [backend])
+        monkeypatch.setattr(bench.sync, "WORKERS", [2])
+        # every op applied (both assert it): over HTTP to two worker processes, then in process
+        assert push_xunjian(docs, ids, tmp_path / "http") > 0
+        assert bench_engine(docs, ids, tmp_path / "engine") > 0
+        with backend.cluster.admin() as conn:
+            databases = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'"
+                )
+            ]
+        assert len(databases) == 2  # a fresh database for the server and one for the engine
+        for name in databases:
+            with psycopg.connect(backend.cluster.url(name)) as conn:
+                row = conn.execute("SELECT count(*) FROM inspection").fetchone()
+                assert row is not None and row[0] >= len(docs)
