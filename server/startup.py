@@ -128,6 +128,7 @@ def open_runtime(settings: Settings) -> Runtime:
         raise
     # evidence files beside the database; an in-memory database (tests) gets a throwaway folder
     evidence_dir = settings.data_dir or Path(tempfile.gettempdir()) / f"xunjian-evidence-{uuid.uuid4().hex}"
+    evidence_dir.mkdir(parents=True, exist_ok=True)  # on PostgreSQL nothing else makes it
     try:  # finish what a crash or a stop left half done (sync.evidence.recovery)
         blob_store = open_blob_store(settings.blob_store, evidence_dir)
         reconciled = reconcile(store, blob_store, grace_s=settings.blob_grace_s)

@@ -29,7 +29,7 @@ def health(
     catalog: NamedDependency[Catalog], settings: NamedDependency[Settings], evidence_dir: NamedDependency[Path]
 ) -> Health:
     """Liveness, how many checklist versions are published, and the data folder's free space (warned when low)."""
-    free = shutil.disk_usage(evidence_dir if evidence_dir.exists() else evidence_dir.parent).free
+    free = shutil.disk_usage(next(p for p in (evidence_dir, *evidence_dir.parents) if p.exists())).free
     warn = int(settings.disk_warn_mb * 1024 * 1024)
     warnings = []
     if free < warn:
