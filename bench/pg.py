@@ -45,8 +45,18 @@ def _free_port() -> int:
 class Cluster:
     """A PostgreSQL cluster in ``folder`` (a temporary one for ``None``), reached through its socket there."""
 
-    def __init__(self, folder: Path | None = None, *, fast: bool = False, max_connections: int = 300) -> None:
-        """Create the cluster if ``folder`` holds none, and start it (as ``postgres`` when running as root)."""
+    def __init__(
+        self,
+        folder: Path | None = None,
+        *,
+        fast: bool = False,
+        max_connections: int = 300,
+        settings: dict[str, str] | None = None,
+    ) -> None:
+        """Create the cluster if ``folder`` holds none, and start it (as ``postgres`` when running as root).
+
+        ``settings``: more server settings (``-c name=value``) for the start.
+        """
         self.kept = folder is not None
         self.folder = folder if folder is not None else Path(tempfile.mkdtemp(prefix="xunjian-pg-"))
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -65,6 +75,7 @@ class Cluster:
             options = f"-p {self.port} -k {self.folder} -c listen_addresses='' -c max_connections={max_connections}"
             if fast:
                 options += " -c fsync=off"
+            options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
             log = str(self.folder / "log")
             self._run(pg_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
         else:  # a kept cluster another run started: use it, leave it running

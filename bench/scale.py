@@ -351,12 +351,23 @@ def main() -> None:
         help="reads: time the queue, findings, reports and coverage alone (no exports, first sync, load or submits)",
     )
     parser.add_argument("--warm", action="store_true", help="one untimed pass of the reads before the timed ones")
+    parser.add_argument(
+        "--from-sqlite",
+        action="store_true",
+        help="PostgreSQL: make each store by moving the SQLite bench's cached one with sync.migrate",
+    )
+    parser.add_argument(
+        "--in-place", action="store_true", help="PostgreSQL, with --only reads: serve the built database, not a copy"
+    )
     args = parser.parse_args()
+    if args.in_place and args.only != "reads":
+        parser.error("--in-place serves the built store itself: only with --only reads")
     shapes = [Shape(int(size)) for size in args.sizes.split(",")]
     if args.backend == "postgresql":
+        from_sqlite = default_data() if args.from_sqlite else None  # the SQLite bench's cached stores
         if args.data == default_data():
             args.data = default_data_pg()
-        with postgres_stores(args.data) as stores:
+        with postgres_stores(args.data, from_sqlite=from_sqlite, in_place=args.in_place) as stores:
             measured(args, shapes, stores)
     else:
         measured(args, shapes, SqliteStores(args.data))

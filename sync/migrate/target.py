@@ -83,8 +83,10 @@ def prepare(conn: psycopg.Connection[Any], epoch: str, source_migrations: list[s
             "the target database is not empty and is not a copy of this source (another deployment's data,"
             " or a server started on it): migrate into a new, empty database"
         )
+    # The same schema is the same set of migrations: their order of application may differ (a store
+    # upgraded across versions applied a later-numbered one before an earlier one merged after it).
     applied = [str(row[0]) for row in conn.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY id")]
-    if applied != source_migrations:
+    if sorted(applied) != sorted(source_migrations):
         raise MigrateError(
             f"the source has {len(source_migrations)} migrations applied, the target {len(applied)}: start this"
             " version's server on the SQLite data folder once (it migrates it), stop it, then migrate"

@@ -163,3 +163,27 @@ def test_on_postgresql_the_store_is_built_through_the_engine_and_every_read_time
     finally:
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_on_postgresql_a_store_moved_from_the_cached_sqlite_one_holds_its_records(built: Path, tmp_path: Path) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="xunjian-scale-pg-"))
+    cluster = Cluster(folder, max_connections=60)
+    try:
+        stores = PostgresStores(tmp_path, cluster, from_sqlite=built, in_place=True)
+        results = run(tmp_path, [TINY], EMPTY, reps=1, stores=stores, only="reads")
+        figures = results[f"{TINY.inspections:,}"]
+        assert all(isinstance(v, float) and math.isfinite(v) and v >= 0 for v in figures.values()), figures
+        ids = "SELECT id, status FROM inspection ORDER BY id"
+        moved, cached = open_url(cluster.url(PostgresStores.database(TINY))), open_store(built / TINY.name)
+        try:  # the same inspections as the SQLite store built through the engine
+            assert [tuple(r) for r in moved.db.execute(ids)] == [tuple(r) for r in cached.db.execute(ids)]
+        finally:
+            moved.close()
+            cached.close()
+        assert (tmp_path / TINY.name / "city.json").read_text() == (built / TINY.name / "city.json").read_text()
+        with cluster.admin() as conn:
+            names = {str(r[0]) for r in conn.execute("SELECT datname FROM pg_database WHERE NOT datistemplate")}
+        assert names == {"postgres", PostgresStores.database(TINY)}  # reads alone: no copy, no empty store
+    finally:
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)

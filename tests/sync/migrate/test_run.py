@@ -132,3 +132,25 @@ def test_a_difference_found_by_the_check_fails_the_run(
     assert main(args(data_dir, empty_url)) == 1
     printed = capsys.readouterr().out
     assert "audit_event:" in printed and "not to its name" in printed and "verification failed" in printed
+
+
+def test_a_source_that_applied_its_migrations_in_another_order_is_the_same_schema(
+    data_dir: Path, empty_url: str
+) -> None:
+    with closing(sqlite3.connect(data_dir / "xunjian.db")) as source, source:
+        first, second = source.execute("SELECT id FROM _sqlite_migrations ORDER BY id LIMIT 2").fetchall()
+        # a store upgraded across versions: a later-numbered migration applied before an earlier one
+        source.execute("UPDATE _sqlite_migrations SET id = -1 WHERE id = ?", first)
+        source.execute("UPDATE _sqlite_migrations SET id = ? WHERE id = ?", [first[0], second[0]])
+        source.execute("UPDATE _sqlite_migrations SET id = ? WHERE id = -1", second)
+    assert main(args(data_dir, empty_url)) == 0
+    assert target_dump(empty_url) == source_dump(data_dir / "xunjian.db", empty_url)
+
+
+def test_a_source_of_another_schema_version_is_refused(
+    data_dir: Path, empty_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with closing(sqlite3.connect(data_dir / "xunjian.db")) as source, source:
+        source.execute("DELETE FROM _sqlite_migrations WHERE id = (SELECT max(id) FROM _sqlite_migrations)")
+    assert main(args(data_dir, empty_url)) == 1
+    assert "migrations applied" in capsys.readouterr().err
