@@ -8,10 +8,15 @@ which changes only what has no common spelling:
 - placeholders: ``?`` → ``%s`` (and a literal ``%`` → ``%%``), outside quoted strings;
 - the table ``user``, a reserved word on PostgreSQL, is quoted (``"user"``);
 - ``group_concat(x)`` → ``string_agg(x, ',')``; ``json_object(…)`` → ``json_build_object(…)::text``;
-- the fragments named here (:data:`DAYS_TO_CLOSE`) to their PostgreSQL form;
+- the fragments named here (:data:`DAYS_TO_CLOSE`, the queue's score filters) to their PostgreSQL form;
 - in DDL (:func:`ddl_to_postgresql`): ``INTEGER PRIMARY KEY AUTOINCREMENT`` → an identity
   column, ``INTEGER`` → ``BIGINT`` (SQLite's integers are 64-bit), ``REAL`` → ``DOUBLE PRECISION``,
   ``BLOB`` → ``BYTEA``.
+
+Long lists of values (``IN (?, ?, …)`` with :data:`ANY_FROM` or more placeholders: a scope of
+sites) go to PostgreSQL as one array, ``= ANY(?)`` (:func:`to_postgresql_call`): one parameter
+rather than a thousand, so the statement's text is the same for any scope and psycopg and the
+server parse and plan it once (a thousand-placeholder statement cost psycopg ~10 ms to parse, each time).
 
 Sequences that devices and webhooks read "after N" are taken under :func:`lock_sequence`.
 """
@@ -31,9 +36,19 @@ DAYS_TO_CLOSE = (
     "CAST(julianday(a.closed_at, '+8 hours', 'start of day') - julianday(n.created_at, '+8 hours', 'start of day')"
     " AS INTEGER)"
 )
+# The queue's score and verdict filters (``sync.review.queue``): SQLite's planner is kept on the
+# queue's order by a condition that keeps the left join (``coalesce``); PostgreSQL's estimates the
+# plain condition from its column statistics and reads the queue's order too, where ``coalesce``
+# hides them and makes it sort every inspection in scope (134 → 4 ms for an admin at 100k).
+SCORE_AT_LEAST = "coalesce(f.score_tenths, -1) >= ?"
+SCORE_AT_MOST = "coalesce(f.score_tenths, 1001) <= ?"
+VERDICT_IS = "coalesce(f.verdict, -1) = ?"
 _FRAGMENTS = {
     DAYS_TO_CLOSE: "((a.closed_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date"
     " - (n.created_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)",
+    SCORE_AT_LEAST: "f.score_tenths >= ?",
+    SCORE_AT_MOST: "f.score_tenths <= ?",
+    VERDICT_IS: "f.verdict = ?",
 }
 
 # One advisory lock for every sequence read "after N" (op log, events): held to COMMIT, so
@@ -121,6 +136,55 @@ def to_postgresql(sql: str) -> str:
     sql = _TABLE_USER.sub(r'\1\2"user"', sql)
     sql = _functions(sql)
     return _placeholders(sql)
+
+
+ANY_FROM = 8  # an IN list this long or longer is sent as one array
+_IN_LIST = re.compile(r"\b(NOT\s+)?IN\s*\(\s*\?(?:\s*,\s*\?){" + str(ANY_FROM - 1) + r",}\s*\)", re.IGNORECASE)
+
+
+def _placeholders_at(sql: str) -> list[int]:
+    """Where the ``?`` placeholders are (outside quoted strings)."""
+    at: list[int] = []
+    quote = ""
+    for i, char in enumerate(sql):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "?":
+            at.append(i)
+    return at
+
+
+@lru_cache(maxsize=4096)
+def _collapsed(sql: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Long ``IN (?, …)`` lists as ``= ANY(?)``: the statement and, per list, (its first placeholder, how many)."""
+    at = _placeholders_at(sql)
+    groups: list[tuple[int, int]] = []
+    out: list[str] = []
+    last = 0
+    for match in _IN_LIST.finditer(sql):
+        first = sql.index("?", match.start())
+        if first not in at:  # inside a quoted string: not a list of values
+            continue
+        groups.append((at.index(first), match[0].count("?")))
+        out += [sql[last : match.start()], "<> ALL(?)" if match[1] else "= ANY(?)"]
+        last = match.end()
+    return "".join(out) + sql[last:], tuple(groups)
+
+
+def to_postgresql_call(sql: str, params: Any) -> tuple[str, Any]:
+    """A statement and its parameters for PostgreSQL: :func:`to_postgresql`, long IN lists as one array each."""
+    if isinstance(params, list | tuple):
+        collapsed, groups = _collapsed(sql)
+        if groups:
+            regrouped: list[Any] = []
+            taken = 0
+            for first, count in groups:
+                regrouped += [*params[taken:first], list(params[first : first + count])]
+                taken = first + count
+            sql, params = collapsed, [*regrouped, *params[taken:]]
+    return to_postgresql(sql), params
 
 
 _AUTOINCREMENT = re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b", re.IGNORECASE)

@@ -13,7 +13,8 @@ Through psycopg 3 and a connection pool (issue 16):
   advisory lock held to ``COMMIT`` (:func:`sync.db.dialect.lock_sequence`).
 - :meth:`PostgresStore.grouped` is a plain transaction: PostgreSQL groups concurrent commits itself.
 
-Every statement goes through :func:`sync.db.dialect.to_postgresql`; values come back as SQLite
+Every statement goes through :func:`sync.db.dialect.to_postgresql` (long ``IN`` lists as one array,
+:func:`sync.db.dialect.to_postgresql_call`); values come back as SQLite
 gives them (``numeric`` sums as ``int``/``float``, Python ``bool`` parameters as 0/1).
 """
 
@@ -29,7 +30,7 @@ import psycopg
 from psycopg.adapt import Dumper, Loader
 from psycopg_pool import ConnectionPool
 
-from sync.db.dialect import POSTGRESQL, to_postgresql
+from sync.db.dialect import POSTGRESQL, to_postgresql, to_postgresql_call
 from sync.db.pg_migrations import apply_migrations
 from sync.db.store import Store
 from sync.errors import StorageFull
@@ -116,7 +117,7 @@ class Reader:
     def execute(self, sql: str, params: Any = None) -> Rows:
         """Run one statement; its rows, fetched."""
         with self._pool.connection() as conn:
-            return Rows(conn.execute(to_postgresql(sql), _params(params)))
+            return Rows(conn.execute(*to_postgresql_call(sql, _params(params))))
 
     def query(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
         """The rows as dicts by column name (``sqlite_utils.Database.query``)."""
@@ -138,7 +139,7 @@ class Connection:
 
     def execute(self, sql: str, params: Any = None) -> psycopg.Cursor[Any]:
         """Run one statement in the transaction."""
-        return self._conn.execute(to_postgresql(sql), _params(params))
+        return self._conn.execute(*to_postgresql_call(sql, _params(params)))
 
     def raw_execute(self, sql: str, params: Any) -> psycopg.Cursor[Any]:
         """Run one statement already in PostgreSQL's spelling (the migrations')."""

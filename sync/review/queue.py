@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from msgspec import Struct
 
+from sync.db.dialect import SCORE_AT_LEAST, SCORE_AT_MOST, VERDICT_IS
 from sync.db.named import named_rows
 from sync.db.paging import decode_cursor, encode_cursor
 from sync.db.store import Store
@@ -114,18 +115,19 @@ def _score_conditions(filters: InspectionFilter) -> tuple[list[str], list[Any]]:
     """The ``WHERE`` conditions of the score and verdict filters, on the stored score in tenths.
 
     No score or verdict matches none; written with ``coalesce`` so the join stays a left join read in
-    the queue's order (a condition rejecting ``NULL`` lets the planner start from the facts instead).
+    the queue's order (a condition rejecting ``NULL`` lets SQLite's planner start from the facts
+    instead); PostgreSQL gets the plain conditions (``sync.db.dialect``).
     """
     where: list[str] = []
     args: list[Any] = []
     if filters.min_score is not None:
-        where.append("coalesce(f.score_tenths, -1) >= ?")
+        where.append(SCORE_AT_LEAST)
         args.append(ceil(Fraction(repr(filters.min_score)) * 10))
     if filters.max_score is not None:
-        where.append("coalesce(f.score_tenths, 1001) <= ?")
+        where.append(SCORE_AT_MOST)
         args.append(floor(Fraction(repr(filters.max_score)) * 10))
     if filters.verdict is not None:
-        where.append("coalesce(f.verdict, -1) = ?")
+        where.append(VERDICT_IS)
         args.append(1 if filters.verdict == "pass" else 0)
     return where, args
 

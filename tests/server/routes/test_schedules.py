@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from sync.review.schedules import period_of, periods
+from sync.review.schedules import PLANS_PER_QUERY, period_of, periods
 from tests.clients import SHOP, Client, World, device, started
 
 
@@ -85,6 +85,35 @@ def test_coverage_shows_done_due_and_missed(client: Client, world: World, probe:
     due = client.get("/api/schedules/due", headers=world.headers["inspector1"]).json()
     assert {(d["checklist_id"], d["status"]) for d in due} == {("sync_probe", "missed"), ("market_order", "due")}
     assert client.get("/api/schedules/due", headers=world.headers["inspector3"]).json() == []
+
+
+@pytest.mark.parametrize("plans_per_query", [1, PLANS_PER_QUERY])
+def test_coverage_asks_plans_with_the_same_periods_together_and_finds_each_in_its_plan(
+    client: Client, world: World, probe: None, monkeypatch: pytest.MonkeyPatch, plans_per_query: int
+) -> None:
+    monkeypatch.setattr("sync.review.schedules.PLANS_PER_QUERY", plans_per_query)
+    supervisor = world.headers["supervisor1"]
+    phone = device(client)
+    inspection_id = started(client, world, phone)
+    phone.set(inspection_id, {"licence": "pass", "frozen_temp": -20})
+    phone.transition(inspection_id, "submitted")
+    phone.sync()
+    today = (datetime.fromisoformat(phone.server[inspection_id]["created_at"]) + timedelta(hours=8)).date()
+    first = today - timedelta(days=400)
+    ids = {}
+    for checklist, starts in (("market_order", first), ("sync_probe", first), ("sync_probe", today - timedelta(1))):
+        plan = {"site_id": world.sites[SHOP], "checklist_id": checklist, "kind": "daily_check"}
+        made = client.post("/api/schedules", json={**plan, "starts_on": starts.isoformat()}, headers=supervisor)
+        assert made.status_code == 201, made.text
+        ids[checklist, starts] = made.json()["id"]
+    report = client.get(
+        "/api/schedules/coverage", params={"first": first.isoformat(), "last": today.isoformat()}, headers=supervisor
+    ).json()
+    assert report["planned"] == 2 * 401 + 2
+    done = {(p["plan_id"], p["start"], p["inspection_id"]) for p in report["periods"] if p["status"] == "done"}
+    probes = (ids["sync_probe", first], ids["sync_probe", today - timedelta(1)])
+    assert done == {(plan_id, today.isoformat(), inspection_id) for plan_id in probes}
+    assert (report["done"], report["missed"], report["due"]) == (2, 400 + 400 + 1, 1)
 
 
 def test_plans_are_scoped_and_checked(client: Client, world: World) -> None:
