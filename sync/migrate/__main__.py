@@ -7,9 +7,12 @@ copied and verified, 1 when the migration could not run or the verification foun
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+import psycopg
 
 from sync.db.open import SQLITE_PREFIX, is_postgresql
 from sync.evidence.objects import BlobStore
@@ -69,6 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = migrate(database, args.to, _blobs(args.blobs, data_dir), data_dir=data_dir, batch=args.batch)
     except MigrateError as exc:
         print(f"失败 failed: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # the source: not a database, damaged, unreadable
+        print(f"失败 failed: the SQLite source: {exc}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:  # the target refused a statement; what was committed stays, a re-run resumes
+        print(f"失败 failed: PostgreSQL: {exc}", file=sys.stderr)
         return 1
     print(format_report(report))
     return 1 if report.wrong else 0

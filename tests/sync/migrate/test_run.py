@@ -154,3 +154,22 @@ def test_a_source_of_another_schema_version_is_refused(
         source.execute("DELETE FROM _sqlite_migrations WHERE id = (SELECT max(id) FROM _sqlite_migrations)")
     assert main(args(data_dir, empty_url)) == 1
     assert "migrations applied" in capsys.readouterr().err
+
+
+def test_a_source_that_is_not_a_database_is_refused_with_a_reason(
+    data_dir: Path, empty_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("xunjian.db-wal", "xunjian.db-shm"):
+        (data_dir / name).unlink(missing_ok=True)
+    (data_dir / "xunjian.db").write_bytes(b"not a database, " * 512)
+    assert main(args(data_dir, empty_url)) == 1
+    assert "the SQLite source" in capsys.readouterr().err
+
+
+def test_a_statement_the_target_refuses_is_reported_not_raised(
+    data_dir: Path, empty_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(empty_url, autocommit=True) as conn:  # no table, but a name the schema needs is taken
+        conn.execute("CREATE TYPE site AS (id integer)")
+    assert main(args(data_dir, empty_url)) == 1
+    assert "PostgreSQL:" in capsys.readouterr().err
