@@ -1,4 +1,4 @@
-"""The migration step by step: lock the source, prepare the target, copy rows, move sequences, copy evidence, verify.
+"""The migration step by step: lock, prepare the target, copy rows, move sequences, analyze, evidence, verify.
 
 Every step can be run again: the rows resume after the last committed batch of each table
 (:mod:`sync.migrate.rows`), the sequences are set from what the target holds, the evidence copies
@@ -64,6 +64,7 @@ def migrate(
                     if blobs is not None:
                         carry_uploads(folder.root, blobs, source, conn)
                     finish(conn, WHOLE)
+                conn.execute("ANALYZE")  # the planner's statistics now, not when autovacuum gets to them
             objects = copy_objects(folder, blobs, source)
             return verify(source, conn, tables, objects, time.monotonic() - started)
         finally:

@@ -67,6 +67,8 @@ def test_every_row_is_copied_with_its_ids_and_the_epoch_and_sequences_go_on(
     printed = capsys.readouterr().out
     assert "校验通过 verified" in printed and "op_log" in printed
     assert target_dump(empty_url) == source_dump(data_dir / "xunjian.db", empty_url)
+    with psycopg.connect(empty_url) as conn:  # analyzed: the planner knows the copied rows (-1: never)
+        assert conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'inspection'").fetchone() == (5,)
     assert main(args(data_dir, empty_url)) == 0  # a re-run of a finished copy only verifies
     with psycopg.connect(empty_url) as conn:
         deleted_max = conn.execute("SELECT max(id) FROM finding_event").fetchone()
