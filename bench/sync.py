@@ -61,6 +61,7 @@ from bench.merge import bench_merge
 from bench.scale import default_data
 from bench.scale_build import build
 from bench.scale_city import Shape, folder_of
+from bench.scale_stores import copy_store
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
 from sync.clock import uuid7
@@ -181,7 +182,7 @@ def xunjian_server(tmp: Path) -> Iterator[tuple[int, dict[str, str], str]]:
     folder, args = tmp / "xunjian", ["--demo"]
     folder.mkdir(parents=True)  # with a database URL nothing else makes the data folder (evidence goes there)
     if STORED:
-        shutil.copy2(STORED[0] / "xunjian.db", folder / "xunjian.db")
+        copy_store(STORED[0], folder)  # with its WAL, flushed to disk before the timed pushes
         args = []
     env = UNDER[0].fresh_env() if UNDER else {}
     try:
