@@ -23,6 +23,11 @@ Run: ``.venv/bin/python -m bench.sync``. Every figure is measured in this run:
 each round (in a throwaway cluster, or beside ``--database-url``), ``--workers N`` as
 ``python -m server --workers N``; ``python -m bench.backends`` sets them all side by side.
 
+``--submitted`` pushes whole submitted inspections instead (as ``bench.scale`` makes them: every
+answer, about 2.5 failed, the store manager's signature; to Xunjian as create, set, sign and submit,
+200 ops a batch, so each one's findings, actions and facts are recorded; to the peers as one
+document holding the same answers and signature).
+
 ``--stored N`` starts our server, in every round, on a copy of the scale bench's cached store of
 N submitted inspections (``bench.scale_build``, built first if missing) instead of an empty demo one,
 so the comparison holds at a city's size.
@@ -39,6 +44,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import shutil
 import sqlite3
 import statistics
@@ -61,6 +67,7 @@ from bench.merge import bench_merge
 from bench.scale import default_data
 from bench.scale_build import build
 from bench.scale_city import Shape, folder_of
+from bench.scale_ops import SIGNED, answer_plan, draw_answers, signature
 from bench.scale_stores import copy_store
 from schemas.catalog import load_catalog
 from schemas.template import Number, PassFail, SingleChoice, Template, Text
@@ -98,6 +105,21 @@ def answers_for(template: Template, n: int) -> dict[str, Any]:
     return answers
 
 
+def submitted_docs(count: int) -> list[dict[str, Any]]:
+    """Whole submitted inspections (``--submitted``): every answer (about 2.5 failed) and the signature.
+
+    As ``bench.scale`` makes them (:mod:`bench.scale_ops`); Xunjian gets each as create, set, sign and
+    submit, the peers as one document holding the same answers and signature.
+    """
+    plan = answer_plan(load_catalog())
+    rng = random.Random("bench.sync:submitted")
+    docs = []
+    for _ in range(count):
+        answers = draw_answers(plan, rng, plan.checks[:6])
+        docs.append({**answers, SIGNED: signature(plan, answers, "inspector1")})
+    return docs
+
+
 def compact(value: Any) -> bytes:
     """JSON as the app's ``JSON.stringify`` writes it (no spaces), for every contender alike."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
@@ -122,8 +144,21 @@ class Poster:
         return answer
 
 
+def _doc_ops(doc: dict[str, Any], site: str) -> list[dict[str, Any]]:
+    """A document's ops without ids: create and set; a signed one (:func:`submitted_docs`) also sign and submit."""
+    answers = {k: v for k, v in doc.items() if k != SIGNED}
+    ops: list[dict[str, Any]] = [
+        {"kind": "create", "checklist_id": "supermarket_service", "version": 1, "site_id": site},
+        {"kind": "set", "answers": answers},
+    ]
+    if SIGNED in doc:
+        ops += [{"kind": "sign", "path": SIGNED, "value": doc[SIGNED]}, {"kind": "transition", "to": "submitted"}]
+    return ops
+
+
 def push_bodies(docs: list[dict[str, Any]], ids: list[str], site: str) -> list[bytes]:
-    """The push requests of one device: per document a create and a set of its answers, 50 documents a batch.
+    """The push requests of one device: per document a create and a set of its answers (a signed one also
+    its signature and submit), 50 documents a batch.
 
     Ids are made as the app makes them: UUIDv7 for inspections and ops.
     """
@@ -132,21 +167,10 @@ def push_bodies(docs: list[dict[str, Any]], ids: list[str], site: str) -> list[b
     for start in range(0, len(docs), BATCH):
         ops: list[Any] = []
         for doc, inspection_id in zip(docs[start : start + BATCH], ids[start : start + BATCH], strict=True):
-            for kind in ("create", "set"):
+            for op in _doc_ops(doc, site):
                 seq += 1
                 hlc += 1
-                op: dict[str, Any] = {
-                    "kind": kind,
-                    "op_id": uuid7(),
-                    "client_seq": seq,
-                    "inspection_id": inspection_id,
-                    "hlc": hlc,
-                }
-                if kind == "create":
-                    op.update(checklist_id="supermarket_service", version=1, site_id=site)
-                else:
-                    op["answers"] = doc
-                ops.append(op)
+                ops.append({**op, "op_id": uuid7(), "client_seq": seq, "inspection_id": inspection_id, "hlc": hlc})
         bodies.append(compact({"client_id": client_id, "ops": ops}))
     return bodies
 
@@ -320,6 +344,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stored", type=int, help="run our server on the scale bench's cached store of N inspections")
     parser.add_argument("--data", type=Path, default=default_data(), help="the scale bench's data folder")
+    parser.add_argument(
+        "--submitted", action="store_true", help="push whole submitted inspections (create, set, sign, submit)"
+    )
     add_arguments(parser)
     args = parser.parse_args(argv)
     if args.stored is not None and (args.backend != "sqlite" or args.database_url):
@@ -340,11 +367,12 @@ def run(args: argparse.Namespace) -> None:
         print(f"our server starts each round on a copy of the store of {args.stored:,} submitted inspections")
     template = load_catalog().get("supermarket_service", 1)
     assert template is not None
-    docs = [answers_for(template, n) for n in range(DOCS)]
+    docs = submitted_docs(DOCS) if args.submitted else [answers_for(template, n) for n in range(DOCS)]
     ids = [uuid7() for _ in docs]  # the same ids for every store
+    what = "whole submitted inspections (signed, ~2.5 failed items)" if args.submitted else "of 60 answers"
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        print(f"documents: {DOCS} supermarket inspections of 60 answers, batches of {BATCH}; {ROUNDS} rounds")
+        print(f"documents: {DOCS} supermarket inspections {what}, batches of {BATCH}; {ROUNDS} rounds")
         figures, skipped = push_rounds(docs, ids, tmp)
         xunjian, engine, ceiling = (statistics.median(figures[k]) for k in ("xunjian", "engine", "ceiling"))
         print(f"xunjian push over HTTP:       {xunjian:8.0f} docs/s   (median of rounds, as below)")

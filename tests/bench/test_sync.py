@@ -10,10 +10,11 @@ import pytest
 import bench.sync
 from bench.backend import Backend
 from bench.merge import bench_merge
-from bench.sync import answers_for, bench_engine, push_bodies, push_xunjian
+from bench.scale_ops import SIGNED
+from bench.sync import answers_for, bench_engine, push_bodies, push_xunjian, submitted_docs
 from schemas.catalog import load_catalog
 from sync.clock import uuid7
-from sync.engine.ops import SetAnswers, push_decoder
+from sync.engine.ops import Create, SetAnswers, Sign, Transition, push_decoder
 
 
 def test_the_bench_pushes_whole_inspections_as_the_app_does(tmp_path: Path) -> None:
@@ -28,6 +29,19 @@ def test_the_bench_pushes_whole_inspections_as_the_app_does(tmp_path: Path) -> N
     assert [op.answers for op in sets] == docs[:50]
     assert [op.client_seq for op in first.ops] == list(range(1, 101))
     # every op applied (bench_engine asserts it) through the same code as the server
+    assert bench_engine(docs, ids, tmp_path) > 0
+
+
+def test_submitted_inspections_are_pushed_whole_and_every_op_applied(tmp_path: Path) -> None:
+    docs = submitted_docs(60)
+    ids = [uuid7() for _ in docs]
+    first = push_decoder.decode(push_bodies(docs, ids, "site")[0])
+    assert [type(op) for op in first.ops[:4]] == [Create, SetAnswers, Sign, Transition]
+    assert len(first.ops) == 200  # four ops for each of 50 inspections
+    sign, submit = first.ops[2], first.ops[3]
+    assert isinstance(sign, Sign) and sign.value == docs[0][SIGNED]
+    assert isinstance(submit, Transition) and submit.to == "submitted"
+    # every op applied (bench_engine asserts it): the signature fits the answers, the submit is complete
     assert bench_engine(docs, ids, tmp_path) > 0
 
 
