@@ -369,7 +369,7 @@ def run(args: argparse.Namespace) -> None:
     assert template is not None
     docs = submitted_docs(DOCS) if args.submitted else [answers_for(template, n) for n in range(DOCS)]
     ids = [uuid7() for _ in docs]  # the same ids for every store
-    what = "whole submitted inspections (signed, ~2.5 failed items)" if args.submitted else "of 60 answers"
+    what = "submitted whole (every answer, ~2.5 failed, signed)" if args.submitted else "of 60 answers"
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         print(f"documents: {DOCS} supermarket inspections {what}, batches of {BATCH}; {ROUNDS} rounds")
