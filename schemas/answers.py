@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any, Literal
 
 from schemas.answer_records import (
@@ -52,17 +52,24 @@ def items_by_id(template: Template) -> dict[str, Item]:
 
 
 def check_answers(
-    template: Template, answers: Mapping[str, Any], *, complete: bool = False, prefix: str = ""
+    template: Template,
+    answers: Mapping[str, Any],
+    *,
+    complete: bool = False,
+    prefix: str = "",
+    known_valid: Collection[str] = (),
 ) -> list[AnswerError]:
     """Every error in ``answers``; with ``complete``, also what a submission still lacks.
 
     Complete means: every required visible item answered, photo and entry
     minimums met. Answers to hidden items are kept and not checked for
-    completeness.
+    completeness. ``known_valid``: answers the caller has already found valid (not checked again).
     """
     items = items_by_id(template)
     errors: list[AnswerError] = []
     for key, value in answers.items():
+        if key in known_valid:
+            continue
         item = items.get(key)
         at = f"{prefix}/{pointer_token(key)}"
         if item is None:

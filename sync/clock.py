@@ -57,7 +57,7 @@ def now_iso() -> str:
 
 
 def new_id() -> str:
-    """A random UUID for server-made rows (users, sites, findings, uploads …)."""
+    """A random UUID for server-made rows (users, sites, uploads …; findings take :func:`uuid7`)."""
     return str(uuid.uuid4())
 
 

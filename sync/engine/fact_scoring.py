@@ -18,8 +18,10 @@ from fractions import Fraction
 from math import floor
 from typing import Any, NamedTuple
 
+from schemas.answer_records import pointer_token
 from schemas.answers import holds
-from schemas.template import Condition, Group, Item, MultiChoice, Number, PassFail, SingleChoice, Template
+from schemas.scoring import AnswerOutcome
+from schemas.template import Condition, Group, Item, LeafItem, MultiChoice, Number, PassFail, SingleChoice, Template
 
 Judge = Callable[[Any], Any]  # an answer → "pass", "fail", "na" or None, as ``schemas.answers.outcome``
 
@@ -35,6 +37,8 @@ class Leaf(NamedTuple):
     critical: bool
     clause: str
     severity: str
+    item: LeafItem
+    pointer: str  # ``/item``, or ``/child`` after its entry's pointer
 
 
 class GroupSpec(NamedTuple):
@@ -43,6 +47,7 @@ class GroupSpec(NamedTuple):
     id: str
     show_if: Condition | None
     children: tuple[Leaf, ...]
+    pointer: str
 
 
 class SectionSpec(NamedTuple):
@@ -85,17 +90,18 @@ def _judge(item: Item) -> Judge | None:
 
 def _leaf(item: Item, path: str) -> Leaf | None:
     judge = _judge(item)
-    if judge is None:
+    if judge is None or isinstance(item, Group):
         return None
     critical = item.severity == "critical"
-    return Leaf(item.id, path, item.show_if, judge, _exact(item.weight), critical, item.clause, item.severity)
+    weight, pointer = _exact(item.weight), "/" + pointer_token(item.id)
+    return Leaf(item.id, path, item.show_if, judge, weight, critical, item.clause, item.severity, item, pointer)
 
 
 def _compile_item(item: Item) -> Leaf | GroupSpec | None:
     if not isinstance(item, Group):
         return _leaf(item, item.id)
     children = tuple(leaf for child in item.items if (leaf := _leaf(child, f"{item.id}/{child.id}")) is not None)
-    return GroupSpec(item.id, item.show_if, children) if children else None
+    return GroupSpec(item.id, item.show_if, children, "/" + pointer_token(item.id)) if children else None
 
 
 class FactScorer:
@@ -127,6 +133,42 @@ class FactScorer:
                 elif isinstance(value, dict):
                     tally.add_entries(spec, value)
         return tally.result(self.pass_mark, self.critical_fails)
+
+    def judged(self, answers: Mapping[str, Any]) -> list[AnswerOutcome]:
+        """The visible answers to items that can pass or fail, with their outcomes, in template order.
+
+        What :func:`schemas.scoring.answer_outcomes` gives for those items (recording findings needs
+        no others), without walking the rest.
+        """
+        found: list[AnswerOutcome] = []
+        for section in self.sections:
+            if section.show_if is not None and not holds(section.show_if, answers):
+                continue
+            for spec in section.items:
+                if spec.show_if is not None and not holds(spec.show_if, answers):
+                    continue
+                value = answers.get(spec.id)
+                if value is None:
+                    continue
+                if isinstance(spec, Leaf):
+                    found.append(AnswerOutcome(spec.pointer, spec.path, spec.item, value, spec.judge(value)))
+                elif isinstance(value, dict):
+                    found.extend(_entry_outcomes(spec, value))
+        return found
+
+
+def _entry_outcomes(group: GroupSpec, entries: dict[str, Any]) -> list[AnswerOutcome]:
+    """The judged answers of a group's entries (see :meth:`FactScorer.judged`)."""
+    found: list[AnswerOutcome] = []
+    for key, entry in entries.items():
+        if not isinstance(entry, dict):
+            continue
+        at = f"{group.pointer}/{pointer_token(key)}"
+        for child in group.children:
+            value = entry.get(child.id)
+            if value is not None and (child.show_if is None or holds(child.show_if, entry)):
+                found.append(AnswerOutcome(at + child.pointer, child.path, child.item, value, child.judge(value), key))
+    return found
 
 
 class _Tally:

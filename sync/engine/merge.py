@@ -62,6 +62,8 @@ class Context:
     evidence: bool = False
     catalog: Catalog | None = None  # for ops that reach other versions of the checklist (upgrade)
     uncarried: list[Uncarried] = field(default_factory=list)
+    # signatures this op stored and found matching the answers as they now are (checked once, not again)
+    matched_signatures: set[str] = field(default_factory=set)
 
     @property
     def template(self) -> Template:
@@ -291,16 +293,21 @@ def merge_signature(doc: Document, path: str, value: dict[str, Any], base_fv: in
         state.stale = True
         cid = ctx.open_conflict(path, "signature_stale", [ctx.candidate(value, base_fv)])
         return FieldResult(path, "conflict", ctx.seq, cid)
+    ctx.matched_signatures.add(path)
     return FieldResult(path, "applied", ctx.seq)
 
 
 def mark_stale_signatures(doc: Document, ctx: Context) -> list[str]:
-    """After answers changed: every signature whose covered content no longer matches becomes stale."""
+    """After answers changed: every signature whose covered content no longer matches becomes stale.
+
+    A signature this op stored and matched (:func:`merge_signature`) is not hashed again: the op
+    wrote only that signature, which is never part of its own content.
+    """
     opened = []
     answers: dict[str, Any] | None = None
     for item_id in ctx.index.signatures:
         state = doc.fields.get(item_id)
-        if state is None or state.stale or not isinstance(state.v, dict):
+        if state is None or state.stale or not isinstance(state.v, dict) or item_id in ctx.matched_signatures:
             continue
         answers = answers_of(doc) if answers is None else answers
         if state.v.get("content_hash") != content_hash(ctx.template, answers, item_id):

@@ -55,8 +55,14 @@ def apply_transition(
 
 
 def check_complete(ctx: Context, doc_answers: dict[str, object]) -> None:
-    """Raise :class:`Rejected` listing every missing or invalid answer."""
-    errors = check_answers(ctx.template, doc_answers, complete=True)
+    """Raise :class:`Rejected` listing every missing or invalid answer.
+
+    The plain answers are checked at once when they all fit (``TemplateIndex.fits_plain``, in C);
+    the others, and all of them when one does not fit, one by one.
+    """
+    plain = {key: value for key, value in doc_answers.items() if key in ctx.index.plain}
+    known_valid = plain.keys() if ctx.index.fits_plain(plain) else ()
+    errors = check_answers(ctx.template, doc_answers, complete=True, known_valid=known_valid)
     if errors:
         raise Rejected(
             "invalid-answers",

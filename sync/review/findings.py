@@ -29,12 +29,13 @@ from msgspec import Struct
 
 from schemas.answers import visible_items
 from schemas.catalog import TemplateIndex
-from schemas.scoring import AnswerOutcome, answer_outcomes
+from schemas.scoring import AnswerOutcome
 from schemas.template import Group, Photo, Signature, Template
-from sync.clock import from_iso, iso, new_id
+from sync.clock import from_iso, iso, uuid7
 from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
+from sync.engine.facts import scorer
 from sync.engine.rollups import moving_actions
 from sync.feed.events import recheck_overdue_from
 
@@ -113,7 +114,7 @@ def record_findings(
     """
     template = index.template
     answers = answers_of(row.doc)
-    outcomes = list(answer_outcomes(template, answers))
+    outcomes = scorer(template).judged(answers)  # the answers that pass or fail: the others make no finding
     failed = {a.pointer: a for a in outcomes if a.outcome == "fail"}
     covers = _signature_covers(template, row.doc, answers)
     form_photos = _form_photos(template, answers)
@@ -197,7 +198,7 @@ def _insert(
     item = answer.item
     label = {"zh": item.label.zh, "en": item.label.en}
     repeat_of = _earlier_finding(conn, row, answer.item_path, now, window_days)
-    finding_id = new_id()
+    finding_id = uuid7()  # time-ordered: a new finding, its action and history land at their indexes' end
     conn.execute(
         "INSERT INTO finding (id, org_id, site_id, inspection_id, inspection_seq, checklist_id, version, pointer,"
         " item_path, clause, severity, label_json, value_json, evidence_json, confirmed, status, repeat_of,"

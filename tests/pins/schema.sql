@@ -35,8 +35,6 @@ CREATE INDEX finding_event_finding ON finding_event(finding_id, id);
 CREATE INDEX finding_id_status ON finding(id, status);
 -- index finding_org_newest
 CREATE INDEX finding_org_newest ON finding(org_id, created_seq DESC, pointer, id);
--- index finding_org_site
-CREATE INDEX finding_org_site ON finding(org_id, site_id, created_seq);
 -- index finding_site_item
 CREATE INDEX finding_site_item ON finding(site_id, item_path, created_seq);
 -- index finding_site_newest
@@ -583,3 +581,4 @@ END;
 -- migration xunjian m060_district_rollups
 -- migration xunjian m061_open_action_cover
 -- migration xunjian m070_audio_blobs
+-- migration xunjian m075_finding_index_unread

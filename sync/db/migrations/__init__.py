@@ -25,6 +25,7 @@ STAGES = (
     "originals",  # m055 (issue 18): each light photo's chain of custody, linking it to its camera original
     "read_cost",  # m060–m061 (issue 13): district rollups, the overdue summary's covering indexes
     "voice",  # m070 (issue 18): voice memos on item notes, blobs of the kind audio
+    "submit_cost",  # m075 (issue 13): an index no query reads dropped, so a submitted failure writes less
 )
 
 for _stage in STAGES:

@@ -87,6 +87,20 @@ def test_the_compiled_scorer_equals_the_score_of_the_checklist_rules(case: tuple
     assert scored.labels == labels
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_the_judged_answers_are_the_answer_outcomes_that_pass_fail_or_do_not_apply(
+    case: tuple[Template, dict[str, Any]],
+) -> None:
+    template, answers = case
+    expected = [a for a in answer_outcomes(template, answers) if a.outcome is not None]
+
+    judged = FactScorer(template).judged(answers)
+
+    assert judged == expected
+    assert {a.outcome for a in judged} <= {"pass", "fail", "na"}
+
+
 def test_a_score_exactly_at_the_pass_mark_passes_and_half_a_tenth_rounds_up() -> None:
     raw = json.loads(json.dumps(SYNC_TEMPLATE))
     raw["scoring"] = {"pass_mark": 50}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
-from sync.clock import iso_from_ms
+from sync.clock import iso_from_ms, now_ms
 from sync.evidence.gc import find_garbage
 from sync.review.actions import (
     ActionRules,
@@ -70,6 +71,17 @@ def test_every_failed_item_becomes_a_finding_with_its_clause_severity_and_eviden
         )
         assert finding.created_seq == 2  # the submission's server sequence
         assert get_finding(office.store, office.users["admin"], finding.id).history[0].kind == "recorded"
+
+
+def test_a_findings_id_is_a_uuidv7_of_when_it_was_recorded(office: Office) -> None:
+    """Time-ordered ids: a new finding, its action and its history go at the end of their indexes by id."""
+    before = now_ms()
+    row = office.inspect("n1", {"licence": "fail", "frozen_temp": -10})
+    after = now_ms()
+    ids = [uuid.UUID(f.id) for f in office.findings(row)]
+    assert len(ids) == 2
+    assert {i.version for i in ids} == {7}
+    assert all(before <= int.from_bytes(i.bytes[:6], "big") <= after for i in ids)
 
 
 def test_recording_again_changes_nothing(office: Office) -> None:
