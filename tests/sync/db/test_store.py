@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.db.store import GROWTH_PAGES, Store, checkpoint, open_store
+from sync.db.store import CHECKPOINT_ROWS, GROWTH_PAGES, Store, checkpoint, open_store
 from tests.sync.db.writer_queue import queued_behind_the_writer
 
 pytestmark = pytest.mark.sqlite_only(
@@ -44,6 +44,33 @@ def test_a_fast_growing_database_is_checkpointed_in_the_background(tmp_path: Pat
     grown = write_commits(tmp_path, 24, 100_000)
     # what a background checkpoint copied (after GROWTH_PAGES new pages) is in the database file already
     assert grown >= GROWTH_PAGES * 4096
+
+
+def test_many_small_rows_are_checkpointed_in_the_background_not_by_a_commit(tmp_path: Path) -> None:
+    """Commits writing CHECKPOINT_ROWS small rows (a few pages, far below GROWTH_PAGES and SQLite's 1,000-page
+    threshold) are copied into the database file by a background checkpoint; the writer's own is put off."""
+    store = open_store(tmp_path)
+    with store.transaction() as conn:
+        conn.execute("CREATE TABLE scratch (n INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+    store.wait_for_checkpoint()
+    checkpoint(str(tmp_path / "xunjian.db"))
+    before = (tmp_path / "xunjian.db").stat().st_size
+    rows, per_commit = 2100, 100
+    assert rows > CHECKPOINT_ROWS
+    for start in range(0, rows, per_commit):
+        with store.transaction() as conn:
+            conn.executemany("INSERT INTO scratch VALUES (?, ?)", [(n, b"x") for n in range(start, start + per_commit)])
+    store.wait_for_checkpoint()
+    grown = (tmp_path / "xunjian.db").stat().st_size - before
+    reader = sqlite3.connect(tmp_path / "xunjian.db")
+    threshold = reader.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    with store.transaction() as conn:  # the writer's own threshold
+        writer_threshold = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    store.close()
+    reader.close()
+    assert grown > 0  # the rows' pages are in the database file, copied by the background checkpoint
+    assert grown < GROWTH_PAGES * 4096  # which page growth alone would not have started
+    assert threshold == 1000 and writer_threshold > 1000
 
 
 def test_closing_waits_for_a_checkpoint_and_leaves_every_row_intact(tmp_path: Path) -> None:
