@@ -13,7 +13,7 @@ holds it equal to ``score_inspection`` on random answers, weights and conditions
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from math import floor
 from typing import Any, NamedTuple
@@ -119,19 +119,11 @@ class FactScorer:
     def score(self, answers: Mapping[str, Any]) -> Scored:
         """The score in tenths, verdict, failed critical answers and failed items of these answers."""
         tally = _Tally()
-        for section in self.sections:
-            if section.show_if is not None and not holds(section.show_if, answers):
-                continue
-            for spec in section.items:
-                if spec.show_if is not None and not holds(spec.show_if, answers):
-                    continue
-                value = answers.get(spec.id)
-                if value is None:
-                    continue
-                if isinstance(spec, Leaf):
-                    tally.add(spec, spec.judge(value))
-                elif isinstance(value, dict):
-                    tally.add_entries(spec, value)
+        for spec, value in self._answered(answers):
+            if isinstance(spec, Leaf):
+                tally.add(spec, spec.judge(value))
+            elif isinstance(value, dict):
+                tally.add_entries(spec, value)
         return tally.result(self.pass_mark, self.critical_fails)
 
     def judged(self, answers: Mapping[str, Any]) -> list[AnswerOutcome]:
@@ -141,20 +133,23 @@ class FactScorer:
         no others), without walking the rest.
         """
         found: list[AnswerOutcome] = []
+        for spec, value in self._answered(answers):
+            if isinstance(spec, Leaf):
+                found.append(AnswerOutcome(spec.pointer, spec.path, spec.item, value, spec.judge(value)))
+            elif isinstance(value, dict):
+                found.extend(_entry_outcomes(spec, value))
+        return found
+
+    def _answered(self, answers: Mapping[str, Any]) -> Iterator[tuple[Leaf | GroupSpec, Any]]:
+        """Each visible item that matters to the score and is answered, with its answer, in template order."""
         for section in self.sections:
             if section.show_if is not None and not holds(section.show_if, answers):
                 continue
             for spec in section.items:
-                if spec.show_if is not None and not holds(spec.show_if, answers):
-                    continue
-                value = answers.get(spec.id)
-                if value is None:
-                    continue
-                if isinstance(spec, Leaf):
-                    found.append(AnswerOutcome(spec.pointer, spec.path, spec.item, value, spec.judge(value)))
-                elif isinstance(value, dict):
-                    found.extend(_entry_outcomes(spec, value))
-        return found
+                if spec.show_if is None or holds(spec.show_if, answers):
+                    value = answers.get(spec.id)
+                    if value is not None:
+                        yield spec, value
 
 
 def _entry_outcomes(group: GroupSpec, entries: dict[str, Any]) -> list[AnswerOutcome]:

@@ -19,17 +19,22 @@ pytestmark = pytest.mark.sqlite_only(
 )
 
 
-def write_commits(data_dir: Path, commits: int, size: int) -> int:
-    """Commit ``commits`` rows of ``size`` random bytes; how much the database file grew before closing.
-
-    (Closing the last connection checkpoints the rest, so the growth is measured before.)
-    """
+def scratch_store(data_dir: Path) -> tuple[Store, int]:
+    """A store with an empty ``scratch`` table, checkpointed; and its database file's size then."""
     store = open_store(data_dir)
     with store.transaction() as conn:
         conn.execute("CREATE TABLE scratch (n INTEGER PRIMARY KEY, body BLOB NOT NULL)")
     store.wait_for_checkpoint()
     checkpoint(str(data_dir / "xunjian.db"))
-    before = (data_dir / "xunjian.db").stat().st_size
+    return store, (data_dir / "xunjian.db").stat().st_size
+
+
+def write_commits(data_dir: Path, commits: int, size: int) -> int:
+    """Commit ``commits`` rows of ``size`` random bytes; how much the database file grew before closing.
+
+    (Closing the last connection checkpoints the rest, so the growth is measured before.)
+    """
+    store, before = scratch_store(data_dir)
     for n in range(commits):
         with store.transaction() as conn:
             conn.execute("INSERT INTO scratch (n, body) VALUES (?, ?)", [n, os.urandom(size)])
@@ -49,12 +54,7 @@ def test_a_fast_growing_database_is_checkpointed_in_the_background(tmp_path: Pat
 def test_many_small_rows_are_checkpointed_in_the_background_not_by_a_commit(tmp_path: Path) -> None:
     """Commits writing CHECKPOINT_ROWS small rows (a few pages, far below GROWTH_PAGES and SQLite's 1,000-page
     threshold) are copied into the database file by a background checkpoint; the writer's own is put off."""
-    store = open_store(tmp_path)
-    with store.transaction() as conn:
-        conn.execute("CREATE TABLE scratch (n INTEGER PRIMARY KEY, body BLOB NOT NULL)")
-    store.wait_for_checkpoint()
-    checkpoint(str(tmp_path / "xunjian.db"))
-    before = (tmp_path / "xunjian.db").stat().st_size
+    store, before = scratch_store(tmp_path)
     rows, per_commit = 2100, 100
     assert rows > CHECKPOINT_ROWS
     for start in range(0, rows, per_commit):
