@@ -58,14 +58,16 @@ def check_answers(
     complete: bool = False,
     prefix: str = "",
     known_valid: Collection[str] = (),
+    items: Mapping[str, Item] | None = None,
 ) -> list[AnswerError]:
     """Every error in ``answers``; with ``complete``, also what a submission still lacks.
 
     Complete means: every required visible item answered, photo and entry
     minimums met. Answers to hidden items are kept and not checked for
-    completeness. ``known_valid``: answers the caller has already found valid (not checked again).
+    completeness. ``known_valid``: answers the caller has already found valid (not checked again);
+    ``items``: the template's top-level items by id, when the caller holds them.
     """
-    items = items_by_id(template)
+    items = items_by_id(template) if items is None else items
     errors: list[AnswerError] = []
     for key, value in answers.items():
         if key in known_valid:
@@ -247,22 +249,26 @@ def visible_items(template: Template, answers: Mapping[str, Any]) -> Iterator[It
 
 def _missing(template: Template, answers: Mapping[str, Any], prefix: str) -> Iterator[AnswerError]:
     for item in visible_items(template, answers):
-        at = f"{prefix}/{pointer_token(item.id)}"
         value = answers.get(item.id)
         if value is None:
             if item.required or (isinstance(item, Group) and item.min_entries > 0):
-                yield error(at, "必填项未填写", "required item not answered")
-            continue
-        if isinstance(item, Photo) and isinstance(value, list) and len(value) < item.min_count:
-            yield error(at, f"至少 {item.min_count} 张照片", f"at least {item.min_count} photos")
-        if isinstance(item, MultiChoice) and isinstance(value, list) and len(value) < item.min_selected:
-            yield error(at, f"至少选 {item.min_selected} 项", f"at least {item.min_selected} options")
-        if isinstance(item, Group) and isinstance(value, dict):
-            if len(value) < item.min_entries:
-                yield error(at, f"至少 {item.min_entries} 条", f"at least {item.min_entries} entries")
-            for key, entry in value.items():
-                if isinstance(entry, dict):
-                    yield from _missing_in_entry(item, entry, f"{at}/{pointer_token(key)}")
+                yield error(f"{prefix}/{pointer_token(item.id)}", "必填项未填写", "required item not answered")
+        elif isinstance(item, Photo | MultiChoice | Group):  # an answer given is all the others need
+            yield from _too_few(item, value, f"{prefix}/{pointer_token(item.id)}")
+
+
+def _too_few(item: Photo | MultiChoice | Group, value: Any, at: str) -> Iterator[AnswerError]:
+    """Photos, options or entries below the item's minimum; a group's entries lacking a required answer."""
+    if isinstance(item, Photo) and isinstance(value, list) and len(value) < item.min_count:
+        yield error(at, f"至少 {item.min_count} 张照片", f"at least {item.min_count} photos")
+    if isinstance(item, MultiChoice) and isinstance(value, list) and len(value) < item.min_selected:
+        yield error(at, f"至少选 {item.min_selected} 项", f"at least {item.min_selected} options")
+    if isinstance(item, Group) and isinstance(value, dict):
+        if len(value) < item.min_entries:
+            yield error(at, f"至少 {item.min_entries} 条", f"at least {item.min_entries} entries")
+        for key, entry in value.items():
+            if isinstance(entry, dict):
+                yield from _missing_in_entry(item, entry, f"{at}/{pointer_token(key)}")
 
 
 def _missing_in_entry(group: Group, entry: Mapping[str, Any], at: str) -> Iterator[AnswerError]:

@@ -96,28 +96,52 @@ def signed_content(template: Template, answers: Mapping[str, Any], signature_id:
     Set-valued answers (photos, multiple choices) are sorted so their order never changes the hash.
     """
     covered: dict[str, Any] = {}
+    for item_id, sets in _covered_items(template, signature_id):
+        value = answers.get(item_id)
+        if value is None:
+            continue
+        if sets is True and isinstance(value, list):
+            value = sorted(value)
+        elif isinstance(sets, frozenset) and isinstance(value, dict):
+            value = {k: _sorted_sets(sets, v) for k, v in value.items()}
+        covered[item_id] = value
+    return covered
+
+
+# item id, and what is sorted in its answer: True the answer itself (a set), a frozenset the children of a
+# group's entries that are sets, None nothing
+_Covered = tuple[tuple[str, "bool | frozenset[str] | None"], ...]
+_COVERED: dict[tuple[str, int, str], tuple[Template, _Covered]] = {}
+
+
+def _covered_items(template: Template, signature_id: str) -> _Covered:
+    """The items ``signature_id`` covers in template order, worked out once per checklist version."""
+    key = (template.checklist_id, template.version, signature_id)
+    held = _COVERED.get(key)
+    if held is not None and held[0] is template:
+        return held[1]
     signature = _find_signature(template, signature_id)
+    items: list[tuple[str, bool | frozenset[str] | None]] = []
     for section in template.sections:
         for item in section.items:
             if item.id == signature_id:
                 continue
-            wanted = item.id in signature.covers if signature.covers else not isinstance(item, Signature)
-            if not wanted or answers.get(item.id) is None:
+            if not (item.id in signature.covers if signature.covers else not isinstance(item, Signature)):
                 continue
-            value = answers[item.id]
-            if isinstance(item, Photo | MultiChoice) and isinstance(value, list):
-                value = sorted(value)
-            if isinstance(item, Group) and isinstance(value, dict):
-                value = {k: _sorted_sets(item, v) for k, v in value.items()}
-            covered[item.id] = value
-    return covered
+            sets: bool | frozenset[str] | None = None
+            if isinstance(item, Photo | MultiChoice):
+                sets = True
+            elif isinstance(item, Group):
+                sets = frozenset(c.id for c in item.items if isinstance(c, Photo | MultiChoice))
+            items.append((item.id, sets))
+    _COVERED[key] = (template, tuple(items))
+    return _COVERED[key][1]
 
 
-def _sorted_sets(group: Group, entry: Any) -> Any:
+def _sorted_sets(sets: frozenset[str], entry: Any) -> Any:
     if not isinstance(entry, dict):
         return entry
-    photos = {c.id for c in group.items if isinstance(c, Photo | MultiChoice)}
-    return {k: sorted(v) if k in photos and isinstance(v, list) else v for k, v in entry.items()}
+    return {k: sorted(v) if k in sets and isinstance(v, list) else v for k, v in entry.items()}
 
 
 def _find_signature(template: Template, signature_id: str) -> Signature:

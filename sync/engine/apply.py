@@ -151,37 +151,56 @@ def _validate_answers(
 
     Returns the first answers to plain top-level items (``fast``: set them without a merge)
     and the paths that need one, with their items. The common op (valid answers to plain
-    items) is checked at once; any other goes answer by answer, which says what is wrong.
+    items) is checked at once; in any other the plain answers are checked at once and the rest
+    answer by answer (all of them, when a plain one is wrong), which says what is wrong.
     """
     answers, index_items = op.answers, ctx.index.items
     if op.changes:  # only a list form naming a path twice is left as sent (see SetAnswers)
         counts = Counter(c.path for c in op.changes)
         twice = [_err("/" + path, "the same path twice in one op") for path, n in counts.items() if n > 1]
         raise Rejected("invalid-answers", "the same path twice in one op", twice)
+    plain = ctx.index.plain
     if ctx.index.fits_plain(answers):
         return _plain_answers(answers, index_items, fields, fast=fast)
+    # the answers to plain items checked at once; the others (or all, when one of those is wrong) one by one
+    valid = plain if ctx.index.fits_plain({p: v for p, v in answers.items() if p in plain}) else frozenset()
     errors: list[dict[str, str]] = []
     fresh: dict[str, Any] = {}
     rest: list[tuple[str, Item]] = []
     for path, value in answers.items():
-        item = index_items.get(path) if "/" not in path else resolve_item(index_items, path)
-        if item is None:
-            errors.append(_err("/" + path, f"no item at {path!r} in this checklist version"))
+        if path in valid:
+            if fast and path not in fields:
+                fresh[path] = value
+            else:
+                rest.append((path, index_items[path]))
             continue
-        wrong_op = _wrong_op(item, path)
-        if wrong_op is not None:
-            errors.append(wrong_op)
-        elif isinstance(item, Photo):
-            ctx.evidence = True
-        if value is not None and not quick_check(item, value):
-            errors.extend(_err(e.pointer, e.detail) for e in check_value(item, value, "/" + path))
-        elif fast and path in ctx.index.plain and path not in fields:
+        item = _checked(path, value, ctx, errors)
+        if item is None:
+            continue
+        if fast and path in plain and path not in fields:
             fresh[path] = value
             continue
         rest.append((path, item))
     if errors:
         raise Rejected("invalid-answers", f"{len(errors)} answer(s) do not fit this checklist version", errors)
     return fresh, rest
+
+
+def _checked(path: str, value: Any, ctx: Context, errors: list[dict[str, str]]) -> Item | None:
+    """The item an answer is to, once checked; what is wrong with it goes to ``errors`` (and ``None`` back)."""
+    item = ctx.index.items.get(path) if "/" not in path else resolve_item(ctx.index.items, path)
+    if item is None:
+        errors.append(_err("/" + path, f"no item at {path!r} in this checklist version"))
+        return None
+    wrong_op = _wrong_op(item, path)
+    if wrong_op is not None:
+        errors.append(wrong_op)
+    elif isinstance(item, Photo):
+        ctx.evidence = True
+    if value is not None and not quick_check(item, value):
+        errors.extend(_err(e.pointer, e.detail) for e in check_value(item, value, "/" + path))
+        return None
+    return item if wrong_op is None else None
 
 
 def _plain_answers(

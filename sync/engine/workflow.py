@@ -62,7 +62,7 @@ def check_complete(ctx: Context, doc_answers: dict[str, object]) -> None:
     """
     plain = {key: value for key, value in doc_answers.items() if key in ctx.index.plain}
     known_valid = plain.keys() if ctx.index.fits_plain(plain) else ()
-    errors = check_answers(ctx.template, doc_answers, complete=True, known_valid=known_valid)
+    errors = check_answers(ctx.template, doc_answers, complete=True, known_valid=known_valid, items=ctx.index.items)
     if errors:
         raise Rejected(
             "invalid-answers",

@@ -25,7 +25,10 @@ def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Ca
     index = catalog.index(row.checklist_id, row.version)
     assert index is not None
     wanted: set[tuple[str, str, str]] = set()
+    plain = index.plain  # answers to pass/fail, choice, number and text items name no evidence
     for path, state in row.doc.fields.items():
+        if path in plain:
+            continue
         item = resolve_item(index.items, path)
         if isinstance(item, Photo) and isinstance(state.v, list):
             wanted |= {(sha, path, "photo") for sha in state.v if isinstance(sha, str)}

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from msgspec import Struct
 
-from schemas.answers import visible_items
+from schemas.answers import holds
 from schemas.catalog import TemplateIndex
 from schemas.scoring import AnswerOutcome
 from schemas.template import Group, Photo, Signature, Template
@@ -116,7 +116,7 @@ def record_findings(
     answers = answers_of(row.doc)
     outcomes = scorer(template).judged(answers)  # the answers that pass or fail: the others make no finding
     failed = {a.pointer: a for a in outcomes if a.outcome == "fail"}
-    covers = _signature_covers(template, row.doc, answers)
+    covers = _signature_covers(template, row.doc, answers, {a.item_path.split("/", 1)[0] for a in failed.values()})
     form_photos = _form_photos(template, answers)
     held = _held_findings(conn, row.id)
     window = finding_rules(conn).repeat_window_days
@@ -262,51 +262,65 @@ def _verify_by_inspection(
     for answer in outcomes:
         if answer.outcome is not None:
             by_path.setdefault(answer.item_path, set()).add(answer.outcome)
-    passing = sorted(path for path, seen in by_path.items() if "pass" in seen and "fail" not in seen)
-    for start in range(0, len(passing), 500):
-        chunk = passing[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        due = conn.execute(
-            "SELECT a.finding_id, a.inspection_id FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
-            f" WHERE a.site_id = ? AND a.item_path IN ({marks}) AND a.status IN ('open', 'fixed_reported')"
+    passing = {path for path, seen in by_path.items() if "pass" in seen and "fail" not in seen}
+    # the site's unverified actions (few: each is verified by the next inspection its item passes in)
+    due = [
+        (finding_id, inspection_id)
+        for finding_id, inspection_id, item_path in conn.execute(
+            "SELECT a.finding_id, a.inspection_id, a.item_path FROM corrective_action a"
+            " JOIN finding f ON f.id = a.finding_id WHERE a.site_id = ? AND a.status IN ('open', 'fixed_reported')"
             " AND a.inspection_id != ? AND a.inspection_seq < ? AND f.status = 'active'"
             " ORDER BY a.inspection_seq, a.finding_id",
-            [row.site_id, *chunk, row.id, row.created_seq],
-        ).fetchall()
-        for finding_id, inspection_id in due:
-            verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
-            with moving_actions(conn, [finding_id]):
-                conn.execute(
-                    "UPDATE corrective_action SET status = 'verified', verification_json = ?, updated_at = ?"
-                    " WHERE finding_id = ?",
-                    [encoder.encode(verification).decode(), now, finding_id],
-                )
-            add_history(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
-            verified.append((finding_id, inspection_id))
+            [row.site_id, row.id, row.created_seq],
+        )
+        if item_path in passing
+    ]
+    for finding_id, inspection_id in due:
+        verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
+        with moving_actions(conn, [finding_id]):
+            conn.execute(
+                "UPDATE corrective_action SET status = 'verified', verification_json = ?, updated_at = ?"
+                " WHERE finding_id = ?",
+                [encoder.encode(verification).decode(), now, finding_id],
+            )
+        add_history(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
+        verified.append((finding_id, inspection_id))
     return verified
 
 
-def _signature_covers(template: Template, doc: Document, answers: dict[str, Any]) -> dict[str, list[SignatureCover]]:
-    """Top-level item id → the visible, given signatures whose content covers it."""
+def _signature_covers(
+    template: Template, doc: Document, answers: dict[str, Any], failed: set[str]
+) -> dict[str, list[SignatureCover]]:
+    """Failed top-level item id → the visible, given signatures whose content covers it.
+
+    A failed item is visible and is not a signature, so a signature without a ``covers`` list
+    covers it; only the signature items' own visibility is looked at.
+    """
     covers: dict[str, list[SignatureCover]] = {}
-    visible = list(visible_items(template, answers))
-    for item in visible:
-        state = doc.fields.get(item.id)
-        if not isinstance(item, Signature) or state is None or not isinstance(state.v, dict):
-            continue
-        value = state.v
-        cover = SignatureCover(
-            item.id,
-            str(value.get("status", "")),
-            str(value.get("signer_name", "")),
-            str(value.get("signer_role", "")),
-            str(value.get("witness_name", "")),
-            state.stale,
-        )
-        for other in visible:
-            covered = other.id in item.covers if item.covers else not isinstance(other, Signature)
-            if covered:
-                covers.setdefault(other.id, []).append(cover)
+    if not failed:
+        return covers
+    for section in template.sections:
+        shown: bool | None = None  # the section's condition, looked at once it holds a signature
+        for item in section.items:
+            if not isinstance(item, Signature):
+                continue
+            if shown is None:
+                shown = holds(section.show_if, answers)
+            state = doc.fields.get(item.id)
+            if not shown or not holds(item.show_if, answers) or state is None or not isinstance(state.v, dict):
+                continue
+            value = state.v
+            cover = SignatureCover(
+                item.id,
+                str(value.get("status", "")),
+                str(value.get("signer_name", "")),
+                str(value.get("signer_role", "")),
+                str(value.get("witness_name", "")),
+                state.stale,
+            )
+            for item_id in failed:
+                if not item.covers or item_id in item.covers:
+                    covers.setdefault(item_id, []).append(cover)
     return covers
 
 
