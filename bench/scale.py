@@ -163,17 +163,25 @@ def submit_ms(api: Api, shape: Shape, seed: int) -> float:
     return elapsed
 
 
-SUBMITS = 5  # timed pushes per figure at least (one push varies by ±25% on this machine)
+SUBMITS = 7  # timed pushes per figure at least (one push varies by ±25% on this machine)
 
 
-def steady_submit_ms(api: Api, shape: Shape, seed: int, reps: int) -> float:
-    """The median of ``max(reps, SUBMITS)`` pushes of :func:`submit_ms`, after one untimed push.
+def paired_submit_ms(at_size: Api, empty: Api, shape: Shape, bare_shape: Shape, reps: int) -> tuple[float, float]:
+    """The medians of ``max(reps, SUBMITS)`` pushes of :func:`submit_ms` to a store of ``shape`` and to an
+    empty one, taken in turns (the one to go first alternating), each server warmed by one untimed push.
 
-    The untimed push warms the server alike at every size (the empty store is timed on a server
-    that has served nothing else), so the figure is the steady cost of a submit.
+    Taken in turns because this machine's speed drifts by a third from minute to minute: measured
+    minutes apart, the ratio of the two said more about the drift than about the store's size.
     """
-    submit_ms(api, shape, seed - 1)
-    return statistics.median(submit_ms(api, shape, seed + n) for n in range(max(reps, SUBMITS)))
+    submit_ms(at_size, shape, 7999)
+    submit_ms(empty, bare_shape, 8999)
+    sized: list[float] = []
+    bare: list[float] = []
+    for n in range(max(reps, SUBMITS)):
+        turns = [(sized, at_size, shape, 8000 + n), (bare, empty, bare_shape, 9000 + n)]
+        for figures, api, of, seed in turns if n % 2 == 0 else turns[::-1]:
+            figures.append(submit_ms(api, of, seed))
+    return statistics.median(sized), statistics.median(bare)
 
 
 def health_under_load(api: Api, shape: Shape, quarter: str) -> tuple[float, float, float]:
@@ -289,17 +297,16 @@ def measure(data: Path, shape: Shape, empty: Shape, reps: int, stores: Stores | 
         "load average (1 min) at start": os.getloadavg()[0],
     }
     timeout = 600 + shape.inspections / 200
-    with stores.serve(empty, timeout) as server:
-        api = Api(server.base, city_of(data, empty), reps)
-        empty_ms = steady_submit_ms(api, empty, 9000, reps)
-        api.close()
     with stores.serve(shape, timeout) as server:
         api = Api(server.base, city, reps)
         rows.update(reads(api, shape))
         rows.update(exports(api))
         alone, p50, p99 = health_under_load(api, shape, periods((datetime.now(UTC) + CHINA).date())["quarter"])
         rows["health alone, p50"], rows["health under load, p50"], rows["health under load, p99"] = alone, p50, p99
-        at_size = steady_submit_ms(api, shape, 8000, reps)
+        with stores.serve(empty, timeout) as empty_server:
+            empty_api = Api(empty_server.base, city_of(data, empty), reps)
+            at_size, empty_ms = paired_submit_ms(api, empty_api, shape, empty, reps)
+            empty_api.close()
         rows["submit 50 inspections, one push"] = at_size
         rows["submit 50 inspections, empty store"] = empty_ms
         rows["submit throughput vs empty store (ratio)"] = empty_ms / at_size

@@ -135,7 +135,7 @@ class PostgresStores:
     def serve(self, shape: Shape, timeout: float) -> Iterator[ServerProcess]:
         """``python -m server`` on a copy of the database of ``shape``, dropped after (``in_place``: on it)."""
         copy = self.database(shape) if self.in_place else self.cluster.create(template=self.database(shape))
-        work = self.data / f"run-{os.getpid()}"
+        work = self.data / f"run-{shape.inspections}-{os.getpid()}"  # a sized and the empty store served at once
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         try:
