@@ -275,14 +275,16 @@ def _verify_by_inspection(
         )
         if item_path in passing
     ]
+    if not due:
+        return verified
+    verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
+    with moving_actions(conn, [finding_id for finding_id, _ in due]):  # the action rollups follow, all at once
+        conn.executemany(
+            "UPDATE corrective_action SET status = 'verified', verification_json = ?, updated_at = ?"
+            " WHERE finding_id = ?",
+            [(encoder.encode(verification).decode(), now, finding_id) for finding_id, _ in due],
+        )
     for finding_id, inspection_id in due:
-        verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
-        with moving_actions(conn, [finding_id]):
-            conn.execute(
-                "UPDATE corrective_action SET status = 'verified', verification_json = ?, updated_at = ?"
-                " WHERE finding_id = ?",
-                [encoder.encode(verification).decode(), now, finding_id],
-            )
         add_history(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
         verified.append((finding_id, inspection_id))
     return verified
