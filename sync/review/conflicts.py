@@ -13,6 +13,7 @@ from msgspec import UNSET, Struct, UnsetType
 
 from schemas.answers import check_value, items_by_id
 from schemas.catalog import Catalog
+from schemas.template import Photo
 from sync.clock import now_iso
 from sync.db.store import Store
 from sync.engine.document import FieldState, resolve_item
@@ -22,6 +23,7 @@ from sync.engine.ops import encoder
 from sync.engine.rollups import moving_facts
 from sync.engine.rows import InspectionRow, load_row, save_row
 from sync.errors import InvalidInput, NotFound
+from sync.evidence.refs import sync_evidence_refs
 from sync.feed.events import conflict_resolved
 from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
@@ -111,6 +113,7 @@ def resolve_conflict(
         save_row(conn, row)
         with moving_facts(conn, [row.id]):
             store_facts(conn, catalog, [row])
+        sync_evidence_refs(conn, row, catalog, user.id)  # a chosen photo now an answer; the others let go
         conflict_resolved(conn, row, view.path, {"conflict_id": conflict_id, "seq": seq, **resolution_json}, now)
     return get_conflict(store, user, conflict_id)
 
@@ -145,7 +148,9 @@ def _apply_resolution(
     if item is None:
         raise InvalidInput(f"no item at {view.path!r}")
     if isinstance(value, dict) and set(value) <= {"attach", "detach"}:
-        return
+        if not isinstance(item, Photo):
+            return
+        value = _photo_chosen(doc.fields.get(view.path), value)
     if value is not None:
         errors = check_value(item, value, "/" + view.path)
         if errors:
@@ -154,3 +159,12 @@ def _apply_resolution(
     tags = {e: [(seq, "")] for e in value} if isinstance(value, list) else None
     doc.fields[view.path] = FieldState(value, seq, tags)
     del state
+
+
+def _photo_chosen(state: FieldState | None, chosen: dict[str, Any]) -> list[str]:
+    """A photo item's answer once a kept-aside ``attach`` (or ``detach``) of one photo is chosen."""
+    photos = [sha for sha in state.v if isinstance(sha, str)] if state is not None and isinstance(state.v, list) else []
+    added = chosen.get("attach")
+    if isinstance(added, str) and added not in photos:
+        photos.append(added)
+    return [sha for sha in photos if sha != chosen.get("detach")]
