@@ -29,8 +29,15 @@ export function valueView(app, item, value, options = {}) {
     }
     case 'number':
       return `${value} ${item.unit || ''}`.trim() + (item.acceptable ? ` (${t('acceptable')} ${rangeText(item.acceptable, item.unit || '')})` : '')
-    case 'photo':
-      return photoThumbs(app, Array.isArray(value) ? value : [], { states, title: L(item.label) })
+    case 'photo': {
+      if (Array.isArray(value)) return photoThumbs(app, value, { states, title: L(item.label) })
+      // one photo added to, or removed from, a locked inspection: a conflict's candidate
+      const change = typeof value.attach === 'string' ? 'attach' : typeof value.detach === 'string' ? 'detach' : null
+      if (!change) return photoThumbs(app, [], { states, title: L(item.label) })
+      return h('div', { class: 'desk-photo-change', 'data-photo-change': change },
+        h('span', { class: 'muted' }, t(change === 'attach' ? 'desk_photo_attach' : 'desk_photo_detach')),
+        photoThumbs(app, [value[change]], { states, title: L(item.label) }))
+    }
     case 'signature':
       return h('div', { class: ['desk-sig', stale && 'stale'], 'data-signature': value.status },
         value.image_sha256 ? photoThumbs(app, [value.image_sha256], { states, title: L(item.label), signature: true }) : null,

@@ -30,6 +30,8 @@ export const REVIEW_TEXTS = {
   desk_awaiting_upload: ['等待上传', 'Awaiting upload'],
   desk_photo_unavailable: ['无法加载照片', 'Photo unavailable'],
   desk_view_photo: ['查看照片', 'View photo'],
+  desk_photo_attach: ['添加这张照片', 'Adds this photo'],
+  desk_photo_detach: ['删除这张照片', 'Removes this photo'],
   desk_close: ['关闭', 'Close'],
   desk_prev_photo: ['上一张', 'Previous'],
   desk_next_photo: ['下一张', 'Next'],
