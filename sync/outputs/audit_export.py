@@ -1,8 +1,8 @@
-"""The audit trail as CSV rows (:mod:`sync.org.audit_query`), every text cell neutralised against formulas.
+"""The audit trail as CSV rows (:mod:`sync.org.audit_query`).
 
-A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and tab or CR, which
-some skip first) as a formula; usernames, device names and what changed are user text. OWASP's
-CSV-injection advice: prefix such a cell with ``'`` so it is shown as text.
+Usernames, device names and what changed are user text: the rows go out through
+:func:`sync.outputs.tables.csv_chunks`, which neutralises every text cell a spreadsheet could take
+for a formula (:func:`sync.outputs.tables.neutralise`), as in every other export.
 """
 
 from __future__ import annotations
@@ -30,17 +30,6 @@ COLUMNS = [
     "before",
     "after",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutral(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, prefixed with ``'``; anything else as it is.
-
-    Local to the audit export until the shared helper of issue 14 item 3 is on main.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def audit_rows(store: Store, user: User, filters: AuditFilter) -> Iterator[list[Any]]:
@@ -50,10 +39,16 @@ def audit_rows(store: Store, user: User, filters: AuditFilter) -> Iterator[list[
         [
             event.seq,
             event.at,
-            *map(neutral, [event.actor_id, event.actor_username, event.device_id, event.device_name]),
-            *map(neutral, [event.address, event.action, event.object_type, event.object_id]),
-            neutral(_json(event.before)),
-            neutral(_json(event.after)),
+            event.actor_id,
+            event.actor_username,
+            event.device_id,
+            event.device_name,
+            event.address,
+            event.action,
+            event.object_type,
+            event.object_id,
+            _json(event.before),
+            _json(event.after),
         ]
         for event in events
     )
