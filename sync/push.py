@@ -342,7 +342,7 @@ class Batch:
         for inspection_id in self.evidence_dirty:
             row = self.rows[inspection_id]
             assert row is not None
-            sync_evidence_refs(self.conn, row, self.catalog, self.user.id)
+            sync_evidence_refs(self.conn, row, self.catalog, self.user.id, new=inspection_id in fresh)
         write_ops(self.conn, self.log)
         duplicate_flags.flag(self.conn, [row.id for row in [*new, *changed]])  # reads the creating ops just written
 

@@ -136,6 +136,7 @@ class Connection:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         """The transaction's connection."""
         self._conn = conn
+        self.sequence_locked = False  # set by sync.db.dialect.lock_sequence: the lock is held to COMMIT
 
     def execute(self, sql: str, params: Any = None) -> psycopg.Cursor[Any]:
         """Run one statement in the transaction."""
@@ -146,9 +147,11 @@ class Connection:
         return self._conn.execute(sql, params)
 
     def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> psycopg.Cursor[Any]:
-        """Run one statement for each set of parameters."""
+        """Run one statement for each set of parameters (none: nothing sent)."""
         cursor = self._conn.cursor()
-        cursor.executemany(to_postgresql(sql), list(params))
+        rows = list(params)
+        if rows:
+            cursor.executemany(to_postgresql(sql), rows)
         return cursor
 
 

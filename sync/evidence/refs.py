@@ -24,13 +24,15 @@ Ref = tuple[str, str]  # (sha256, path): one reference per blob and path
 Kind = tuple[str, str]  # (kind, added_by)
 
 
-def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, user_id: str) -> None:
+def sync_evidence_refs(
+    conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog, user_id: str, *, new: bool = False
+) -> None:
     """Keep ``evidence_ref`` equal to the evidence the document and its open conflicts' candidates name.
 
     A new reference records who added it: the pusher (``user_id``) for the document's, the writer
     of the candidate for a candidate's. It lets others read the blob only once its adder holds the
     bytes (see :mod:`sync.evidence.blobs`). A reference that changes kind (a candidate chosen, so now
-    an answer) keeps who added it.
+    an answer) keeps who added it. ``new``: the row was created in this transaction, so it holds none yet.
     """
     index = catalog.index(row.checklist_id, row.version)
     assert index is not None
@@ -38,12 +40,14 @@ def sync_evidence_refs(conn: sqlite3.Connection, row: InspectionRow, catalog: Ca
     if row.open_conflicts:
         for ref, writer in _candidate_refs(conn, row, index).items():
             wanted.setdefault(ref, ("candidate", writer))
-    held: dict[Ref, Kind] = {
-        (sha, path): (kind, added_by)
-        for sha, path, kind, added_by in conn.execute(
-            "SELECT sha256, path, kind, added_by FROM evidence_ref WHERE inspection_id = ?", [row.id]
-        )
-    }
+    held: dict[Ref, Kind] = {}
+    if not new:
+        held = {
+            (sha, path): (kind, added_by)
+            for sha, path, kind, added_by in conn.execute(
+                "SELECT sha256, path, kind, added_by FROM evidence_ref WHERE inspection_id = ?", [row.id]
+            )
+        }
     conn.executemany(
         "DELETE FROM evidence_ref WHERE org_id = ? AND sha256 = ? AND inspection_id = ? AND path = ?",
         [(row.org_id, sha, row.id, path) for sha, path in held.keys() - wanted.keys()],

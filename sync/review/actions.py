@@ -31,7 +31,8 @@ from sync.errors import DeadlineInPast, EvidenceRequired, InvalidActionTransitio
 from sync.feed.events import emit, recheck_overdue_from
 from sync.org.accounts import User
 from sync.org.sites import require_role
-from sync.review.findings import UNVERIFIED, add_history, encoder
+from sync.review.finding_rows import add_history
+from sync.review.findings import UNVERIFIED, encoder
 from sync.review.register import (
     LISTED_INSPECTIONS,
     FindingDetail,

@@ -31,13 +31,14 @@ from schemas.answers import holds
 from schemas.catalog import TemplateIndex
 from schemas.scoring import AnswerOutcome
 from schemas.template import Group, Photo, Signature, Template
-from sync.clock import from_iso, iso, uuid7
+from sync.clock import from_iso, iso
 from sync.db.named import named_rows, rows_as
 from sync.db.store import Store
 from sync.engine.document import Document, answers_of
 from sync.engine.facts import scorer
 from sync.engine.rollups import moving_actions
 from sync.feed.events import recheck_overdue_from
+from sync.review.finding_rows import NewFindings, add_history, history_rows
 
 if TYPE_CHECKING:
     from sync.engine.rows import InspectionRow
@@ -120,6 +121,7 @@ def record_findings(
     form_photos = _form_photos(template, answers)
     held = _held_findings(conn, row.id)
     window = finding_rules(conn).repeat_window_days
+    new = NewFindings()
     for pointer, answer in failed.items():
         photos = _entry_photos(template, answers, answer) if answer.entry is not None else form_photos
         signatures = covers.get(answer.item_path.split("/", 1)[0], [])
@@ -129,7 +131,9 @@ def record_findings(
         if pointer in held:
             _refresh(conn, held[pointer], value, evidence_json, confirmed, seq, now)
         else:
-            _insert(conn, row, answer, value, evidence_json, confirmed, seq, now, window)
+            repeat_of = _earlier_finding(conn, row, answer.item_path, now, window)  # other inspections' only
+            new.add(row, answer, value, evidence_json, confirmed, repeat_of, seq, now)
+    new.insert(conn)
     for pointer, old in held.items():
         if pointer not in failed and old["status"] == "active":
             conn.execute(
@@ -168,73 +172,6 @@ def _refresh(
         recheck_overdue_from(conn, deadline[0] if deadline else None)
 
 
-def add_history(
-    conn: sqlite3.Connection,
-    finding_id: str,
-    kind: str,
-    user_id: str | None,
-    seq: int | None,
-    now: str,
-    detail: dict[str, Any],
-) -> None:
-    """Append one entry to a finding's history (who is ``user_id``, or the op log's writer at ``seq``)."""
-    conn.execute(
-        "INSERT INTO finding_event (finding_id, kind, user_id, seq, at, detail_json) VALUES (?, ?, ?, ?, ?, ?)",
-        [finding_id, kind, user_id, seq, now, encoder.encode(detail).decode()],
-    )
-
-
-def _insert(
-    conn: sqlite3.Connection,
-    row: InspectionRow,
-    answer: AnswerOutcome,
-    value: str,
-    evidence: str,
-    confirmed: int,
-    seq: int,
-    now: str,
-    window_days: int,
-) -> None:
-    item = answer.item
-    label = {"zh": item.label.zh, "en": item.label.en}
-    repeat_of = _earlier_finding(conn, row, answer.item_path, now, window_days)
-    finding_id = uuid7()  # time-ordered: a new finding, its action and history land at their indexes' end
-    conn.execute(
-        "INSERT INTO finding (id, org_id, site_id, inspection_id, inspection_seq, checklist_id, version, pointer,"
-        " item_path, clause, severity, label_json, value_json, evidence_json, confirmed, status, repeat_of,"
-        " created_seq, created_at, updated_seq, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)",
-        [
-            finding_id,
-            row.org_id,
-            row.site_id,
-            row.id,
-            row.created_seq,
-            row.checklist_id,
-            row.version,
-            answer.pointer,
-            answer.item_path,
-            item.clause,
-            item.severity,
-            encoder.encode(label).decode(),
-            value,
-            evidence,
-            confirmed,
-            repeat_of,
-            seq,
-            now,
-            seq,
-            now,
-        ],
-    )
-    conn.execute(
-        "INSERT INTO corrective_action (finding_id, status, updated_at, site_id, item_path, inspection_id,"
-        " inspection_seq) VALUES (?, 'open', ?, ?, ?, ?, ?)",
-        [finding_id, now, row.site_id, answer.item_path, row.id, row.created_seq],
-    )
-    add_history(conn, finding_id, "recorded", None, seq, now, {"pointer": answer.pointer, "repeat_of": repeat_of})
-
-
 def _earlier_finding(
     conn: sqlite3.Connection, row: InspectionRow, item_path: str, now: str, window_days: int
 ) -> str | None:
@@ -257,7 +194,6 @@ def _verify_by_inspection(
     conn: sqlite3.Connection, row: InspectionRow, outcomes: list[AnswerOutcome], seq: int, now: str
 ) -> list[tuple[str, str]]:
     """Verify open actions of earlier inspections' findings on the items this one answers as passing."""
-    verified: list[tuple[str, str]] = []
     by_path: dict[str, set[str]] = {}
     for answer in outcomes:
         if answer.outcome is not None:
@@ -276,7 +212,7 @@ def _verify_by_inspection(
         if item_path in passing
     ]
     if not due:
-        return verified
+        return due
     verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
     with moving_actions(conn, [finding_id for finding_id, _ in due]):  # the action rollups follow, all at once
         conn.executemany(
@@ -284,10 +220,8 @@ def _verify_by_inspection(
             " WHERE finding_id = ?",
             [(encoder.encode(verification).decode(), now, finding_id) for finding_id, _ in due],
         )
-    for finding_id, inspection_id in due:
-        add_history(conn, finding_id, "verified", None, seq, now, {"inspection_id": row.id})
-        verified.append((finding_id, inspection_id))
-    return verified
+    history_rows(conn, [finding_id for finding_id, _ in due], "verified", seq, now, {"inspection_id": row.id})
+    return due
 
 
 def _signature_covers(
