@@ -385,6 +385,8 @@ def run(args: argparse.Namespace) -> None:
             ratio = xunjian / peer
             print(f"PouchDB-server _bulk_docs:    {peer:8.0f} docs/s   xunjian/pouchdb = {ratio:.2f} (target ≥ 2)")
             print(f"  the rounds' ratios, lowest first: {each}; median {statistics.median(ratios):.2f}")
+            # what the push could reach if HTTP cost nothing: the engine's own rate against the peer's
+            print(f"  engine alone (no HTTP) / pouchdb = {engine / peer:.2f}: the most a faster HTTP layer could give")
         else:
             print(f"PouchDB-server _bulk_docs:    {skipped}")
         small, large = bench_merge(template, answers_for(template, 1), (1_000, 100_000), tmp)
