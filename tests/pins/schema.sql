@@ -59,8 +59,8 @@ CREATE INDEX inspection_id_status ON inspection(id, status)
         ;
 -- index inspection_own
 CREATE INDEX inspection_own ON inspection(inspector_id, status) WHERE status IN ('draft', 'returned');
--- index inspection_seq
-CREATE INDEX inspection_seq ON inspection(updated_seq);
+-- index inspection_seq_site
+CREATE INDEX inspection_seq_site ON inspection(updated_seq, site_id, status);
 -- index inspection_site_checklist
 CREATE INDEX inspection_site_checklist ON inspection(site_id, checklist_id, created_at)
         ;
@@ -582,3 +582,4 @@ END;
 -- migration xunjian m061_open_action_cover
 -- migration xunjian m070_audio_blobs
 -- migration xunjian m075_finding_index_unread
+-- migration xunjian m080_queue_scan_cover

@@ -26,6 +26,7 @@ STAGES = (
     "read_cost",  # m060–m061 (issue 13): district rollups, the overdue summary's covering indexes
     "voice",  # m070 (issue 18): voice memos on item notes, blobs of the kind audio
     "submit_cost",  # m075 (issue 13): an index no query reads dropped, so a submitted failure writes less
+    "queue_cost",  # m080 (issue 13): the queue's walk of changes passes over other sites' rows in its index
 )
 
 for _stage in STAGES:

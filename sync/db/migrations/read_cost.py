@@ -6,21 +6,10 @@ store (24 GB) is migrated in minutes when a server first opens it.
 
 from __future__ import annotations
 
-import sys
-import time
-
 import sqlite_utils
 
-from sync.db.migrations.registry import migrations, run_script
+from sync.db.migrations.registry import migrations, run_script, run_timed
 from sync.db.rollup_tables import DISTRICT_FROM_SITES, DISTRICT_ROLLUP_TABLES
-
-
-def _timed(db: sqlite_utils.Database, what: str, script: str) -> None:
-    """Run ``script``, printing what it does and how long it took (a backfill at 1M takes a while)."""
-    started = time.monotonic()
-    print(f"迁移 migrating: {what} …", file=sys.stderr, flush=True)
-    run_script(db, script)
-    print(f"迁移 migrated: {what} in {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
 
 
 @migrations()
@@ -31,7 +20,7 @@ def m060_district_rollups(db: sqlite_utils.Database) -> None:
     (``sync.engine.rollups.backfill``): then this pass adds up empty tables.
     """
     run_script(db, DISTRICT_ROLLUP_TABLES)
-    _timed(db, "district rollups from the sites' rollups", DISTRICT_FROM_SITES)
+    run_timed(db, "district rollups from the sites' rollups", DISTRICT_FROM_SITES)
 
 
 @migrations()
@@ -42,7 +31,7 @@ def m061_open_action_cover(db: sqlite_utils.Database) -> None:
     finding and inspection; each finding's status by id; each inspection's status by id (one pass
     over the inspections' rows to build, then never their documents).
     """
-    _timed(
+    run_timed(
         db,
         "indexes of unverified actions, findings' and inspections' status",
         """
