@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from sync.db import leases
 from sync.db.open import open_store
@@ -41,3 +47,52 @@ def test_two_stores_on_one_database_see_each_others_leases(store: Store, tmp_pat
         assert leases.take(other, "job", T0 + 2, 60, holder="b")
     finally:
         other.close()
+
+
+def _holder(pid: int, space: str = leases.PID_SPACE, rand: str = "0123abcd") -> str:
+    return f"{socket.gethostname()}:{pid}:{rand}:{space}:7f00"
+
+
+def _ended_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+needs_proc = pytest.mark.skipif(not leases.PID_SPACE, reason="a pid space is known on Linux only")
+
+
+@needs_proc
+def test_a_lease_held_by_a_process_of_this_machine_that_ended_is_taken_at_once(store: Store) -> None:
+    assert leases.take(store, "job", T0, 120, holder=_holder(_ended_pid()))
+    assert leases.take(store, "job", T0 + 1, 120, holder="b")  # not waited out: its holder is gone
+    assert not leases.take(store, "job", T0 + 2, 120, holder="c")  # b is not a process: waited out
+    assert leases.gone(_holder(os.getpid(), rand="ffffffff"))  # this pid, another random part: an earlier process
+
+
+@needs_proc
+def test_a_killed_process_not_yet_reaped_is_gone_too(store: Store) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert leases.take(store, "job", T0, 120, holder=_holder(child.pid))
+        assert not leases.take(store, "job", T0 + 1, 120, holder="b")  # running: it keeps its lease
+        child.kill()
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # dead, still a zombie
+        assert leases.take(store, "job", T0 + 2, 120, holder="b")
+    finally:
+        child.kill()
+        child.wait()
+
+
+@needs_proc
+def test_a_holder_that_cannot_be_judged_is_waited_out(store: Store) -> None:
+    ended = _ended_pid()
+    for holder in (
+        _holder(ended, space="0123456789ab.4026531836"),  # another machine or container: its pid means another process
+        f"elsewhere:{ended}",  # not a process's name
+        _holder(os.getppid()),  # alive
+        leases.holder_of(store),  # this process itself
+    ):
+        assert not leases.gone(holder), holder
+    assert leases.take(store, "job", T0, 120, holder=_holder(ended, space="0123456789ab.4026531836"))
+    assert not leases.take(store, "job", T0 + 1, 120, holder="b")
