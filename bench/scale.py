@@ -163,7 +163,7 @@ def submit_ms(api: Api, shape: Shape, seed: int) -> float:
     return elapsed
 
 
-SUBMITS = 7  # timed pushes per figure at least (one push varies by ±25% on this machine)
+SUBMITS = 11  # timed pushes per figure at least (one push varies by ±25% on this machine)
 
 
 def paired_submit_ms(at_size: Api, empty: Api, shape: Shape, bare_shape: Shape, reps: int) -> tuple[float, float]:

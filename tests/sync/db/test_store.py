@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.db.store import CHECKPOINT_ROWS, GROWTH_PAGES, Store, checkpoint, open_store
+from sync.db.store import CHECKPOINT_ROWS, GROWTH_PAGES, WRITER_CACHE_KIB, Store, checkpoint, open_store
 from tests.sync.db.writer_queue import queued_behind_the_writer
 
 pytestmark = pytest.mark.sqlite_only(
@@ -112,6 +112,14 @@ def test_readers_read_what_is_committed_while_a_write_transaction_is_open(tmp_pa
         assert count(store) == 0  # reading through the store inside a transaction: what was committed before it
     assert seen == [0]
     assert count(store) == 1
+    store.close()
+
+
+def test_the_writer_keeps_a_larger_page_cache_than_the_readers(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    with store.transaction() as conn:
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -WRITER_CACHE_KIB
+    assert -store.db.execute("PRAGMA cache_size").fetchone()[0] < WRITER_CACHE_KIB  # SQLite's default, per reader
     store.close()
 
 
