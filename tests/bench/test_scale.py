@@ -16,7 +16,8 @@ from bench.scale_build import build
 from bench.scale_city import Shape, store_path
 from bench.scale_pg import PostgresStores
 from sync.db.open import open_store as open_url
-from sync.db.store import open_store
+from sync.db.store import Store, open_store
+from sync.engine import duplicate_flags, facts, rollups
 
 TINY = Shape(60, districts=2, sites_per_district=3, inspectors=3, months=2)
 EMPTY = Shape(0, districts=2, sites_per_district=3, inspectors=3, months=2)
@@ -95,6 +96,17 @@ def test_the_builder_makes_submitted_inspections_with_findings_reviews_and_verif
     assert made["months"] >= 2  # created_at spreads over the simulated span, not the build's day
     progress = json.loads((store_path(built, TINY).parent / "progress.json").read_text())
     assert progress["inspections"] == TINY.inspections and progress["weeks_done"] == TINY.weeks
+
+
+def test_a_built_store_carries_what_a_servers_first_start_would_add_so_a_copy_starts_at_once(built: Path) -> None:
+    store = Store(store_path(built, TINY))
+    try:
+        marked = {row[0] for row in store.db.execute("SELECT key FROM server_meta")}
+        assert {facts.BACKFILLED_KEY, rollups.BUILT_KEY, duplicate_flags.FLAGGED_KEY} <= marked
+        with store.transaction() as conn:
+            assert rollups.stored(conn) == rollups.computed(conn)  # the rollups kept by the pushes, as rebuilt
+    finally:
+        store.close()
 
 
 def test_a_build_interrupted_mid_week_resumes_to_the_same_store(built: Path, tmp_path: Path) -> None:
