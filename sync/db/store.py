@@ -65,8 +65,8 @@ BACKSTOP_PAGES = 10_000  # WAL pages (40 MB) at which a commit checkpoints itsel
 BUSY_TIMEOUT_MS = 5000
 # The writer's page cache (SQLite's default is 2 MB). A push of 50 inspections walks some forty
 # B-trees; in a store of a million inspections their upper pages outgrow 2 MB, and every miss is
-# a read from the OS: pushes at 1M ran at 0.85-0.91x an empty store's pace with 2 MB and
-# 0.95-1.00x with 32 MB (bench.scale's paired submit, in turns). Filled only as pages are used.
+# a read from the OS: pushes at 1M ran at 0.85-0.91x the pace of a small store's with 2 MB and
+# 0.95-1.00x with 32 MB (fresh servers, in turns: docs/benchmarks.md). Filled only as pages are used.
 WRITER_CACHE_KIB = 32 * 1024
 MAX_GROUP = 32  # grouped transactions made durable by one commit, at most
 
