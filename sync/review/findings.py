@@ -177,8 +177,9 @@ def _earlier_finding(
 ) -> str | None:
     """The latest finding on the same item at the same site, from another inspection, if within the window.
 
-    One probe of ``finding_site_item`` from its newest end: findings are recorded in sequence order at
-    the server's time, so when the latest one is older than the window, so is every earlier one.
+    One probe of ``finding_site_item`` from its newest end, in the index alone (m085): findings are
+    recorded in sequence order at the server's time, so when the latest one is older than the window,
+    so is every earlier one.
     """
     since = iso(from_iso(now) - timedelta(days=window_days))
     found = conn.execute(

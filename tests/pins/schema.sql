@@ -36,7 +36,9 @@ CREATE INDEX finding_id_status ON finding(id, status);
 -- index finding_org_newest
 CREATE INDEX finding_org_newest ON finding(org_id, created_seq DESC, pointer, id);
 -- index finding_site_item
-CREATE INDEX finding_site_item ON finding(site_id, item_path, created_seq);
+CREATE INDEX finding_site_item
+            ON finding(site_id, item_path, created_seq, status, inspection_id, created_at, id)
+        ;
 -- index finding_site_newest
 CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, id)
         ;
@@ -583,3 +585,4 @@ END;
 -- migration xunjian m070_audio_blobs
 -- migration xunjian m075_finding_index_unread
 -- migration xunjian m080_queue_scan_cover
+-- migration xunjian m085_repeat_probe_cover

@@ -27,6 +27,7 @@ STAGES = (
     "voice",  # m070 (issue 18): voice memos on item notes, blobs of the kind audio
     "submit_cost",  # m075 (issue 13): an index no query reads dropped, so a submitted failure writes less
     "queue_cost",  # m080 (issue 13): the queue's walk of changes passes over other sites' rows in its index
+    "repeat_cost",  # m085 (issue 13): a repeated failure found in the index of findings by site and item alone
 )
 
 for _stage in STAGES:
