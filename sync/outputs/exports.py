@@ -79,7 +79,12 @@ def export_range(month: str | None, first: str | None, last: str | None) -> tupl
 
 
 def _pages(store: Store, sites: list[str], first: date | None, last: date | None) -> Iterator[dict[str, Any]]:
-    """The inspections in range by column name, a page per query, keyed on ``(created_at, id)``."""
+    """The inspections in range by column name, a page per query, keyed on ``(created_at, id)``.
+
+    Each page reads ``inspection_created`` (m090) from where the last stopped, the scope's sites
+    checked inside the index: ``(site_id || '')`` keeps the planner off the index by site, through
+    which every page would gather and sort the rest of the range at every site in scope.
+    """
     if not sites:
         return
     start = utc_bounds(first, first)[0] if first else ""
@@ -92,8 +97,9 @@ def _pages(store: Store, sites: list[str], first: date | None, last: date | None
             " u.username AS inspector, i.status, i.created_at, i.updated_at, i.open_conflicts,"
             f" {_PHOTOS}, i.state_json FROM inspection i"
             " JOIN site s ON s.id = i.site_id LEFT JOIN user u ON u.id = i.inspector_id"
-            f" WHERE i.site_id IN ({marks}) AND i.status != 'deleted' AND i.created_at >= ? AND i.created_at < ?"
-            " AND (i.created_at, i.id) > (?, ?) ORDER BY i.created_at, i.id LIMIT ?",
+            f" WHERE (i.site_id || '') IN ({marks}) AND i.status != 'deleted'"
+            " AND i.created_at >= ? AND i.created_at < ? AND (i.created_at, i.id) > (?, ?)"
+            " ORDER BY i.created_at, i.id LIMIT ?",
             [*sites, start, end, *after, PAGE],
         )
         rows = list(named_rows(cursor))

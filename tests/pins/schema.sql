@@ -45,6 +45,8 @@ CREATE INDEX finding_site_newest ON finding(site_id, created_seq DESC, pointer, 
 -- index idx__sqlite_migrations_migration_set_name
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+-- index inspection_created
+CREATE INDEX inspection_created ON inspection(created_at, id, site_id, status);
 -- index inspection_fact_duplicate
 CREATE INDEX inspection_fact_duplicate ON inspection_fact(site_id, china_day, checklist_id, inspection_id) WHERE duplicate = 1;
 -- index inspection_fact_first
@@ -586,3 +588,4 @@ END;
 -- migration xunjian m075_finding_index_unread
 -- migration xunjian m080_queue_scan_cover
 -- migration xunjian m085_repeat_probe_cover
+-- migration xunjian m090_export_order

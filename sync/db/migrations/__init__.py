@@ -28,6 +28,7 @@ STAGES = (
     "submit_cost",  # m075 (issue 13): an index no query reads dropped, so a submitted failure writes less
     "queue_cost",  # m080 (issue 13): the queue's walk of changes passes over other sites' rows in its index
     "repeat_cost",  # m085 (issue 13): a repeated failure found in the index of findings by site and item alone
+    "export_cost",  # m090 (issue 13): the exports page through inspections in time order, not by site
 )
 
 for _stage in STAGES:
