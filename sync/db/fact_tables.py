@@ -47,3 +47,13 @@ UPDATE inspection_fact
 CREATE INDEX inspection_fact_first
     ON inspection_fact(site_id, checklist_id, china_day, status, created_at, inspection_id)
 """
+
+# m095: per site, checklist and China month, the first done inspection in coverage's order (China
+# day, start time, id), kept by ``sync.engine.done_months``; ``DONE_MONTH_COMPUTED`` is every row from
+# the facts (the migration's fill, the rollups' rebuild, the tests).
+DONE_MONTH_COLUMNS = ("site_id", "checklist_id", "china_month", "china_day", "created_at", "inspection_id")
+DONE_MONTH_COMPUTED = (
+    f"SELECT {', '.join(DONE_MONTH_COLUMNS)} FROM (SELECT {', '.join(DONE_MONTH_COLUMNS)}, row_number() OVER"
+    " (PARTITION BY site_id, checklist_id, china_month ORDER BY china_day, created_at, inspection_id) AS n"
+    " FROM inspection_fact WHERE status IN ('submitted', 'returned', 'approved')) ranked WHERE n = 1"
+)

@@ -11,9 +11,11 @@ a row whose count falls to zero is deleted. The greatest failing inspection of a
 (``latest``) rises with an added one and is read again from the facts (one site and month) when
 one leaves. Each delta of a site's row is added to its district's row too (``rollup_district_*``,
 m060: the same sums per district and month, what a report over whole districts reads); a
-district's ``latest`` is read again from its sites' rows when an id leaves. :func:`rebuild`
-computes every row from scratch (the districts' from the sites'); :func:`backfill` runs it once
-for a database made before the rollups (at server start, after the facts' backfill).
+district's ``latest`` is read again from its sites' rows when an id leaves. Coverage's
+``done_month`` (each month's first done inspection, :mod:`sync.engine.done_months`) follows the same
+changes. :func:`rebuild` computes every row from scratch (the districts' from the sites');
+:func:`backfill` runs it once for a database made before the rollups (at server start, after the
+facts' backfill).
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from sync.db.dialect import DAYS_TO_CLOSE
+from sync.db.fact_tables import DONE_MONTH_COLUMNS, DONE_MONTH_COMPUTED
 from sync.db.rollup_tables import DISTRICT_FROM_SITES
 from sync.db.store import Store
+from sync.engine import done_months
 
 BUILT_KEY = "rollups_built"
 DONE = ("submitted", "returned", "approved")
@@ -221,9 +225,11 @@ def moving_facts(
     ``new`` names inspections created in this transaction, which have no facts before it (not read).
     """
     ids = sorted(set(inspection_ids))
-    before = _read(conn, list(TABLES), "f.inspection_id", [i for i in ids if i not in new])
+    held = [i for i in ids if i not in new]
+    before, months = _read(conn, list(TABLES), "f.inspection_id", held), done_months.facts_of(conn, held)
     yield
     _apply(conn, before, _read(conn, list(TABLES), "f.inspection_id", ids))
+    done_months.follow(conn, months, done_months.facts_of(conn, ids))
 
 
 @contextmanager
@@ -249,6 +255,7 @@ def computed(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
     for table, (query, _, _) in TABLES.items():
         found[table] = sorted(tuple(r) for r in conn.execute(query.format(where="1 = 1")))
         found[DISTRICT[table]] = sorted(tuple(r) for r in conn.execute(_by_district(query).format(where="1 = 1")))
+    found["done_month"] = sorted(tuple(r) for r in conn.execute(DONE_MONTH_COMPUTED))
     return found
 
 
@@ -259,6 +266,8 @@ def stored(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
         found[table] = sorted(tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"))
         twin_columns = ", ".join(("district_id", *columns[1:]))
         found[DISTRICT[table]] = sorted(tuple(r) for r in conn.execute(f"SELECT {twin_columns} FROM {DISTRICT[table]}"))
+    listed = ", ".join(DONE_MONTH_COLUMNS)
+    found["done_month"] = sorted(tuple(r) for r in conn.execute(f"SELECT {listed} FROM done_month"))
     return found
 
 
@@ -270,6 +279,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
         conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) {query.format(where='1 = 1')}")
     for statement in DISTRICT_FROM_SITES.split(";"):
         conn.execute(statement)
+    done_months.rebuild(conn)
 
 
 def backfill(store: Store) -> bool:

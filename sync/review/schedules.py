@@ -215,6 +215,7 @@ def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]])
     day, status, start time), which yields the days in order, so each period reads its first day
     with done work, not every inspection of the period. The inspections' rows are never read. One
     query per plan was a round trip per site on PostgreSQL: 1,000 of them for an organisation's report.
+    Periods that are whole months (monthly plans) are read from ``done_month`` instead.
     """
     same: dict[tuple[tuple[date, date], ...], list[int]] = {}
     for n, (_, spans) in enumerate(plans):
@@ -222,6 +223,9 @@ def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]])
             same.setdefault(tuple(spans), []).append(n)
     found: dict[tuple[int, int], str] = {}
     for shared, members in same.items():
+        if _whole_months(shared):
+            found.update(_first_done_in_months(store, plans, shared, members))
+            continue
         values = ", ".join("(?, ?, ?)" for _ in shared)
         bounds = [x for k, (start, end) in enumerate(shared) for x in (k, start.isoformat(), end.isoformat())]
         for offset in range(0, len(members), PLANS_PER_QUERY):
@@ -238,6 +242,34 @@ def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]])
             )
             found.update(((by_id[plan_id], k), done) for plan_id, k, done in rows if done is not None)
     return found
+
+
+def _whole_months(spans: tuple[tuple[date, date], ...]) -> bool:
+    """Whether every period is a whole calendar month (a monthly plan's): ``done_month`` answers those."""
+    return all((start.day, end) == (1, period_of(start, "monthly")[1]) for start, end in spans)
+
+
+def _first_done_in_months(
+    store: Store,
+    plans: list[tuple[Plan, list[tuple[date, date]]]],
+    months: tuple[tuple[date, date], ...],
+    members: list[int],
+) -> Iterator[tuple[tuple[int, int], str]]:
+    """:func:`_first_done` for plans whose periods are whole months: read from ``done_month`` (m095).
+
+    It holds each site's and checklist's first done inspection of every month in the probe's order,
+    so a plan's months are one range of one page, however many inspections each month holds.
+    """
+    position = {start.isoformat()[:7]: k for k, (start, _) in enumerate(months)}
+    for offset in range(0, len(members), PLANS_PER_QUERY):
+        by_id = {plans[n][0].id: n for n in members[offset : offset + PLANS_PER_QUERY]}
+        rows = store.db.execute(
+            "SELECT pl.id, d.china_month, d.inspection_id FROM plan pl JOIN done_month d ON d.site_id = pl.site_id"
+            " AND d.checklist_id = pl.checklist_id AND d.china_month >= ? AND d.china_month <= ?"
+            f" WHERE pl.id IN ({','.join('?' * len(by_id))})",
+            [min(position), max(position), *by_id],
+        )
+        yield from (((by_id[plan_id], position[month]), done) for plan_id, month, done in rows if month in position)
 
 
 def due_now(store: Store, user: User, today: date) -> list[PeriodStatus]:

@@ -25,6 +25,8 @@ CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path
             WHERE status IN ('open', 'fixed_reported');
 -- index device_user
 CREATE INDEX device_user ON device(user_id);
+-- index done_month_first
+CREATE INDEX done_month_first ON done_month(site_id, checklist_id, china_month, inspection_id);
 -- index event_org_seq
 CREATE INDEX event_org_seq ON event(org_id, seq);
 -- index evidence_ref_inspection
@@ -214,6 +216,16 @@ CREATE TABLE district (
             org_id TEXT NOT NULL REFERENCES organisation(id),
             name TEXT NOT NULL,
             UNIQUE (org_id, name)
+        );
+-- table done_month
+CREATE TABLE done_month (
+            site_id TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            china_month TEXT NOT NULL,
+            china_day TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            inspection_id TEXT NOT NULL,
+            PRIMARY KEY (site_id, checklist_id, china_month)
         );
 -- table event
 CREATE TABLE event (
@@ -589,3 +601,4 @@ END;
 -- migration xunjian m080_queue_scan_cover
 -- migration xunjian m085_repeat_probe_cover
 -- migration xunjian m090_export_order
+-- migration xunjian m095_done_months

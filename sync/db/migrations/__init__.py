@@ -29,6 +29,7 @@ STAGES = (
     "queue_cost",  # m080 (issue 13): the queue's walk of changes passes over other sites' rows in its index
     "repeat_cost",  # m085 (issue 13): a repeated failure found in the index of findings by site and item alone
     "export_cost",  # m090 (issue 13): the exports page through inspections in time order, not by site
+    "coverage_cost",  # m095 (issue 13): each site's and checklist's first done inspection of every month, kept
 )
 
 for _stage in STAGES:

@@ -245,3 +245,40 @@ def test_an_inspector_is_due_only_plans_for_them_or_for_nobody(client: Client, w
     assert due_plans("inspector1") == {plans["anyone"]}
     assert due_plans("inspector2") == {plans["theirs"], plans["anyone"]}
     assert due_plans("supervisor1") == {plans["theirs"], plans["anyone"]}
+
+
+@pytest.mark.parametrize("months_kept", [True, False])
+def test_a_monthly_period_is_done_by_its_first_done_inspection_until_that_one_is_rejected(
+    client: Client, world: World, probe: None, monkeypatch: pytest.MonkeyPatch, months_kept: bool
+) -> None:
+    """Whole months are read from each month's first done inspection kept with the facts (m095); the
+    same report as probing the facts period by period (``months_kept=False``), a rejection included."""
+    if not months_kept:
+        monkeypatch.setattr("sync.review.schedules._whole_months", lambda spans: False)
+    supervisor = world.headers["supervisor1"]
+    phone = device(client)
+    first, second = (started(client, world, phone) for _ in range(2))
+    for inspection_id in (second, first):  # submitted in the other order: the first started still counts first
+        phone.set(inspection_id, {"licence": "pass", "frozen_temp": -20})
+        phone.transition(inspection_id, "submitted")
+        phone.sync()
+    today = (datetime.fromisoformat(phone.server[first]["created_at"]) + timedelta(hours=8)).date()
+    month = today.replace(day=1)
+    plan = {"site_id": world.sites[SHOP], "checklist_id": "sync_probe", "kind": "monthly_spot_check"}
+    made = client.post("/api/schedules", json={**plan, "starts_on": month.isoformat()}, headers=supervisor)
+    assert made.status_code == 201, made.text
+
+    def done() -> list[tuple[str, str | None]]:
+        span = {"first": month.isoformat(), "last": today.isoformat()}
+        report = client.get("/api/schedules/coverage", params=span, headers=supervisor).json()
+        return [(p["status"], p["inspection_id"]) for p in report["periods"] if p["plan_id"] == made.json()["id"]]
+
+    assert done() == [("done", first)]
+    for inspection_id, after in ((first, [("done", second)]), (second, [("due", None)])):
+        rejected = client.post(
+            f"/api/inspections/{inspection_id}/review",
+            json={"action": "reject", "reason": "检查对象填错"},
+            headers=supervisor,
+        )
+        assert rejected.status_code == 200, rejected.text
+        assert done() == after
