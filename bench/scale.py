@@ -32,7 +32,7 @@ import httpx
 from bench.live import ServerProcess
 from bench.procs import load_average
 from bench.scale_build import build_rate
-from bench.scale_city import CHINA, City, Shape, folder_of
+from bench.scale_city import CHECKLIST, CHINA, City, Shape, folder_of
 from bench.scale_ops import fresh_push
 from bench.scale_pg import default_data_pg, postgres_stores
 from bench.scale_stores import SqliteStores, Stores
@@ -241,7 +241,43 @@ def reads(api: Api, shape: Shape) -> dict[str, float]:
     rows["coverage, 12 months (supervisor)"] = api.timed(
         "supervisor", "/api/schedules/coverage", first=span["first"], last=span["last"]
     )
+    for at, kind, cadence in ((1, "weekly_full_inspection", "weekly"), (2, "daily_check", "daily")):
+        client = planned(api, at, kind, cadence)
+        rows[f"coverage, 12 months, {cadence} plans too (supervisor)"] = median_ms(
+            partial(coverage_of, client, span), api.reps
+        )
+        client.close()
     return rows
+
+
+def planned(api: Api, district: int, kind: str, cadence: str) -> httpx.Client:
+    """The supervisor of ``district`` (logged in), who plans ``kind`` at each of its sites beside the monthly
+    spot checks every site has (once: a plan of this cadence already there is kept), from the city's first
+    day, so twelve months of such periods are asked for.
+
+    The city is built with monthly plans only; a district's supervisor in a real administration also
+    plans weekly full inspections and daily checks (服务质量检验办法 4.1–4.3), whose periods the
+    coverage reads probe one by one.
+    """
+    client = api.login(api.city.supervisors[district])
+    held = client.get("/api/schedules/")
+    assert held.status_code == 200, held.text[:300]
+    if not any(plan["cadence"] == cadence for plan in held.json()):
+        per = len(api.city.sites) // len(api.city.districts)
+        starts = datetime.fromtimestamp(api.city.start_ms / 1000, UTC).date().isoformat()
+        for site_id in api.city.sites[district * per : (district + 1) * per]:
+            body = {"site_id": site_id, "checklist_id": CHECKLIST, "kind": kind, "starts_on": starts}
+            made = client.post("/api/schedules/", json=body)
+            assert made.status_code == 201, made.text[:300]
+        planned = [plan for plan in client.get("/api/schedules/").json() if plan["cadence"] == cadence]
+        assert len(planned) == per, planned
+    return client
+
+
+def coverage_of(client: httpx.Client, span: dict[str, str]) -> bytes:
+    response = client.get("/api/schedules/coverage", params={"first": span["first"], "last": span["last"]})
+    assert response.status_code == 200, response.text[:300]
+    return response.content
 
 
 def exports(api: Api) -> dict[str, float]:

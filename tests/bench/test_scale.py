@@ -19,8 +19,8 @@ from sync.db.open import open_store as open_url
 from sync.db.store import Store, open_store
 from sync.engine import duplicate_flags, facts, rollups
 
-TINY = Shape(60, districts=2, sites_per_district=3, inspectors=3, months=2)
-EMPTY = Shape(0, districts=2, sites_per_district=3, inspectors=3, months=2)
+TINY = Shape(60, districts=3, sites_per_district=3, inspectors=3, months=2)
+EMPTY = Shape(0, districts=3, sites_per_district=3, inspectors=3, months=2)
 ROWS = [
     "build rate (inspections/s)",
     "store size (MB)",
@@ -42,6 +42,8 @@ ROWS = [
     "quarterly report, district",
     "quarterly report, organisation",
     "coverage, 12 months (supervisor)",
+    "coverage, 12 months, weekly plans too (supervisor)",
+    "coverage, 12 months, daily plans too (supervisor)",
     "answers CSV, one month (admin)",
     "answers CSV: rows",
     "answers CSV: µs per row",
@@ -59,7 +61,8 @@ ROWS = [
     "server peak RSS (MB)",
     "load average (1 min) at end",
 ]
-READS = ROWS[ROWS.index("queue, first page (admin)") : ROWS.index("coverage, 12 months (supervisor)") + 1]
+LAST_READ = "coverage, 12 months, daily plans too (supervisor)"
+READS = ROWS[ROWS.index("queue, first page (admin)") : ROWS.index(LAST_READ) + 1]
 
 
 def counts(path: Path) -> dict[str, int]:
