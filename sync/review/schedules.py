@@ -212,8 +212,8 @@ def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]])
     asked together, up to :data:`PLANS_PER_QUERY` in one query: the periods as a ``VALUES`` list,
     joined with the plans, each pair asking for its first done inspection (``ORDER BY china_day,
     created_at … LIMIT 1``) from the covering index ``inspection_fact_first`` (site, checklist, China
-    day, status, start time), which yields the days in order, so each period reads its first day
-    with done work, not every inspection of the period. The inspections' rows are never read. One
+    day, start time, id, status: m100), which yields a period's inspections in that order, so each
+    period reads up to its first done one and sorts nothing. The inspections' rows are never read. One
     query per plan was a round trip per site on PostgreSQL: 1,000 of them for an organisation's report.
     Periods that are whole months (monthly plans) are read from ``done_month`` instead.
     """

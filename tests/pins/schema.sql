@@ -53,13 +53,10 @@ CREATE INDEX inspection_created ON inspection(created_at, id, site_id, status);
 CREATE INDEX inspection_fact_duplicate ON inspection_fact(site_id, china_day, checklist_id, inspection_id) WHERE duplicate = 1;
 -- index inspection_fact_first
 CREATE INDEX inspection_fact_first
-    ON inspection_fact(site_id, checklist_id, china_day, status, created_at, inspection_id)
-;
+            ON inspection_fact(site_id, checklist_id, china_day, created_at, inspection_id, status);
 -- index inspection_fact_period
 CREATE INDEX inspection_fact_period
     ON inspection_fact(site_id, china_day, status, score_tenths, verdict, failed_answers);
--- index inspection_fact_plan
-CREATE INDEX inspection_fact_plan ON inspection_fact(site_id, checklist_id, china_day);
 -- index inspection_id_status
 CREATE INDEX inspection_id_status ON inspection(id, status)
         ;
@@ -602,3 +599,4 @@ END;
 -- migration xunjian m085_repeat_probe_cover
 -- migration xunjian m090_export_order
 -- migration xunjian m095_done_months
+-- migration xunjian m100_period_first_in_order

@@ -30,6 +30,7 @@ STAGES = (
     "repeat_cost",  # m085 (issue 13): a repeated failure found in the index of findings by site and item alone
     "export_cost",  # m090 (issue 13): the exports page through inspections in time order, not by site
     "coverage_cost",  # m095 (issue 13): each site's and checklist's first done inspection of every month, kept
+    "period_cost",  # m100 (issue 13): a period's first done inspection read in the order asked, no sort
 )
 
 for _stage in STAGES:
