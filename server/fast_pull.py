@@ -19,15 +19,13 @@ answer to a client that accepts a coding).
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Callable
 from typing import Any
 
-import brotli
 import msgspec
 
-from server.compression import BROTLI_QUALITY, GZIP_LEVEL, MINIMUM_SIZE
+from server.compression import MINIMUM_SIZE, pack
 from server.http_policy import api_headers
 from server.params import SEQ_MAX
 from server.routes.sync import EPOCH_MAX_LENGTH, PULL_LIMIT_MAX
@@ -91,10 +89,7 @@ def compressed(body: bytes, accept_encoding: str) -> tuple[bytes, list[tuple[byt
     """``body`` in the coding the app's compression would choose, and the headers saying so."""
     if len(body) < MINIMUM_SIZE:
         return body, []
-    if "br" in accept_encoding:  # as the app's middleware reads the header
-        packed = brotli.compress(body, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY)
-        return packed, [(b"content-encoding", b"br"), (b"vary", b"Accept-Encoding")]
-    if "gzip" in accept_encoding:
-        packed = gzip.compress(body, compresslevel=GZIP_LEVEL)
-        return packed, [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+    for coding in ("br", "gzip"):  # as the app's middleware reads the header
+        if coding in accept_encoding:
+            return pack(body, coding), [(b"content-encoding", coding.encode()), (b"vary", b"Accept-Encoding")]
     return body, []
