@@ -195,23 +195,23 @@ def _verify_by_inspection(
     conn: sqlite3.Connection, row: InspectionRow, outcomes: list[AnswerOutcome], seq: int, now: str
 ) -> list[tuple[str, str]]:
     """Verify open actions of earlier inspections' findings on the items this one answers as passing."""
-    by_path: dict[str, set[str]] = {}
-    for answer in outcomes:
-        if answer.outcome is not None:
-            by_path.setdefault(answer.item_path, set()).add(answer.outcome)
-    passing = {path for path, seen in by_path.items() if "pass" in seen and "fail" not in seen}
     # the site's unverified actions (few: each is verified by the next inspection its item passes in)
-    due = [
-        (finding_id, inspection_id)
-        for finding_id, inspection_id, item_path in conn.execute(
-            "SELECT a.finding_id, a.inspection_id, a.item_path FROM corrective_action a"
-            " JOIN finding f ON f.id = a.finding_id WHERE a.site_id = ? AND a.status IN ('open', 'fixed_reported')"
-            " AND a.inspection_id != ? AND a.inspection_seq < ? AND f.status = 'active'"
-            " ORDER BY a.inspection_seq, a.finding_id",
-            [row.site_id, row.id, row.created_seq],
-        )
-        if item_path in passing
-    ]
+    unverified = conn.execute(
+        "SELECT a.finding_id, a.inspection_id, a.item_path FROM corrective_action a"
+        " JOIN finding f ON f.id = a.finding_id WHERE a.site_id = ? AND a.status IN ('open', 'fixed_reported')"
+        " AND a.inspection_id != ? AND a.inspection_seq < ? AND f.status = 'active'"
+        " ORDER BY a.inspection_seq, a.finding_id",
+        [row.site_id, row.id, row.created_seq],
+    ).fetchall()
+    if not unverified:
+        return []
+    paths = {item_path for _, _, item_path in unverified}
+    seen: dict[str, set[str]] = {path: set() for path in paths}  # what this inspection's answers to each were
+    for answer in outcomes:
+        if answer.item_path in paths and answer.outcome is not None:
+            seen[answer.item_path].add(answer.outcome)
+    passing = {path for path, outcomes_seen in seen.items() if "pass" in outcomes_seen and "fail" not in outcomes_seen}
+    due = [(finding_id, inspection_id) for finding_id, inspection_id, item_path in unverified if item_path in passing]
     if not due:
         return due
     verification = {"method": "inspection", "inspection_id": row.id, "by": row.inspector_id, "at": now}
