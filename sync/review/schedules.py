@@ -183,22 +183,24 @@ def coverage(store: Store, user: User, first: date, last: date, today: date) -> 
     """Every period of every plan in scope between ``first`` and ``last`` (clipped at ``today``)."""
     if last < first:
         raise InvalidInput("the range ends before it starts")
-    plans = [
-        (plan, list(periods(plan.cadence, max(first, date.fromisoformat(plan.starts_on)), min(last, today))))
-        for plan in list_plans(store, user)
-    ]
+    # plans of one cadence started before the range (most of them) share their periods: worked out once
+    shared: dict[tuple[Cadence, date, date], list[tuple[date, date]]] = {}
+    plans = []
+    for plan in list_plans(store, user):
+        key = (plan.cadence, max(first, date.fromisoformat(plan.starts_on)), min(last, today))
+        plans.append((plan, shared.get(key) or shared.setdefault(key, list(periods(*key)))))
     found = _first_done(store, plans)
+    shown: dict[int, list[tuple[str, str, Literal["due", "missed"]]]] = {}  # by the periods' list: as written
     statuses: list[PeriodStatus] = []
+    count = {"done": 0, "missed": 0, "due": 0}
     for n, (plan, spans) in enumerate(plans):
-        for k, (start, end) in enumerate(spans):
+        if id(spans) not in shown:
+            shown[id(spans)] = [(s.isoformat(), e.isoformat(), "due" if e >= today else "missed") for s, e in spans]
+        for k, (start, end, undone) in enumerate(shown[id(spans)]):
             done = found.get((n, k))
-            status: Literal["done", "due", "missed"] = (
-                "done" if done is not None else ("due" if end >= today else "missed")
-            )
-            statuses.append(
-                PeriodStatus(plan.id, plan.site_id, plan.checklist_id, start.isoformat(), end.isoformat(), status, done)
-            )
-    count = {s: sum(1 for p in statuses if p.status == s) for s in ("done", "missed", "due")}
+            status: Literal["done", "due", "missed"] = "done" if done is not None else undone
+            count[status] += 1
+            statuses.append(PeriodStatus(plan.id, plan.site_id, plan.checklist_id, start, end, status, done))
     return Coverage(statuses, len(statuses), count["done"], count["missed"], count["due"])
 
 
