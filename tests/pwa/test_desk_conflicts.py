@@ -18,6 +18,8 @@ from tests.pwa.phone import SHOP, Phone, camera_jpeg, sha256
 OVERVIEW = "site_overview_photos"
 LOADED = """(selector) => { const img = document.querySelector(selector)
   return !!img && !!img.getAttribute('src') && img.complete && img.naturalWidth > 0 }"""
+SETTLED = """(selector) => { const card = document.querySelector(selector)
+  return !card || !!card.querySelector('[data-error]')?.textContent }"""
 
 
 def device(live_server: LiveServer, name: str) -> tuple[Device, httpx.Client]:
@@ -55,7 +57,8 @@ def test_a_photo_kept_aside_is_shown_on_the_desk_and_chosen_into_the_answer(
     page.wait_for_function(LOADED, arg=f'[data-conflict="{conflict["id"]}"] [data-photo-change=attach] img.desk-thumb')
     card.locator("input[name=note]").fill("照片为现场所拍，保留")
     card.locator("[data-candidate] [data-action=choose]").click()
-    card.wait_for(state="detached")
+    page.wait_for_function(SETTLED, arg=f'[data-conflict="{conflict["id"]}"]')  # gone, or saying why not
+    assert card.count() == 0, card.locator("[data-error]").inner_text()
     assert desk.errors == []
 
     view = supervisor.get(f"/api/inspections/{inspection_id}").json()
