@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from schemas.catalog import Catalog
 from server.dependencies import Caller
+from server.rendering import render_in_pool
 from sync.db.store import Store
 from sync.review import conflicts
 from sync.review.conflicts import ConflictFilter, Resolution
@@ -18,7 +19,7 @@ from sync.review.views import ConflictView
 Query = Annotated[str | None, QueryParameter()]
 
 
-@get("/", sync_to_thread=True)
+@get("/", sync_to_thread=True, after_request=render_in_pool)
 def list_conflicts(
     caller: NamedDependency[Caller],
     store: NamedDependency[Store],

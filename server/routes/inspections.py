@@ -15,6 +15,7 @@ from server import params
 from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
 from server.paging import paged
+from server.rendering import render_in_pool
 from server.settings import Settings
 from server.workers import Workers
 from sync.clock import new_op_id
@@ -98,7 +99,7 @@ def get_inspection(
     return views.get_inspection(store, catalog, caller.user, inspection_id)
 
 
-@get("/{inspection_id:str}/audit", sync_to_thread=True)
+@get("/{inspection_id:str}/audit", sync_to_thread=True, after_request=render_in_pool)
 def get_audit_log(
     inspection_id: FromPath[str], caller: NamedDependency[Caller], store: NamedDependency[Store]
 ) -> list[AuditEntry]:

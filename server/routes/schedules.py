@@ -12,6 +12,7 @@ from msgspec import Meta, Struct
 
 from server import params
 from server.dependencies import Caller
+from server.rendering import render_in_pool
 from sync.db.store import Store
 from sync.review import schedules
 from sync.review.schedules import Cadence, Coverage, Duplicate, PeriodStatus, Plan, PlanKind
@@ -45,7 +46,7 @@ def create_plan(data: JSONBody[NewPlan], caller: NamedDependency[Caller], store:
     )
 
 
-@get("/", sync_to_thread=True)
+@get("/", sync_to_thread=True, after_request=render_in_pool)
 def list_plans(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[Plan]:
     """Active plans at sites in the caller's scope."""
     return schedules.list_plans(store, caller.user)
@@ -57,14 +58,14 @@ def deactivate_plan(plan_id: FromPath[str], caller: NamedDependency[Caller], sto
     schedules.deactivate_plan(store, caller.user, plan_id, caller.actor)
 
 
-@get("/coverage", sync_to_thread=True)
+@get("/coverage", sync_to_thread=True, after_request=render_in_pool)
 def get_coverage(caller: NamedDependency[Caller], store: NamedDependency[Store], first: Day, last: Day) -> Coverage:
     """Every planned period from ``first`` to ``last``: done, due or missed, with counts."""
     start, end = params.day("first", first), params.day("last", last)
     return schedules.coverage(store, caller.user, start, end, today_in_china())
 
 
-@get("/due", sync_to_thread=True)
+@get("/due", sync_to_thread=True, after_request=render_in_pool)
 def get_due(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[PeriodStatus]:
     """Planned inspections due now or missed in the last month, in the caller's scope (for the phone)."""
     return schedules.due_now(store, caller.user, today_in_china())

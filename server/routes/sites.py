@@ -11,6 +11,7 @@ from msgspec import Meta, Struct
 
 from server.compression import UNCOMPRESSED
 from server.dependencies import Caller
+from server.rendering import render_in_pool
 from server.settings import Settings
 from server.workers import Workers
 from sync.db.store import Store
@@ -61,7 +62,7 @@ def create_district(
     return sites.create_district(store, caller.user.org_id, data.name, caller.actor)
 
 
-@get("/sites", sync_to_thread=True)
+@get("/sites", sync_to_thread=True, after_request=render_in_pool)
 def list_sites(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[ListedSite]:
     """Sites in the caller's scope: assigned sites, the district's sites, or all (admin); with pinyin initials."""
     return [

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody
 from msgspec import Meta, Struct
 
 from server.dependencies import Caller
+from server.rendering import render_in_pool
 from sync.db.store import Store
 from sync.org import accounts, sites
 from sync.org.accounts import Role, User
@@ -45,7 +46,7 @@ class UserView(Struct):
     assignments: list[str]
 
 
-@get("/", sync_to_thread=True)
+@get("/", sync_to_thread=True, after_request=render_in_pool)
 def list_users(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[UserView]:
     """Admin: every user of the organisation with their assignments."""
     require_role(caller.user, "admin")

@@ -7,22 +7,18 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import brotli
 import httpx
 import pytest
 
 from bench.device import Device
-from bench.live import serve, server_settings
 from server import compression
 from server.compression import LARGE, LARGE_BROTLI_QUALITY, LARGE_GZIP_LEVEL
 from tests.clients import SHOP, Client, World
 from tests.evidence import PHOTO, sha256, upload
+from tests.large_answers import Held, a_year_of_daily_plans, coverage_while_held
 
 SCHEMA = "/api/checklists/supermarket_service/versions/1/schema"
 GZIP = {"Accept-Encoding": "gzip"}
@@ -117,17 +113,6 @@ def test_a_csv_export_streams_gzipped_and_a_workbook_as_it_is(client: Client, wo
     assert workbook.content.startswith(b"PK")  # a ZIP file, sent as made
 
 
-def a_year_of_daily_plans(http: Any, headers: dict[str, str]) -> str:
-    """Two daily plans begun over a year ago; the coverage URL of the last year (a large answer)."""
-    sites = http.get("/api/sites", headers=headers).json()
-    today = date.today()
-    for site in sites[:2]:
-        body = {"site_id": site["id"], "checklist_id": "supermarket_service", "kind": "daily_check",
-                "starts_on": (today - timedelta(days=400)).isoformat()}  # fmt: skip
-        assert http.post("/api/schedules/", json=body, headers=headers).status_code == 201
-    return f"/api/schedules/coverage?first={(today - timedelta(days=365)).isoformat()}&last={today.isoformat()}"
-
-
 def test_a_large_answer_decodes_to_the_same_json_in_either_coding(client: Client, world: World) -> None:
     admin = world.headers["admin"]
     url = a_year_of_daily_plans(client, admin)
@@ -146,39 +131,12 @@ def test_a_large_answer_decodes_to_the_same_json_in_either_coding(client: Client
         assert len(packed.content) == at_desk_level[coding]
 
 
-class HeldPack:
-    """``compression.pack`` replaced: notes its thread, signals it has started, then waits for :attr:`release`."""
-
-    def __init__(self) -> None:
-        self.real = compression.pack
-        self.threads: list[str] = []
-        self.started, self.release = threading.Event(), threading.Event()
-
-    def __call__(self, body: bytes, coding: str, *, large: bool = False) -> bytes:
-        self.threads.append(threading.current_thread().name)
-        self.started.set()
-        self.release.wait(60)  # on the event loop this would hold every request here until then
-        return self.real(body, coding, large=large)
-
-
 def test_a_large_answer_is_compressed_in_the_request_pool_while_the_loop_answers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    held = HeldPack()
+    held = Held(compression.pack)
     monkeypatch.setattr(compression, "pack", held)
-    with serve(server_settings(tmp_path)) as live, ThreadPoolExecutor(1) as asking:
-        admin = live.client("admin")
-        url = a_year_of_daily_plans(admin, {})
-        answer = asking.submit(admin.get, url, headers={"Accept-Encoding": "br"})
-        try:
-            assert held.started.wait(60), "the large answer was never compressed off the loop"
-            assert live.client().get("/api/health").status_code == 200  # answered while it is held
-            pulled = live.client("inspector1").get("/api/sync/pull", params={"checkpoint": 0})
-            assert pulled.status_code == 200
-            assert not answer.done()
-        finally:
-            held.release.set()
-        coverage = answer.result()
+    coverage = coverage_while_held(tmp_path, held, {"Accept-Encoding": "br"})
     assert coverage.status_code == 200
     assert coverage.headers["content-encoding"] == "br"
     assert len(coverage.json()["periods"]) >= 2 * 365
