@@ -8,7 +8,8 @@ which changes only what has no common spelling:
 - placeholders: ``?`` → ``%s`` (and a literal ``%`` → ``%%``), outside quoted strings;
 - the table ``user``, a reserved word on PostgreSQL, is quoted (``"user"``);
 - ``group_concat(x)`` → ``string_agg(x, ',')``; ``json_object(…)`` → ``json_build_object(…)::text``;
-- the fragments named here (:data:`DAYS_TO_CLOSE`, the queue's score filters) to their PostgreSQL form;
+- the fragments named here (:data:`DAYS_TO_CLOSE`, the queue's score filters, :data:`WEEK_OF_DAY`) to their
+  PostgreSQL form;
 - in DDL (:func:`ddl_to_postgresql`): ``INTEGER PRIMARY KEY AUTOINCREMENT`` → an identity
   column, ``INTEGER`` → ``BIGINT`` (SQLite's integers are 64-bit), ``REAL`` → ``DOUBLE PRECISION``,
   ``BLOB`` → ``BYTEA``.
@@ -43,7 +44,11 @@ DAYS_TO_CLOSE = (
 SCORE_AT_LEAST = "coalesce(f.score_tenths, -1) >= ?"
 SCORE_AT_MOST = "coalesce(f.score_tenths, 1001) <= ?"
 VERDICT_IS = "coalesce(f.verdict, -1) = ?"
+# The Monday (China date) of a stored China day's ISO week (``done_week``, m101): the next Sunday on or
+# after it, less six days.
+WEEK_OF_DAY = "date(china_day, 'weekday 0', '-6 days')"
 _FRAGMENTS = {
+    WEEK_OF_DAY: "to_char(date_trunc('week', CAST(china_day AS date)), 'YYYY-MM-DD')",
     DAYS_TO_CLOSE: "((a.closed_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date"
     " - (n.created_at::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)",
     SCORE_AT_LEAST: "f.score_tenths >= ?",

@@ -7,6 +7,8 @@ and ``inspection_failure`` (per inspection and failed item: clause, severity, ho
 Applied databases record the migration by name: change the schema with a new migration, never here.
 """
 
+from sync.db.dialect import WEEK_OF_DAY
+
 FACT_TABLES = """
 CREATE TABLE inspection_fact (
     inspection_id TEXT PRIMARY KEY REFERENCES inspection(id) ON DELETE CASCADE,
@@ -55,5 +57,15 @@ DONE_MONTH_COLUMNS = ("site_id", "checklist_id", "china_month", "china_day", "cr
 DONE_MONTH_COMPUTED = (
     f"SELECT {', '.join(DONE_MONTH_COLUMNS)} FROM (SELECT {', '.join(DONE_MONTH_COLUMNS)}, row_number() OVER"
     " (PARTITION BY site_id, checklist_id, china_month ORDER BY china_day, created_at, inspection_id) AS n"
+    " FROM inspection_fact WHERE status IN ('submitted', 'returned', 'approved')) ranked WHERE n = 1"
+)
+
+# m101: the same per ISO week (``china_week``: its Monday), kept by ``sync.engine.done_months`` too;
+# ``DONE_WEEK_COMPUTED`` is every row from the facts.
+DONE_WEEK_COLUMNS = ("site_id", "checklist_id", "china_week", "china_day", "created_at", "inspection_id")
+DONE_WEEK_COMPUTED = (
+    f"SELECT {', '.join(DONE_WEEK_COLUMNS)} FROM (SELECT site_id, checklist_id, {WEEK_OF_DAY} AS china_week,"
+    " china_day, created_at, inspection_id, row_number() OVER (PARTITION BY site_id, checklist_id,"
+    f" {WEEK_OF_DAY} ORDER BY china_day, created_at, inspection_id) AS n"
     " FROM inspection_fact WHERE status IN ('submitted', 'returned', 'approved')) ranked WHERE n = 1"
 )

@@ -12,7 +12,8 @@ a row whose count falls to zero is deleted. The greatest failing inspection of a
 one leaves. Each delta of a site's row is added to its district's row too (``rollup_district_*``,
 m060: the same sums per district and month, what a report over whole districts reads); a
 district's ``latest`` is read again from its sites' rows when an id leaves. Coverage's
-``done_month`` (each month's first done inspection, :mod:`sync.engine.done_months`) follows the same
+``done_month`` and ``done_week`` (each month's and week's first done inspection, :mod:`sync.engine.done_months`)
+follow the same
 changes. :func:`rebuild` computes every row from scratch (the districts' from the sites');
 :func:`backfill` runs it once for a database made before the rollups (at server start, after the
 facts' backfill).
@@ -26,7 +27,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from sync.db.dialect import DAYS_TO_CLOSE
-from sync.db.fact_tables import DONE_MONTH_COLUMNS, DONE_MONTH_COMPUTED
 from sync.db.rollup_tables import DISTRICT_FROM_SITES
 from sync.db.store import Store
 from sync.engine import done_months
@@ -255,7 +255,8 @@ def computed(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
     for table, (query, _, _) in TABLES.items():
         found[table] = sorted(tuple(r) for r in conn.execute(query.format(where="1 = 1")))
         found[DISTRICT[table]] = sorted(tuple(r) for r in conn.execute(_by_district(query).format(where="1 = 1")))
-    found["done_month"] = sorted(tuple(r) for r in conn.execute(DONE_MONTH_COMPUTED))
+    for kept in done_months.KEPT:
+        found[kept.table] = sorted(tuple(r) for r in conn.execute(kept.computed))
     return found
 
 
@@ -266,8 +267,9 @@ def stored(conn: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
         found[table] = sorted(tuple(r) for r in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"))
         twin_columns = ", ".join(("district_id", *columns[1:]))
         found[DISTRICT[table]] = sorted(tuple(r) for r in conn.execute(f"SELECT {twin_columns} FROM {DISTRICT[table]}"))
-    listed = ", ".join(DONE_MONTH_COLUMNS)
-    found["done_month"] = sorted(tuple(r) for r in conn.execute(f"SELECT {listed} FROM done_month"))
+    for kept in done_months.KEPT:
+        listed = ", ".join(kept.columns)
+        found[kept.table] = sorted(tuple(r) for r in conn.execute(f"SELECT {listed} FROM {kept.table}"))
     return found
 
 

@@ -12,7 +12,7 @@ in a query.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Literal
 
@@ -217,7 +217,8 @@ def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]])
     day, start time, id, status: m100), which yields a period's inspections in that order, so each
     period reads up to its first done one and sorts nothing. The inspections' rows are never read. One
     query per plan was a round trip per site on PostgreSQL: 1,000 of them for an organisation's report.
-    Periods that are whole months (monthly plans) are read from ``done_month`` instead.
+    Periods that are whole months or ISO weeks (monthly and weekly plans) are read from ``done_month`` and
+    ``done_week`` instead.
     """
     same: dict[tuple[tuple[date, date], ...], list[int]] = {}
     for n, (_, spans) in enumerate(plans):
@@ -225,8 +226,9 @@ def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]])
             same.setdefault(tuple(spans), []).append(n)
     found: dict[tuple[int, int], str] = {}
     for shared, members in same.items():
-        if _whole_months(shared):
-            found.update(_first_done_in_months(store, plans, shared, members))
+        kept = _kept_for(shared)
+        if kept is not None:
+            found.update(_first_done_kept(store, plans, shared, members, *kept))
             continue
         values = ", ".join("(?, ?, ?)" for _ in shared)
         bounds = [x for k, (start, end) in enumerate(shared) for x in (k, start.isoformat(), end.isoformat())]
@@ -246,32 +248,43 @@ def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]])
     return found
 
 
-def _whole_months(spans: tuple[tuple[date, date], ...]) -> bool:
-    """Whether every period is a whole calendar month (a monthly plan's): ``done_month`` answers those."""
-    return all((start.day, end) == (1, period_of(start, "monthly")[1]) for start, end in spans)
+def _kept_for(spans: tuple[tuple[date, date], ...]) -> tuple[str, str, Callable[[date], str]] | None:
+    """The kept table answering these periods, its period column and a period's key in it.
+
+    ``done_month`` when each is a whole calendar month (a monthly plan's), ``done_week`` when each is a
+    whole ISO week (a weekly plan's); ``None`` for days, probed one by one.
+    """
+    if all((start.day, end) == (1, period_of(start, "monthly")[1]) for start, end in spans):
+        return "done_month", "china_month", lambda start: start.isoformat()[:7]
+    if all((start, end) == period_of(start, "weekly") for start, end in spans):
+        return "done_week", "china_week", date.isoformat
+    return None
 
 
-def _first_done_in_months(
+def _first_done_kept(
     store: Store,
     plans: list[tuple[Plan, list[tuple[date, date]]]],
-    months: tuple[tuple[date, date], ...],
+    spans: tuple[tuple[date, date], ...],
     members: list[int],
+    table: str,
+    column: str,
+    key: Callable[[date], str],
 ) -> Iterator[tuple[tuple[int, int], str]]:
-    """:func:`_first_done` for plans whose periods are whole months: read from ``done_month`` (m095).
+    """:func:`_first_done` for whole months or weeks: read from ``done_month`` (m095) or ``done_week`` (m101).
 
-    It holds each site's and checklist's first done inspection of every month in the probe's order,
-    so a plan's months are one range of one page, however many inspections each month holds.
+    They hold each site's and checklist's first done inspection of every month or week in the
+    probe's order, so a plan's year is one range of one page, however many inspections each holds.
     """
-    position = {start.isoformat()[:7]: k for k, (start, _) in enumerate(months)}
+    position = {key(start): k for k, (start, _) in enumerate(spans)}
     for offset in range(0, len(members), PLANS_PER_QUERY):
         by_id = {plans[n][0].id: n for n in members[offset : offset + PLANS_PER_QUERY]}
         rows = store.db.execute(
-            "SELECT pl.id, d.china_month, d.inspection_id FROM plan pl JOIN done_month d ON d.site_id = pl.site_id"
-            " AND d.checklist_id = pl.checklist_id AND d.china_month >= ? AND d.china_month <= ?"
+            f"SELECT pl.id, d.{column}, d.inspection_id FROM plan pl JOIN {table} d ON d.site_id = pl.site_id"
+            f" AND d.checklist_id = pl.checklist_id AND d.{column} >= ? AND d.{column} <= ?"
             f" WHERE pl.id IN ({','.join('?' * len(by_id))})",
             [min(position), max(position), *by_id],
         )
-        yield from (((by_id[plan_id], position[month]), done) for plan_id, month, done in rows if month in position)
+        yield from (((by_id[plan_id], position[period]), done) for plan_id, period, done in rows if period in position)
 
 
 def due_now(store: Store, user: User, today: date) -> list[PeriodStatus]:

@@ -27,6 +27,8 @@ CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path
 CREATE INDEX device_user ON device(user_id);
 -- index done_month_first
 CREATE INDEX done_month_first ON done_month(site_id, checklist_id, china_month, inspection_id);
+-- index done_week_first
+CREATE INDEX done_week_first ON done_week(site_id, checklist_id, china_week, inspection_id);
 -- index event_org_seq
 CREATE INDEX event_org_seq ON event(org_id, seq);
 -- index evidence_ref_inspection
@@ -223,6 +225,16 @@ CREATE TABLE done_month (
             created_at TEXT NOT NULL,
             inspection_id TEXT NOT NULL,
             PRIMARY KEY (site_id, checklist_id, china_month)
+        );
+-- table done_week
+CREATE TABLE done_week (
+            site_id TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            china_week TEXT NOT NULL,
+            china_day TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            inspection_id TEXT NOT NULL,
+            PRIMARY KEY (site_id, checklist_id, china_week)
         );
 -- table event
 CREATE TABLE event (
@@ -600,3 +612,4 @@ END;
 -- migration xunjian m090_export_order
 -- migration xunjian m095_done_months
 -- migration xunjian m100_period_first_in_order
+-- migration xunjian m101_done_weeks

@@ -31,6 +31,7 @@ STAGES = (
     "export_cost",  # m090 (issue 13): the exports page through inspections in time order, not by site
     "coverage_cost",  # m095 (issue 13): each site's and checklist's first done inspection of every month, kept
     "period_cost",  # m100 (issue 13): a period's first done inspection read in the order asked, no sort
+    "week_cost",  # m101 (issue 13): each site's and checklist's first done inspection of every ISO week, kept
 )
 
 for _stage in STAGES:

@@ -247,14 +247,15 @@ def test_an_inspector_is_due_only_plans_for_them_or_for_nobody(client: Client, w
     assert due_plans("supervisor1") == {plans["theirs"], plans["anyone"]}
 
 
-@pytest.mark.parametrize("months_kept", [True, False])
-def test_a_monthly_period_is_done_by_its_first_done_inspection_until_that_one_is_rejected(
-    client: Client, world: World, probe: None, monkeypatch: pytest.MonkeyPatch, months_kept: bool
+@pytest.mark.parametrize("kind", ["monthly_spot_check", "weekly_full_inspection"])
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_monthly_or_weekly_period_is_done_by_its_first_done_inspection_until_that_one_is_rejected(
+    client: Client, world: World, probe: None, monkeypatch: pytest.MonkeyPatch, kind: str, kept: bool
 ) -> None:
-    """Whole months are read from each month's first done inspection kept with the facts (m095); the
-    same report as probing the facts period by period (``months_kept=False``), a rejection included."""
-    if not months_kept:
-        monkeypatch.setattr("sync.review.schedules._whole_months", lambda spans: False)
+    """Whole months and weeks are read from each one's first done inspection kept with the facts (m095,
+    m101); the same report as probing the facts period by period (``kept=False``), a rejection included."""
+    if not kept:
+        monkeypatch.setattr("sync.review.schedules._kept_for", lambda spans: None)
     supervisor = world.headers["supervisor1"]
     phone = device(client)
     first, second = (started(client, world, phone) for _ in range(2))
@@ -263,13 +264,13 @@ def test_a_monthly_period_is_done_by_its_first_done_inspection_until_that_one_is
         phone.transition(inspection_id, "submitted")
         phone.sync()
     today = (datetime.fromisoformat(phone.server[first]["created_at"]) + timedelta(hours=8)).date()
-    month = today.replace(day=1)
-    plan = {"site_id": world.sites[SHOP], "checklist_id": "sync_probe", "kind": "monthly_spot_check"}
-    made = client.post("/api/schedules", json={**plan, "starts_on": month.isoformat()}, headers=supervisor)
+    start = today.replace(day=1) if kind == "monthly_spot_check" else today - timedelta(days=today.weekday())
+    plan = {"site_id": world.sites[SHOP], "checklist_id": "sync_probe", "kind": kind}
+    made = client.post("/api/schedules", json={**plan, "starts_on": start.isoformat()}, headers=supervisor)
     assert made.status_code == 201, made.text
 
     def done() -> list[tuple[str, str | None]]:
-        span = {"first": month.isoformat(), "last": today.isoformat()}
+        span = {"first": start.isoformat(), "last": today.isoformat()}
         report = client.get("/api/schedules/coverage", params=span, headers=supervisor).json()
         return [(p["status"], p["inspection_id"]) for p in report["periods"] if p["plan_id"] == made.json()["id"]]
 

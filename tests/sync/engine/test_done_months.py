@@ -1,4 +1,5 @@
-"""``done_month`` follows each month's first done inspection: lowered by an earlier one, probed again when it leaves."""
+"""``done_month`` and ``done_week`` follow each period's first done inspection: lowered by an earlier one, probed
+again when it leaves."""
 
 from __future__ import annotations
 
@@ -18,25 +19,52 @@ ANSWERS: dict[str, Any] = {"licence": "pass", "frozen_temp": -20}
 
 
 def _months(store: Store) -> list[tuple[str, str, str]]:
-    return [tuple(r) for r in store.db.execute("SELECT china_month, china_day, inspection_id FROM done_month")]
+    return _kept(store, "done_month", "china_month")
 
 
-def test_the_first_done_inspection_of_a_month_is_kept_as_inspections_come_and_leave(store: Store) -> None:
+def _kept(store: Store, table: str, column: str) -> list[tuple[str, str, str]]:
+    return [tuple(r) for r in store.db.execute(f"SELECT {column}, china_day, inspection_id FROM {table}")]
+
+
+# (table, its period column, three days of one period, that period): a month, and a week (Monday to Saturday)
+PERIODS = [("done_month", "china_month", (3, 9, 20), "2026-04"), ("done_week", "china_week", (6, 8, 11), "2026-04-06")]
+
+
+@pytest.mark.parametrize(("table", "column", "days", "period"), PERIODS)
+def test_the_first_done_inspection_of_a_month_or_week_is_kept_as_inspections_come_and_leave(
+    store: Store, table: str, column: str, days: tuple[int, int, int], period: str
+) -> None:
     work = FieldWork(store, CATALOG, new_office(store, PasswordHasher(time_cost=1, memory_cost=1024)))
     site = work.office.sites["n1"]
-    at: dict[int, datetime] = {day: moment(date(2026, 4, day), (2, 0, 0, 0)) for day in (3, 9, 20)}
-    late = work.start(site, ANSWERS, at[20], submit=True)
-    assert _months(store) == [("2026-04", "2026-04-20", late)]
-    draft = work.start(site, ANSWERS, at[3], submit=False)  # not done: no month of its own
-    assert _months(store) == [("2026-04", "2026-04-20", late)]
-    early = work.start(site, ANSWERS, at[9], submit=True)  # earlier: lowers the month
-    assert _months(store) == [("2026-04", "2026-04-09", early)]
-    work.review(early, "approved", at[20] + timedelta(hours=1))  # still done, the same month and time
-    assert _months(store) == [("2026-04", "2026-04-09", early)]
-    work.edit(draft, ANSWERS, at[20] + timedelta(hours=2), submit=True)  # started on the 3rd: first now
-    assert _months(store) == [("2026-04", "2026-04-03", draft)]
-    work.review(draft, "rejected", at[20] + timedelta(hours=3))  # leaves: the month is probed again
-    assert _months(store) == [("2026-04", "2026-04-09", early)]
+    first, middle, last = days
+    at: dict[int, datetime] = {day: moment(date(2026, 4, day), (2, 0, 0, 0)) for day in days}
+
+    def kept() -> list[tuple[str, str, str]]:
+        return _kept(store, table, column)
+
+    late = work.start(site, ANSWERS, at[last], submit=True)
+    assert kept() == [(period, f"2026-04-{last:02d}", late)]
+    draft = work.start(site, ANSWERS, at[first], submit=False)  # not done: no period of its own
+    assert kept() == [(period, f"2026-04-{last:02d}", late)]
+    early = work.start(site, ANSWERS, at[middle], submit=True)  # earlier: lowers the period
+    assert kept() == [(period, f"2026-04-{middle:02d}", early)]
+    work.review(early, "approved", at[last] + timedelta(hours=1))  # still done, the same period and time
+    assert kept() == [(period, f"2026-04-{middle:02d}", early)]
+    work.edit(draft, ANSWERS, at[last] + timedelta(hours=2), submit=True)  # started first: first now
+    assert kept() == [(period, f"2026-04-{first:02d}", draft)]
+    work.review(draft, "rejected", at[last] + timedelta(hours=3))  # leaves: the period is probed again
+    assert kept() == [(period, f"2026-04-{middle:02d}", early)]
+    assert rollups.stored(store.db) == rollups.computed(store.db)
+
+
+def test_a_week_runs_monday_to_sunday_in_china_across_months(store: Store) -> None:
+    work = FieldWork(store, CATALOG, new_office(store, PasswordHasher(time_cost=1, memory_cost=1024)))
+    site = work.office.sites["n1"]
+    # at 23:30 China time: Sunday 3 May 2026 (its week began on Monday 27 April), then Monday 4 May (a new week)
+    sunday, monday = (work.start(site, ANSWERS, moment(date(2026, 5, d), (15, 30, 0, 0))) for d in (3, 4))
+    weeks = sorted(_kept(store, "done_week", "china_week"))
+    assert weeks == [("2026-04-27", "2026-05-03", sunday), ("2026-05-04", "2026-05-04", monday)]
+    assert _months(store) == [("2026-05", "2026-05-03", sunday)]
     assert rollups.stored(store.db) == rollups.computed(store.db)
 
 

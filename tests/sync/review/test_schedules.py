@@ -1,5 +1,5 @@
-"""Coverage of monthly plans reads each month's first done inspection from one covering index (m095); a daily
-or weekly period's first done one is read from the facts' index in the order asked, with no sort (m100)."""
+"""Coverage of monthly and weekly plans reads each month's and week's first done inspection from one covering index
+(m095, m101); a daily period's first done one is read from the facts' index in the order asked, with no sort (m100)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from sync.db.store import Store
-from sync.review.schedules import coverage, create_plan
+from sync.review.schedules import PlanKind, coverage, create_plan
 from tests.sync.office import new_office, tracing
 from tests.sync.review.field_work import FieldWork
 from tests.sync.review.random_work import CATALOG, make, moment
@@ -19,25 +19,42 @@ ANSWERS = {"licence": "pass", "frozen_temp": -20}
 
 @pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
 def test_a_monthly_plans_months_are_one_range_of_done_month_first_and_no_probe_of_the_facts(store: Store) -> None:
+    done = _kept_periods_read(store, "monthly_spot_check", "done_month", [date(2026, m, 9) for m in (4, 6)])
+    assert done == [("2026-04-01", "done", 0), ("2026-05-01", "missed", None), ("2026-06-01", "done", 1)]
+
+
+@pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
+def test_a_weekly_plans_weeks_are_one_range_of_done_week_first_and_no_probe_of_the_facts(store: Store) -> None:
+    days = [date(2026, 4, 12), date(2026, 4, 27)]  # a Sunday (week of the 6th), a Monday
+    done = _kept_periods_read(store, "weekly_full_inspection", "done_week", days)
+    assert done == [
+        ("2026-04-06", "done", 0),
+        ("2026-04-13", "missed", None),
+        ("2026-04-20", "missed", None),
+        ("2026-04-27", "done", 1),
+    ]
+
+
+def _kept_periods_read(store: Store, kind: PlanKind, table: str, days: list[date]) -> list[tuple[str, str, int | None]]:
+    """A plan of ``kind`` from 1 April 2026 with an inspection done on each of ``days``: its periods to the end
+    of April (or of June, for months) as (start, status, which inspection), read from ``table`` alone."""
     office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
     work = FieldWork(store, CATALOG, office)
-    done = [work.start(office.sites["n1"], ANSWERS, moment(date(2026, m, 9), (2, 0, 0, 0))) for m in (4, 6)]
+    done = [work.start(office.sites["n1"], ANSWERS, moment(day, (2, 0, 0, 0))) for day in days]
     admin = office.users["admin"]
     plan = create_plan(
-        store, admin, site_id=office.sites["n1"], checklist_id="sync_probe", kind="monthly_spot_check",
-        cadence=None, assignee_id=None, starts_on=date(2026, 4, 1),
+        store, admin, site_id=office.sites["n1"], checklist_id="sync_probe", kind=kind,
+        cadence=None, assignee_id=None, starts_on=date(2026, 4, 6),
     )  # fmt: skip
+    last = date(2026, 6, 30) if table == "done_month" else date(2026, 5, 3)
     with tracing(store) as statements:
-        found = coverage(store, admin, date(2026, 4, 1), date(2026, 6, 30), today=date(2026, 7, 1))
-    assert [(p.start, p.status, p.inspection_id) for p in found.periods if p.plan_id == plan.id] == [
-        ("2026-04-01", "done", done[0]),
-        ("2026-05-01", "missed", None),
-        ("2026-06-01", "done", done[1]),
-    ]
+        found = coverage(store, admin, date(2026, 4, 1), last, today=date(2026, 7, 1))
     assert not [s for s in statements if "FROM inspection_fact" in s]
-    query = next(s for s in statements if "JOIN done_month d" in s)
+    query = next(s for s in statements if f"JOIN {table} d" in s)
     plan_steps = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + query)]
-    assert any(step.startswith("SEARCH d USING COVERING INDEX done_month_first") for step in plan_steps), plan_steps
+    assert any(step.startswith(f"SEARCH d USING COVERING INDEX {table}_first") for step in plan_steps), plan_steps
+    mine = [p for p in found.periods if p.plan_id == plan.id]
+    return [(p.start, p.status, None if p.inspection_id is None else done.index(p.inspection_id)) for p in mine]
 
 
 @pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
