@@ -152,7 +152,16 @@ function route() {
   return { name: 'home' }
 }
 
-async function onRoute() {
+/**
+ * Open the page the address names. A desk page loads from the server and keeps what was typed
+ * in it, so the page already open is kept when the address has not changed (a hash set twice
+ * in a row, as after logging in, queues two hashchange events that both find the new address);
+ * `again` builds it anew (another language).
+ * @param {{again?: boolean}} [options]
+ */
+async function openRoute({ again = false } = {}) {
+  const key = location.hash || '#/'
+  if (!again && app.page?.kind === 'desk' && app.page.key === key) return render()
   const r = route()
   if (r.name === 'inspection') await openEditor(app, /** @type {string} */ (r.id), /** @type {number} */ (r.section))
   else if (r.name === 'desk') app.page = { kind: 'desk', el: renderDeskInspection(app, /** @type {string} */ (r.id)) }
@@ -164,16 +173,19 @@ async function onRoute() {
   else if (r.name === 'desk_templates') app.page = { kind: 'desk', el: renderDeskTemplates(app) }
   else if (r.name === 'older') app.page = { kind: 'older', el: renderOlder(app, r.id) }
   else app.page = { kind: r.name, site: r.site }
+  if (app.page?.kind === 'desk') app.page.key = key
   render()
   window.scrollTo(0, 0)
 }
+
+const onRoute = () => openRoute()
 
 /** Render the current page, keeping the focused input focused. */
 function render() {
   const active = /** @type {HTMLElement|null} */ (document.activeElement)
   const key = active?.dataset?.key
   // supervisors and admins get the desk (kept across renders: it loads from the server itself)
-  if (app.page?.kind === 'home' && app.meta.token && isDesk(app)) app.page = { kind: 'desk', el: renderDeskQueue(app) }
+  if (app.page?.kind === 'home' && app.meta.token && isDesk(app)) app.page = { kind: 'desk', el: renderDeskQueue(app), key: location.hash || '#/' }
   const page =
     app.page?.kind === 'desk' || app.page?.kind === 'older' ? app.page.el
       : app.page?.kind === 'inspection' ? renderEditor(app)
@@ -282,7 +294,7 @@ async function toggleLang() {
   const next = getLang() === 'zh' ? 'en' : 'zh'
   await setMeta(app.db, { lang: next })
   setLang(next)
-  if (app.page?.kind === 'desk') await onRoute() // desk pages are built once: build this one again
+  if (app.page?.kind === 'desk') await openRoute({ again: true }) // desk pages are built once: build this one again
   else render()
 }
 

@@ -376,6 +376,10 @@ def test_a_supervisor_verifies_a_fix_with_a_photo_uploaded_from_the_desk(
     page.locator("[data-problem-box] [data-problem=need-input]").wait_for()
     note = "现场复查：新证照已上墙"
     page.fill("textarea[name=verify_note]", note)
+    # a second hashchange for the address already open (logging in sets the hash; a test or a link
+    # sets it again at once, and both events find the new address) keeps the page and what was typed
+    page.evaluate("() => window.dispatchEvent(new HashChangeEvent('hashchange'))")
+    assert page.input_value("textarea[name=verify_note]") == note
     page.click("[data-action=verify]")
     page.locator("[data-problem-box] [data-problem=need-input]").wait_for()
     assert page.inner_text("label:has(input[data-verify-photo])") == "上传照片"
