@@ -50,7 +50,7 @@ def _kept_periods_read(store: Store, kind: PlanKind, table: str, days: list[date
     with tracing(store) as statements:
         found = coverage(store, admin, date(2026, 4, 1), last, today=date(2026, 7, 1))
     assert not [s for s in statements if "FROM inspection_fact" in s]
-    query = next(s for s in statements if f"JOIN {table} d" in s)
+    query = next(s for s in statements if f"FROM {table} d" in s)
     plan_steps = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + query)]
     assert any(step.startswith(f"SEARCH d USING COVERING INDEX {table}_first") for step in plan_steps), plan_steps
     mine = [p for p in found.periods if p.plan_id == plan.id]
