@@ -59,3 +59,44 @@ def test_pinyin_initials_find_a_site_and_used_sites_come_first(
     assert last_name in first.inner_text()  # used last: listed first, marked recent
     assert first.locator(".badge.recent").count() == 1
     assert phone.errors == []
+
+
+def test_a_sync_that_ends_keeps_the_picker_open_with_what_was_typed_and_chosen(
+    live_server: LiveServer, new_context: Callable[[], BrowserContext]
+) -> None:
+    phone = Phone(new_context(), live_server.url)
+    phone.log_in()
+    page = phone.page
+    page.click("[data-action=new-inspection]")
+    page.fill("input[name=site-search]", "lhcs")
+    page.wait_for_function("() => document.querySelectorAll('[data-site-option]').length === 1")
+    # a sync started by the app itself (back online; each minute in view) renders the home page again when it ends
+    synced_in_background(phone)
+    assert page.locator(".picker").is_visible()
+    assert page.input_value("input[name=site-search]") == "lhcs"
+    assert page.evaluate("() => document.activeElement?.getAttribute('name')") == "site-search"  # the keyboard stays
+    assert page.locator("[data-site-option]").count() == 1
+    page.locator("[data-site-option]").first.click()
+    page.wait_for_selector("[data-site-chosen]")
+    synced_in_background(phone)
+    assert SHOP in page.inner_text("[data-site-chosen]")
+    page.click("[data-action=start]")
+    page.wait_for_selector(".form-page")
+    # leaving home and coming back opens a closed picker
+    page.goto(f"{live_server.url}/app/#/")
+    page.wait_for_selector("[data-action=new-inspection]")
+    assert page.locator(".picker").is_hidden()
+    assert phone.errors == []
+
+
+def synced_in_background(phone: Phone) -> None:
+    """A whole sync run started as the app starts one when the network comes back, not by a tap."""
+    before = int(phone.page.get_attribute(".strip", "data-started") or 0)
+    phone.page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    phone.page.wait_for_function(
+        "(before) => { const strip = document.querySelector('.strip');"
+        " return Number(strip?.dataset.started) > before && Number(strip?.dataset.finished) > before"
+        " && strip.dataset.phase === 'done' }",
+        arg=before,
+        timeout=60_000,
+    )

@@ -51,9 +51,13 @@ export function renderHome(app) {
     actions.dataset.actionsHome = 'shown'
   })
   const actions = h('div', { 'data-actions-home': 'loading' })
-  const picker = h('div', { class: 'card picker', hidden: true })
+  // The picker is kept while the home page stays open: every sync that ends (each minute while the app is
+  // in view) renders the page again, and a site being searched for or chosen must not vanish under a thumb.
+  const kept = app.page?.kind === 'home' ? app.page.picker : undefined
+  const picker = kept || h('div', { class: 'card picker', hidden: true })
+  if (app.page?.kind === 'home') app.page.picker = picker
   const begin = (/** @type {string} */ checklistId, /** @type {string} */ siteId) => startInspection(app, checklistId, siteId)
-  if (app.page?.site) queueMicrotask(() => openPicker(app, picker, begin, app.page.site)) // a site's QR label or link
+  if (!kept && app.page?.site) queueMicrotask(() => openPicker(app, picker, begin, app.page.site)) // a site's QR label or link
   return h(
     'div',
     { class: 'page home' },

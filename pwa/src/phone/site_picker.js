@@ -19,7 +19,7 @@ export function openPicker(app, picker, start, siteId) {
   /** @type {any} */
   let chosen = sites.find((/** @type {any} */ s) => s.id === siteId) || null
   const search = /** @type {HTMLInputElement} */ (h('input', {
-    type: 'search', class: 'text', name: 'site-search', autocomplete: 'off', enterkeyhint: 'search',
+    type: 'search', class: 'text', name: 'site-search', 'data-key': 'site-search', autocomplete: 'off', enterkeyhint: 'search',
     placeholder: t('find_site'), 'aria-label': t('find_site'),
   }))
   const options = h('ul', { class: 'site-options', 'data-site-options': '' })
