@@ -377,8 +377,19 @@ def test_a_supervisor_verifies_a_fix_with_a_photo_uploaded_from_the_desk(
     note = "现场复查：新证照已上墙"
     page.fill("textarea[name=verify_note]", note)
     # a second hashchange for the address already open (logging in sets the hash; a test or a link
-    # sets it again at once, and both events find the new address) keeps the page and what was typed
-    page.evaluate("() => window.dispatchEvent(new HashChangeEvent('hashchange'))")
+    # sets it again at once, and both events find the new address) keeps the page itself
+    kept = page.evaluate(
+        "() => { const built = document.querySelector('[data-desk=finding]');"
+        " window.dispatchEvent(new HashChangeEvent('hashchange'));"
+        " return built === document.querySelector('[data-desk=finding]') }"
+    )
+    assert kept, "the finding's page was built again for the address already open"
+    assert page.input_value("textarea[name=verify_note]") == note
+    # away to the findings and back: the page is built again, with the note half written
+    page.evaluate("() => { location.hash = '#/findings' }")
+    page.wait_for_selector("[data-desk=findings]")
+    page.evaluate("(id) => { location.hash = `#/f/${id}` }", licence["id"])
+    page.wait_for_selector(f'[data-desk=finding][data-finding="{licence["id"]}"] form[data-form=verify]')
     assert page.input_value("textarea[name=verify_note]") == note
     page.click("[data-action=verify]")
     page.locator("[data-problem-box] [data-problem=need-input]").wait_for()

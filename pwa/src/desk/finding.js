@@ -27,16 +27,33 @@ const UNVERIFIED = ['open', 'fixed_reported']
  * @typedef {{sha256: string, blob: Blob, media_type: string, url: string, state: 'ready'|'uploading'|'uploaded'|'failed', sent: number}} Picked
  */
 
+/**
+ * What the supervisor typed and the photos chosen on each finding's page, by finding id, kept for the
+ * page's lifetime until an action on that finding succeeds: the page may be built again (back from the
+ * inspection, another language) without losing a note half written.
+ * @type {Map<string, {typed: Record<string, string>, picked: PickedPhotos}>}
+ */
+const drafts = new Map()
+
+/** @param {string} id */
+function draftOf(id) {
+  let draft = drafts.get(id)
+  if (!draft) {
+    const typed = { responsible: '', working_days: '', assign_note: '', verify_note: '', inspection_id: '', close_note: '', reopen_note: '' }
+    draft = { typed, picked: { photos: [], ready: Promise.resolve() } }
+    drafts.set(id, draft)
+  }
+  return draft
+}
+
 /** @param {any} app @param {string} id */
 export function renderDeskFinding(app, id) {
   const content = h('div', { class: 'desk-body' }, h('p', { class: 'muted' }, '…'))
   const page = h('div', { class: 'page desk', 'data-desk': 'finding', 'data-finding': id },
     deskBar(app, t('fd_finding'), h('a', { class: 'btn small', href: '#/findings' }, `‹ ${t('nav_findings')}`)),
     content)
-  /** What the supervisor typed, kept across reloads until an action succeeds. */
-  const typed = { responsible: '', working_days: '', assign_note: '', verify_note: '', inspection_id: '', close_note: '', reopen_note: '' }
-  /** The verification photos chosen, kept like `typed`; `ready` settles when the last choice is prepared. */
-  const picked = { photos: /** @type {Picked[]} */ ([]), ready: Promise.resolve() }
+  /** What the supervisor typed, and the verification photos chosen (`ready` settles when the last choice is prepared). */
+  const { typed, picked } = draftOf(id)
   const load = async () => {
     try {
       const [finding] = await Promise.all([json(`/api/findings/${id}`, { token: app.meta.token }), loadDirectory(app)])
