@@ -384,13 +384,15 @@ def test_a_supervisor_verifies_a_fix_with_a_photo_uploaded_from_the_desk(
         " return built === document.querySelector('[data-desk=finding]') }"
     )
     assert kept, "the finding's page was built again for the address already open"
+    page.evaluate("() => { window.sameDocument = true }")  # gone if the app is loaded again
     assert page.input_value("textarea[name=verify_note]") == note
     # away to the findings and back: the page is built again, with the note half written
     page.evaluate("() => { location.hash = '#/findings' }")
     page.wait_for_selector("[data-desk=findings]")
     page.evaluate("(id) => { location.hash = `#/f/${id}` }", licence["id"])
     page.wait_for_selector(f'[data-desk=finding][data-finding="{licence["id"]}"] form[data-form=verify]')
-    assert page.input_value("textarea[name=verify_note]") == note
+    same_document = page.evaluate("() => window.sameDocument === true")
+    assert page.input_value("textarea[name=verify_note]") == note, f"the app was loaded again: {not same_document}"
     page.click("[data-action=verify]")
     page.locator("[data-problem-box] [data-problem=need-input]").wait_for()
     assert page.inner_text("label:has(input[data-verify-photo])") == "上传照片"
