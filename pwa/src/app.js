@@ -59,6 +59,7 @@ export const app = {
   reloadMeta,
   refreshSummary,
   toggleLang,
+  openRoute,
 }
 
 /** Reread settings and session from the database. */
@@ -155,8 +156,8 @@ function route() {
 /**
  * Open the page the address names. A desk page loads from the server and keeps what was typed
  * in it, so the page already open is kept when the address has not changed (a hash set twice
- * in a row, as after logging in, queues two hashchange events that both find the new address);
- * `again` builds it anew (another language).
+ * in a row queues two hashchange events that both find the new address); `again` builds it anew
+ * (another language, or just logged in: the address that led to the login opens then).
  * @param {{again?: boolean}} [options]
  */
 async function openRoute({ again = false } = {}) {

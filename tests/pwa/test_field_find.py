@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext
 
+from bench.device import Device
 from bench.live import LiveServer
 from tests import ARTIFACTS
 from tests.pwa.phone import SHOP, Phone
@@ -100,3 +101,28 @@ def synced_in_background(phone: Phone) -> None:
         arg=before,
         timeout=60_000,
     )
+
+
+def test_a_sync_s_render_keeps_home_where_the_inspector_left_it(
+    live_server: LiveServer, new_context: Callable[[], BrowserContext]
+) -> None:
+    """Each sync that ends renders home again (each minute in view): the list scrolled to its end and
+    "我的场所" unfolded stay so, rather than the page jumping to its top under the inspector's thumb."""
+    http = live_server.client("inspector1")
+    other = Device(http, http.headers["Authorization"].removeprefix("Bearer "))  # the inspector's other device
+    site = next(s["id"] for s in http.get("/api/sites").json() if s["name"] == SHOP)
+    made = [other.create(site, "supermarket_service") for _ in range(15)]
+    other.sync()
+    phone = Phone(new_context(), live_server.url)
+    phone.log_in()
+    cards = phone.page.locator("[data-list=inspections] [data-inspection]")
+    cards.nth(len(made) - 1).wait_for()
+    phone.page.click("details.sites summary")
+    phone.page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    scrolled = phone.page.evaluate("() => window.scrollY")
+    assert scrolled > 1000  # fifteen cards and the sites: far below the first screen
+    synced_in_background(phone)
+    cards.nth(len(made) - 1).wait_for()
+    assert phone.page.evaluate("() => document.querySelector('details.sites').open") is True
+    assert phone.page.evaluate("() => window.scrollY") == scrolled
+    assert phone.errors == []

@@ -39,8 +39,13 @@ export async function loadInspections(app) {
 
 /** @param {any} app */
 export function renderHome(app) {
-  const list = h('div', { class: 'list', 'data-list': 'inspections' }, h('p', { class: 'muted' }, '…'))
-  const due = h('section', { class: 'card due-tasks', 'data-due': 'loading' }, h('p', { class: 'muted' }, '…'))
+  // Home is rendered again while it stays open (every sync that ends, each minute in view): until the
+  // list and the due tasks are read again the page shows what it showed, so it keeps its height and the
+  // inspector's place in it (a page of "…" would throw them to its top), and "我的场所" stays unfolded.
+  const home = app.page?.kind === 'home' ? app.page : null
+  const shown = (/** @type {HTMLElement|undefined} */ el) => (el?.childNodes.length ? [...el.childNodes] : [h('p', { class: 'muted' }, '…')])
+  const list = h('div', { class: 'list', 'data-list': 'inspections' }, shown(home?.list))
+  const due = h('section', { class: 'card due-tasks', 'data-due': 'loading' }, shown(home?.due))
   loadInspections(app).then((items) => {
     list.replaceChildren(...(items.length ? items.map((i) => card(app, i)) : [h('p', { class: 'muted empty' }, t('no_inspections'))]))
     replace(due, dueSection(app, items.map((i) => i.view), (/** @type {string} */ checklistId, /** @type {string} */ siteId) => startInspection(app, checklistId, siteId)))
@@ -50,7 +55,11 @@ export function renderHome(app) {
     actions.hidden = !todo
     actions.dataset.actionsHome = 'shown'
   })
-  const actions = h('div', { 'data-actions-home': 'loading' })
+  const actions = h('div', { 'data-actions-home': 'loading', hidden: home?.actions?.hidden ?? false }, ...(home?.actions?.childNodes || []))
+  const sites = h('details', { class: 'card sites', open: home?.sites?.open || false }, h('summary', null, `${t('my_sites')} (${(app.meta.sites || []).length})`),
+    h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address), ' ',
+      h('a', { href: `#/older/${s.id}`, 'data-older-site': s.id }, t('older_records'))))))
+  if (home) Object.assign(home, { list, due, actions, sites })
   // The picker is kept while the home page stays open: every sync that ends (each minute while the app is
   // in view) renders the page again, and a site being searched for or chosen must not vanish under a thumb.
   const kept = app.page?.kind === 'home' ? app.page.picker : undefined
@@ -73,9 +82,7 @@ export function renderHome(app) {
     due,
     actions,
     list,
-    h('details', { class: 'card sites' }, h('summary', null, `${t('my_sites')} (${(app.meta.sites || []).length})`),
-      h('ul', null, (app.meta.sites || []).map((/** @type {any} */ s) => h('li', null, h('strong', null, s.name), h('br'), h('span', { class: 'muted' }, s.address), ' ',
-        h('a', { href: `#/older/${s.id}`, 'data-older-site': s.id }, t('older_records')))))),
+    sites,
     h('section', { class: 'card look' }, h('h3', null, t('look_group')),
       lookControls({ dark: t('look_dark'), large: t('look_large'), group: t('look_group') })),
     originalsToggle(app),

@@ -28,10 +28,11 @@ export function renderLogin(app) {
     error.textContent = ''
     try {
       await logIn(app, username.value.trim(), password.value, device.value.trim())
-      location.hash = '#/'
       await app.reloadMeta()
-      app.page = { kind: 'home' }
-      app.render()
+      // the address that brought them here (a site's QR label, a finding's link) opens now; from
+      // the login page itself, home (replaced, not pushed: no hashchange, and back skips the login)
+      if (!location.hash || location.hash.startsWith('#/login')) history.replaceState(null, '', '#/')
+      await app.openRoute({ again: true })
       app.sync()
     } catch (e) {
       error.textContent =

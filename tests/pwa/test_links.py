@@ -1,0 +1,65 @@
+"""Links opened while signed out: the login comes first, then the page the link names (a site's QR
+label on the phone, the findings at the desk), not home; logging in from the login page leads home,
+and going back from there does not return to the login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from playwright.sync_api import BrowserContext, Page
+
+from bench.live import LiveServer
+from tests.pwa.desk import DESK
+from tests.pwa.phone import SHOP, Phone
+
+
+def _log_in(page: Page, username: str) -> None:
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo1234")
+    page.fill("input[name=device_name]", "设备")
+    page.click("form button[type=submit]")
+
+
+def test_a_site_label_scanned_while_signed_out_opens_the_picker_at_the_site_after_the_login(
+    live_server: LiveServer, new_context: Callable[[], BrowserContext]
+) -> None:
+    site_id = next(s["id"] for s in live_server.client("inspector1").get("/api/sites").json() if s["name"] == SHOP)
+    phone = Phone(new_context(), live_server.url)
+    phone.open(f"#/site/{site_id}")
+    phone.page.wait_for_selector("form input[name=username]")  # signed out: the login first
+    _log_in(phone.page, "inspector1")
+    phone.page.wait_for_selector(f'[data-site-chosen="{site_id}"]')
+    assert SHOP in phone.page.locator("[data-site-chosen]").inner_text()
+    assert phone.page.evaluate("location.hash") == f"#/site/{site_id}"
+    phone.page.click("[data-action=start]")
+    phone.page.wait_for_selector(".form-page")
+    assert phone.errors == []
+
+
+def test_a_desk_link_opened_while_signed_out_opens_its_page_after_the_login(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    desk = Phone(new_context(viewport=DESK, device_scale_factor=1), live_server.url)
+    desk.open("#/findings")
+    desk.page.wait_for_selector("form input[name=username]")
+    _log_in(desk.page, "supervisor1")
+    desk.page.wait_for_selector("[data-desk=findings]")
+    assert desk.page.locator("[data-desk=queue]").count() == 0
+    assert desk.page.evaluate("location.hash") == "#/findings"
+    assert desk.errors == []
+
+
+def test_logging_in_from_the_login_page_leads_home_and_back_does_not_return_to_it(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    desk = Phone(new_context(viewport=DESK, device_scale_factor=1), live_server.url)
+    desk.open()
+    desk.page.goto(f"{live_server.url}/app/#/login")
+    desk.page.wait_for_selector("form input[name=username]")
+    _log_in(desk.page, "supervisor1")
+    desk.page.wait_for_selector("[data-desk=queue]")
+    assert desk.page.evaluate("location.hash") == "#/"
+    desk.page.go_back()  # the entry before the login page's: the app opened without an address
+    desk.page.wait_for_selector("[data-desk=queue]")
+    assert desk.page.locator("form input[name=username]").count() == 0
+    assert desk.errors == []
