@@ -111,7 +111,8 @@ async function sync(options = {}) {
       await reloadMeta()
       await refreshSummary()
       app.status = { ...result, at: Date.now() }
-      if (result.phase === 'signed_out') location.hash = '#/login'
+      // the session ended (revoked, expired): the login, at the same address, which opens again after it
+      if (result.phase === 'signed_out') app.page = { kind: 'login' }
       app.channel?.postMessage({ type: 'changed' })
       await reloadPage()
     }

@@ -1,6 +1,7 @@
 """Links opened while signed out: the login comes first, then the page the link names (a site's QR
 label on the phone, the findings at the desk), not home; logging in from the login page leads home,
-and going back from there does not return to the login."""
+and going back from there does not return to the login. A session that ends under an inspector
+(its device revoked) shows the login where they were, and the login leads back to their form."""
 
 from __future__ import annotations
 
@@ -63,3 +64,40 @@ def test_logging_in_from_the_login_page_leads_home_and_back_does_not_return_to_i
     desk.page.wait_for_selector("[data-desk=queue]")
     assert desk.page.locator("form input[name=username]").count() == 0
     assert desk.errors == []
+
+
+def _session_ended_in_a_form(live_server: LiveServer, phone: Phone) -> str:
+    """The phone's inspector in a new form, synced, when another of their devices revokes this one."""
+    phone.log_in()
+    inspection_id = phone.start_inspection()
+    phone.sync()
+    other = live_server.client("inspector1")
+    device = next(d for d in other.get("/api/auth/devices").json() if d["name"] == "手机" and not d["revoked_at"])
+    assert other.delete(f"/api/auth/devices/{device['id']}").status_code == 200
+    phone.page.click("[data-action=sync]")
+    phone.page.wait_for_selector("form input[name=username]")
+    assert "登录已失效" in phone.page.locator(".page.login").inner_text()
+    assert phone.page.evaluate("location.hash").startswith(f"#/i/{inspection_id}")  # the login, where they were
+    return inspection_id
+
+
+def test_a_session_ended_mid_form_logs_in_again_back_to_the_form(
+    live_server: LiveServer, new_context: Callable[[], BrowserContext]
+) -> None:
+    phone = Phone(new_context(), live_server.url)
+    inspection_id = _session_ended_in_a_form(live_server, phone)
+    _log_in(phone.page, "inspector1")
+    phone.page.wait_for_selector(f'.form-page[data-inspection="{inspection_id}"]')
+    assert phone.errors == []
+
+
+def test_another_inspector_taking_over_the_phone_there_starts_at_home(
+    live_server: LiveServer, new_context: Callable[[], BrowserContext]
+) -> None:
+    phone = Phone(new_context(), live_server.url)
+    _session_ended_in_a_form(live_server, phone)
+    _log_in(phone.page, "inspector2")  # nothing was left unsynced: the phone is theirs now, empty
+    phone.page.wait_for_selector("[data-action=new-inspection]")
+    assert phone.page.evaluate("location.hash") == "#/"
+    assert phone.page.locator(".form-page").count() == 0
+    assert phone.errors == []

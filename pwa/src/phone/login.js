@@ -27,11 +27,14 @@ export function renderLogin(app) {
     button.textContent = t('logging_in')
     error.textContent = ''
     try {
+      const before = app.meta.user?.id
       await logIn(app, username.value.trim(), password.value, device.value.trim())
       await app.reloadMeta()
-      // the address that brought them here (a site's QR label, a finding's link) opens now; from
-      // the login page itself, home (replaced, not pushed: no hashchange, and back skips the login)
-      if (!location.hash || location.hash.startsWith('#/login')) history.replaceState(null, '', '#/')
+      // the address that brought them here (a site's QR label, a finding's link, the form they were in
+      // when the session ended) opens now; from the login page itself, or for another user than the
+      // last one, home (replaced, not pushed: no hashchange, and back skips the login)
+      const elsewhere = before && before !== app.meta.user?.id
+      if (!location.hash || location.hash.startsWith('#/login') || elsewhere) history.replaceState(null, '', '#/')
       await app.openRoute({ again: true })
       app.sync()
     } catch (e) {
