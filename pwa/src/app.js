@@ -182,10 +182,15 @@ async function openRoute({ again = false } = {}) {
 
 const onRoute = () => openRoute()
 
-/** Render the current page, keeping the focused input focused. */
+/**
+ * Render the current page, keeping the focused input focused, with what is typed in it: a number or a
+ * text is recorded when the field is left, and a render meanwhile (a sync that ends) builds the field
+ * anew from what was recorded, which would drop the digits typed so far under the inspector's thumb.
+ */
 function render() {
-  const active = /** @type {HTMLElement|null} */ (document.activeElement)
+  const active = /** @type {HTMLInputElement|null} */ (document.activeElement)
   const key = active?.dataset?.key
+  const typed = key && typeof active?.selectionStart === 'number' ? { value: active.value, start: active.selectionStart, end: active.selectionEnd } : null
   // supervisors and admins get the desk (kept across renders: it loads from the server itself)
   if (app.page?.kind === 'home' && app.meta.token && isDesk(app)) app.page = { kind: 'desk', el: renderDeskQueue(app), key: location.hash || '#/' }
   const page =
@@ -197,7 +202,15 @@ function render() {
   // the desk is used online at a desk: no phone sync strip there (its alerts stay)
   const strip = app.page?.kind === 'desk' ? null : h('div', { id: 'status' }, statusStrip())
   replace(app.root, strip, h('div', { id: 'alerts' }, alerts()), page)
-  if (key) /** @type {HTMLElement|null} */ (app.root.querySelector(`[data-key="${CSS.escape(key)}"]`))?.focus()
+  const again = key ? /** @type {HTMLInputElement|null} */ (app.root.querySelector(`[data-key="${CSS.escape(key)}"]`)) : null
+  if (again && typed && again !== active && !again.disabled && typeof again.selectionStart === 'number') {
+    if (again.value !== typed.value) {
+      again.value = typed.value
+      again.dispatchEvent(new Event('input')) // its checks (range, failed) for what is typed
+    }
+    again.setSelectionRange(typed.start, typed.end)
+  }
+  again?.focus()
   const chip = /** @type {HTMLElement|null} */ (app.root.querySelector('.sec.on'))
   const nav = chip?.parentElement
   if (chip && nav) nav.scrollLeft = chip.offsetLeft - (nav.clientWidth - chip.clientWidth) / 2

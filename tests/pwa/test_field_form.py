@@ -1,6 +1,6 @@
 """Field UX (issue 18), a shorter form at 360 px: 本节全部合格 and its undo, 下一个未填项, the ± key
-on a freezer temperature, deleting a photo and discarding a draft only after asking, and the
-signer seeing the failed items above the pad."""
+on a freezer temperature, deleting a photo and discarding a draft only after asking, the
+signer seeing the failed items above the pad, and a number or a text half typed when a sync ends."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from playwright.sync_api import BrowserContext, Dialog
 from bench.live import LiveServer
 from tests import ARTIFACTS
 from tests.pwa.phone import Phone, camera_jpeg
+from tests.pwa.test_field_find import synced_in_background
 
 FROZEN = "frozen_cabinet_temp"
 SIGNATURE = "store_manager_signature"
@@ -187,4 +188,41 @@ def test_the_section_list_shows_counts_and_jumps(
     shot(phone, "section-list")
     phone.page.click('[data-jump="after_sales"]')
     phone.page.wait_for_selector('main.section[data-section="after_sales"]')
+    assert phone.errors == []
+
+
+def test_what_is_typed_stays_through_a_sync_that_ends_meanwhile(
+    live_server: LiveServer, new_context: Callable[[], BrowserContext]
+) -> None:
+    """A number or a text is recorded when the field is left; a sync that ends while it is being typed
+    (each minute in view, when the network comes back) renders the form again, and the field must come
+    back with what was typed, the caret where it was, still focused."""
+    phone = Phone(new_context(), live_server.url)
+    phone.log_in()
+    inspection_id = phone.start_inspection()
+    for section, path, first, rest in [
+        (None, "sales_area_m2", "12", "34"),
+        ("4.1", "first_responsible_person", "张", "经理"),
+    ]:
+        if section:
+            phone.go_to_section(section)
+        phone.card(path).locator("input").click()
+        phone.page.keyboard.type(first)
+        synced_in_background(phone)
+        field = phone.card(path).locator("input")
+        # one look at the page (a locator's evaluate may find the field before the next render, then run after it)
+        focused = "(path) => { const el = document.querySelector(`[data-path='${path}'] input`);"
+        focused += " return el === document.activeElement && el.selectionStart }"
+        assert phone.page.evaluate(focused, path) == len(first)
+        phone.page.keyboard.type(rest)
+        assert field.input_value() == first + rest
+        phone.page.keyboard.press("Tab")  # left: now it is recorded, and sent soon
+    inspector = live_server.client("inspector1")
+    wanted = {"sales_area_m2": 1234, "first_responsible_person": "张经理"}
+    for _ in range(120):  # until the edit's sync has run (1.5 s after it), or 60 s
+        answers = inspector.get(f"/api/inspections/{inspection_id}").json()["answers"]
+        if {k: answers.get(k) for k in wanted} == wanted:
+            break
+        phone.page.wait_for_timeout(500)
+    assert {k: answers.get(k) for k in wanted} == wanted
     assert phone.errors == []
