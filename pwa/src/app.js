@@ -182,6 +182,9 @@ async function openRoute({ again = false } = {}) {
 
 const onRoute = () => openRoute()
 
+/** Fields typed into since they were built (what they hold may not be recorded yet: see `render`). */
+const typedIn = new WeakSet()
+
 /**
  * Render the current page, keeping the focused input focused, with what is typed in it: a number or a
  * text is recorded when the field is left, and a render meanwhile (a sync that ends) builds the field
@@ -204,11 +207,12 @@ function render() {
   replace(app.root, strip, h('div', { id: 'alerts' }, alerts()), page)
   const again = key ? /** @type {HTMLInputElement|null} */ (app.root.querySelector(`[data-key="${CSS.escape(key)}"]`)) : null
   if (again && typed && again !== active && !again.disabled && typeof again.selectionStart === 'number') {
-    if (again.value !== typed.value) {
+    // only what was typed: a field merely focused shows what the sync brought
+    if (active && typedIn.has(active) && again.value !== typed.value) {
       again.value = typed.value
       again.dispatchEvent(new Event('input')) // its checks (range, failed) for what is typed
     }
-    again.setSelectionRange(typed.start, typed.end)
+    if (again.value === typed.value) again.setSelectionRange(typed.start, typed.end)
   }
   again?.focus()
   const chip = /** @type {HTMLElement|null} */ (app.root.querySelector('.sec.on'))
@@ -322,6 +326,7 @@ export async function start(root) {
   await reloadMeta()
   await refreshSummary()
   window.addEventListener('hashchange', onRoute)
+  root.addEventListener('input', (event) => { if (event.target) typedIn.add(event.target) }, true)
   await onRoute()
   registerServiceWorker()
   navigator.storage?.persist?.().catch(() => {})

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Dialog
 
+from bench.device import Device
 from bench.live import LiveServer
 from tests import ARTIFACTS
 from tests.pwa.phone import Phone, camera_jpeg
@@ -225,4 +226,14 @@ def test_what_is_typed_stays_through_a_sync_that_ends_meanwhile(
             break
         phone.page.wait_for_timeout(500)
     assert {k: answers.get(k) for k in wanted} == wanted
+
+    # a field only focused, nothing typed, shows what a sync brings: here the inspector's other device's area
+    other = Device(inspector, inspector.headers["Authorization"].removeprefix("Bearer "))
+    other.sync()
+    other.set(inspection_id, {"sales_area_m2": 2345})
+    other.sync()
+    phone.go_to_section("基本情况")
+    phone.card("sales_area_m2").locator("input").click()
+    synced_in_background(phone)
+    assert phone.card("sales_area_m2").locator("input").input_value() == "2345"
     assert phone.errors == []
