@@ -1,7 +1,8 @@
 """Links opened while signed out: the login comes first, then the page the link names (a site's QR
 label on the phone, the findings at the desk), not home; logging in from the login page leads home,
 and going back from there does not return to the login. A session that ends under an inspector
-(its device revoked) shows the login where they were, and the login leads back to their form."""
+(its device revoked) shows the login where they were, and the login leads back to their form. What is
+typed on the login page stays when the page is built again in another language."""
 
 from __future__ import annotations
 
@@ -101,3 +102,22 @@ def test_another_inspector_taking_over_the_phone_there_starts_at_home(
     assert phone.page.evaluate("location.hash") == "#/"
     assert phone.page.locator(".form-page").count() == 0
     assert phone.errors == []
+
+
+def test_what_is_typed_on_the_login_page_stays_when_the_language_changes(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    desk = Phone(new_context(viewport=DESK, device_scale_factor=1), live_server.url)
+    desk.open()
+    page = desk.page
+    page.fill("input[name=username]", "supervisor1")
+    page.fill("input[name=device_name]", "前台电脑")
+    page.fill("input[name=password]", "demo1234")
+    page.locator(".page.login button.link").click()  # English: the page is built again
+    page.wait_for_selector("form button[type=submit]:text-is('Log in')")
+    assert page.input_value("input[name=username]") == "supervisor1"
+    assert page.input_value("input[name=device_name]") == "前台电脑"
+    assert page.input_value("input[name=password]") == "demo1234"
+    page.click("form button[type=submit]")
+    page.wait_for_selector("[data-desk=queue]")
+    assert desk.errors == []

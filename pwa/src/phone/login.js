@@ -6,19 +6,23 @@ import { h } from '../lib/dom.js'
 import { t } from '../i18n/index.js'
 import { logIn } from '../sync/session.js'
 
+/** What is typed on the login page, kept through its renders (another language, a sync in another tab) until logged in. */
+const typed = new Map()
+
+/** @param {string} name @param {Record<string, any>} attrs */
+function field(name, attrs) {
+  const value = typed.has(name) ? typed.get(name) : attrs.value
+  const oninput = (/** @type {Event} */ e) => typed.set(name, /** @type {HTMLInputElement} */ (e.target).value)
+  return /** @type {HTMLInputElement} */ (h('input', { class: 'text', name, 'data-key': `login:${name}`, required: true, ...attrs, value, oninput }))
+}
+
 /** @param {any} app */
 export function renderLogin(app) {
   const error = h('p', { class: 'num-note bad', 'aria-live': 'polite' },
     app.meta.signed_out_reason === 'expired' ? t('session_expired') : '')
-  const username = /** @type {HTMLInputElement} */ (
-    h('input', { class: 'text', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', value: app.meta.user?.username || '' })
-  )
-  const password = /** @type {HTMLInputElement} */ (
-    h('input', { class: 'text', name: 'password', type: 'password', autocomplete: 'current-password', required: true })
-  )
-  const device = /** @type {HTMLInputElement} */ (
-    h('input', { class: 'text', name: 'device_name', required: true, maxlength: 100, value: app.meta.device?.name || t('device_default') })
-  )
+  const username = field('username', { autocomplete: 'username', autocapitalize: 'none', value: app.meta.user?.username || '' })
+  const password = field('password', { type: 'password', autocomplete: 'current-password' })
+  const device = field('device_name', { maxlength: 100, value: app.meta.device?.name || t('device_default') })
   const button = /** @type {HTMLButtonElement} */ (h('button', { type: 'submit', class: 'btn primary wide' }, t('login')))
   /** @param {Event} event */
   async function submit(event) {
@@ -29,6 +33,7 @@ export function renderLogin(app) {
     try {
       const before = app.meta.user?.id
       await logIn(app, username.value.trim(), password.value, device.value.trim())
+      typed.clear()
       await app.reloadMeta()
       // the address that brought them here (a site's QR label, a finding's link, the form they were in
       // when the session ended) opens now; from the login page itself, or for another user than the
