@@ -122,6 +122,18 @@ class Phone:
             timeout=60_000,
         )
 
+    def synced_in_background(self) -> None:
+        """A whole sync run started as the app starts one when the network comes back, not by a tap."""
+        before = int(self.page.get_attribute(".strip", "data-started") or 0)
+        self.page.evaluate("() => window.dispatchEvent(new Event('online'))")
+        self.page.wait_for_function(
+            "(before) => { const strip = document.querySelector('.strip');"
+            " return Number(strip?.dataset.started) > before && Number(strip?.dataset.finished) > before"
+            " && strip.dataset.phase === 'done' }",
+            arg=before,
+            timeout=60_000,
+        )
+
     def unsynced(self) -> int:
         return int(self.page.get_attribute(".strip", "data-unsynced") or 0)
 

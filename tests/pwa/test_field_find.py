@@ -72,14 +72,14 @@ def test_a_sync_that_ends_keeps_the_picker_open_with_what_was_typed_and_chosen(
     page.fill("input[name=site-search]", "lhcs")
     page.wait_for_function("() => document.querySelectorAll('[data-site-option]').length === 1")
     # a sync started by the app itself (back online; each minute in view) renders the home page again when it ends
-    synced_in_background(phone)
+    phone.synced_in_background()
     assert page.locator(".picker").is_visible()
     assert page.input_value("input[name=site-search]") == "lhcs"
     assert page.evaluate("() => document.activeElement?.getAttribute('name')") == "site-search"  # the keyboard stays
     assert page.locator("[data-site-option]").count() == 1
     page.locator("[data-site-option]").first.click()
     page.wait_for_selector("[data-site-chosen]")
-    synced_in_background(phone)
+    phone.synced_in_background()
     assert SHOP in page.inner_text("[data-site-chosen]")
     page.click("[data-action=start]")
     page.wait_for_selector(".form-page")
@@ -88,19 +88,6 @@ def test_a_sync_that_ends_keeps_the_picker_open_with_what_was_typed_and_chosen(
     page.wait_for_selector("[data-action=new-inspection]")
     assert page.locator(".picker").is_hidden()
     assert phone.errors == []
-
-
-def synced_in_background(phone: Phone) -> None:
-    """A whole sync run started as the app starts one when the network comes back, not by a tap."""
-    before = int(phone.page.get_attribute(".strip", "data-started") or 0)
-    phone.page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    phone.page.wait_for_function(
-        "(before) => { const strip = document.querySelector('.strip');"
-        " return Number(strip?.dataset.started) > before && Number(strip?.dataset.finished) > before"
-        " && strip.dataset.phase === 'done' }",
-        arg=before,
-        timeout=60_000,
-    )
 
 
 def test_a_sync_s_render_keeps_home_where_the_inspector_left_it(
@@ -121,7 +108,7 @@ def test_a_sync_s_render_keeps_home_where_the_inspector_left_it(
     phone.page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
     scrolled = phone.page.evaluate("() => window.scrollY")
     assert scrolled > 1000  # fifteen cards and the sites: far below the first screen
-    synced_in_background(phone)
+    phone.synced_in_background()
     cards.nth(len(made) - 1).wait_for()
     assert phone.page.evaluate("() => document.querySelector('details.sites').open") is True
     assert phone.page.evaluate("() => window.scrollY") == scrolled

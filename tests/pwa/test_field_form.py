@@ -12,7 +12,6 @@ from bench.device import Device
 from bench.live import LiveServer
 from tests import ARTIFACTS
 from tests.pwa.phone import Phone, camera_jpeg
-from tests.pwa.test_field_find import synced_in_background
 
 FROZEN = "frozen_cabinet_temp"
 SIGNATURE = "store_manager_signature"
@@ -209,7 +208,7 @@ def test_what_is_typed_stays_through_a_sync_that_ends_meanwhile(
             phone.go_to_section(section)
         phone.card(path).locator("input").click()
         phone.page.keyboard.type(first)
-        synced_in_background(phone)
+        phone.synced_in_background()
         field = phone.card(path).locator("input")
         # one look at the page (a locator's evaluate may find the field before the next render, then run after it)
         focused = "(path) => { const el = document.querySelector(`[data-path='${path}'] input`);"
@@ -234,6 +233,6 @@ def test_what_is_typed_stays_through_a_sync_that_ends_meanwhile(
     other.sync()
     phone.go_to_section("基本情况")
     phone.card("sales_area_m2").locator("input").click()
-    synced_in_background(phone)
+    phone.synced_in_background()
     assert phone.card("sales_area_m2").locator("input").input_value() == "2345"
     assert phone.errors == []
