@@ -89,6 +89,12 @@ def test_a_supervisor_resolves_a_conflict_returns_and_approves_at_the_desk(
     page.locator(f'[data-path="{FROZEN}"] [data-action=comment]').click()
     page.fill(f'textarea[data-comment-for="{FROZEN}"]', comment)
     page.fill("textarea[name=reason]", "请复核冷链")
+    page.evaluate("() => { location.hash = '#/findings' }")  # away and back: the page is built again
+    page.wait_for_selector("[data-desk=findings]")
+    page.go_back()
+    page.wait_for_selector(f'[data-desk=inspection][data-inspection="{inspection_id}"][data-status=submitted]')
+    assert page.input_value(f'textarea[data-comment-for="{FROZEN}"]') == comment  # what was written is kept
+    assert page.input_value("textarea[name=reason]") == "请复核冷链"
     page.click("[data-action=return]")
     page.wait_for_selector("[data-desk=inspection][data-status=returned]")
 

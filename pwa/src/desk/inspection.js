@@ -33,9 +33,8 @@ export function renderDeskInspection(app, id) {
     tools(app, id, (on) => onlyFailed(page, on)),
     content,
   )
-  /** Comment drafts by item path, kept across reloads of the page. @type {Map<string, string>} */
-  const drafts = new Map()
-  const state = { reason: '', problem: '' }
+  const { drafts, state } = keptFor(id)
+  state.problem = '' // the last attempt's problem is not this page's
   const load = async () => {
     try {
       const [view] = await Promise.all([json(`/api/inspections/${id}`, { token: app.meta.token }), loadDirectory(app)])
@@ -54,6 +53,24 @@ export function renderDeskInspection(app, id) {
 /**
  * @typedef {{drafts: Map<string, string>, state: {reason: string, problem: string}, reload: () => Promise<void>}} DeskContext
  */
+
+/**
+ * What is written on an inspection's page — comments by item path, the reason — kept by inspection for the
+ * app's lifetime until a review of it succeeds, so a page built again (back from the findings, another
+ * language, a login after the session ended) still holds a return half written.
+ * @type {Map<string, {drafts: Map<string, string>, state: {reason: string, problem: string}}>}
+ */
+const kept = new Map()
+
+/** @param {string} id */
+function keptFor(id) {
+  let entry = kept.get(id)
+  if (!entry) {
+    entry = { drafts: new Map(), state: { reason: '', problem: '' } }
+    kept.set(id, entry)
+  }
+  return entry
+}
 
 /** Show the failed items alone, or every item. @param {HTMLElement} page @param {boolean} on */
 function onlyFailed(page, on) {
