@@ -6,7 +6,7 @@
 // from the button, and through Background Sync where available.
 import { openDatabase, getMeta, setMeta } from './lib/db.js'
 import { applyLook, watchSystemScheme } from './lib/look.js'
-import { h, replace } from './lib/dom.js'
+import { h, replace, replaceBefore } from './lib/dom.js'
 import { openEditor, renderEditor } from './phone/editor.js'
 import { renderDeskFinding } from './desk/finding.js'
 import { renderDeskFindings } from './desk/findings.js'
@@ -204,7 +204,9 @@ function render() {
         : renderHome(app)
   // the desk is used online at a desk: no phone sync strip there (its alerts stay)
   const strip = app.page?.kind === 'desk' ? null : h('div', { id: 'status' }, statusStrip())
-  replace(app.root, strip, h('div', { id: 'alerts' }, alerts()), page)
+  // a desk page is built once: left in place, the field a supervisor types in keeps the focus
+  const banners = h('div', { id: 'alerts', 'data-started': app.started, 'data-finished': app.finished }, alerts())
+  replaceBefore(app.root, page, strip, banners)
   const again = key ? /** @type {HTMLInputElement|null} */ (app.root.querySelector(`[data-key="${CSS.escape(key)}"]`)) : null
   if (again && typed && again !== active && !again.disabled && typeof again.selectionStart === 'number') {
     // only what was typed: a field merely focused shows what the sync brought

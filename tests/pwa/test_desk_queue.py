@@ -1,4 +1,5 @@
-"""The desk's review queue in pages: the first page shows, "更多 / More" follows the Link header to the next."""
+"""The desk's review queue in pages: the first page shows, "更多 / More" follows the Link header to the next;
+a sync that ends while a supervisor types in the queue's filter leaves what is typed whole."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from playwright.sync_api import BrowserContext, expect
 
 from bench.device import Device
 from bench.live import LiveServer
-from tests.pwa.desk import DESK, desk_log_in
+from tests.pwa.desk import DESK, desk_log_in, desk_synced_in_background
 from tests.pwa.phone import Phone
 
 
@@ -36,3 +37,20 @@ def test_more_follows_the_queue_to_its_last_page(
     assert more.is_hidden()  # the last page has no Link
     shown = [rows.nth(n).get_attribute("data-inspection") for n in range(205)]
     assert set(made) <= set(shown) and len(set(shown)) == len(shown)
+
+
+def test_a_sync_that_ends_while_the_supervisor_types_keeps_the_field(
+    live_server: LiveServer, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The desk syncs each minute in view and when the network comes back; the render at a sync's end
+    took the page out and put it back, so the field lost the focus and the next keys went nowhere."""
+    desk = Phone(new_context(viewport=DESK, device_scale_factor=1), live_server.url)
+    desk_log_in(desk)
+    page = desk.page
+    page.wait_for_selector(".desk-table-wrap > p[data-state=done]")
+    page.click("input[name=min_score]")
+    page.keyboard.type("5")
+    desk_synced_in_background(desk)
+    page.keyboard.type("0")
+    assert page.input_value("input[name=min_score]") == "50"
+    assert page.evaluate("() => document.activeElement?.getAttribute('name')") == "min_score"

@@ -8,11 +8,11 @@ import { h } from '../lib/dom.js'
 import { lookControls } from '../lib/look_controls.js'
 import { t } from '../i18n/index.js'
 import { logOut } from '../sync/session.js'
+import { worksAtDesk } from '../model/roles.js'
 
 /** Whether the user works at the desk (supervisor or admin). @param {any} app */
 export function isDesk(app) {
-  const role = app.meta.user?.role
-  return role === 'supervisor' || role === 'admin'
+  return worksAtDesk(app.meta.user?.role)
 }
 
 /** Who a user id is: the caller and the directory's users by name, others by a short id. @param {any} app @param {string} userId */

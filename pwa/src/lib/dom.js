@@ -24,7 +24,7 @@ export function h(tag, attrs, ...children) {
   return el
 }
 
-/** @param {Element} el @param {any[]} children */
+/** @param {Element|DocumentFragment} el @param {any[]} children */
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue
@@ -37,6 +37,20 @@ function append(el, children) {
 export function replace(el, ...children) {
   el.replaceChildren()
   append(el, children)
+}
+
+/**
+ * Replace an element's children with `children` and then `last`, leaving `last` where it is when it
+ * is the last child already: a node taken out and put back loses its focus (what is typed next goes
+ * nowhere), the scroll of what it holds, and the document of an iframe in it.
+ * @param {Element} el @param {Element} last @param {...any} children
+ */
+export function replaceBefore(el, last, ...children) {
+  if (el.lastChild !== last) return replace(el, ...children, last)
+  while (el.firstChild && el.firstChild !== last) el.firstChild.remove()
+  const before = document.createDocumentFragment()
+  append(before, children)
+  el.insertBefore(before, last)
 }
 
 const ICONS = {

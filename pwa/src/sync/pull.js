@@ -85,6 +85,23 @@ async function evict(docs, outbox, scope, start, evicted) {
   }
 }
 
+/**
+ * At the desk, instead of a pull: the desk reads inspections from the server as it shows them, so
+ * a supervisor's or admin's device keeps none (an admin's window at a city's scale is some 40,000
+ * inspections). What was pulled before (the user inspected, or an older build pulled) is forgotten
+ * and the checkpoint goes back to 0, so a pull starts whole if the user works on the phone pages
+ * again; local-only records stay.
+ * @param {DB} db
+ */
+export async function forgetPulled(db) {
+  const tx = db.transaction(['meta', 'docs'], 'readwrite')
+  if (await tx.objectStore('meta').get('checkpoint')) {
+    await clearServerState(tx.objectStore('docs'))
+    tx.objectStore('meta').put(0, 'checkpoint')
+  }
+  await tx.done
+}
+
 /** Forget the server's documents (field versions too); local-only records stay. @param {any} docs */
 async function clearServerState(docs) {
   let cursor = await docs.openCursor()

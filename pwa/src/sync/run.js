@@ -1,16 +1,18 @@
 // @ts-check
-// One sync run: push the outbox oldest first in batches of ≤ 50, pull every page, refresh the
-// sites and checklists (and cache their schemas) and the planned inspections due (kept for
-// offline use; a failure there keeps the last list and fails nothing), upload evidence the
-// server lacks, then send the kept requests (fix reports, after their photos) and, when the
-// server took any, pull again so the inspections show what they changed.
+// One sync run: push the outbox oldest first in batches of ≤ 50, pull every page (not at the
+// desk, which keeps no inspections: model/roles.js), refresh the sites and checklists (and cache
+// their schemas) and the planned inspections due (kept for offline use; a failure there keeps the
+// last list and fails nothing), upload evidence the server lacks, then send the kept requests (fix
+// reports, after their photos) and, when the server took any, pull again so the inspections show
+// what they changed.
 // Only one tab (or the service worker) syncs at a time: Web Locks. Used by the page and by the
 // service worker's Background Sync alike.
 import { ApiError, NetworkError, json, problemName, send } from '../lib/api.js'
 import { getMeta, setMeta } from '../lib/db.js'
+import { worksAtDesk } from '../model/roles.js'
 import { pruneBlobs } from './blobs.js'
 import { pendingOps, pushBody, recordResults, serverHlc } from './outbox.js'
-import { pullAll } from './pull.js'
+import { forgetPulled, pullAll } from './pull.js'
 import { recover } from './recover.js'
 import { sendRequests } from './requests.js'
 import { cacheSchemas, schemaUrl } from './schemas.js'
@@ -55,7 +57,9 @@ export async function syncOnce(db, onStatus) {
       recovered = true
       await recover(db, token, clientId, p.epoch, p.restored_seq)
     }
-    const pull = () => pullAll(db, page, undefined, onEpoch)
+    // the desk keeps no inspections (it reads them from the server), unless its outbox waits for a pull's confirmation
+    const desk = worksAtDesk((await getMeta(db, 'user'))?.role) && !(await db.count('outbox'))
+    const pull = desk ? () => forgetPulled(db) : () => pullAll(db, page, undefined, onEpoch)
     await pull()
     if (recovered) {
       // the server was restored: what this device held is back in its outbox, to push now

@@ -1,12 +1,12 @@
 // Pulls: pages of documents and field versions land with the checkpoint; resets, evictions and
-// scope changes; the outbox is kept throughout.
+// scope changes; the outbox is kept throughout. The desk forgets what was pulled.
 import 'fake-indexeddb/auto'
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { openDatabase, setMeta } from '../../src/lib/db.js'
 import { setBody } from '../../src/model/inspection.js'
 import { allOps, enqueue } from '../../src/sync/outbox.js'
-import { applyPage, pullAll } from '../../src/sync/pull.js'
+import { applyPage, forgetPulled, pullAll } from '../../src/sync/pull.js'
 import { decodePulled } from '../../src/sync/pulled.js'
 
 let n = 0
@@ -82,4 +82,18 @@ test('the window: out-of-window synced inspections leave, kept and unsent ones s
   assert.equal(await applyPage(db, page({ checkpoint: 10, window_start: OLD })), 'restart')
   assert.equal(await db.get('meta', 'checkpoint'), 0)
   assert.equal(await db.get('meta', 'window_start'), OLD)
+})
+
+test('the desk forgets what was pulled and starts again from 0; local-only records stay', async () => {
+  const db = await device()
+  const view = { id: ID, site_id: 's1', checklist_id: 'x', version: 1, values: { licence: 'pass' }, fv: [[1, 8]], authors: ['u'], by: [[1, 0]], entries: {} }
+  await applyPage(db, page({ documents: [view], checkpoint: 8 }))
+  const local = '99999999-2222-4333-8444-555555555555'
+  await db.put('docs', { id: local, view: null, known_fv: { licence: 3 } })
+  await forgetPulled(db)
+  assert.equal(await db.get('meta', 'checkpoint'), 0)
+  assert.equal(await db.get('docs', ID), undefined)
+  assert.deepEqual(await db.get('docs', local), { id: local, view: null, known_fv: {} })
+  await forgetPulled(db) // nothing held: nothing written
+  assert.equal(await db.count('docs'), 1)
 })
