@@ -1,5 +1,9 @@
 """The supervisors' conflict queue: list, inspect side by side, resolve.
 
+The list is keyset-paged, oldest opened first (``opened_seq``, then ``id``): resolved conflicts
+pile up with the history, and a page reads its rows in order from ``conflict_opened`` (status
+given) or ``conflict_org_opened`` (every status) and stops at its limit.
+
 A resolution is itself an op in the log with its own server sequence, so it
 reaches every device in scope on its next pull; the inspection's stored facts
 (:mod:`sync.engine.facts`) are computed again in the same transaction.
@@ -15,6 +19,7 @@ from schemas.answers import check_value, items_by_id
 from schemas.catalog import Catalog
 from schemas.template import Photo
 from sync.clock import now_iso
+from sync.db.paging import decode_cursor, encode_cursor
 from sync.db.store import Store
 from sync.engine.document import FieldState, resolve_item
 from sync.engine.facts import store_facts
@@ -29,9 +34,14 @@ from sync.org.accounts import User
 from sync.org.sites import require_role, site_ids_in_scope
 from sync.review.views import ConflictView, conflict_views
 
+MAX_LIMIT = 500
+
 
 class ConflictFilter(Struct, omit_defaults=True):
-    """Every filter is optional; ``status`` is ``open`` unless given (``None`` for any)."""
+    """What to list: each filter optional, ``status`` ``open`` unless given (``None`` for any).
+
+    ``cursor`` is a page's ``next_cursor``; ``limit`` the page's length.
+    """
 
     status: str | None = "open"
     site_id: str | None = None
@@ -39,6 +49,15 @@ class ConflictFilter(Struct, omit_defaults=True):
     checklist_id: str | None = None
     kind: str | None = None
     inspection_id: str | None = None
+    cursor: str | None = None
+    limit: int = 200
+
+
+class ConflictPage(Struct):
+    """One page of conflicts and the cursor of the next (``None`` on the last page)."""
+
+    items: list[ConflictView]
+    next_cursor: str | None
 
 
 class Resolution(Struct, forbid_unknown_fields=True):
@@ -49,14 +68,16 @@ class Resolution(Struct, forbid_unknown_fields=True):
     note: str = ""
 
 
-def list_conflicts(store: Store, user: User, filters: ConflictFilter) -> list[ConflictView]:
-    """Conflicts at sites in the caller's scope (supervisors and admins)."""
+def list_conflicts(store: Store, user: User, filters: ConflictFilter) -> ConflictPage:
+    """A page of the conflicts at sites in the caller's scope (supervisors and admins), oldest opened first."""
     require_role(user, "supervisor", "admin")
+    if not 1 <= filters.limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
     scope = sorted(site_ids_in_scope(store, user))
     if not scope:
-        return []
-    where = [f"site_id IN ({','.join('?' * len(scope))})"]
-    args: list[Any] = list(scope)
+        return ConflictPage([], None)
+    where = ["org_id = ?", f"site_id IN ({','.join('?' * len(scope))})"]
+    args: list[Any] = [user.org_id, *scope]
     for column in ("status", "site_id", "checklist_id", "kind", "inspection_id"):
         value = getattr(filters, column)
         if value is not None:
@@ -65,7 +86,14 @@ def list_conflicts(store: Store, user: User, filters: ConflictFilter) -> list[Co
     if filters.district_id is not None:
         where.append("site_id IN (SELECT id FROM site WHERE district_id = ?)")
         args.append(filters.district_id)
-    return conflict_views(store.db.conn, " AND ".join(where), args)
+    if filters.cursor is not None:
+        where.append("(opened_seq, id) > (?, ?)")
+        args += decode_cursor(filters.cursor, (int, str))
+    views = conflict_views(store.db.conn, " AND ".join(where), args, limit=filters.limit + 1)
+    if len(views) <= filters.limit:
+        return ConflictPage(views, None)
+    last = views[filters.limit - 1]
+    return ConflictPage(views[: filters.limit], encode_cursor([last.opened_seq, last.id]))
 
 
 def get_conflict(store: Store, user: User, conflict_id: str) -> ConflictView:

@@ -84,14 +84,19 @@ class InspectionView(InspectionHead):
     uncarried: list[Uncarried] = []  # noqa: RUF012
 
 
-def conflict_views(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[ConflictView]:
-    """Conflicts with their inspection's checklist version; each candidate names its device (``device_id``)."""
+def conflict_views(
+    conn: sqlite3.Connection, where: str, args: list[Any], *, limit: int | None = None
+) -> list[ConflictView]:
+    """Conflicts with their inspection's checklist version; each candidate names its device (``device_id``).
+
+    Oldest opened first, at most ``limit`` (``None``: all).
+    """
     rows = conn.execute(
         "SELECT id, inspection_id, site_id, checklist_id, path, kind, status, opened_seq, opened_at,"
         " candidates_json AS candidates, resolved_at, resolved_by, resolution_json AS resolution,"
         " (SELECT i.version FROM inspection i WHERE i.id = conflict.inspection_id) AS version"
-        f" FROM conflict WHERE {where} ORDER BY opened_seq",
-        args,
+        f" FROM conflict WHERE {where} ORDER BY opened_seq, id" + ("" if limit is None else " LIMIT ?"),
+        args if limit is None else [*args, limit],
     )
     views = [_conflict_view(r) for r in named_rows(rows)]
     _name_devices(conn, [c for v in views for c in v.candidates])

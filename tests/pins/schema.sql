@@ -12,6 +12,11 @@ CREATE INDEX audit_event_org ON audit_event(org_id, seq);
 CREATE INDEX blob_created ON blob(created_at);
 -- index conflict_inspection
 CREATE INDEX conflict_inspection ON conflict(inspection_id, status);
+-- index conflict_opened
+CREATE INDEX conflict_opened ON conflict(org_id, status, opened_seq, id);
+-- index conflict_org_opened
+CREATE INDEX conflict_org_opened ON conflict(org_id, opened_seq, id)
+        ;
 -- index conflict_queue
 CREATE INDEX conflict_queue ON conflict(org_id, status, site_id);
 -- index corrective_action_due
@@ -613,3 +618,4 @@ END;
 -- migration xunjian m095_done_months
 -- migration xunjian m100_period_first_in_order
 -- migration xunjian m101_done_weeks
+-- migration xunjian m105_conflicts_in_pages

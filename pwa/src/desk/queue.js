@@ -5,7 +5,7 @@
 // shows; "更多 / More" follows the response's Link header (rel="next") to the next. Read straight
 // from the server: the desk is for a desk with a connection, not for the field. People are shown
 // by their names from the directory (directory.js). The desk's frame is in shell.js.
-import { ApiError, json, send } from '../lib/api.js'
+import { ApiError, json, nextLink, send } from '../lib/api.js'
 import { loadDirectory } from './directory.js'
 import { h } from '../lib/dom.js'
 import { L, ago, statusText, t } from '../i18n/index.js'
@@ -50,7 +50,7 @@ export function renderDeskQueue(app) {
       const rows = await response.json()
       if (run !== runs) return
       flagged = duplicateIds(duplicates)
-      next = nextPage(response)
+      next = nextLink(response.headers.get('Link')) || ''
       shown = rows.length
       body.replaceChildren(...rows.map((/** @type {any} */ r) => row(app, r, flagged.has(r.id))))
       note.textContent = rows.length ? `${rows.length}` : t('desk_empty')
@@ -70,7 +70,7 @@ export function renderDeskQueue(app) {
       const response = await send(next, { token: app.meta.token })
       const rows = await response.json()
       if (run !== runs) return
-      next = nextPage(response)
+      next = nextLink(response.headers.get('Link')) || ''
       shown += rows.length
       body.append(...rows.map((/** @type {any} */ r) => row(app, r, flagged.has(r.id))))
       note.textContent = `${shown}`
@@ -123,12 +123,6 @@ export function renderDeskQueue(app) {
       note,
       more),
   )
-}
-
-/** The URL of the next page in a response's Link header (rel="next"), or ''. @param {Response} response */
-function nextPage(response) {
-  const link = /<([^>]+)>\s*;\s*rel="next"/.exec(response.headers.get('Link') || '')
-  return link ? link[1] : ''
 }
 
 /** One queue row, opening the inspection. @param {any} app @param {any} r @param {boolean} duplicate */

@@ -76,3 +76,12 @@ export async function json(path, options) {
   const response = await send(path, options)
   return response.json()
 }
+
+/** The URL of the next page from a listing's Link header (rel="next", RFC 8288), or null. @param {string|null} link */
+export function nextLink(link) {
+  for (const part of (link || '').split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part)
+    if (match) return match[1]
+  }
+  return null
+}

@@ -4,21 +4,12 @@
 // lists GET /api/inspections?site_id=…&limit=… (following its Link rel="next" for 更多 / More when
 // the server sends one) and opens one with GET /api/inspections/{id}, read-only. Offline: a clear
 // message, nothing else.
-import { NetworkError, send } from '../lib/api.js'
+import { NetworkError, nextLink, send } from '../lib/api.js'
 import { h, replace } from '../lib/dom.js'
 import { statusText, t } from '../i18n/index.js'
 import { chinaDay } from '../model/plans.js'
 
 export const OLDER_PAGE = 20
-
-/** The URL of the next page from a Link header, or null. @param {string|null} link */
-export function nextLink(link) {
-  for (const part of (link || '').split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part)
-    if (match) return match[1]
-  }
-  return null
-}
 
 /** The page, for one of my sites (the first when none is named). @param {any} app @param {string} [siteId] */
 export function renderOlder(app, siteId) {

@@ -1,8 +1,8 @@
 // @ts-check
-// One sync run: push the outbox oldest first in batches of ≤ 50, pull every page (not at the
-// desk, which keeps no inspections: model/roles.js), refresh the sites and checklists (and cache
-// their schemas) and the planned inspections due (kept for offline use; a failure there keeps the
-// last list and fails nothing), upload evidence the server lacks, then send the kept requests (fix
+// One sync run: push the outbox oldest first in batches of ≤ 50, pull every page, refresh the
+// sites and checklists (and cache their schemas) and the planned inspections due (kept for offline
+// use; a failure there keeps the last list and fails nothing; the desk keeps neither inspections nor
+// the due list: model/roles.js), upload evidence the server lacks, then send the kept requests (fix
 // reports, after their photos) and, when the server took any, pull again so the inspections show
 // what they changed.
 // Only one tab (or the service worker) syncs at a time: Web Locks. Used by the page and by the
@@ -57,9 +57,10 @@ export async function syncOnce(db, onStatus) {
       recovered = true
       await recover(db, token, clientId, p.epoch, p.restored_seq)
     }
-    // the desk keeps no inspections (it reads them from the server), unless its outbox waits for a pull's confirmation
-    const desk = worksAtDesk((await getMeta(db, 'user'))?.role) && !(await db.count('outbox'))
-    const pull = desk ? () => forgetPulled(db) : () => pullAll(db, page, undefined, onEpoch)
+    // the desk keeps no inspections and no due list (it reads them from the server as it shows them),
+    // unless its outbox waits for a pull's confirmation
+    const desk = worksAtDesk((await getMeta(db, 'user'))?.role)
+    const pull = desk && !(await db.count('outbox')) ? () => forgetPulled(db) : () => pullAll(db, page, undefined, onEpoch)
     await pull()
     if (recovered) {
       // the server was restored: what this device held is back in its outbox, to push now
@@ -67,7 +68,7 @@ export async function syncOnce(db, onStatus) {
       await pull()
     }
     await refreshCatalog(db, token)
-    await refreshDue(db, token)
+    if (!desk) await refreshDue(db, token)
     const uploads = await uploadAll(db, token, (done, total) =>
       onStatus({ phase: 'upload', uploaded: done, upload_total: total }),
     )

@@ -32,6 +32,7 @@ STAGES = (
     "coverage_cost",  # m095 (issue 13): each site's and checklist's first done inspection of every month, kept
     "period_cost",  # m100 (issue 13): a period's first done inspection read in the order asked, no sort
     "week_cost",  # m101 (issue 13): each site's and checklist's first done inspection of every ISO week, kept
+    "conflict_cost",  # m105 (issue 13): the conflicts listing in pages, each read from an index in its order
 )
 
 for _stage in STAGES:

@@ -1,9 +1,9 @@
-"""The conflict queue over HTTP: its filters and scope, and resolving with a candidate or a value, once."""
+"""The conflict queue over HTTP: its filters, scope and pages, and resolving with a candidate or a value, once."""
 
 from __future__ import annotations
 
 from bench.device import Device
-from tests.clients import Client, World, device, started
+from tests.clients import Client, World, assert_problem, device, started
 
 
 def conflict_on(client: Client, world: World) -> tuple[str, Device]:
@@ -33,6 +33,26 @@ def test_conflict_queue_filters_and_scope(client: Client, world: World, probe: N
     assert client.get(f"/api/conflicts/{conflict_id}", headers=world.headers["supervisor2"]).status_code == 404
     assert client.get("/api/conflicts", headers=world.headers["inspector1"]).status_code == 403
     assert client.get("/api/conflicts/nope", headers=headers).status_code == 404
+
+
+def test_the_conflict_queue_comes_in_pages_oldest_first(client: Client, world: World, probe: None) -> None:
+    """Keyset pages (``Link: rel="next"``): every conflict once, in the order opened, however many pile up."""
+    made = [conflict_on(client, world)[0] for _ in range(3)]
+    headers = world.headers["supervisor1"]
+    first = client.get("/api/conflicts", params={"limit": 2}, headers=headers)
+    assert [c["inspection_id"] for c in first.json()] == made[:2]
+    following = first.links["next"]["url"]
+    assert "limit=2" in following and "cursor=" in following  # the filters carry over
+    second = client.get(following, headers=headers)
+    assert [c["inspection_id"] for c in second.json()] == made[2:]
+    assert "next" not in second.links
+    assert "next" not in client.get("/api/conflicts", params={"limit": 3}, headers=headers).links
+    everything = client.get("/api/conflicts", params={"status": ""}, headers=headers).json()  # every status
+    assert [c["inspection_id"] for c in everything] == made
+    assert_problem(client.get("/api/conflicts", params={"cursor": "nope"}, headers=headers), 422, "invalid-input")
+    too_many = client.get("/api/conflicts", params={"limit": 501}, headers=headers)
+    assert too_many.status_code == 400
+    assert "limit" in too_many.json()["detail"]
 
 
 def test_resolving_needs_a_real_candidate_or_a_valid_value_and_happens_once(
