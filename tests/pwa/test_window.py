@@ -124,7 +124,7 @@ def test_the_desk_keeps_no_inspection_offline(
     live_server: LiveServer, new_context: Callable[..., BrowserContext]
 ) -> None:
     """The desk reads inspections from the server as it shows them: its syncs pull none (an admin's window
-    at a city's scale is some 40,000 inspections, about 190 MB of documents), nor the phone's due list."""
+    at a city's scale is some 42,000 inspections, 175 MB of documents), nor the phone's due list."""
     http = live_server.client("inspector1")
     phone = Device(http, http.headers["Authorization"].removeprefix("Bearer "))
     supervised = {s["id"] for s in live_server.client("supervisor1").get("/api/sites").json()}

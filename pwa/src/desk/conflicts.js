@@ -1,15 +1,15 @@
 // @ts-check
 // The desk-wide conflicts page (#/conflicts): the conflict queue in scope (GET /api/conflicts)
 // by status, site, checklist and kind, oldest first, a page at a time ("更多 / More" follows the
-// Link header), each conflict linking to its inspection and resolved in place by choosing a
+// Link header: paged.js), each conflict linking to its inspection and resolved in place by choosing a
 // candidate or entering a value, with a note.
-import { ApiError, nextLink, send } from '../lib/api.js'
 import { loadDirectory } from './directory.js'
-import { h, replace } from '../lib/dom.js'
+import { h } from '../lib/dom.js'
 import { formModel } from '../model/form.js'
 import { L, t } from '../i18n/index.js'
 import { loadSchema, schemaUrl } from '../sync/schemas.js'
 import { conflictCard, itemAt, kindText } from './conflict.js'
+import { pagedList } from './paged.js'
 import { deskBar } from './shell.js'
 
 const KINDS = ['hard', 'locked', 'edit_vs_delete', 'signature_stale', 'soft']
@@ -34,61 +34,25 @@ export function renderDeskConflicts(app) {
     }
     return models.get(key)
   }
-  let runs = 0
-  let next = '' // the next page's URL, from the Link header
-  let shown = 0
-  const more = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'btn small', 'data-action': 'more', hidden: true }, t('desk_more')))
-  /** @param {any[]} conflicts @param {any[]} found their checklist models */
-  const cards = (conflicts, found) => conflicts.map((c, i) => {
-    const model = found[i]
-    const item = model ? itemAt(model, c.path) : undefined
-    return conflictCard(app, c, item, load, { context: context(app, c) })
+  const { more, first } = pagedList(app, {
+    list,
+    note,
+    empty: t('desk_no_conflicts'),
+    build: async (conflicts) => {
+      const found = await Promise.all(conflicts.map(modelOf))
+      return conflicts.map((/** @type {any} */ c, /** @type {number} */ i) => {
+        const item = found[i] ? itemAt(found[i], c.path) : undefined
+        return conflictCard(app, c, item, load, { context: context(app, c) })
+      })
+    },
   })
-  /** @param {unknown} e */
-  const failure = (e) => (e instanceof ApiError ? e.problem.detail || e.problem.title : t('network_error').split('，')[0])
   const load = async () => {
-    const run = ++runs
     list.dataset.conflicts = 'loading'
     note.textContent = '…'
     const params = new URLSearchParams({ limit: String(CONFLICTS_PAGE) })
     for (const [key, value] of Object.entries(filters)) if (value) params.set(key, value)
-    try {
-      const [response] = await Promise.all([send(`/api/conflicts?${params}`, { token: app.meta.token }), loadDirectory(app)])
-      const conflicts = await response.json()
-      const found = await Promise.all(conflicts.map(modelOf))
-      if (run !== runs) return
-      next = nextLink(response.headers.get('Link')) || ''
-      shown = conflicts.length
-      replace(list, cards(conflicts, found))
-      note.textContent = conflicts.length ? `${conflicts.length}` : t('desk_no_conflicts')
-    } catch (e) {
-      if (run !== runs) return
-      replace(list)
-      next = ''
-      note.textContent = failure(e)
-    }
-    more.hidden = !next
-    list.dataset.conflicts = 'loaded'
+    if (await first(`/api/conflicts?${params}`, loadDirectory(app))) list.dataset.conflicts = 'loaded'
   }
-  more.addEventListener('click', async () => {
-    const run = runs // a change of filters meanwhile drops this page
-    more.disabled = true
-    try {
-      const response = await send(next, { token: app.meta.token })
-      const conflicts = await response.json()
-      const found = await Promise.all(conflicts.map(modelOf))
-      if (run !== runs) return
-      next = nextLink(response.headers.get('Link')) || ''
-      shown += conflicts.length
-      list.append(...cards(conflicts, found))
-      note.textContent = `${shown}`
-    } catch (e) {
-      if (run !== runs) return
-      note.textContent = failure(e)
-    }
-    more.disabled = false
-    more.hidden = !next
-  })
   /** @param {keyof typeof filters} key @param {string} label @param {{value: string, label: string}[]} options @param {boolean} [all] */
   const select = (key, label, options, all = true) => {
     const control = /** @type {HTMLSelectElement} */ (h('select', { class: 'text', name: key },

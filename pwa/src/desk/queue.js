@@ -2,14 +2,15 @@
 // The supervisor's desk: the review queue of inspections in scope (GET /api/inspections) with
 // filters by status, site, open conflicts, missing photos, score and verdict; inspections the
 // server flags as possible duplicates (GET /api/schedules/duplicates) carry a badge. The first page
-// shows; "更多 / More" follows the response's Link header (rel="next") to the next. Read straight
+// shows; "更多 / More" follows the response's Link header (rel="next") to the next (paged.js). Read straight
 // from the server: the desk is for a desk with a connection, not for the field. People are shown
 // by their names from the directory (directory.js). The desk's frame is in shell.js.
-import { ApiError, json, nextLink, send } from '../lib/api.js'
+import { json } from '../lib/api.js'
 import { loadDirectory } from './directory.js'
 import { h } from '../lib/dom.js'
 import { L, ago, statusText, t } from '../i18n/index.js'
 import { duplicateIds } from '../model/plans.js'
+import { pagedList } from './paged.js'
 import { deskBar, scoreText, when, who } from './shell.js'
 
 const STATUSES = ['submitted', 'returned', 'draft', 'approved', 'rejected']
@@ -22,16 +23,15 @@ export function renderDeskQueue(app) {
   const body = h('tbody', null)
   const note = h('p', { class: 'muted', 'aria-live': 'polite' }, '…')
   const sites = app.meta.sites || []
-  let runs = 0
-  let next = '' // the next page's URL, from the Link header
-  let shown = 0
   /** @type {Set<string>} */
   let flagged = new Set()
-  const more = /** @type {HTMLButtonElement} */ (h('button', { type: 'button', class: 'btn small', 'data-action': 'more', hidden: true }, t('desk_more')))
-  /** @param {unknown} e */
-  const failure = (e) => (e instanceof ApiError ? e.problem.detail || e.problem.title || e.message : t('network_error').split('，')[0])
+  const { more, first } = pagedList(app, {
+    list: body,
+    note,
+    empty: t('desk_empty'),
+    build: (rows) => rows.map((/** @type {any} */ r) => row(app, r, flagged.has(r.id))),
+  })
   const load = async () => {
-    const run = ++runs // a later change of filters wins over an answer still on its way
     note.textContent = '…'
     note.dataset.state = 'loading'
     const params = new URLSearchParams()
@@ -40,47 +40,13 @@ export function renderDeskQueue(app) {
     if (filters.has_conflicts) params.set('has_conflicts', 'true')
     if (filters.has_missing_photos) params.set('has_missing_photos', 'true')
     for (const key of /** @type {const} */ (['verdict', 'min_score', 'max_score'])) if (filters[key] !== '') params.set(key, filters[key])
-    try {
-      const [response, duplicates] = await Promise.all([
-        send(`/api/inspections?${params}`, { token: app.meta.token }),
-        // the badge is a hint: without the list the queue still shows
-        json('/api/schedules/duplicates', { token: app.meta.token }).catch(() => []),
-        loadDirectory(app),
-      ])
-      const rows = await response.json()
-      if (run !== runs) return
-      flagged = duplicateIds(duplicates)
-      next = nextLink(response.headers.get('Link')) || ''
-      shown = rows.length
-      body.replaceChildren(...rows.map((/** @type {any} */ r) => row(app, r, flagged.has(r.id))))
-      note.textContent = rows.length ? `${rows.length}` : t('desk_empty')
-    } catch (e) {
-      if (run !== runs) return
-      body.replaceChildren()
-      next = ''
-      note.textContent = failure(e)
-    }
-    more.hidden = !next
-    note.dataset.state = 'done'
+    const ready = Promise.all([
+      // the badge is a hint: without the list the queue still shows
+      json('/api/schedules/duplicates', { token: app.meta.token }).then(duplicateIds, () => new Set()).then((ids) => { flagged = ids }),
+      loadDirectory(app),
+    ])
+    if (await first(`/api/inspections?${params}`, ready)) note.dataset.state = 'done'
   }
-  more.addEventListener('click', async () => {
-    const run = runs // a change of filters meanwhile drops this page
-    more.disabled = true
-    try {
-      const response = await send(next, { token: app.meta.token })
-      const rows = await response.json()
-      if (run !== runs) return
-      next = nextLink(response.headers.get('Link')) || ''
-      shown += rows.length
-      body.append(...rows.map((/** @type {any} */ r) => row(app, r, flagged.has(r.id))))
-      note.textContent = `${shown}`
-    } catch (e) {
-      if (run !== runs) return
-      note.textContent = failure(e)
-    }
-    more.disabled = false
-    more.hidden = !next
-  })
   /** @param {keyof typeof filters} key @param {HTMLElement} control */
   const bind = (key, control) => {
     control.addEventListener('change', () => {
