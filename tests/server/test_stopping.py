@@ -82,9 +82,11 @@ def slow_patch(base: str, url: str, auth: dict[str, str], data: bytes, go_on: th
 
 
 def refused(base: str) -> bool:
+    """True once a new request goes unserved: no connection, or one closed without an answer (a request
+    accepted in the instant before uvicorn stopped listening is closed unanswered, never half-served)."""
     try:
         httpx.get(f"{base}/api/health", timeout=5)
-    except httpx.ConnectError:
+    except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError):
         return True
     return False
 
