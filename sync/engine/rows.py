@@ -89,8 +89,14 @@ _INSERT = f"INSERT INTO inspection ({COLUMNS}) VALUES ({', '.join(f':{name}' for
 
 
 def insert_rows(conn: sqlite3.Connection, rows: list[InspectionRow]) -> None:
-    """Store new inspections' rows, each column from the field of its name."""
+    """Store new inspections' rows, each column from the field of its name, and note who inspects where."""
+    if not rows:
+        return
     conn.executemany(_INSERT, [_params(row) for row in rows])
+    conn.executemany(
+        "INSERT INTO site_inspector (site_id, inspector_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        sorted({(row.site_id, row.inspector_id) for row in rows}),
+    )
 
 
 def _params(row: InspectionRow) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 Supervisors and admins only. An admin gets the whole organisation. A supervisor gets the
 supervisors and admins of the organisation, the inspectors assigned to sites in their
 districts, and the inspectors of inspections at those sites (someone reassigned since still
-has a name in the history). Devices are those of the listed users, revoked ones included,
-because the audit trail and conflict candidates name them. Never a token or a password hash.
+has a name in the history), read from ``site_inspector`` (m106), never from the inspections.
+Devices are those of the listed users, revoked ones included, because the audit trail and
+conflict candidates name them. Never a token or a password hash.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def directory(store: Store, user: User) -> Directory:
         if sites:
             where += (
                 f" OR id IN (SELECT user_id FROM inspector_site WHERE site_id IN ({marks}))"
-                f" OR id IN (SELECT inspector_id FROM inspection WHERE site_id IN ({marks}))"
+                f" OR id IN (SELECT inspector_id FROM site_inspector WHERE site_id IN ({marks}))"
             )
             args += sites + sites
         where += ")"

@@ -519,6 +519,12 @@ CREATE TABLE site (
             address TEXT NOT NULL,
             created_at TEXT NOT NULL
         );
+-- table site_inspector
+CREATE TABLE site_inspector (
+            site_id TEXT NOT NULL,
+            inspector_id TEXT NOT NULL,
+            PRIMARY KEY (site_id, inspector_id)
+        );
 -- table sqlite_sequence
 CREATE TABLE sqlite_sequence(name,seq);
 -- table supervisor_district
@@ -619,3 +625,4 @@ END;
 -- migration xunjian m100_period_first_in_order
 -- migration xunjian m101_done_weeks
 -- migration xunjian m105_conflicts_in_pages
+-- migration xunjian m106_site_inspectors
