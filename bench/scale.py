@@ -230,6 +230,8 @@ def reads(api: Api, shape: Shape) -> dict[str, float]:
     rows["events, first 500 (admin)"] = api.timed("admin", "/api/events", after=0, limit=500)
     rows["due list (inspector)"] = api.timed("inspector", "/api/schedules/due")
     rows["duplicates (admin)"] = api.timed("admin", "/api/schedules/duplicates")
+    rows["directory (supervisor)"] = api.timed("supervisor", "/api/directory")
+    rows["conflicts, first page (admin)"] = api.timed("admin", "/api/conflicts")
     rows["monthly report, district"] = api.timed(
         "supervisor", "/api/reports/monthly", month=span["month"], district_id=district
     )

@@ -37,6 +37,8 @@ ROWS = [
     "events, first 500 (admin)",
     "due list (inspector)",
     "duplicates (admin)",
+    "directory (supervisor)",
+    "conflicts, first page (admin)",
     "monthly report, district",
     "monthly report, organisation",
     "quarterly report, district",
