@@ -1,4 +1,4 @@
-"""``/api/directory``: the names of users and devices in the caller's scope, for the supervisor's desk."""
+"""``/api/directory``: the names of users in the caller's scope, for the supervisor's desk."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sync.org.directory import Directory
 
 @get("/directory", sync_to_thread=True)
 def get_directory(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Directory:
-    """Supervisors and admins: users (id, username, display name, role, active) and devices (id, name, user)."""
+    """Supervisors and admins: users (id, username, display name, role, active); devices are named where shown."""
     return directory.directory(store, caller.user)
 
 

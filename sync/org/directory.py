@@ -1,11 +1,12 @@
-"""The names the desk shows: users and devices of the caller's organisation that their scope touches.
+"""The names the desk shows: the users of the caller's organisation that their scope touches.
 
 Supervisors and admins only. An admin gets the whole organisation. A supervisor gets the
 supervisors and admins of the organisation, the inspectors assigned to sites in their
 districts, and the inspectors of inspections at those sites (someone reassigned since still
 has a name in the history), read from ``site_inspector`` (m106), never from the inspections.
-Devices are those of the listed users, revoked ones included, because the audit trail and
-conflict candidates name them. Never a token or a password hash.
+Never a token or a password hash. Devices are named where they are shown (the audit trail's
+entries and the conflicts' candidates carry ``device_name``), not here: every login makes a
+device, so a list of them grows with the years.
 """
 
 from __future__ import annotations
@@ -30,23 +31,14 @@ class DirectoryUser(Struct, frozen=True):
     active: bool
 
 
-class DirectoryDevice(Struct, frozen=True):
-    """A device and whose it is."""
-
-    id: str
-    name: str
-    user_id: str
-
-
 class Directory(Struct, frozen=True):
-    """The users and devices a supervisor or admin may see by name."""
+    """The users a supervisor or admin may see by name."""
 
     users: list[DirectoryUser]
-    devices: list[DirectoryDevice]
 
 
 def directory(store: Store, user: User) -> Directory:
-    """Users and devices the caller may see by name (see the module docstring)."""
+    """Users the caller may see by name (see the module docstring)."""
     require_role(user, "supervisor", "admin")
     where = "org_id = ?"
     args: list[Any] = [user.org_id]
@@ -67,16 +59,4 @@ def directory(store: Store, user: User) -> Directory:
         ),
         DirectoryUser,
     )
-    ids = [u.id for u in users]
-    devices: list[DirectoryDevice] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        devices += rows_as(
-            store.db.execute(
-                f"SELECT id, name, user_id FROM device WHERE user_id IN ({','.join('?' * len(chunk))})"
-                " ORDER BY created_at",
-                chunk,
-            ),
-            DirectoryDevice,
-        )
-    return Directory(users, devices)
+    return Directory(users)

@@ -14,7 +14,7 @@ from sync.org.sites import site_ids_in_scope
 
 
 class AuditEntry(Struct):
-    """One op as received; ``device_id`` is the device its client last synced with (none for server ops)."""
+    """One op as received, with the device its client last synced with (none for the server's own ops)."""
 
     seq: int
     op_id: str
@@ -27,6 +27,7 @@ class AuditEntry(Struct):
     op: dict[str, Any]
     result: dict[str, Any]
     device_id: str | None = None
+    device_name: str | None = None
 
 
 def audit_log(store: Store, user: User, inspection_id: str) -> list[AuditEntry]:
@@ -36,8 +37,9 @@ def audit_log(store: Store, user: User, inspection_id: str) -> list[AuditEntry]:
         raise NotFound(f"no inspection {inspection_id!r}")  # out of scope reads as unknown: no probing
     rows = store.db.execute(
         "SELECT l.seq, l.op_id, l.kind, l.user_id, l.client_id, l.client_seq, l.received_at, l.outcome,"
-        " l.op_json AS op, l.result_json AS result, c.device_id"
-        " FROM op_log l LEFT JOIN client c ON c.client_id = l.client_id WHERE l.inspection_id = ? ORDER BY l.seq",
+        " l.op_json AS op, l.result_json AS result, c.device_id, d.name AS device_name"
+        " FROM op_log l LEFT JOIN client c ON c.client_id = l.client_id LEFT JOIN device d ON d.id = c.device_id"
+        " WHERE l.inspection_id = ? ORDER BY l.seq",
         [inspection_id],
     )
     return rows_as(rows, AuditEntry, json=("op", "result"))

@@ -128,15 +128,20 @@ def _conflict_view(r: dict[str, Any]) -> ConflictView:
 
 
 def _name_devices(conn: sqlite3.Connection, candidates: list[dict[str, Any]]) -> None:
-    """Add ``device_id`` to each candidate from its client (only when there are candidates)."""
+    """Add ``device_id`` and ``device_name`` to each candidate from its client (only when there are candidates)."""
     clients = sorted({c["client_id"] for c in candidates if c.get("client_id")})
-    devices: dict[str, str] = {}
+    devices: dict[str, tuple[str, str | None]] = {}
     for start in range(0, len(clients), 500):
         chunk = clients[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        devices.update(conn.execute(f"SELECT client_id, device_id FROM client WHERE client_id IN ({marks})", chunk))
+        rows = conn.execute(
+            "SELECT c.client_id, c.device_id, d.name FROM client c LEFT JOIN device d ON d.id = c.device_id"
+            f" WHERE c.client_id IN ({marks})",
+            chunk,
+        )
+        devices.update((client_id, (device_id, name)) for client_id, device_id, name in rows)
     for candidate in candidates:
-        candidate["device_id"] = devices.get(candidate.get("client_id") or "")
+        candidate["device_id"], candidate["device_name"] = devices.get(candidate.get("client_id") or "", (None, None))
 
 
 def view_of(conn: sqlite3.Connection, row: InspectionRow, catalog: Catalog) -> InspectionView:

@@ -69,6 +69,7 @@ def test_a_supervisor_resolves_a_conflict_returns_and_approves_at_the_desk(
     )
     assert values == ["fail", "pass"]
     assert "不合格" in conflict.inner_text() and "合格" in conflict.inner_text()
+    assert "手机A" in conflict.inner_text() and "手机B" in conflict.inner_text()  # each candidate's device by name
     assert page.locator("[data-action=approve]").is_disabled()
     page.locator(f'[data-path="{ITEM}"] .desk-label').scroll_into_view_if_needed()
     page.wait_for_function(

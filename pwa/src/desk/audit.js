@@ -48,7 +48,7 @@ export function auditTable(app, entries, model) {
     h('tbody', null, entries.map((e) => h('tr', { 'data-audit-seq': e.seq, 'data-kind': e.kind, 'data-outcome': e.outcome },
       h('td', null, when(e.received_at)),
       h('td', { 'data-user': e.user_id }, who(app, e.user_id)),
-      h('td', null, deviceName(app, e.device_id, e.client_id, t('desk_server'))),
+      h('td', null, deviceName(e, t('desk_server'))),
       h('td', { class: 'desk-audit-what' }, opText(e, model)),
       h('td', null, h('span', { class: ['badge', /** @type {any} */ (OUTCOME_CLASS)[e.outcome] || ''] }, outcomeText(e.outcome)),
         e.result?.problem ? h('span', { class: 'muted' }, ` ${e.result.problem.type}`) : null))))))

@@ -120,7 +120,7 @@ export function conflictCard(app, conflict, item, reload, options = {}) {
           h('div', { class: 'desk-candidate-value', 'data-value': JSON.stringify(c.value) }, item ? valueView(app, item, c.value) : JSON.stringify(c.value)),
           h('div', { class: 'muted', 'data-by': c.user_id }, `${t('desk_by')}${colon()}${who(app, c.user_id)}`),
           h('div', { class: 'muted' }, `${t('desk_when')}${colon()}${when(c.received_at)}`),
-          h('div', { class: 'muted', 'data-device': c.device_id || '' }, `${t('desk_device')}${colon()}${deviceName(app, c.device_id, c.client_id, t('desk_server'))}`),
+          h('div', { class: 'muted', 'data-device': c.device_id || '' }, `${t('desk_device')}${colon()}${deviceName(c, t('desk_server'))}`),
           open ? button : winner === c.id ? h('span', { class: 'badge st-approved' }, t('desk_chosen')) : null)
       })),
     open ? h('div', { class: 'desk-note' },

@@ -1,12 +1,12 @@
 // @ts-check
-// Names for the supervisor's desk: the users and devices in the caller's scope
-// (GET /api/directory), loaded once per page view and kept in memory. Until it has loaded, or
-// when it cannot be read, people and devices show as short ids.
+// Names for the supervisor's desk: the users in the caller's scope (GET /api/directory), loaded
+// once per page view and kept in memory; until it has loaded, or when it cannot be read, people
+// show as short ids. Devices are named by the server beside what it lists (an audit entry's or a
+// conflict candidate's device_name), since every login makes one and their list only grows.
 import { json } from '../lib/api.js'
 
 /** @typedef {{id: string, username: string, display_name: string, role: string, active: boolean}} DirectoryUser */
-/** @typedef {{id: string, name: string, user_id: string}} DirectoryDevice */
-/** @typedef {{users: Map<string, DirectoryUser>, devices: Map<string, DirectoryDevice>}} Directory */
+/** @typedef {{users: Map<string, DirectoryUser>}} Directory */
 
 /** @type {{token: string|null, promise: Promise<Directory|null>|null}} */
 const cache = { token: null, promise: null }
@@ -36,12 +36,9 @@ export function loadDirectory(app) {
   })
 }
 
-/** @param {{users?: DirectoryUser[], devices?: DirectoryDevice[]}} body @returns {Directory} */
+/** @param {{users?: DirectoryUser[]}} body @returns {Directory} */
 export function makeDirectory(body) {
-  return {
-    users: new Map((body.users || []).map((u) => [u.id, u])),
-    devices: new Map((body.devices || []).map((d) => [d.id, d])),
-  }
+  return { users: new Map((body.users || []).map((u) => [u.id, u])) }
 }
 
 /** A user's display name from the directory, or null. @param {any} app @param {string|null|undefined} userId */
@@ -52,13 +49,13 @@ export function userName(app, userId) {
 }
 
 /**
- * A device's name: from the directory, else a short id; ops the server made itself have none.
- * @param {any} app @param {string|null|undefined} deviceId @param {string|null|undefined} [clientId]
+ * A device's name as the server gave it beside an audit entry or a conflict candidate, else a short id;
+ * ops the server made itself have none.
+ * @param {{device_name?: string|null, device_id?: string|null, client_id?: string|null}} sent
  * @param {string} [serverText] what to show for the server's own ops
  */
-export function deviceName(app, deviceId, clientId, serverText = '') {
-  const device = deviceId ? /** @type {Directory|undefined} */ (app.directory)?.devices.get(deviceId) : null
-  if (device) return device.name
-  const id = deviceId || clientId
+export function deviceName(sent, serverText = '') {
+  if (sent.device_name) return sent.device_name
+  const id = sent.device_id || sent.client_id
   return id ? `#${id.slice(0, 8)}` : serverText
 }
