@@ -69,3 +69,12 @@ DONE_WEEK_COMPUTED = (
     f" {WEEK_OF_DAY} ORDER BY china_day, created_at, inspection_id) AS n"
     " FROM inspection_fact WHERE status IN ('submitted', 'returned', 'approved')) ranked WHERE n = 1"
 )
+
+# m107: the same per China day (the day itself is the period), kept by ``sync.engine.done_months`` too;
+# ``DONE_DAY_COMPUTED`` is every row from the facts.
+DONE_DAY_COLUMNS = ("site_id", "checklist_id", "china_day", "created_at", "inspection_id")
+DONE_DAY_COMPUTED = (
+    f"SELECT {', '.join(DONE_DAY_COLUMNS)} FROM (SELECT {', '.join(DONE_DAY_COLUMNS)}, row_number() OVER"
+    " (PARTITION BY site_id, checklist_id, china_day ORDER BY created_at, inspection_id) AS n"
+    " FROM inspection_fact WHERE status IN ('submitted', 'returned', 'approved')) ranked WHERE n = 1"
+)

@@ -1,4 +1,4 @@
-"""Each site's and checklist's first done inspection of every China month and ISO week, kept as the facts change.
+"""Each site's and checklist's first done inspection of every China month, ISO week and day, kept as facts change.
 
 Coverage asks each plan's periods for their first done inspection (``sync/review/schedules.py``).
 A probe of ``inspection_fact_first`` per period read a leaf of that index per period at 1M (a
@@ -7,12 +7,14 @@ and the figure followed the OS page cache. ``done_month`` (m095) holds one row p
 and month with done work: its first done inspection in the probe's order (China day, start time,
 id), so a monthly plan's year is read from one page. ``done_week`` (m101) holds the same per ISO
 week (``china_week``, its Monday): a weekly plan's year is 53 rows in one range, not 53 probes.
+``done_day`` (m107) holds the same per China day (the day is its own period): a daily plan's year
+is one range of up to 365 rows, not 365 probes.
 
-:func:`follow` keeps both inside :func:`sync.engine.rollups.moving_facts`, in the same transaction:
+:func:`follow` keeps the three inside :func:`sync.engine.rollups.moving_facts`, in the same transaction:
 a fact that is done lowers its month's and week's rows (an upsert that keeps the earlier of the
 two); a month or week whose done fact left it (deleted, rejected) is probed again.
-:data:`sync.db.fact_tables.DONE_MONTH_COMPUTED` and ``DONE_WEEK_COMPUTED`` are every row from
-scratch (:func:`rebuild`, the migrations, the tests).
+:data:`sync.db.fact_tables.DONE_MONTH_COMPUTED`, ``DONE_WEEK_COMPUTED`` and ``DONE_DAY_COMPUTED`` are
+every row from scratch (:func:`rebuild`, the migrations, the tests).
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sync.db.fact_tables import DONE_MONTH_COLUMNS, DONE_MONTH_COMPUTED, DONE_WEEK_COLUMNS, DONE_WEEK_COMPUTED
+from sync.db.fact_tables import (
+    DONE_DAY_COLUMNS,
+    DONE_DAY_COMPUTED,
+    DONE_MONTH_COLUMNS,
+    DONE_MONTH_COMPUTED,
+    DONE_WEEK_COLUMNS,
+    DONE_WEEK_COMPUTED,
+)
 
 DONE = ("submitted", "returned", "approved")  # as the reports and coverage count them
 _DONE_SQL = "(" + ", ".join(f"'{s}'" for s in DONE) + ")"
@@ -39,7 +48,7 @@ Fact = tuple[Any, ...]  # (site, checklist, month, day, created_at, inspection i
 
 
 def facts_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Fact]:
-    """What ``done_month`` and ``done_week`` read of these inspections' stored facts, by inspection id."""
+    """What the kept tables read of these inspections' stored facts, by inspection id."""
     found: dict[str, Fact] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
@@ -79,6 +88,12 @@ class _Periods:
             f" < ({self.table}.china_day, {self.table}.created_at, {self.table}.inspection_id)"
         )
 
+    def row(self, site_id: str, checklist_id: str, period: str, first: Sequence[Any]) -> tuple[Any, ...]:
+        """The values of :meth:`lower` for a period's first done inspection (its China day, time and id)."""
+        if self.column == "china_day":  # a day is its own period: no column of its own
+            return (site_id, checklist_id, *first)
+        return (site_id, checklist_id, period, *first)
+
 
 def _week_days(monday: str) -> tuple[str, str]:
     return monday, (date.fromisoformat(monday) + timedelta(days=6)).isoformat()
@@ -88,11 +103,12 @@ KEPT = (
     _Periods("done_month", "china_month", DONE_MONTH_COLUMNS, DONE_MONTH_COMPUTED, lambda f: f[2],
              lambda month: (f"{month}-01", f"{month}-31")),
     _Periods("done_week", "china_week", DONE_WEEK_COLUMNS, DONE_WEEK_COMPUTED, lambda f: week_of(f[3]), _week_days),
+    _Periods("done_day", "china_day", DONE_DAY_COLUMNS, DONE_DAY_COMPUTED, lambda f: f[3], lambda day: (day, day)),
 )  # fmt: skip
 
 
 def follow(conn: sqlite3.Connection, before: dict[str, Fact], after: dict[str, Fact]) -> None:
-    """Bring ``done_month`` and ``done_week`` up to date with a change of facts (:func:`facts_of` before, after)."""
+    """Bring the kept tables up to date with a change of facts (:func:`facts_of` before, after)."""
     gone = [fact for i, fact in before.items() if fact[6] in DONE and not _kept(fact, after.get(i))]
     done = [fact for fact in after.values() if fact[6] in DONE]
     for kept in KEPT:
@@ -105,8 +121,8 @@ def follow(conn: sqlite3.Connection, before: dict[str, Fact], after: dict[str, F
                 [site_id, checklist_id, period],
             )
             if first is not None:
-                conn.execute(lower, [site_id, checklist_id, period, *first])
-        conn.executemany(lower, [(f[0], f[1], kept.period(f), *f[3:6]) for f in done])
+                conn.execute(lower, kept.row(site_id, checklist_id, period, first))
+        conn.executemany(lower, [kept.row(f[0], f[1], kept.period(f), f[3:6]) for f in done])
 
 
 def _kept(fact: Fact, now: Fact | None) -> bool:
@@ -115,7 +131,7 @@ def _kept(fact: Fact, now: Fact | None) -> bool:
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Every row of both tables computed from the facts, replacing what is stored."""
+    """Every row of the kept tables computed from the facts, replacing what is stored."""
     for kept in KEPT:
         conn.execute(f"DELETE FROM {kept.table}")
         conn.execute(f"INSERT INTO {kept.table} ({', '.join(kept.columns)}) {kept.computed}")

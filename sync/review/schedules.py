@@ -29,7 +29,6 @@ from sync.org.sites import require_role, site_ids_in_scope
 
 Cadence = Literal["daily", "weekly", "monthly"]
 PlanKind = Literal["monthly_spot_check", "weekly_manager_check", "weekly_full_inspection", "daily_check", "other"]
-DONE = ("submitted", "returned", "approved")  # as the reports count them; rejected work does not cover a period
 KIND_CADENCE: dict[str, Cadence] = {
     "monthly_spot_check": "monthly",
     "weekly_manager_check": "weekly",
@@ -212,15 +211,12 @@ PLANS_PER_QUERY = 2000  # one argument each (one array on PostgreSQL): far below
 def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]]) -> dict[int, dict[str, str]]:
     """For each plan (by position) holding done inspections, its periods' first ones, by the period's first day.
 
-    Plans with the same periods (every monthly plan started before the range: most of them) are
-    asked together, up to :data:`PLANS_PER_QUERY` in one query: the periods as a ``VALUES`` list,
-    joined with the plans, each pair asking for its first done inspection (``ORDER BY china_day,
-    created_at … LIMIT 1``) from the covering index ``inspection_fact_first`` (site, checklist, China
-    day, start time, id, status: m100), which yields a period's inspections in that order, so each
-    period reads up to its first done one and sorts nothing. The inspections' rows are never read. One
-    query per plan was a round trip per site on PostgreSQL: 1,000 of them for an organisation's report.
-    Periods that are whole months or ISO weeks (monthly and weekly plans) are read from ``done_month`` and
-    ``done_week`` instead (:func:`_first_done_kept`).
+    Plans with the same periods (every plan of a cadence started before the range: most of them) are
+    asked together, up to :data:`PLANS_PER_QUERY` in one query, from the table that keeps each site's
+    and checklist's first done inspection of every such period (:func:`_kept_for`,
+    :func:`_first_done_kept`); the facts and the inspections' rows are never read. Periods were once
+    probed one by one in the facts' index: a day's probe at 1M, where most days hold a done
+    inspection, cost three in a district's year of daily plans what the kept range does.
     """
     same: dict[tuple[tuple[date, date], ...], list[int]] = {}
     for n, (_, spans) in enumerate(plans):
@@ -228,42 +224,24 @@ def _first_done(store: Store, plans: list[tuple[Plan, list[tuple[date, date]]]])
             same.setdefault(tuple(spans), []).append(n)
     found: dict[int, dict[str, str]] = {}
     for shared, members in same.items():
-        kept = _kept_for(shared)
-        if kept is not None:
-            found.update(_first_done_kept(store, plans, shared, members, *kept))
-            continue
-        values = ", ".join("(?, ?, ?)" for _ in shared)
-        bounds = [x for k, (start, end) in enumerate(shared) for x in (k, start.isoformat(), end.isoformat())]
-        starts = [start.isoformat() for start, _ in shared]
-        for offset in range(0, len(members), PLANS_PER_QUERY):
-            chunk = members[offset : offset + PLANS_PER_QUERY]
-            by_id = {plans[n][0].id: n for n in chunk}
-            rows = store.db.execute(
-                f"WITH p (k, first_day, last_day) AS (VALUES {values}) SELECT pl.id, p.k,"
-                " (SELECT f.inspection_id FROM inspection_fact f WHERE f.site_id = pl.site_id"
-                " AND f.checklist_id = pl.checklist_id AND f.china_day >= p.first_day AND f.china_day <= p.last_day"
-                f" AND f.status IN ({','.join('?' * len(DONE))})"
-                " ORDER BY f.china_day, f.created_at, f.inspection_id LIMIT 1)"
-                f" FROM plan pl CROSS JOIN p WHERE pl.id IN ({','.join('?' * len(chunk))})",
-                [*bounds, *DONE, *by_id],
-            )
-            for plan_id, k, done in rows:
-                if done is not None:
-                    found.setdefault(by_id[plan_id], {})[starts[k]] = done
+        found.update(_first_done_kept(store, plans, shared, members, *_kept_for(shared)))
     return found
 
 
-def _kept_for(spans: tuple[tuple[date, date], ...]) -> tuple[str, str, str, Callable[[date], str]] | None:
+def _kept_for(spans: tuple[tuple[date, date], ...]) -> tuple[str, str, str, Callable[[date], str]]:
     """The kept table answering these periods, its period column, that as the period's first day, and a key in it.
 
     ``done_month`` when each is a whole calendar month (a monthly plan's), ``done_week`` when each is a
-    whole ISO week (a weekly plan's); ``None`` for days, probed one by one.
+    whole ISO week (a weekly plan's), ``done_day`` when each is one day (a daily plan's): :func:`periods`
+    yields whole periods of a cadence, never a part of one.
     """
     if all((start.day, end) == (1, period_of(start, "monthly")[1]) for start, end in spans):
         return "done_month", "china_month", "d.china_month || '-01'", lambda start: start.isoformat()[:7]
     if all((start, end) == period_of(start, "weekly") for start, end in spans):
         return "done_week", "china_week", "d.china_week", date.isoformat
-    return None
+    if all(start == end for start, end in spans):
+        return "done_day", "china_day", "d.china_day", date.isoformat
+    raise ValueError(f"periods that are neither months, weeks nor days: {spans[0]} …")
 
 
 FIRST_DAY = len("YYYY-MM-DD")  # how a kept period's first day starts each entry of its plan's list
@@ -279,9 +257,9 @@ def _first_done_kept(
     first_day: str,
     key: Callable[[date], str],
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """:func:`_first_done` for whole months or weeks: read from ``done_month`` (m095) or ``done_week`` (m101).
+    """:func:`_first_done` for whole months, weeks or days: ``done_month``, ``done_week``, ``done_day`` (m095–m107).
 
-    They hold each site's and checklist's first done inspection of every month or week in the
+    They hold each site's and checklist's first done inspection of every month, week or day in the
     probe's order, so a plan's year is one range of one page, however many inspections each holds.
     Each plan's range comes back as one row, its periods' first days and inspections joined in one
     string (``group_concat``): where every period is done (a city at a million inspections) a row per

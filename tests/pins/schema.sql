@@ -30,6 +30,8 @@ CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path
             WHERE status IN ('open', 'fixed_reported');
 -- index device_user
 CREATE INDEX device_user ON device(user_id);
+-- index done_day_first
+CREATE INDEX done_day_first ON done_day(site_id, checklist_id, china_day, inspection_id);
 -- index done_month_first
 CREATE INDEX done_month_first ON done_month(site_id, checklist_id, china_month, inspection_id);
 -- index done_week_first
@@ -220,6 +222,15 @@ CREATE TABLE district (
             org_id TEXT NOT NULL REFERENCES organisation(id),
             name TEXT NOT NULL,
             UNIQUE (org_id, name)
+        );
+-- table done_day
+CREATE TABLE done_day (
+            site_id TEXT NOT NULL,
+            checklist_id TEXT NOT NULL,
+            china_day TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            inspection_id TEXT NOT NULL,
+            PRIMARY KEY (site_id, checklist_id, china_day)
         );
 -- table done_month
 CREATE TABLE done_month (
@@ -626,3 +637,4 @@ END;
 -- migration xunjian m101_done_weeks
 -- migration xunjian m105_conflicts_in_pages
 -- migration xunjian m106_site_inspectors
+-- migration xunjian m107_done_days

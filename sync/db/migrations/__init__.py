@@ -34,6 +34,7 @@ STAGES = (
     "week_cost",  # m101 (issue 13): each site's and checklist's first done inspection of every ISO week, kept
     "conflict_cost",  # m105 (issue 13): the conflicts listing in pages, each read from an index in its order
     "directory_cost",  # m106 (issue 13): who ever inspected at each site, so the desk's names never read inspections
+    "day_cost",  # m107 (issue 13): each site's and checklist's first done inspection of every day, kept
 )
 
 for _stage in STAGES:

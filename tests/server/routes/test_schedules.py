@@ -6,7 +6,9 @@ import itertools
 from datetime import date, datetime, timedelta
 
 import pytest
+from litestar import Litestar
 
+from sync.engine import rollups
 from sync.review.schedules import PLANS_PER_QUERY, period_of, periods
 from tests.clients import SHOP, Client, World, device, started
 
@@ -247,15 +249,12 @@ def test_an_inspector_is_due_only_plans_for_them_or_for_nobody(client: Client, w
     assert due_plans("supervisor1") == {plans["theirs"], plans["anyone"]}
 
 
-@pytest.mark.parametrize("kind", ["monthly_spot_check", "weekly_full_inspection"])
-@pytest.mark.parametrize("kept", [True, False])
-def test_a_monthly_or_weekly_period_is_done_by_its_first_done_inspection_until_that_one_is_rejected(
-    client: Client, world: World, probe: None, monkeypatch: pytest.MonkeyPatch, kind: str, kept: bool
+@pytest.mark.parametrize("kind", ["monthly_spot_check", "weekly_full_inspection", "daily_check"])
+def test_a_period_is_done_by_its_first_done_inspection_until_that_one_is_rejected(
+    client: Client, world: World, app: Litestar, probe: None, kind: str
 ) -> None:
-    """Whole months and weeks are read from each one's first done inspection kept with the facts (m095,
-    m101); the same report as probing the facts period by period (``kept=False``), a rejection included."""
-    if not kept:
-        monkeypatch.setattr("sync.review.schedules._kept_for", lambda spans: None)
+    """Whole months, weeks and days are read from each one's first done inspection kept with the facts (m095,
+    m101, m107), which stays what the facts give computed from scratch, a rejection included."""
     supervisor = world.headers["supervisor1"]
     phone = device(client)
     first, second = (started(client, world, phone) for _ in range(2))
@@ -264,7 +263,11 @@ def test_a_monthly_or_weekly_period_is_done_by_its_first_done_inspection_until_t
         phone.transition(inspection_id, "submitted")
         phone.sync()
     today = (datetime.fromisoformat(phone.server[first]["created_at"]) + timedelta(hours=8)).date()
-    start = today.replace(day=1) if kind == "monthly_spot_check" else today - timedelta(days=today.weekday())
+    start = {
+        "monthly_spot_check": today.replace(day=1),
+        "weekly_full_inspection": today - timedelta(days=today.weekday()),
+        "daily_check": today,
+    }[kind]
     plan = {"site_id": world.sites[SHOP], "checklist_id": "sync_probe", "kind": kind}
     made = client.post("/api/schedules", json={**plan, "starts_on": start.isoformat()}, headers=supervisor)
     assert made.status_code == 201, made.text
@@ -283,3 +286,4 @@ def test_a_monthly_or_weekly_period_is_done_by_its_first_done_inspection_until_t
         )
         assert rejected.status_code == 200, rejected.text
         assert done() == after
+        assert rollups.stored(app.state.store.db) == rollups.computed(app.state.store.db)

@@ -1,5 +1,5 @@
-"""``done_month`` and ``done_week`` follow each period's first done inspection: lowered by an earlier one, probed
-again when it leaves."""
+"""``done_month``, ``done_week`` and ``done_day`` follow each period's first done inspection: lowered by an earlier
+one, probed again when it leaves."""
 
 from __future__ import annotations
 
@@ -54,6 +54,35 @@ def test_the_first_done_inspection_of_a_month_or_week_is_kept_as_inspections_com
     assert kept() == [(period, f"2026-04-{first:02d}", draft)]
     work.review(draft, "rejected", at[last] + timedelta(hours=3))  # leaves: the period is probed again
     assert kept() == [(period, f"2026-04-{middle:02d}", early)]
+    assert rollups.stored(store.db) == rollups.computed(store.db)
+
+
+def test_the_first_done_inspection_of_a_day_is_kept_as_inspections_come_and_leave(store: Store) -> None:
+    work = FieldWork(store, CATALOG, new_office(store, PasswordHasher(time_cost=1, memory_cost=1024)))
+    site = work.office.sites["n1"]
+    day = date(2026, 4, 9)
+    at = {hour: moment(day, (hour, 0, 0, 0)) for hour in (1, 2, 3)}  # 09:00, 10:00, 11:00 in China
+
+    def kept() -> list[tuple[str, str, str]]:
+        return [tuple(r) for r in store.db.execute("SELECT china_day, created_at, inspection_id FROM done_day")]
+
+    def day_of(inspection_id: str) -> tuple[str, str, str]:
+        started = store.db.execute("SELECT created_at FROM inspection WHERE id = ?", [inspection_id]).fetchone()[0]
+        return "2026-04-09", started, inspection_id
+
+    late = work.start(site, ANSWERS, at[3], submit=True)
+    assert kept() == [day_of(late)]
+    draft = work.start(site, ANSWERS, at[1], submit=False)  # not done: the day keeps the later one
+    assert kept() == [day_of(late)]
+    early = work.start(site, ANSWERS, at[2], submit=True)  # earlier the same day: lowers it
+    assert kept() == [day_of(early)]
+    work.edit(draft, ANSWERS, at[3] + timedelta(hours=1), submit=True)  # started first: first now
+    assert kept() == [day_of(draft)]
+    work.review(draft, "rejected", at[3] + timedelta(hours=2))  # leaves: the day is probed again
+    assert kept() == [day_of(early)]
+    work.review(early, "rejected", at[3] + timedelta(hours=3))
+    work.review(late, "rejected", at[3] + timedelta(hours=3))
+    assert kept() == []  # no done inspection that day: no row
     assert rollups.stored(store.db) == rollups.computed(store.db)
 
 

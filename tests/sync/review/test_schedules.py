@@ -1,5 +1,5 @@
-"""Coverage of monthly and weekly plans reads each month's and week's first done inspection from one covering index
-(m095, m101); a daily period's first done one is read from the facts' index in the order asked, with no sort (m100)."""
+"""Coverage of monthly, weekly and daily plans reads each month's, week's and day's first done inspection from one
+covering index of the table that keeps it (m095, m101, m107), never from the facts."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def _kept_periods_read(store: Store, kind: PlanKind, table: str, days: list[date
 
 
 @pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
-def test_a_daily_plans_day_reads_its_first_done_inspection_in_time_order_whatever_its_status(store: Store) -> None:
+def test_a_daily_plans_days_are_one_range_of_done_day_first_in_time_order_whatever_their_status(store: Store) -> None:
     office = new_office(store, PasswordHasher(time_cost=1, memory_cost=1024))
     work = FieldWork(store, CATALOG, office)
     base = {"version": 1, "frozen_temp": -20, "stalls": [], "rework": "pass", "licence": "pass", "site": "n1"}
@@ -81,8 +81,8 @@ def test_a_daily_plans_day_reads_its_first_done_inspection_in_time_order_whateve
         ("2026-04-11", "done", returned),
     ]
     assert rejected not in {p.inspection_id for p in found.periods}
-    query = next(s for s in statements if "FROM inspection_fact f" in s)
+    assert not [s for s in statements if "FROM inspection_fact" in s]
+    query = next(s for s in statements if "FROM done_day d" in s)
     plan_steps = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + query)]
-    read = "SEARCH f USING COVERING INDEX inspection_fact_first"
-    assert any(step.startswith(read) for step in plan_steps), plan_steps
+    assert any(step.startswith("SEARCH d USING COVERING INDEX done_day_first") for step in plan_steps), plan_steps
     assert not [step for step in plan_steps if "TEMP B-TREE" in step], plan_steps
