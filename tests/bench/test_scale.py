@@ -38,7 +38,7 @@ ROWS = [
     "due list (inspector)",
     "duplicates (admin)",
     "directory (supervisor)",
-    "conflicts, first page (admin)",
+    "conflicts, first page, every status (admin)",
     "monthly report, district",
     "monthly report, organisation",
     "quarterly report, district",
