@@ -77,9 +77,13 @@ def get_me(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> Me
 
 
 @get("/devices", sync_to_thread=True)
-def list_devices(caller: NamedDependency[Caller], store: NamedDependency[Store]) -> list[DeviceView]:
-    """The caller's device tokens, newest last; ``current`` marks this one."""
-    return [_view(d, caller) for d in accounts.list_devices(store, caller.user)]
+def list_devices(
+    caller: NamedDependency[Caller], store: NamedDependency[Store], settings: NamedDependency[Settings]
+) -> list[DeviceView]:
+    """The caller's device tokens that still work (neither revoked nor expired), newest last; ``current``
+    marks this one. Revoked and expired tokens are not listed: every login makes one, so they would grow
+    with the years (a revocation is in the audit trail)."""
+    return [_view(d, caller) for d in accounts.list_devices(store, caller.user, settings.tokens)]
 
 
 @delete("/devices/{device_id:str}", status_code=200, sync_to_thread=True)

@@ -315,11 +315,23 @@ def touch_device(store: Store, device_id: str, at: float) -> None:
         conn.execute("UPDATE device SET last_seen_at = ? WHERE id = ?", [iso_from_epoch(at), device_id])
 
 
-def list_devices(store: Store, user: User) -> list[Device]:
-    """The user's devices, revoked ones included, oldest first."""
+def list_devices(
+    store: Store, user: User, policy: TokenPolicy | None = None, *, now: float | None = None
+) -> list[Device]:
+    """The user's devices whose token still works (neither revoked nor expired under ``policy``), oldest first.
+
+    Every login makes a device, so a user's devices grow with the years; the live ones are bounded by
+    the policy (tokens issued in the last ``max_days``), and read from ``device_live``, an index of
+    unrevoked tokens by user and issue time (m108), from the policy's cutoff on. A revoked device is
+    in the audit trail (``device.revoke``).
+    """
+    policy = policy or TokenPolicy()
+    at = time.time() if now is None else now
     rows = store.db.execute(
-        "SELECT id, name, created_at, last_seen_at, revoked_at FROM device WHERE user_id = ? ORDER BY created_at",
-        [user.id],
+        "SELECT id, name, created_at, last_seen_at, revoked_at FROM device"
+        " WHERE user_id = ? AND revoked_at IS NULL AND created_at >= ? AND last_seen_at >= ?"
+        " ORDER BY created_at",
+        [user.id, iso_from_epoch(at - policy.max_days * 86400), iso_from_epoch(at - policy.idle_days * 86400)],
     )
     return rows_as(rows, Device)
 

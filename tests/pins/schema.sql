@@ -28,6 +28,8 @@ CREATE INDEX corrective_action_open_cover
 -- index corrective_action_open_item
 CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path)
             WHERE status IN ('open', 'fixed_reported');
+-- index device_live
+CREATE INDEX device_live ON device(user_id, created_at) WHERE revoked_at IS NULL;
 -- index device_user
 CREATE INDEX device_user ON device(user_id);
 -- index done_day_first
@@ -638,3 +640,4 @@ END;
 -- migration xunjian m105_conflicts_in_pages
 -- migration xunjian m106_site_inspectors
 -- migration xunjian m107_done_days
+-- migration xunjian m108_live_devices

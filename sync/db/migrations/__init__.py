@@ -35,6 +35,7 @@ STAGES = (
     "conflict_cost",  # m105 (issue 13): the conflicts listing in pages, each read from an index in its order
     "directory_cost",  # m106 (issue 13): who ever inspected at each site, so the desk's names never read inspections
     "day_cost",  # m107 (issue 13): each site's and checklist's first done inspection of every day, kept
+    "device_cost",  # m108 (issue 13): a user's live device tokens, from an index without the revoked ones
 )
 
 for _stage in STAGES:

@@ -44,7 +44,7 @@ def test_wrong_password_is_unauthorized_without_saying_which_part_was_wrong(clie
         assert response.json()["detail"] == "wrong username or password"
 
 
-def test_devices_are_listed_and_a_revoked_token_stops_working(client: Client) -> None:
+def test_devices_are_listed_and_a_revoked_token_stops_working_and_leaves_the_list(client: Client) -> None:
     phone = login(client, "inspector2", device="phone")
     tablet = login(client, "inspector2", device="tablet")
     devices = client.get("/api/auth/devices", headers=bearer(phone)).json()
@@ -58,6 +58,7 @@ def test_devices_are_listed_and_a_revoked_token_stops_working(client: Client) ->
     assert refused.status_code == 401
     assert refused.json()["type"] == "urn:xunjian:problem:unauthorized"
     assert client.get("/api/sites", headers=bearer(phone)).status_code == 200
+    assert [d["name"] for d in client.get("/api/auth/devices", headers=bearer(phone)).json()] == ["phone"]
 
 
 def test_a_user_cannot_revoke_another_users_device(client: Client) -> None:

@@ -15,6 +15,7 @@ from sync.org import accounts, passwords
 from sync.org.accounts import LoginPolicy, create_user
 from sync.org.demo import DEMO_PASSWORD
 from sync.org.sites import create_organisation
+from tests.sync.office import tracing
 
 POLICY = LoginPolicy(free_failures=3, window_s=600, base_delay_s=2, max_delay_s=60)
 
@@ -256,3 +257,48 @@ def test_the_common_list_is_the_vendored_one_and_demo_accounts_alone_are_excepte
         demo_account=True,
     )
     assert demo.username == "admin"
+
+
+def test_the_device_list_is_the_tokens_that_still_work(store: Store, hasher: PasswordHasher, org_id: str) -> None:
+    user = make_user(store, hasher, org_id)
+    policy = accounts.TokenPolicy(idle_days=10, max_days=30, touch_s=300)
+    logins = {
+        name: accounts.login(store, hasher, POLICY, username="inspector", password="correct-horse", device_name=name)
+        for name in ("kept", "revoked", "old", "idle", "fresh")
+    }
+    day = 86400.0
+    now = ms_from_iso(logins["fresh"][2].created_at) / 1000 + 60
+    accounts.revoke_device(store, user, logins["revoked"][2].id)
+    with store.transaction() as conn:  # issued 31 days ago, used yesterday; issued 20 days ago, unused for 11
+        conn.execute(
+            "UPDATE device SET created_at = ?, last_seen_at = ? WHERE id = ?",
+            [iso_from_epoch(now - 31 * day), iso_from_epoch(now - day), logins["old"][2].id],
+        )
+        conn.execute(
+            "UPDATE device SET created_at = ?, last_seen_at = ? WHERE id = ?",
+            [iso_from_epoch(now - 20 * day), iso_from_epoch(now - 11 * day), logins["idle"][2].id],
+        )
+    listed = [d.name for d in accounts.list_devices(store, user, policy, now=now)]
+    assert listed == ["kept", "fresh"]
+    working = []
+    for name, (token, _, _) in logins.items():
+        try:
+            accounts.authenticate(store, token, policy, now=now)
+        except AuthenticationFailed:
+            continue
+        working.append(name)
+    assert working == listed
+
+
+@pytest.mark.sqlite_only(reason="SQLite's query plans (EXPLAIN QUERY PLAN)")
+def test_the_device_list_reads_the_live_tokens_from_their_index(
+    store: Store, hasher: PasswordHasher, org_id: str
+) -> None:
+    user = make_user(store, hasher, org_id)
+    accounts.login(store, hasher, POLICY, username="inspector", password="correct-horse", device_name="p")
+    with tracing(store) as statements:
+        accounts.list_devices(store, user)
+    listing = next(s for s in statements if "FROM device" in s)
+    plan = [row[3] for row in store.db.execute("EXPLAIN QUERY PLAN " + listing)]
+    assert any("USING INDEX device_live (user_id=? AND created_at>?)" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan
