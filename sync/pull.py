@@ -145,7 +145,7 @@ def kept_rows(conn: sqlite3.Connection, user: User, scope: list[str]) -> list[In
     acting = [
         inspection_id
         for (inspection_id,) in conn.execute(
-            # the partial index of unverified actions (corrective_action_open_item): its terms, literally
+            # the partial index of unverified actions (corrective_action_open_cover): its terms, literally
             "SELECT DISTINCT a.inspection_id FROM corrective_action a JOIN finding f ON f.id = a.finding_id"
             f" WHERE a.status IN ('open', 'fixed_reported') AND a.site_id IN ({marks}) AND f.status = 'active'",
             scope,

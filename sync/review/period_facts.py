@@ -200,7 +200,7 @@ def action_counts(store: Store, sites: list[str], first: date, last: date, today
 
     Overdue as :func:`sync.review.register.is_overdue` says: unverified with a deadline before ``today``;
     over whole months the rollup gives the rest and the overdue ones are counted among the unverified
-    actions of the sites (the partial index ``corrective_action_open_item``: few, whatever the history).
+    actions of the sites (the partial index ``corrective_action_open_cover``: few, whatever the history).
     """
     found = ActionCounts(0, 0, 0, 0, 0, 0, {})
     if not sites:

@@ -17,16 +17,11 @@ CREATE INDEX conflict_opened ON conflict(org_id, status, opened_seq, id);
 -- index conflict_org_opened
 CREATE INDEX conflict_org_opened ON conflict(org_id, opened_seq, id)
         ;
--- index conflict_queue
-CREATE INDEX conflict_queue ON conflict(org_id, status, site_id);
 -- index corrective_action_due
 CREATE INDEX corrective_action_due ON corrective_action(status, deadline);
 -- index corrective_action_open_cover
 CREATE INDEX corrective_action_open_cover
             ON corrective_action(status, site_id, deadline, finding_id, inspection_id)
-            WHERE status IN ('open', 'fixed_reported');
--- index corrective_action_open_item
-CREATE INDEX corrective_action_open_item ON corrective_action(site_id, item_path)
             WHERE status IN ('open', 'fixed_reported');
 -- index device_live
 CREATE INDEX device_live ON device(user_id, created_at) WHERE revoked_at IS NULL;
@@ -641,3 +636,4 @@ END;
 -- migration xunjian m106_site_inspectors
 -- migration xunjian m107_done_days
 -- migration xunjian m108_live_devices
+-- migration xunjian m109_unread_indexes

@@ -36,6 +36,7 @@ STAGES = (
     "directory_cost",  # m106 (issue 13): who ever inspected at each site, so the desk's names never read inspections
     "day_cost",  # m107 (issue 13): each site's and checklist's first done inspection of every day, kept
     "device_cost",  # m108 (issue 13): a user's live device tokens, from an index without the revoked ones
+    "unread_indexes",  # m109 (issue 13): two indexes no query reads, dropped (open actions by item, conflicts by site)
 )
 
 for _stage in STAGES:
